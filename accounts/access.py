@@ -1,0 +1,92 @@
+"""The access rules: the one module every view asks who may see or do what.
+
+Rules are plain functions of the user and the authority. Views call `require` (which raises
+PermissionDenied) or filter with `authorities_for`; nothing else in the code base decides
+access, so that a change to a rule is made, reviewed and tested in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from indicators.models import Area
+
+    from .models import User
+
+
+class Permission(StrEnum):
+    """What a user may do in an authority."""
+
+    VIEW_FIGURES = "view_figures"  # dashboards, indicator pages, unpublished figures
+    EDIT_FIGURES = "edit_figures"  # enter figures, targets and commentary; draft packs
+    APPROVE_FIGURES = "approve_figures"
+    READ_PUBLISHED_PACKS = "read_published_packs"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.OFFICER: frozenset(
+        {Permission.VIEW_FIGURES, Permission.EDIT_FIGURES, Permission.READ_PUBLISHED_PACKS}
+    ),
+    Role.MANAGER: frozenset(
+        {Permission.VIEW_FIGURES, Permission.APPROVE_FIGURES, Permission.READ_PUBLISHED_PACKS}
+    ),
+    # Councillors see only what has been published to them: never live or draft figures.
+    Role.COUNCILLOR: frozenset({Permission.READ_PUBLISHED_PACKS}),
+}
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def role_in(user: User | AnonymousUser, authority: Area) -> str | None:
+    if not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(user=user, authority=authority).first()
+    return membership.role if membership else None
+
+
+def can(user: User | AnonymousUser, permission: Permission, authority: Area) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    role = role_in(user, authority)
+    return role is not None and permission in ROLE_PERMISSIONS[role]
+
+
+def require(user: User | AnonymousUser, permission: Permission, authority: Area) -> None:
+    """Raise PermissionDenied, with a message a person can act on, unless the user may."""
+    if not can(user, permission, authority):
+        raise PermissionDenied(
+            f"Your account does not give you access to this part of {authority.name}'s "
+            "performance information. Ask your administrator if you need it."
+        )
+
+
+def authorities_for(user: User | AnonymousUser, permission: Permission) -> QuerySet[Any]:
+    """The authorities in which the user holds `permission`, for lists and filters."""
+    from indicators.models import Area, AreaKind
+
+    authorities = Area.objects.filter(kind=AreaKind.AUTHORITY)
+    if not (user.is_authenticated and user.is_active):
+        return authorities.none()
+    if is_admin(user):
+        return authorities
+    roles = [role for role, permissions in ROLE_PERMISSIONS.items() if permission in permissions]
+    return authorities.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("authority")

@@ -1,0 +1,544 @@
+"""The core performance model: areas, comparators, indicators, periods, figures and targets.
+
+Invariants that must hold whatever writes the data are database constraints, so that a bad
+import or a slip in a service is refused by PostgreSQL rather than stored.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from . import periods as period_rules
+from .querysets import AreaQuerySet, FigureQuerySet, PeriodQuerySet
+
+VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
+
+
+class AreaKind(models.TextChoices):
+    AUTHORITY = "authority", "Local authority"
+    REGION = "region", "Region"
+    NATION = "nation", "Nation"
+    GROUP = "group", "Group"
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+
+
+class Area(models.Model):
+    """A local authority, a region, a nation or a named group of authorities."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=AreaKind.choices)
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
+    ons_code = models.CharField(
+        "ONS code", max_length=9, blank=True, help_text="Nine characters, e.g. E06000054."
+    )
+    dfe_code = models.CharField(
+        "DfE LA number",
+        max_length=3,
+        blank=True,
+        help_text="The three-digit number used by statutory returns, e.g. 865.",
+    )
+    region = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorities",
+        limit_choices_to={"kind": AreaKind.REGION},
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="groups",
+        help_text="For a named group: the authorities in it.",
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~Q(ons_code=""), name="area_ons_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["dfe_code"], condition=~Q(dfe_code=""), name="area_dfe_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in AreaKind]), name="area_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_authority(self) -> bool:
+        return self.kind == AreaKind.AUTHORITY
+
+
+class NeighbourSet(models.Model):
+    """One publication of statistical neighbours (the DfE model of 2021, of 2025, ...)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    published_on = models.DateField()
+    source = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-published_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatisticalNeighbour(models.Model):
+    neighbour_set = models.ForeignKey(
+        NeighbourSet, on_delete=models.CASCADE, related_name="neighbours"
+    )
+    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    neighbour = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=40, blank=True, help_text="e.g. Very close")
+
+    class Meta:
+        ordering = ["neighbour_set", "authority", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbour_set", "authority", "rank"], name="neighbour_rank_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["neighbour_set", "authority", "neighbour"], name="neighbour_once_per_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=10), name="neighbour_rank_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=~Q(authority=F("neighbour")), name="neighbour_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} #{self.rank}: {self.neighbour}"
+
+
+class ComparatorKind(models.TextChoices):
+    NATION = "nation", "National average"
+    REGION = "region", "Region"
+    NEIGHBOURS = "neighbours", "Statistical neighbours"
+    GOOD = "good", "Good and outstanding authorities"
+    GROUP = "group", "Group"
+
+
+class Comparator(models.Model):
+    """Something an authority's figures are shown against.
+
+    Its values are the figures published or entered for `area` (England, a region, or a group
+    area such as "Wiltshire's statistical neighbours"); where there is none for a period they
+    are computed from the member authorities' figures (see `members_of`).
+    """
+
+    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="comparators")
+    kind = models.CharField(max_length=20, choices=ComparatorKind.choices)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="compared_with")
+    neighbour_set = models.ForeignKey(
+        NeighbourSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="For statistical neighbours: which publication's neighbours are the members.",
+    )
+    label = models.CharField(max_length=60, help_text="Short column heading, e.g. 'SN'.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["authority", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "area"], name="comparator_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ComparatorKind]),
+                name="comparator_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ComparatorKind.NEIGHBOURS) | Q(neighbour_set__isnull=False),
+                name="neighbour_comparator_has_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.label}"
+
+
+class Theme(models.Model):
+    """A heading under which indicators are grouped on pages and in packs."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Percentage"
+    RATE_PER_10K = "rate_10k", "Rate per 10,000 children"
+    COUNT = "count", "Count"
+    DAYS = "days", "Days"
+    AVERAGE = "average", "Average"
+    SCORE = "score", "Score"
+    FTE = "fte", "Full-time equivalent"
+    CURRENCY = "currency", "Pounds"
+
+
+class Polarity(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    BAND = "band", "Best within a band"
+    NONE = "none", "No polarity"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+class MeasureType(models.TextChoices):
+    SNAPSHOT = "snapshot", "Snapshot at period end"
+    EVENTS = "events", "Events in period"
+    ROLLING_12 = "rolling_12", "Rolling 12 months"
+    YEAR_TO_DATE = "ytd", "Year to date"
+
+
+class Source(models.TextChoices):
+    CIN_CENSUS = "cin_census", "CIN census"
+    SSDA903 = "ssda903", "SSDA903"
+    WORKFORCE = "workforce", "Children's social work workforce census"
+    LOCAL = "local", "Local case system"
+    AUDITS = "audits", "Case audits"
+    COMPLAINTS = "complaints", "Complaints and compliments"
+    SURVEYS = "surveys", "Surveys of children and families"
+    EDUCATION = "education", "School performance data"
+    HEALTH = "health", "Health partners"
+    WELSH = "welsh", "Welsh performance measures"
+    FINANCE = "finance", "Finance system"
+
+
+class RollUp(models.TextChoices):
+    SUM = "sum", "Sum of counts"
+    RATIO = "ratio", "Ratio of summed numerators and denominators"
+    LATEST = "latest", "Latest snapshot"
+    NONE = "none", "Not aggregatable"
+
+
+class Indicator(models.Model):
+    """A measure in the catalogue. Its attributes decide how figures are rated and rolled up."""
+
+    code = models.CharField(max_length=30, unique=True, help_text="Local, DfE or Welsh code.")
+    title = models.CharField(max_length=255)
+    definition = models.TextField(help_text="What is counted, in plain English.")
+    what_good_looks_like = models.TextField(blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="indicators")
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    measure_type = models.CharField(max_length=12, choices=MeasureType.choices)
+    decimals = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    roll_up = models.CharField(max_length=10, choices=RollUp.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["theme__order", "order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimals__lte=4), name="indicator_decimals_at_most_4"
+            ),
+            # A ratio roll-up needs numerators and denominators, which counts do not have.
+            models.CheckConstraint(
+                condition=~Q(roll_up=RollUp.RATIO)
+                | Q(unit__in=[Unit.PERCENT, Unit.RATE_PER_10K, Unit.DAYS, Unit.AVERAGE, Unit.SCORE]),
+                name="ratio_roll_up_needs_a_ratio_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ratio_kind(self) -> str:
+        return ratio_kind_for(self.unit)
+
+    @property
+    def multiplier(self) -> Decimal:
+        """value = numerator / denominator * multiplier."""
+        return RATIO_MULTIPLIERS.get(self.unit, Decimal(1))
+
+
+class RatioKind(models.TextChoices):
+    NONE = "none", "Not a ratio"
+    PROPORTION = "proportion", "Proportion: the numerator is part of the denominator"
+    MEAN = "mean", "Mean: a total divided by a count"
+
+
+RATIO_MULTIPLIERS = {Unit.PERCENT: Decimal(100), Unit.RATE_PER_10K: Decimal(10_000)}
+
+
+def ratio_kind_for(unit: str) -> str:
+    if unit in (Unit.PERCENT, Unit.RATE_PER_10K):
+        return RatioKind.PROPORTION
+    if unit in (Unit.DAYS, Unit.AVERAGE, Unit.SCORE):
+        return RatioKind.MEAN
+    return RatioKind.NONE
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Financial-year quarter"
+    FINANCIAL_YEAR = "fy", "Financial year"
+    ACADEMIC_YEAR = "ay", "Academic year"
+    SNAPSHOT = "snapshot", "Snapshot date"
+
+
+class Period(models.Model):
+    """A month, quarter, financial year, academic year or snapshot date.
+
+    Periods are identified by kind and start; the end and label follow from them (see
+    `periods.py`), so two rows can never describe the same period differently.
+    """
+
+    kind = models.CharField(max_length=10, choices=PeriodKind.choices)
+    start = models.DateField()
+    end = models.DateField()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["end", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start"], name="period_unique"),
+            models.CheckConstraint(condition=Q(start__lte=F("end")), name="period_in_order"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in PeriodKind]), name="period_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return period_rules.label(self.kind, self.start, self.end)
+
+    @property
+    def short_label(self) -> str:
+        return period_rules.short_label(self.kind, self.start, self.end)
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class BreakdownCategory(models.Model):
+    """A category figures can be broken down by: a locality, team, service, age band..."""
+
+    dimension = models.CharField(max_length=40, help_text="e.g. locality, service, role")
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dimension", "order", "name"]
+        verbose_name_plural = "breakdown categories"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "name"], name="breakdown_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.name}"
+
+
+class FigureStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+
+
+class FigureSource(models.TextChoices):
+    TYPED = "typed", "Typed in"
+    IMPORTED = "imported", "Imported"
+    RETURN = "return", "Derived from a statutory return"
+    ROLLED_UP = "rolled_up", "Rolled up from shorter periods"
+    PUBLISHED = "published", "Published statistics"
+
+
+class SuppressionCode(models.TextChoices):
+    """Codes that published statistics use instead of a number. None of them means zero."""
+
+    NONE = "", "Not suppressed"
+    C = "c", "c: suppressed to protect confidentiality"
+    K = "k", "k: rounds to zero but is not zero"
+    X = "x", "x: not available"
+    Z = "z", "z: not applicable"
+    U = "u", "u: low reliability"
+    LOW = "low", "low: a small number, not shown"
+
+
+class Figure(models.Model):
+    """One value of one indicator for one area, period and optional breakdown category."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="figures")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="figures")
+    breakdown = models.ForeignKey(
+        BreakdownCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    numerator = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    denominator = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    # Copied from the indicator's unit when written, so the database itself can hold the
+    # numerator of a proportion to its denominator (a mean's total may exceed its count).
+    ratio_kind = models.CharField(max_length=12, choices=RatioKind.choices)
+    status = models.CharField(
+        max_length=10, choices=FigureStatus.choices, default=FigureStatus.DRAFT
+    )
+    is_provisional = models.BooleanField(default=False)
+    is_estimated = models.BooleanField(default=False)
+    suppression = models.CharField(
+        max_length=3, choices=SuppressionCode.choices, blank=True, default=""
+    )
+    commentary = models.TextField(blank=True)
+    source = models.CharField(max_length=12, choices=FigureSource.choices)
+    source_note = models.CharField(max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "indicator", "period"],
+                condition=Q(breakdown__isnull=True),
+                name="one_figure_per_area_indicator_period",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "indicator", "period", "breakdown"],
+                condition=Q(breakdown__isnull=False),
+                name="one_figure_per_breakdown",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True, denominator__isnull=True)
+                | Q(numerator__isnull=False, denominator__isnull=False),
+                name="numerator_and_denominator_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | ~Q(ratio_kind=RatioKind.NONE),
+                name="numerator_only_for_ratios",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | (Q(numerator__gte=0) & Q(denominator__gt=0)),
+                name="ratio_parts_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ratio_kind=RatioKind.PROPORTION)
+                | Q(numerator__isnull=True)
+                | Q(numerator__lte=F("denominator")),
+                name="numerator_not_above_denominator",
+            ),
+            # A suppressed figure has no value, and a figure without a value says why.
+            models.CheckConstraint(
+                condition=(Q(value__isnull=True) & ~Q(suppression=""))
+                | (Q(value__isnull=False) & Q(suppression="")),
+                name="value_or_suppression_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in FigureStatus]),
+                name="figure_status_known",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
+        ]
+        indexes = [models.Index(fields=["indicator", "period"])]
+
+    def __str__(self) -> str:
+        where = f" ({self.breakdown.name})" if self.breakdown_id and self.breakdown else ""
+        return f"{self.indicator.code} {self.area} {self.period}{where}"
+
+
+class FigureChange(models.Model):
+    """The audit trail: every change to a figure, who made it, when and why."""
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    old_value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    new_value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    old_status = models.CharField(max_length=10, blank=True)
+    new_status = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.old_value} -> {self.new_value}"
+
+
+class Target(models.Model):
+    """An authority's target for an indicator in one financial year: a bound, or a band.
+
+    A single figure such as "85%" is stored with both bounds equal; which bound matters then
+    follows from the indicator's polarity (see `rag.py`).
+    """
+
+    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": PeriodKind.FINANCIAL_YEAR},
+    )
+    lower = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    upper = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    tolerance = models.DecimalField(
+        **VALUE_DIGITS,
+        default=Decimal(0),
+        help_text="How far beyond the target, in the indicator's units, is still amber.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "indicator", "financial_year"], name="one_target_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(lower__isnull=False) | Q(upper__isnull=False),
+                name="target_has_a_bound",
+            ),
+            models.CheckConstraint(
+                condition=Q(lower__isnull=True) | Q(upper__isnull=True) | Q(lower__lte=F("upper")),
+                name="target_bounds_in_order",
+            ),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="tolerance_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.authority} {self.financial_year}"

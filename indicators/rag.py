@@ -1,0 +1,156 @@
+"""Pure RAG rules: a value against its target, or against a comparator when there is no target.
+
+Polarity is one of "higher", "lower", "band" (best within a band: either side is a miss) or
+"none". Every result carries words, because a rating must never be conveyed by colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+HIGHER = "higher"
+LOWER = "lower"
+BAND = "band"
+NO_POLARITY = "none"
+POLARITIES = (HIGHER, LOWER, BAND, NO_POLARITY)
+
+
+def check_polarity(polarity: str) -> None:
+    if polarity not in POLARITIES:
+        raise ValueError(f"Unknown polarity {polarity!r}: use one of {', '.join(POLARITIES)}.")
+
+
+class Rating(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NOT_RATED = "not_rated"
+
+
+@dataclass(frozen=True)
+class TargetBand:
+    """A target: a band, a single figure (lower == upper) or one open-ended bound."""
+
+    lower: Decimal | None
+    upper: Decimal | None
+    tolerance: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        if self.lower is None and self.upper is None:
+            raise ValueError("A target needs a lower bound, an upper bound or both.")
+        if self.lower is not None and self.upper is not None and self.lower > self.upper:
+            raise ValueError(
+                f"A target's lower bound ({self.lower}) cannot be above its upper bound "
+                f"({self.upper})."
+            )
+        if self.tolerance < 0:
+            raise ValueError(f"A target's amber tolerance cannot be negative ({self.tolerance}).")
+
+    def distance(self, value: Decimal) -> Decimal:
+        """How far `value` lies outside the band (zero inside it; a missing bound is open)."""
+        if self.lower is not None and value < self.lower:
+            return self.lower - value
+        if self.upper is not None and value > self.upper:
+            return value - self.upper
+        return Decimal(0)
+
+
+@dataclass(frozen=True)
+class RagResult:
+    rating: Rating
+    words: str
+
+
+def _not_rated(reason: str) -> RagResult:
+    return RagResult(Rating.NOT_RATED, f"Not rated: {reason}")
+
+
+def rate_against_target(
+    value: Decimal | None, target: TargetBand | None, polarity: str
+) -> RagResult:
+    check_polarity(polarity)
+    if polarity == NO_POLARITY:
+        return _not_rated("this measure has no polarity")
+    if target is None:
+        return _not_rated("no target")
+    if value is None:
+        return _not_rated("no value")
+    if polarity == BAND:
+        return _rate_band(value, target)
+    # Flip signs so "lower is better" is the mirror image of "higher is better": a single rule.
+    sign = 1 if polarity == HIGHER else -1
+    near, far = (target.lower, target.upper) if sign == 1 else (target.upper, target.lower)
+    threshold = near if near is not None else far
+    if threshold is None:  # TargetBand refuses this; the check narrows the type.
+        raise ValueError("A target needs a lower bound, an upper bound or both.")
+    shortfall = (threshold - value) * sign
+    below_or_above = "below" if sign == 1 else "above"
+    if shortfall <= 0:
+        beyond = far is not None and (value - far) * sign > 0
+        return RagResult(
+            Rating.GREEN, "Green: better than target" if beyond else "Green: on target"
+        )
+    if shortfall <= target.tolerance:
+        return RagResult(Rating.AMBER, f"Amber: just {below_or_above} target")
+    return RagResult(Rating.RED, f"Red: {below_or_above} target")
+
+
+def _rate_band(value: Decimal, target: TargetBand) -> RagResult:
+    distance = target.distance(value)
+    if distance == 0:
+        return RagResult(Rating.GREEN, "Green: within the target band")
+    if distance <= target.tolerance:
+        return RagResult(Rating.AMBER, "Amber: just outside the target band")
+    return RagResult(Rating.RED, "Red: outside the target band")
+
+
+class Comparison(StrEnum):
+    BETTER = "better"
+    SIMILAR = "similar"
+    WORSE = "worse"
+    NOT_COMPARED = "not_compared"
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    comparison: Comparison
+    words: str
+
+
+def rate_against_comparator(
+    value: Decimal | None,
+    comparator_value: Decimal | None,
+    polarity: str,
+    similar_within: Decimal,
+    *,
+    comparator_name: str = "the comparator",
+) -> ComparisonResult:
+    """Better, similar or worse than a comparator, for measures that have no target.
+
+    `similar_within` is an absolute difference in the indicator's own units.
+    """
+    check_polarity(polarity)
+    if similar_within < 0:
+        raise ValueError(f"similar_within cannot be negative ({similar_within}).")
+    if polarity == NO_POLARITY:
+        return _not_compared("this measure has no polarity")
+    if polarity == BAND:
+        # Nearer the comparator is not better or worse for a measure whose best is a band.
+        return _not_compared("this measure is best within a band")
+    if value is None:
+        return _not_compared("no value")
+    if comparator_value is None:
+        return _not_compared(f"no figure for {comparator_name}")
+    difference = value - comparator_value
+    if abs(difference) <= similar_within:
+        return ComparisonResult(Comparison.SIMILAR, f"Similar to {comparator_name}")
+    better = difference > 0 if polarity == HIGHER else difference < 0
+    if better:
+        return ComparisonResult(Comparison.BETTER, f"Better than {comparator_name}")
+    return ComparisonResult(Comparison.WORSE, f"Worse than {comparator_name}")
+
+
+def _not_compared(reason: str) -> ComparisonResult:
+    return ComparisonResult(Comparison.NOT_COMPARED, f"Not compared: {reason}")
