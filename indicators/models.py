@@ -15,7 +15,6 @@ from django.db.models import F, Q
 from . import periods as period_rules
 from .querysets import AreaQuerySet, FigureQuerySet, PeriodQuerySet
 
-VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
 
 
 class AreaKind(models.TextChoices):
@@ -269,7 +268,9 @@ class Indicator(models.Model):
             # A ratio roll-up needs numerators and denominators, which counts do not have.
             models.CheckConstraint(
                 condition=~Q(roll_up=RollUp.RATIO)
-                | Q(unit__in=[Unit.PERCENT, Unit.RATE_PER_10K, Unit.DAYS, Unit.AVERAGE, Unit.SCORE]),
+                | Q(
+                    unit__in=[Unit.PERCENT, Unit.RATE_PER_10K, Unit.DAYS, Unit.AVERAGE, Unit.SCORE]
+                ),
                 name="ratio_roll_up_needs_a_ratio_unit",
             ),
         ]
@@ -293,7 +294,10 @@ class RatioKind(models.TextChoices):
     MEAN = "mean", "Mean: a total divided by a count"
 
 
-RATIO_MULTIPLIERS = {Unit.PERCENT: Decimal(100), Unit.RATE_PER_10K: Decimal(10_000)}
+RATIO_MULTIPLIERS: dict[str, Decimal] = {
+    Unit.PERCENT: Decimal(100),
+    Unit.RATE_PER_10K: Decimal(10_000),
+}
 
 
 def ratio_kind_for(unit: str) -> str:
@@ -403,9 +407,9 @@ class Figure(models.Model):
     breakdown = models.ForeignKey(
         BreakdownCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
-    numerator = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
-    denominator = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     # Copied from the indicator's unit when written, so the database itself can hold the
     # numerator of a proportion to its denominator (a mean's total may exceed its count).
     ratio_kind = models.CharField(max_length=12, choices=RatioKind.choices)
@@ -450,8 +454,7 @@ class Figure(models.Model):
                 name="numerator_only_for_ratios",
             ),
             models.CheckConstraint(
-                condition=Q(numerator__isnull=True)
-                | (Q(numerator__gte=0) & Q(denominator__gt=0)),
+                condition=Q(numerator__isnull=True) | (Q(numerator__gte=0) & Q(denominator__gt=0)),
                 name="ratio_parts_positive",
             ),
             models.CheckConstraint(
@@ -487,8 +490,8 @@ class FigureChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    old_value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
-    new_value = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    old_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     old_status = models.CharField(max_length=10, blank=True)
     new_status = models.CharField(max_length=10, blank=True)
     reason = models.CharField(max_length=255)
@@ -515,10 +518,10 @@ class Target(models.Model):
         related_name="+",
         limit_choices_to={"kind": PeriodKind.FINANCIAL_YEAR},
     )
-    lower = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
-    upper = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    lower = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    upper = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     tolerance = models.DecimalField(
-        **VALUE_DIGITS,
+        max_digits=16, decimal_places=4,
         default=Decimal(0),
         help_text="How far beyond the target, in the indicator's units, is still amber.",
     )

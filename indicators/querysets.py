@@ -18,7 +18,7 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(kind="authority")
 
 
-class PeriodQuerySet(models.QuerySet):
+class PeriodQuerySet(models.QuerySet["Period"]):
     def containing(self, kind: str, day: date) -> PeriodQuerySet:
         start, _end = period_rules.bounds(kind, day)
         return self.filter(kind=kind, start=start)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import metrics
+from .formatting import round_half_up
 from .models import (
     Area,
     BreakdownCategory,
@@ -27,6 +28,9 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+STORED_DECIMALS = 4
 
 
 class StaleFigureError(ValidationError):
@@ -55,11 +59,15 @@ def _derived_value(
         if kind == RatioKind.NONE:
             raise ValidationError(f"{indicator.title} is not a ratio: give the value only.")
         if numerator < 0 or denominator <= 0:
-            raise ValidationError("The numerator cannot be negative and the denominator must be "
-                                  "more than zero.")
+            raise ValidationError(
+                "The numerator cannot be negative and the denominator must be more than zero."
+            )
         if kind == RatioKind.PROPORTION and numerator > denominator:
             raise ValidationError("The numerator cannot be larger than the denominator.")
-        derived = metrics.ratio_value(numerator, denominator, indicator.multiplier)
+        # Stored to the precision of the column; pages round further for display.
+        derived = round_half_up(
+            metrics.ratio_value(numerator, denominator, indicator.multiplier), STORED_DECIMALS
+        )
         if value is not None and abs(value - derived) > Decimal("0.5") * Decimal(10) ** (
             -indicator.decimals
         ):
@@ -145,6 +153,11 @@ def figure_set(
         new_status=figure.status,
         reason=reason,
     )
+    if breakdown is None and period.kind in ROLL_UP_TARGETS and indicator.roll_up != "none":
+        from .tasks import roll_up_figures
+
+        # Queued only once the figure is committed, so the worker reads what was written.
+        transaction.on_commit(lambda: roll_up_figures.delay(area.id, indicator.id, period.id))
     return figure
 
 
@@ -176,3 +189,80 @@ def target_set(
         defaults={"lower": lower, "upper": upper, "tolerance": tolerance},
     )
     return target
+
+
+# Longer periods that a figure of one kind rolls up into.
+ROLL_UP_TARGETS: dict[str, tuple[str, ...]] = {
+    PeriodKind.MONTH: (PeriodKind.QUARTER, PeriodKind.FINANCIAL_YEAR),
+    PeriodKind.QUARTER: (PeriodKind.FINANCIAL_YEAR,),
+}
+PARTS_PER_PERIOD: dict[tuple[str, str], int] = {
+    (PeriodKind.MONTH, PeriodKind.QUARTER): 3,
+    (PeriodKind.MONTH, PeriodKind.FINANCIAL_YEAR): 12,
+    (PeriodKind.QUARTER, PeriodKind.FINANCIAL_YEAR): 4,
+}
+
+
+@transaction.atomic
+def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list[Figure]:
+    """Derive the quarter and year that contain `period` from their parts, by the indicator's
+    roll-up rule. A figure typed in or imported for the longer period is never overwritten;
+    a derived figure that is missing a part is marked provisional. Safe to run twice."""
+    derived: list[Figure] = []
+    for kind in ROLL_UP_TARGETS.get(period.kind, ()):
+        longer = Period.objects.get_or_create_for(kind, period.start)
+        parts = list(
+            Figure.objects.overall()
+            .filter(
+                area=area,
+                indicator=indicator,
+                period__kind=period.kind,
+                period__start__gte=longer.start,
+                period__end__lte=longer.end,
+            )
+            .select_related("period")
+        )
+        rolled = metrics.roll_up(
+            indicator.roll_up,
+            [
+                metrics.Part(part.value, part.numerator, part.denominator, part.period.end)
+                for part in parts
+            ],
+            expected_parts=PARTS_PER_PERIOD[(period.kind, kind)],
+            multiplier=indicator.multiplier,
+        )
+        existing = (
+            Figure.objects.overall().filter(area=area, indicator=indicator, period=longer).first()
+        )
+        if existing is not None and existing.source != FigureSource.ROLLED_UP:
+            continue
+        if rolled is None or rolled.value is None:
+            continue
+        all_approved = all(part.status == FigureStatus.APPROVED for part in parts)
+        unchanged = existing is not None and (
+            existing.value == rolled.value
+            and existing.numerator == rolled.numerator
+            and existing.denominator == rolled.denominator
+            and existing.is_provisional == (not rolled.complete)
+        )
+        if unchanged:
+            continue
+        derived.append(
+            figure_set(
+                user=None,
+                area=area,
+                indicator=indicator,
+                period=longer,
+                # The value is passed only where there are no counts to derive it from.
+                value=rolled.value if rolled.numerator is None else None,
+                numerator=rolled.numerator,
+                denominator=rolled.denominator,
+                is_provisional=not rolled.complete,
+                source=FigureSource.ROLLED_UP,
+                source_note=f"{indicator.get_roll_up_display()} of {rolled.parts_used} "
+                f"{PeriodKind(period.kind).label.lower()} figures",
+                status=FigureStatus.APPROVED if all_approved else FigureStatus.DRAFT,
+                reason="Rolled up from shorter periods",
+            )
+        )
+    return derived

@@ -1,0 +1,62 @@
+# CSC Performance: one image for the web, worker and beat services (see docker-compose.yml).
+#
+#   docker build -t csc-performance .
+#
+# Stage 1 builds the front-end assets (GOV.UK Frontend CSS, plotly.js) into static/dist/.
+# Stage 2 installs the Django project, collects static files and runs gunicorn as a non-root user.
+
+# ---- front-end assets ------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY assets ./assets
+RUN npm run build
+
+# ---- application -----------------------------------------------------------------------------
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONPATH=/app \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, in their own layer, so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# The project itself (no dev extras). PYTHONPATH=/app makes the copy in /app, with its templates
+# and static files, the one that is imported by gunicorn, manage.py and celery alike.
+COPY . .
+RUN pip install --no-deps .
+COPY --from=assets /build/static/dist ./static/dist
+
+# collectstatic needs the settings to load, and with DEBUG off they require a SECRET_KEY. This
+# one exists only for this build step; the running container gets the real one from its
+# environment and refuses to start without it.
+# hadolint ignore=DL3064
+ARG COLLECTSTATIC_SECRET_KEY=collectstatic-only-not-a-secret
+RUN SECRET_KEY="$COLLECTSTATIC_SECRET_KEY" python manage.py collectstatic --no-input
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app \
+    && mkdir -p /app/media \
+    && chown app:app /app/media
+
+USER 10001:10001
+
+EXPOSE 8000
+
+# The sign-in page needs no session. The Host header is the first of ALLOWED_HOSTS so that
+# Django accepts it, and X-Forwarded-Proto says https so that SECURE_SSL_REDIRECT does not
+# redirect the probe (the TLS-terminating proxy sets it for real requests).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/accounts/sign-in/', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
+
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,105 @@
+"""Plotly figures built from selector output. Templates never compute; they embed the JSON.
+
+Every chart is drawn in the browser by the locally served plotly.js, and every chart is
+accompanied on the page by a text summary and a table of the same numbers, since plotly's SVG
+has no accessible name.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .selectors import IndicatorPage
+
+# Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
+OWN_COLOUR = "#1d70b8"
+COMPARATOR_COLOURS = ["#505a5f", "#6f3c9c", "#b05400", "#00703c", "#912b88"]
+TARGET_FILL = "rgba(0, 112, 60, 0.15)"
+
+
+def _midpoint(start: date, end: date) -> date:
+    return start + timedelta(days=(end - start).days // 2)
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
+    """The authority's figures over time, its target bands, and its comparators' values."""
+    indicator = page.indicator
+    suffix = "%" if indicator.unit == "percent" else ""
+    figure = go.Figure()
+    x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[_number(row.value) for row in page.rows],
+            text=[f"{row.period.label}: {row.text}" for row in page.rows],
+            hovertemplate="%{text}<extra></extra>",
+            mode="lines+markers",
+            name=page.authority.name,
+            line={"color": OWN_COLOUR, "width": 3},
+            marker={"size": 9, "symbol": "circle"},
+        )
+    )
+    symbols = ["square", "diamond", "triangle-up", "x", "star"]
+    for index, label in enumerate(page.comparator_labels):
+        points = [
+            (row.comparators[index], row.period)
+            for row in page.rows
+            if row.comparators[index].value is not None
+        ]
+        if not points:
+            continue
+        colour = COMPARATOR_COLOURS[index % len(COMPARATOR_COLOURS)]
+        figure.add_trace(
+            go.Scatter(
+                x=[_midpoint(period.start, period.end) for _cell, period in points],
+                y=[_number(cell.value) for cell, _period in points],
+                text=[
+                    f"{cell.label}: {cell.text} ({cell.period_label}, {cell.note})"
+                    for cell, _period in points
+                ],
+                hovertemplate="%{text}<extra></extra>",
+                mode="lines+markers",
+                name=label,
+                line={"color": colour, "dash": "dash", "width": 2},
+                marker={"size": 8, "symbol": symbols[index % len(symbols)]},
+            )
+        )
+    first = page.rows[0].period.start if page.rows else None
+    last = page.rows[-1].period.end if page.rows else None
+    for year, lower, upper in page.targets:
+        if first is None or last is None or year.end < first or year.start > last:
+            continue
+        low = lower if lower is not None else upper
+        high = upper if upper is not None else lower
+        figure.add_shape(
+            type="rect",
+            x0=max(year.start, first),
+            x1=min(year.end, last),
+            y0=_number(low),
+            y1=_number(high),
+            fillcolor=TARGET_FILL,
+            line={"color": "#00703c", "width": 1, "dash": "dot"},
+            layer="below",
+        )
+    figure.update_layout(
+        margin={"l": 60, "r": 20, "t": 20, "b": 60},
+        height=380,
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+        legend={"orientation": "h", "y": -0.2},
+        yaxis={"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
+        xaxis={"type": "date"},
+        plot_bgcolor="white",
+        hovermode="closest",
+    )
+    # Round-trip through plotly's own encoder: it knows dates and numpy types.
+    result: dict[str, Any] = json.loads(figure.to_json())
+    return result

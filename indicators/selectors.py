@@ -1,0 +1,496 @@
+"""Reads for pages. Each takes the acting user and checks access through `accounts.access`.
+
+The functions gather rows in a fixed, small number of queries (whatever the number of
+indicators) and hand plain dataclasses to views and charts; calculations are delegated to the
+pure modules (`rag`, `trend`, `metrics`, `formatting`, `periods`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from accounts import access
+from accounts.access import Permission
+
+from . import metrics, periods
+from .formatting import format_change, format_target, format_value
+from .models import (
+    Area,
+    AreaKind,
+    Comparator,
+    ComparatorKind,
+    Figure,
+    Frequency,
+    Indicator,
+    Period,
+    PeriodKind,
+    StatisticalNeighbour,
+    Target,
+    Theme,
+)
+from .rag import RagResult, TargetBand, rate_against_target
+from .trend import Travel, direction_of_travel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+# The period kinds an indicator's own figures are reported in, by its frequency.
+NATIVE_KINDS: dict[str, tuple[str, ...]] = {
+    Frequency.MONTHLY: (PeriodKind.MONTH,),
+    Frequency.QUARTERLY: (PeriodKind.QUARTER,),
+    Frequency.ANNUAL: (PeriodKind.FINANCIAL_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.SNAPSHOT),
+}
+
+# How much history an indicator page shows by default: the seeds' packs show an 18-month
+# trend for monthly measures and three years for annual ones.
+TREND_WINDOW_MONTHS: dict[str, int] = {Frequency.MONTHLY: 18, Frequency.QUARTERLY: 36, Frequency.ANNUAL: 120}
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def authority_for(user: AnyUser, slug: str, permission: Permission) -> Area:
+    """The authority named in a URL, if the user may `permission` there (else 403 / 404)."""
+    try:
+        authority = Area.objects.get(slug=slug, kind=AreaKind.AUTHORITY)
+    except Area.DoesNotExist as missing:
+        raise Http404("There is no authority at this address.") from missing
+    access.require(user, permission, authority)
+    return authority
+
+
+# --- start page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartEntry:
+    authority: Area
+    role_label: str
+    can_view_figures: bool
+
+
+def start_entries(user: AnyUser) -> list[StartEntry]:
+    """The authorities the user works with, and what they may open in each."""
+    if access.is_admin(user):
+        return [
+            StartEntry(authority, "Administrator", True)
+            for authority in Area.objects.authorities().order_by("name")
+        ]
+    return [
+        StartEntry(
+            membership.authority,
+            membership.get_role_display(),
+            access.can(user, Permission.VIEW_FIGURES, membership.authority),
+        )
+        for membership in access.memberships_of(user)
+    ]
+
+
+# --- figures as the pages show them --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparatorCell:
+    label: str
+    area_name: str
+    value: Decimal | None
+    text: str  # the formatted value, or "no figure"
+    period_label: str  # the period the value is for, shown beside it
+    method: str  # "published", "computed" or "none"
+    note: str  # e.g. "mean of 3 authorities" or "published"
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    period: Period
+    value: Decimal | None
+    text: str
+    flags: tuple[str, ...]
+    target_text: str
+    rag: RagResult
+    comparators: tuple[ComparatorCell, ...]
+    commentary: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    indicator: Indicator
+    latest: FigureRow | None
+    previous: FigureRow | None
+    travel: Travel  # against the previous period
+    travel_year: Travel | None  # against the same period a year before, when that differs
+    travel_text: str = ""
+    travel_year_text: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme: Theme
+    rows: list[IndicatorSummary]
+
+
+@dataclass
+class _Context:
+    """Everything a summary needs, fetched up front in a handful of queries."""
+
+    authority: Area
+    comparators: list[Comparator]
+    own: dict[int, list[Figure]] = field(default_factory=dict)  # indicator id -> by period end
+    targets: dict[tuple[int, date], Target] = field(default_factory=dict)
+    comparator_figures: dict[tuple[int, int], list[Figure]] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)  # comparator id -> area ids
+    member_figures: dict[tuple[int, int, int], Figure] = field(default_factory=dict)
+
+
+def _comparator_members(comparators: Sequence[Comparator]) -> dict[int, list[int]]:
+    """The authorities whose figures a comparator's value is computed from, when unpublished."""
+    members: dict[int, list[int]] = {}
+    neighbour_sets = {c.neighbour_set_id for c in comparators if c.neighbour_set_id}
+    neighbours: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for row in StatisticalNeighbour.objects.filter(neighbour_set_id__in=neighbour_sets).order_by(
+        "rank"
+    ):
+        neighbours[(row.neighbour_set_id, row.authority_id)].append(row.neighbour_id)
+    region_ids = [c.area_id for c in comparators if c.kind == ComparatorKind.REGION]
+    region_members: dict[int, list[int]] = defaultdict(list)
+    for area_id, region_id in Area.objects.filter(
+        region_id__in=region_ids, kind=AreaKind.AUTHORITY
+    ).values_list("id", "region_id"):
+        region_members[region_id].append(area_id)
+    group_ids = [c.area_id for c in comparators if c.kind in (ComparatorKind.GROUP,)]
+    group_members: dict[int, list[int]] = defaultdict(list)
+    for through in Area.members.through.objects.filter(from_area_id__in=group_ids):
+        group_members[through.from_area_id].append(through.to_area_id)
+    for comparator in comparators:
+        if comparator.kind == ComparatorKind.NEIGHBOURS and comparator.neighbour_set_id:
+            key = (comparator.neighbour_set_id, comparator.authority_id)
+            members[comparator.id] = neighbours.get(key, [])
+        elif comparator.kind == ComparatorKind.REGION:
+            members[comparator.id] = region_members.get(comparator.area_id, [])
+        elif comparator.kind == ComparatorKind.GROUP:
+            members[comparator.id] = group_members.get(comparator.area_id, [])
+        else:
+            # England and Wales, and the good-authority average, are published aggregates:
+            # a mean of the few authorities held here would mislead.
+            members[comparator.id] = []
+    return members
+
+
+def _load_context(authority: Area, indicators: Iterable[Indicator]) -> _Context:
+    indicator_ids = [indicator.id for indicator in indicators]
+    comparators = list(
+        Comparator.objects.filter(authority=authority).select_related("area").order_by("order")
+    )
+    context = _Context(authority=authority, comparators=comparators)
+    for figure in (
+        Figure.objects.overall()
+        .filter(area=authority, indicator_id__in=indicator_ids)
+        .select_related("period")
+        .order_by("period__end", "period__start")
+    ):
+        context.own.setdefault(figure.indicator_id, []).append(figure)
+    for target in Target.objects.filter(
+        authority=authority, indicator_id__in=indicator_ids
+    ).select_related("financial_year"):
+        context.targets[(target.indicator_id, target.financial_year.start)] = target
+    for figure in (
+        Figure.objects.overall()
+        .filter(area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids)
+        .select_related("period")
+        .order_by("period__end")
+    ):
+        context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
+            figure
+        )
+    context.members = _comparator_members(comparators)
+    member_ids = {area_id for ids in context.members.values() for area_id in ids}
+    if member_ids:
+        for figure in Figure.objects.overall().filter(
+            area_id__in=member_ids, indicator_id__in=indicator_ids
+        ):
+            key = (figure.area_id, figure.indicator_id, figure.period_id)
+            context.member_figures[key] = figure
+    return context
+
+
+def _flags(figure: Figure) -> tuple[str, ...]:
+    flags = []
+    if figure.is_provisional:
+        flags.append("provisional")
+    if figure.is_estimated:
+        flags.append("estimated")
+    if figure.status != "approved":
+        flags.append(figure.get_status_display().lower())
+    return tuple(flags)
+
+
+def _value_text(indicator: Indicator, figure: Figure | None) -> str:
+    if figure is None:
+        return "no figure"
+    if figure.value is None:
+        return f"suppressed ({figure.suppression})"
+    return format_value(figure.value, indicator.unit, indicator.decimals)
+
+
+def _target_for(context: _Context, indicator: Indicator, period: Period) -> Target | None:
+    """The target of the financial year in which the period ends."""
+    year_start = periods.financial_year_start(period.end)
+    return context.targets.get((indicator.id, year_start))
+
+
+def _band(target: Target | None) -> TargetBand | None:
+    if target is None:
+        return None
+    return TargetBand(target.lower, target.upper, target.tolerance)
+
+
+def _comparator_cell(
+    context: _Context, comparator: Comparator, indicator: Indicator, period: Period
+) -> ComparatorCell:
+    """The comparator's value beside a local figure: published for the same or latest earlier
+    period; else the mean of member authorities' figures for the same period."""
+    published = [
+        figure
+        for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
+        if figure.period.end <= period.end
+    ]
+    chosen = published[-1] if published else None
+    member_values = [
+        context.member_figures[key].value
+        for area_id in context.members.get(comparator.id, [])
+        if (key := (area_id, indicator.id, period.id)) in context.member_figures
+    ]
+    result = metrics.comparator_value(
+        chosen.value if chosen is not None else None, [] if chosen else member_values
+    )
+    if result.method == "published" and chosen is not None:
+        return ComparatorCell(
+            label=comparator.label,
+            area_name=comparator.area.name,
+            value=result.value,
+            text=format_value(result.value, indicator.unit, indicator.decimals),
+            period_label=chosen.period.label,
+            method="published",
+            note="published figure",
+        )
+    if result.method == "computed":
+        return ComparatorCell(
+            label=comparator.label,
+            area_name=comparator.area.name,
+            value=result.value,
+            text=format_value(result.value, indicator.unit, indicator.decimals),
+            period_label=period.label,
+            method="computed",
+            note=f"mean of {result.members_used} authorities' figures held here",
+        )
+    return ComparatorCell(
+        label=comparator.label,
+        area_name=comparator.area.name,
+        value=None,
+        text="no figure",
+        period_label="",
+        method="none",
+        note="no published or computed figure",
+    )
+
+
+def _row(context: _Context, indicator: Indicator, figure: Figure) -> FigureRow:
+    target = _target_for(context, indicator, figure.period)
+    return FigureRow(
+        period=figure.period,
+        value=figure.value,
+        text=_value_text(indicator, figure),
+        flags=_flags(figure),
+        target_text=(
+            format_target(target.lower, target.upper, indicator.unit, indicator.decimals)
+            if target
+            else "no target"
+        ),
+        rag=rate_against_target(figure.value, _band(target), indicator.polarity),
+        comparators=tuple(
+            _comparator_cell(context, comparator, indicator, figure.period)
+            for comparator in context.comparators
+        ),
+        commentary=figure.commentary,
+    )
+
+
+def _native(indicator: Indicator, figures: list[Figure]) -> list[Figure]:
+    kinds = NATIVE_KINDS[indicator.frequency]
+    native = [figure for figure in figures if figure.period.kind in kinds]
+    return native or figures
+
+
+def _year_before(figures: Sequence[Figure], current: Figure) -> Figure | None:
+    start = current.period.start
+    try:
+        wanted = start.replace(year=start.year - 1)
+    except ValueError:  # 29 February
+        wanted = start.replace(year=start.year - 1, day=28)
+    for figure in figures:
+        if figure.period.kind == current.period.kind and figure.period.start == wanted:
+            return figure
+    return None
+
+
+def _travel_text(indicator: Indicator, travel: Travel, earlier: Figure | None) -> str:
+    """ "Worsening: down 3 percentage points from 90% (2016/17)"."""
+    if earlier is None or travel.change is None:
+        return travel.words
+    change = format_change(travel.change, indicator.unit, indicator.decimals)
+    was = _value_text(indicator, earlier)
+    if change == "no change":
+        return f"{travel.words}: the same as {earlier.period.label} ({was})"
+    return f"{travel.words}: {change} from {was} ({earlier.period.label})"
+
+
+def _summary(context: _Context, indicator: Indicator) -> IndicatorSummary:
+    figures = _native(indicator, context.own.get(indicator.id, []))
+    if not figures:
+        travel = direction_of_travel(None, None, indicator.polarity)
+        return IndicatorSummary(indicator, None, None, travel, None, travel.words)
+    latest = figures[-1]
+    previous = figures[-2] if len(figures) > 1 else None
+    band = _band(_target_for(context, indicator, latest.period))
+    travel = direction_of_travel(
+        latest.value, previous.value if previous else None, indicator.polarity, band
+    )
+    year_before = _year_before(figures, latest)
+    travel_year = None
+    if year_before is not None and year_before is not previous:
+        travel_year = direction_of_travel(latest.value, year_before.value, indicator.polarity, band)
+    return IndicatorSummary(
+        indicator=indicator,
+        latest=_row(context, indicator, latest),
+        previous=_row(context, indicator, previous) if previous else None,
+        travel=travel,
+        travel_year=travel_year,
+        travel_text=_travel_text(indicator, travel, previous),
+        travel_year_text=(_travel_text(indicator, travel_year, year_before) if travel_year else ""),
+    )
+
+
+@dataclass(frozen=True)
+class AuthorityHome:
+    authority: Area
+    themes: list[ThemeSummary]
+    comparator_labels: list[str]
+
+
+def authority_home(user: AnyUser, slug: str) -> AuthorityHome:
+    """Every indicator with figures for the authority, by theme, with its latest position."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    indicators = list(
+        Indicator.objects.filter(figures__area=authority)
+        .distinct()
+        .select_related("theme")
+        .order_by("theme__order", "theme__name", "order", "title")
+    )
+    context = _load_context(authority, indicators)
+    themes: dict[int, ThemeSummary] = {}
+    for indicator in indicators:
+        summary = themes.setdefault(indicator.theme_id, ThemeSummary(indicator.theme, []))
+        summary.rows.append(_summary(context, indicator))
+    return AuthorityHome(
+        authority=authority,
+        themes=list(themes.values()),
+        comparator_labels=[comparator.label for comparator in context.comparators],
+    )
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    dimension: str
+    period: Period
+    rows: list[tuple[str, str]]  # category name, formatted value
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    authority: Area
+    indicator: Indicator
+    summary: IndicatorSummary
+    rows: list[FigureRow]  # oldest first, within the trend window
+    window_text: str
+    comparator_labels: list[str]
+    breakdowns: list[BreakdownTable]
+    targets: list[tuple[Period, Decimal | None, Decimal | None]]
+
+
+def _window_start(indicator: Indicator, latest_end: date) -> date:
+    months = TREND_WINDOW_MONTHS[indicator.frequency]
+    return periods.add_months(latest_end.replace(day=1), -(months - 1))
+
+
+def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[BreakdownTable]:
+    by_dimension: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for figure in (
+        Figure.objects.filter(area=authority, indicator=indicator, period=period)
+        .exclude(breakdown__isnull=True)
+        .select_related("breakdown")
+        .order_by("breakdown__dimension", "breakdown__order", "breakdown__name")
+    ):
+        category = figure.breakdown
+        if category is not None:  # always, given the filter; this narrows the type
+            by_dimension[category.dimension].append((category.name, _value_text(indicator, figure)))
+    return [BreakdownTable(dimension, period, rows) for dimension, rows in by_dimension.items()]
+
+
+def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    try:
+        indicator = Indicator.objects.select_related("theme").get(code=code)
+    except Indicator.DoesNotExist as missing:
+        raise Http404("There is no indicator with this code.") from missing
+    context = _load_context(authority, [indicator])
+    summary = _summary(context, indicator)
+    figures = _native(indicator, context.own.get(indicator.id, []))
+    rows: list[FigureRow] = []
+    window_text = "No figures have been entered yet."
+    breakdowns: list[BreakdownTable] = []
+    if figures:
+        latest = figures[-1]
+        start = _window_start(indicator, latest.period.end)
+        shown = [figure for figure in figures if figure.period.end >= start]
+        rows = [_row(context, indicator, figure) for figure in shown]
+        window_text = (
+            f"{len(shown)} figures from {shown[0].period.label} to {latest.period.label}"
+            if len(shown) > 1
+            else f"1 figure, for {latest.period.label}"
+        )
+        breakdowns = _breakdowns(authority, indicator, latest.period)
+    targets = sorted(
+        (
+            (target.financial_year, target.lower, target.upper)
+            for target in context.targets.values()
+        ),
+        key=lambda item: item[0].start,
+    )
+    return IndicatorPage(
+        authority=authority,
+        indicator=indicator,
+        summary=summary,
+        rows=rows,
+        window_text=window_text,
+        comparator_labels=[comparator.label for comparator in context.comparators],
+        breakdowns=breakdowns,
+        targets=targets,
+    )
+
+
+def visible_figures_filter(user: AnyUser) -> Q:
+    """A filter for figures the user may see: their authorities' own, and published areas'."""
+    authorities = access.authorities_for(user, Permission.VIEW_FIGURES)
+    return Q(area__in=authorities) | ~Q(area__kind=AreaKind.AUTHORITY)

@@ -1,0 +1,35 @@
+"""Presentation helpers for figures: how a rating or a direction of travel is tagged."""
+
+from django import template
+
+from indicators.rag import RagResult, Rating
+from indicators.trend import Direction, Travel
+
+register = template.Library()
+
+RATING_TAGS = {
+    Rating.GREEN: "govuk-tag--green",
+    Rating.AMBER: "govuk-tag--yellow",
+    Rating.RED: "govuk-tag--red",
+    Rating.NOT_RATED: "govuk-tag--grey",
+}
+
+TRAVEL_SYMBOLS = {
+    Direction.IMPROVING: "▲",
+    Direction.WORSENING: "▼",
+    Direction.UP: "↑",
+    Direction.DOWN: "↓",
+    Direction.NO_CHANGE: "=",
+    Direction.NOT_KNOWN: "",
+}
+
+
+@register.inclusion_tag("indicators/includes/rag_tag.html")
+def rag_tag(rag: RagResult) -> dict[str, str]:
+    """The rating as a coloured tag whose words carry the meaning on their own."""
+    return {"css": RATING_TAGS[rag.rating], "words": rag.words}
+
+
+@register.simple_tag
+def travel_symbol(travel: Travel) -> str:
+    return TRAVEL_SYMBOLS[travel.direction]

@@ -1,0 +1,27 @@
+"""Pages for performance officers and team managers. Thin: access and reads go through
+`selectors`, which asks `accounts.access`; charts are built in `charts`."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import charts, selectors
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    entries = selectors.start_entries(request.user)
+    return render(request, "indicators/start.html", {"entries": entries})
+
+
+@login_required
+def authority_home(request: HttpRequest, slug: str) -> HttpResponse:
+    home = selectors.authority_home(request.user, slug)
+    return render(request, "indicators/authority_home.html", {"home": home})
+
+
+@login_required
+def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    page = selectors.indicator_page(request.user, slug, code)
+    chart = charts.indicator_trend(page) if page.rows else None
+    return render(request, "indicators/indicator_detail.html", {"page": page, "chart": chart})

@@ -1,0 +1,149 @@
+"""Every URL, walked as every persona: who is let in, and who is not.
+
+The URL list comes from the resolver, so a new page without a rule here fails the test until
+someone decides who may open it. Pages of authority A are requested with A's slug; authority
+B's officer must never reach them.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import Personas, World
+
+ALLOWED, DENIED, SIGN_IN, REDIRECT = 200, 403, "sign-in", 302
+
+# name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
+# and are checked by one rule below.
+EXPECTED: dict[str, dict[str, object]] = {
+    "start": {
+        "anonymous": SIGN_IN,
+        "officer_a": ALLOWED,
+        "manager_a": ALLOWED,
+        "councillor_a": ALLOWED,
+        "officer_b": ALLOWED,
+        "admin": ALLOWED,
+    },
+    "authority_home": {
+        "anonymous": SIGN_IN,
+        "officer_a": ALLOWED,
+        "manager_a": ALLOWED,
+        "councillor_a": DENIED,
+        "officer_b": DENIED,
+        "admin": ALLOWED,
+    },
+    "indicator_detail": {
+        "anonymous": SIGN_IN,
+        "officer_a": ALLOWED,
+        "manager_a": ALLOWED,
+        "councillor_a": DENIED,
+        "officer_b": DENIED,
+        "admin": ALLOWED,
+    },
+    "accounts:login": {
+        "anonymous": ALLOWED,
+        "officer_a": REDIRECT,  # already signed in: sent on to the start page
+        "manager_a": REDIRECT,
+        "councillor_a": REDIRECT,
+        "officer_b": REDIRECT,
+        "admin": REDIRECT,
+    },
+    # GET is refused: signing out is a POST from the header's button.
+    "accounts:logout": dict.fromkeys(
+        ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405
+    ),
+}
+
+
+def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def app_urls() -> list[tuple[str, str]]:
+    return [(name, route) for name, route in _walk(get_resolver().url_patterns)]
+
+
+def _path_for(route: str, world: World) -> str:
+    path = "/" + route
+    substitutions = {
+        "<slug:slug>": world.authority_a.slug,
+        "<str:code>": world.indicator.code,
+    }
+    for placeholder, value in substitutions.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+def test_every_app_url_has_an_access_rule() -> None:
+    names = {name for name, _route in app_urls() if not name.startswith("admin:")}
+    assert names == set(EXPECTED), "Add the new URL to EXPECTED with who may open it"
+
+
+@pytest.mark.django_db
+def test_every_url_as_every_persona(personas: Personas, world: World) -> None:
+    users = {"anonymous": None, **personas.all()}
+    failures = []
+    for name, route in app_urls():
+        if name.startswith("admin:"):
+            continue
+        path = _path_for(route, world)
+        assert "<" not in path, f"No test value for a parameter of {name}: {route}"
+        for persona, user in users.items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(path)
+            expected = EXPECTED[name][persona]
+            if expected == SIGN_IN:
+                ok = response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+            else:
+                ok = response.status_code == expected
+            if not ok:
+                failures.append(f"{persona} GET {path} ({name}): {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_authority_b_officer_reaches_nothing_of_authority_a(
+    personas: Personas, world: World
+) -> None:
+    client = Client()
+    client.force_login(personas.officer_b)
+    for name, route in app_urls():
+        if "<slug:slug>" not in route:
+            continue
+        response = client.get(_path_for(route, world))
+        assert response.status_code == 403, name
+        # Not a single one of authority A's figures appears on the refusal page.
+        body = response.content.decode()
+        assert not any(value in body for value in ("80%", "90%", "87%")), name
+
+
+@pytest.mark.django_db
+def test_admin_site_is_for_admins_only(personas: Personas) -> None:
+    for persona, user in personas.all().items():
+        client = Client()
+        client.force_login(user)
+        response = client.get("/admin/")
+        if persona == "admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_start_page_lists_only_the_users_own_authorities(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.officer_b)
+    body = client.get("/").content.decode()
+    assert "Authority B" in body
+    assert "Authority A" not in body

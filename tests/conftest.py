@@ -1,0 +1,76 @@
+"""Shared fixtures: two authorities with data, and the personas that walk every page."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, User
+from indicators.models import Area, AreaKind, ComparatorKind, Indicator
+
+from . import factories
+
+
+@dataclass
+class World:
+    """Authority A and authority B, each with an indicator that has figures and a target."""
+
+    authority_a: Area
+    authority_b: Area
+    england: Area
+    indicator: Indicator
+
+
+@dataclass
+class Personas:
+    officer_a: User
+    manager_a: User
+    councillor_a: User
+    officer_b: User
+    admin: User
+
+    def all(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def world(db) -> World:
+    england = factories.AreaFactory(name="England", slug="england", kind=AreaKind.NATION)
+    authority_a = factories.AreaFactory(name="Authority A", slug="authority-a")
+    authority_b = factories.AreaFactory(name="Authority B", slug="authority-b")
+    indicator = factories.IndicatorFactory(code="ASMT-T", title="% assessments completed in time")
+    for authority, values in ((authority_a, ("80", "90", "87")), (authority_b, ("70", "71", "72"))):
+        for year, value in zip((2015, 2016, 2017), values, strict=True):
+            factories.figure(authority, indicator, factories.financial_year(year), value)
+        factories.target(authority, indicator, factories.financial_year(2017), "90", "95")
+        factories.comparator(authority, england, ComparatorKind.NATION, "England", 1)
+    factories.figure(england, indicator, factories.financial_year(2016), "83")
+    return World(authority_a, authority_b, england, indicator)
+
+
+@pytest.fixture
+def personas(world: World) -> Personas:
+    def member(username: str, authority: Area, role: str) -> User:
+        user = factories.UserFactory(username=username)
+        factories.MembershipFactory(user=user, authority=authority, role=role)
+        return user
+
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return Personas(
+        officer_a=member("officer_a", world.authority_a, Role.OFFICER),
+        manager_a=member("manager_a", world.authority_a, Role.MANAGER),
+        councillor_a=member("councillor_a", world.authority_a, Role.COUNCILLOR),
+        officer_b=member("officer_b", world.authority_b, Role.OFFICER),
+        admin=admin,
+    )
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process, as the embedded default does, for tests of what a write
+    leads to. The worker itself is tested against Redis in test_tasks.py."""
+    from config.celery import app
+
+    saved = {key: app.conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(saved)
