@@ -16,7 +16,6 @@ from . import periods as period_rules
 from .querysets import AreaQuerySet, FigureQuerySet, PeriodQuerySet
 
 
-
 class AreaKind(models.TextChoices):
     AUTHORITY = "authority", "Local authority"
     REGION = "region", "Region"
@@ -521,7 +520,8 @@ class Target(models.Model):
     lower = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     upper = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     tolerance = models.DecimalField(
-        max_digits=16, decimal_places=4,
+        max_digits=16,
+        decimal_places=4,
         default=Decimal(0),
         help_text="How far beyond the target, in the indicator's units, is still amber.",
     )

@@ -55,7 +55,11 @@ NATIVE_KINDS: dict[str, tuple[str, ...]] = {
 
 # How much history an indicator page shows by default: the seeds' packs show an 18-month
 # trend for monthly measures and three years for annual ones.
-TREND_WINDOW_MONTHS: dict[str, int] = {Frequency.MONTHLY: 18, Frequency.QUARTERLY: 36, Frequency.ANNUAL: 120}
+TREND_WINDOW_MONTHS: dict[str, int] = {
+    Frequency.MONTHLY: 18,
+    Frequency.QUARTERLY: 36,
+    Frequency.ANNUAL: 120,
+}
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -270,7 +274,10 @@ def _comparator_cell(
     member_values = [
         context.member_figures[key].value
         for area_id in context.members.get(comparator.id, [])
-        if (key := (area_id, indicator.id, period.id)) in context.member_figures
+        # An authority is never its own comparator: a "regional mean" of itself alone would
+        # flatter or damn it with its own number.
+        if area_id != context.authority.id
+        and (key := (area_id, indicator.id, period.id)) in context.member_figures
     ]
     result = metrics.comparator_value(
         chosen.value if chosen is not None else None, [] if chosen else member_values
@@ -293,7 +300,10 @@ def _comparator_cell(
             text=format_value(result.value, indicator.unit, indicator.decimals),
             period_label=period.label,
             method="computed",
-            note=f"mean of {result.members_used} authorities' figures held here",
+            note=(
+                f"mean of {result.members_used} "
+                f"{'authority' if result.members_used == 1 else 'authorities'}' figures held here"
+            ),
         )
     return ComparatorCell(
         label=comparator.label,

@@ -21,6 +21,7 @@ from .models import (
     Period,
     PeriodKind,
     RatioKind,
+    RollUp,
     SuppressionCode,
     Target,
     ratio_kind_for,
@@ -238,12 +239,16 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
             continue
         if rolled is None or rolled.value is None:
             continue
+        if indicator.roll_up == RollUp.SUM and not rolled.complete:
+            # A total of the months so far is not the year's total, and reads as one.
+            continue
         all_approved = all(part.status == FigureStatus.APPROVED for part in parts)
         unchanged = existing is not None and (
             existing.value == rolled.value
             and existing.numerator == rolled.numerator
             and existing.denominator == rolled.denominator
             and existing.is_provisional == (not rolled.complete)
+            and existing.is_estimated == any(part.is_estimated for part in parts)
         )
         if unchanged:
             continue
@@ -258,6 +263,7 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
                 numerator=rolled.numerator,
                 denominator=rolled.denominator,
                 is_provisional=not rolled.complete,
+                is_estimated=any(part.is_estimated for part in parts),
                 source=FigureSource.ROLLED_UP,
                 source_note=f"{indicator.get_roll_up_display()} of {rolled.parts_used} "
                 f"{PeriodKind(period.kind).label.lower()} figures",

@@ -91,5 +91,15 @@ def test_rolling_up_twice_writes_nothing_the_second_time(area) -> None:
         factories.figure(area, indicator, month(2017, number), "250")
     first = services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 5))
     second = services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 5))
-    assert [f.value for f in first] == [750, 750]
+    # The quarter is complete; the year, with nine months missing, gets no total.
+    assert [f.value for f in first] == [750]
     assert second == []
+
+
+@pytest.mark.django_db
+def test_counts_are_not_totalled_for_a_year_with_quarters_missing(area) -> None:
+    indicator = factories.IndicatorFactory(code="REF-Q", unit="count", roll_up="sum")
+    q1 = factories.period(PeriodKind.QUARTER, date(2017, 4, 1))
+    factories.figure(area, indicator, q1, "1000")
+    assert services.figures_roll_up(area=area, indicator=indicator, period=q1) == []
+    assert not Figure.objects.filter(period__kind=PeriodKind.FINANCIAL_YEAR).exists()

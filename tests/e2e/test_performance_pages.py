@@ -1,0 +1,62 @@
+"""The start page, the authority home and indicator pages, in a browser, on the demo data."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.services import membership_set, user_set
+from indicators.demo import demo_load
+from indicators.models import Area, Indicator
+from tests.e2e.conftest import assert_accessible, sign_in
+
+PASSWORD = "e2e-demo-password-2026"
+ASSESSMENTS = "% single assessments completed by 45 days"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def wiltshire_officer(eager_tasks):
+    demo_load()
+    user = user_set(username="wilts.officer", password=PASSWORD, first_name="Wendy")
+    membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="officer")
+    return user
+
+
+def test_officer_goes_from_start_to_home_to_indicator(
+    page: Page, live_server, wiltshire_officer
+) -> None:
+    sign_in(page, live_server, "wilts.officer", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your authorities")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Performance figures for Wiltshire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children’s social care performance")
+    row = page.locator("tr", has=page.get_by_role("link", name=ASSESSMENTS, exact=True))
+    expect(row).to_contain_text("87%")
+    expect(row).to_contain_text("Red: below target")
+    assert_accessible(page)
+
+    row.get_by_role("link", name=ASSESSMENTS, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ASSESSMENTS)
+    expect(page.get_by_test_id("headline")).to_contain_text("87% in 2017/18")
+    # plotly.js, served locally, drew the chart: its SVG is in the page.
+    expect(page.locator(".app-chart .main-svg").first).to_be_visible()
+    expect(
+        page.locator(".modebar-btn[data-title='Produced with Plotly.js (v4.1.1)']")
+    ).to_have_count(0)
+    table = page.get_by_test_id("trend-table")
+    expect(table).to_contain_text("2015/16")
+    expect(table).to_contain_text("England")
+    assert_accessible(page)
+
+
+def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_officer) -> None:
+    user = user_set(username="wilts.cllr", password=PASSWORD)
+    membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="councillor")
+    sign_in(page, live_server, "wilts.cllr", PASSWORD)
+    expect(page.get_by_text("has not published any packs yet")).to_be_visible()
+    code = Indicator.objects.get(title=ASSESSMENTS).code
+    response = page.goto(f"/a/wiltshire/indicators/{code}/")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    assert_accessible(page)

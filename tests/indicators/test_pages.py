@@ -1,0 +1,87 @@
+"""The authority home and indicator pages show what the seed packs report."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from indicators.demo import demo_load
+from indicators.models import Indicator
+
+ASSESSMENTS = "% single assessments completed by 45 days"
+
+
+def text_of(html: str) -> str:
+    """The page as a reader sees it: tags removed, white space folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def demo(db, django_user_model, eager_tasks) -> None:
+    demo_load()
+
+
+def signed_in(username: str, django_user_model: type[User]) -> Client:
+    from accounts.services import membership_set, user_set
+    from indicators.models import Area
+
+    authority_slug, role = username.split(".")
+    user = user_set(username=username, password="a-test-password-123")
+    membership_set(user=user, authority=Area.objects.get(slug=authority_slug), role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_wiltshire_assessments_page_matches_the_seed(demo, django_user_model) -> None:
+    client = signed_in("wiltshire.officer", django_user_model)
+    code = Indicator.objects.get(title=ASSESSMENTS).code
+    response = client.get(f"/a/wiltshire/indicators/{code}/")
+    assert response.status_code == 200
+    page = text_of(response.content.decode())
+    headline = page.split("Compared with")[0]
+    assert "87% in 2017/18 (provisional)" in headline
+    assert "Target 90–95%" in headline
+    assert "Red: below target" in headline
+    assert "England 83% (2016/17" in page
+    assert "Statistical neighbours 80% (2016/17" in page
+    table = page.split("Period")[-1]
+    for year, value in (("2015/16", "80%"), ("2016/17", "90%"), ("2017/18", "87%")):
+        assert re.search(rf"{re.escape(year)} {re.escape(value)}", table), (year, value)
+    assert 'data-figure="trend-chart-data"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_wiltshire_home_lists_the_indicator_by_theme(demo, django_user_model) -> None:
+    client = signed_in("wiltshire.manager", django_user_model)
+    response = client.get("/a/wiltshire/")
+    body = response.content.decode()
+    code = Indicator.objects.get(title=ASSESSMENTS).code
+    row = text_of(body.split(f'data-indicator="{code}"')[1].split("</tr>")[0])
+    assert "87%" in row and "2017/18" in row
+    assert "90–95%" in row
+    assert "Red: below target" in row
+    assert "Worsening: down 3 percentage points from 90% (2016/17)" in row
+    assert "England 83% (2016/17" in row
+
+
+@pytest.mark.django_db
+def test_devon_children_in_need_shows_the_18_month_trend_ending_686(
+    demo, django_user_model
+) -> None:
+    client = signed_in("devon.officer", django_user_model)
+    home = client.get("/a/devon/").content.decode()
+    title = "Children on child in need plans at month end"
+    match = re.search(rf'href="/a/devon/indicators/([^/]+)/"[^>]*>{title}<', home)
+    assert match, "Devon's home page links to the children-in-need plans indicator"
+    page = client.get(f"/a/devon/indicators/{match.group(1)}/").content.decode()
+    text = text_of(page)
+    assert "686 in September 2021" in text
+    assert "12 figures from October 2020 to September 2021" in text
+    table = text.split("Period")[-1]
+    months = re.findall(r"(\w+ 20\d\d) (\d{3})\b", table)
+    assert months[0] == ("October 2020", "650")
+    assert months[-1] == ("September 2021", "686")
+    assert len(months) == 12
