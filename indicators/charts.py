@@ -50,11 +50,14 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     )
     symbols = ["square", "diamond", "triangle-up", "x", "star"]
     for index, label in enumerate(page.comparator_labels):
-        points = [
-            (row.comparators[index], row.period)
+        # Each value is drawn at the period it is for: a 2016/17 England figure shown beside
+        # both 2016/17 and 2017/18 in the table is one point on the chart, not two.
+        by_period = {
+            cell.period.pk: (cell, cell.period)
             for row in page.rows
-            if row.comparators[index].value is not None
-        ]
+            if (cell := row.comparators[index]).value is not None and cell.period is not None
+        }
+        points = sorted(by_period.values(), key=lambda point: point[1].end)
         if not points:
             continue
         colour = COMPARATOR_COLOURS[index % len(COMPARATOR_COLOURS)]

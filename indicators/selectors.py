@@ -36,7 +36,14 @@ from .models import (
     Target,
     Theme,
 )
-from .rag import RagResult, TargetBand, rate_against_target
+from .rag import (
+    ComparisonResult,
+    RagResult,
+    Rating,
+    TargetBand,
+    rate_against_comparator,
+    rate_against_target,
+)
 from .trend import Travel, direction_of_travel
 
 if TYPE_CHECKING:
@@ -52,6 +59,12 @@ NATIVE_KINDS: dict[str, tuple[str, ...]] = {
     Frequency.QUARTERLY: (PeriodKind.QUARTER,),
     Frequency.ANNUAL: (PeriodKind.FINANCIAL_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.SNAPSHOT),
 }
+
+# With no target a figure is rated against its first comparator that has a value. Within this
+# many percentage points (percentages), or this share of the comparator's value (anything
+# else), it counts as similar. A setting, since the guidance sets no threshold.
+SIMILAR_WITHIN_POINTS = Decimal(2)
+SIMILAR_WITHIN_SHARE = Decimal("0.05")
 
 # How much history an indicator page shows by default: the seeds' packs show an 18-month
 # trend for monthly measures and three years for annual ones.
@@ -112,6 +125,7 @@ class ComparatorCell:
     value: Decimal | None
     text: str  # the formatted value, or "no figure"
     period_label: str  # the period the value is for, shown beside it
+    period: Period | None  # the same period, for charts
     method: str  # "published", "computed" or "none"
     note: str  # e.g. "mean of 3 authorities" or "published"
 
@@ -125,7 +139,15 @@ class FigureRow:
     target_text: str
     rag: RagResult
     comparators: tuple[ComparatorCell, ...]
+    # Without a target: better, similar or worse than the first comparator with a figure.
+    comparison: ComparisonResult | None = None
     commentary: str = ""
+
+    @property
+    def rating_words(self) -> str:
+        if self.rag.rating == Rating.NOT_RATED and self.comparison is not None:
+            return self.comparison.words
+        return self.rag.words
 
 
 @dataclass(frozen=True)
@@ -289,6 +311,7 @@ def _comparator_cell(
             value=result.value,
             text=format_value(result.value, indicator.unit, indicator.decimals),
             period_label=chosen.period.label,
+            period=chosen.period,
             method="published",
             note="published figure",
         )
@@ -299,6 +322,7 @@ def _comparator_cell(
             value=result.value,
             text=format_value(result.value, indicator.unit, indicator.decimals),
             period_label=period.label,
+            period=period,
             method="computed",
             note=(
                 f"mean of {result.members_used} "
@@ -311,13 +335,38 @@ def _comparator_cell(
         value=None,
         text="no figure",
         period_label="",
+        period=None,
         method="none",
         note="no published or computed figure",
     )
 
 
+def _comparison(
+    indicator: Indicator, value: Decimal | None, cells: Sequence[ComparatorCell]
+) -> ComparisonResult | None:
+    first = next((cell for cell in cells if cell.value is not None), None)
+    if value is None or first is None or first.value is None:
+        return None
+    similar_within = (
+        SIMILAR_WITHIN_POINTS
+        if indicator.unit == "percent"
+        else abs(first.value) * SIMILAR_WITHIN_SHARE
+    )
+    return rate_against_comparator(
+        value,
+        first.value,
+        indicator.polarity,
+        similar_within,
+        comparator_name=f"{first.label} ({first.period_label})",
+    )
+
+
 def _row(context: _Context, indicator: Indicator, figure: Figure) -> FigureRow:
     target = _target_for(context, indicator, figure.period)
+    cells = tuple(
+        _comparator_cell(context, comparator, indicator, figure.period)
+        for comparator in context.comparators
+    )
     return FigureRow(
         period=figure.period,
         value=figure.value,
@@ -329,10 +378,8 @@ def _row(context: _Context, indicator: Indicator, figure: Figure) -> FigureRow:
             else "no target"
         ),
         rag=rate_against_target(figure.value, _band(target), indicator.polarity),
-        comparators=tuple(
-            _comparator_cell(context, comparator, indicator, figure.period)
-            for comparator in context.comparators
-        ),
+        comparators=cells,
+        comparison=None if target else _comparison(indicator, figure.value, cells),
         commentary=figure.commentary,
     )
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from indicators.rag import RagResult, Rating
+from indicators.rag import Comparison, ComparisonResult, RagResult, Rating
 from indicators.trend import Direction, Travel
 
 register = template.Library()
@@ -12,6 +12,13 @@ RATING_TAGS = {
     Rating.AMBER: "govuk-tag--yellow",
     Rating.RED: "govuk-tag--red",
     Rating.NOT_RATED: "govuk-tag--grey",
+}
+
+COMPARISON_TAGS = {
+    Comparison.BETTER: "govuk-tag--green",
+    Comparison.SIMILAR: "govuk-tag--blue",
+    Comparison.WORSE: "govuk-tag--orange",
+    Comparison.NOT_COMPARED: "govuk-tag--grey",
 }
 
 TRAVEL_SYMBOLS = {
@@ -28,6 +35,14 @@ TRAVEL_SYMBOLS = {
 def rag_tag(rag: RagResult) -> dict[str, str]:
     """The rating as a coloured tag whose words carry the meaning on their own."""
     return {"css": RATING_TAGS[rag.rating], "words": rag.words}
+
+
+@register.inclusion_tag("indicators/includes/rag_tag.html")
+def rating_tag(rag: RagResult, comparison: ComparisonResult | None) -> dict[str, str]:
+    """Against the target where there is one; else against the first comparator."""
+    if rag.rating == Rating.NOT_RATED and comparison is not None:
+        return {"css": COMPARISON_TAGS[comparison.comparison], "words": comparison.words}
+    return rag_tag(rag)
 
 
 @register.simple_tag

@@ -15,6 +15,17 @@ from tests.conftest import Personas, World
 
 ALLOWED, DENIED, SIGN_IN, REDIRECT = 200, 403, "sign-in", 302
 
+# Live figures of authority A: its officers and managers, and admins; never its councillors
+# (they read published packs only) and never another authority's staff.
+AUTHORITY_FIGURES: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    "officer_a": ALLOWED,
+    "manager_a": ALLOWED,
+    "councillor_a": DENIED,
+    "officer_b": DENIED,
+    "admin": ALLOWED,
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -26,22 +37,8 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer_b": ALLOWED,
         "admin": ALLOWED,
     },
-    "authority_home": {
-        "anonymous": SIGN_IN,
-        "officer_a": ALLOWED,
-        "manager_a": ALLOWED,
-        "councillor_a": DENIED,
-        "officer_b": DENIED,
-        "admin": ALLOWED,
-    },
-    "indicator_detail": {
-        "anonymous": SIGN_IN,
-        "officer_a": ALLOWED,
-        "manager_a": ALLOWED,
-        "councillor_a": DENIED,
-        "officer_b": DENIED,
-        "admin": ALLOWED,
-    },
+    "authority_home": AUTHORITY_FIGURES,
+    "indicator_detail": AUTHORITY_FIGURES,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page

@@ -85,3 +85,13 @@ def test_devon_children_in_need_shows_the_18_month_trend_ending_686(
     assert months[0] == ("October 2020", "650")
     assert months[-1] == ("September 2021", "686")
     assert len(months) == 12
+
+
+@pytest.mark.django_db
+def test_a_measure_without_a_target_is_rated_against_england(demo, django_user_model) -> None:
+    client = signed_in("wiltshire.officer", django_user_model)
+    body = client.get("/a/wiltshire/").content.decode()
+    # Second child protection plans: 20% in 2017/18, no target, England 19% in 2016/17.
+    row = text_of(body.split('data-indicator="CPP-2ND"')[1].split("</tr>")[0])
+    assert "20%" in row
+    assert "Similar to England (2016/17)" in row
