@@ -14,7 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .selectors import IndicatorPage
+from .selectors import BreakdownTable, IndicatorPage
 
 # Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
 OWN_COLOUR = "#1d70b8"
@@ -76,6 +76,10 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
                 marker={"size": 8, "symbol": symbols[index % len(symbols)]},
             )
         )
+    # Label each point with its period as a pack writes it ("2017/18", "Sep 2021"), not with
+    # plotly's calendar ticks; past a dozen points every other label keeps them legible.
+    step = 1 if len(page.rows) <= 12 else 2
+    tick_rows = page.rows[::-1][::step][::-1]
     first = page.rows[0].period.start if page.rows else None
     last = page.rows[-1].period.end if page.rows else None
     for year, lower, upper in page.targets:
@@ -99,10 +103,48 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
         legend={"orientation": "h", "y": -0.2},
         yaxis={"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
-        xaxis={"type": "date"},
+        xaxis={
+            "type": "date",
+            "tickmode": "array",
+            "tickvals": [_midpoint(row.period.start, row.period.end) for row in tick_rows],
+            "ticktext": [row.period.short_label for row in tick_rows],
+        },
         plot_bgcolor="white",
         hovermode="closest",
     )
+    return _as_json(figure)
+
+
+def _as_json(figure: go.Figure) -> dict[str, Any]:
     # Round-trip through plotly's own encoder: it knows dates and numpy types.
     result: dict[str, Any] = json.loads(figure.to_json())
     return result
+
+
+def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]:
+    """One bar per category (locality, service, role...) for the latest period."""
+    names = [name for name, _text in table.rows]
+    figure = go.Figure(
+        go.Bar(
+            x=[_number(value) for value in table.values],
+            y=names,
+            orientation="h",
+            text=[text for _name, text in table.rows],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            marker={"color": OWN_COLOUR},
+        )
+    )
+    figure.update_layout(
+        margin={"l": 200, "r": 20, "t": 10, "b": 40},
+        height=max(160, 48 * len(names) + 60),
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={
+            "title": {"text": page.indicator.get_unit_display()},
+            "ticksuffix": "%" if page.indicator.unit == "percent" else "",
+            "rangemode": "tozero",
+        },
+        plot_bgcolor="white",
+    )
+    return _as_json(figure)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -144,6 +144,14 @@ class FigureRow:
     commentary: str = ""
 
     @property
+    def has_target(self) -> bool:
+        return self.target_text != "no target"
+
+    @property
+    def comparators_with_values(self) -> tuple[ComparatorCell, ...]:
+        return tuple(cell for cell in self.comparators if cell.value is not None)
+
+    @property
     def rating_words(self) -> str:
         if self.rag.rating == Rating.NOT_RATED and self.comparison is not None:
             return self.comparison.words
@@ -159,6 +167,8 @@ class IndicatorSummary:
     travel_year: Travel | None  # against the same period a year before, when that differs
     travel_text: str = ""
     travel_year_text: str = ""
+    # For a measure kept only by category (category of abuse, locality...): which categories.
+    breakdown_dimensions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -456,10 +466,20 @@ def authority_home(user: AnyUser, slug: str) -> AuthorityHome:
         .order_by("theme__order", "theme__name", "order", "title")
     )
     context = _load_context(authority, indicators)
+    dimensions: dict[int, set[str]] = defaultdict(set)
+    for indicator_id, dimension in (
+        Figure.objects.filter(area=authority, breakdown__isnull=False)
+        .values_list("indicator_id", "breakdown__dimension")
+        .distinct()
+    ):
+        dimensions[indicator_id].add(dimension)
     themes: dict[int, ThemeSummary] = {}
     for indicator in indicators:
         summary = themes.setdefault(indicator.theme_id, ThemeSummary(indicator.theme, []))
-        summary.rows.append(_summary(context, indicator))
+        row = _summary(context, indicator)
+        if row.latest is None:
+            row = replace(row, breakdown_dimensions=tuple(sorted(dimensions[indicator.id])))
+        summary.rows.append(row)
     return AuthorityHome(
         authority=authority,
         themes=list(themes.values()),
@@ -472,6 +492,11 @@ class BreakdownTable:
     dimension: str
     period: Period
     rows: list[tuple[str, str]]  # category name, formatted value
+    values: list[Decimal | None]  # the same, as numbers, for the chart
+
+    @property
+    def element_id(self) -> str:
+        return "breakdown-" + "-".join(self.dimension.lower().split()) + "-data"
 
 
 @dataclass(frozen=True)
@@ -481,9 +506,21 @@ class IndicatorPage:
     summary: IndicatorSummary
     rows: list[FigureRow]  # oldest first, within the trend window
     window_text: str
+    # Only the comparators with a figure somewhere in the window, so the table has no column
+    # of "no figure"; each row's `comparators` holds the same ones, in the same order.
     comparator_labels: list[str]
     breakdowns: list[BreakdownTable]
     targets: list[tuple[Period, Decimal | None, Decimal | None]]
+
+    @property
+    def is_rated(self) -> bool:
+        """Whether the rating column says anything: a measure without polarity is not rated."""
+        return self.indicator.polarity != "none"
+
+    @property
+    def has_trend(self) -> bool:
+        """A single figure is not a trend: it gets a table, not a chart."""
+        return len(self.rows) > 1
 
 
 def _window_start(indicator: Indicator, latest_end: date) -> date:
@@ -492,17 +529,27 @@ def _window_start(indicator: Indicator, latest_end: date) -> date:
 
 
 def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[BreakdownTable]:
-    by_dimension: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_dimension: dict[str, list[Figure]] = defaultdict(list)
     for figure in (
         Figure.objects.filter(area=authority, indicator=indicator, period=period)
         .exclude(breakdown__isnull=True)
         .select_related("breakdown")
         .order_by("breakdown__dimension", "breakdown__order", "breakdown__name")
     ):
-        category = figure.breakdown
-        if category is not None:  # always, given the filter; this narrows the type
-            by_dimension[category.dimension].append((category.name, _value_text(indicator, figure)))
-    return [BreakdownTable(dimension, period, rows) for dimension, rows in by_dimension.items()]
+        if figure.breakdown is not None:  # always, given the filter; this narrows the type
+            by_dimension[figure.breakdown.dimension].append(figure)
+    return [
+        BreakdownTable(
+            dimension=dimension,
+            period=period,
+            rows=[
+                (figure.breakdown.name if figure.breakdown else "", _value_text(indicator, figure))
+                for figure in figures
+            ],
+            values=[figure.value for figure in figures],
+        )
+        for dimension, figures in by_dimension.items()
+    ]
 
 
 def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
@@ -528,6 +575,28 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
             else f"1 figure, for {latest.period.label}"
         )
         breakdowns = _breakdowns(authority, indicator, latest.period)
+    else:
+        # Some measures are kept only by category (say, category of abuse): show the latest.
+        latest_by_category = (
+            Figure.objects.filter(area=authority, indicator=indicator, breakdown__isnull=False)
+            .select_related("period")
+            .order_by("-period__end")
+            .first()
+        )
+        if latest_by_category is not None:
+            breakdowns = _breakdowns(authority, indicator, latest_by_category.period)
+            window_text = (
+                f"Figures are kept by category only, latest for {latest_by_category.period.label}"
+            )
+    shown_comparators = [
+        index
+        for index in range(len(context.comparators))
+        if any(row.comparators[index].value is not None for row in rows)
+    ]
+    rows = [
+        replace(row, comparators=tuple(row.comparators[index] for index in shown_comparators))
+        for row in rows
+    ]
     targets = sorted(
         (
             (target.financial_year, target.lower, target.upper)
@@ -541,7 +610,7 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         summary=summary,
         rows=rows,
         window_text=window_text,
-        comparator_labels=[comparator.label for comparator in context.comparators],
+        comparator_labels=[context.comparators[index].label for index in shown_comparators],
         breakdowns=breakdowns,
         targets=targets,
     )

@@ -23,5 +23,9 @@ def authority_home(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     page = selectors.indicator_page(request.user, slug, code)
-    chart = charts.indicator_trend(page) if page.rows else None
-    return render(request, "indicators/indicator_detail.html", {"page": page, "chart": chart})
+    context = {
+        "page": page,
+        "chart": charts.indicator_trend(page) if page.has_trend else None,
+        "breakdowns": [(table, charts.breakdown_bars(page, table)) for table in page.breakdowns],
+    }
+    return render(request, "indicators/indicator_detail.html", context)

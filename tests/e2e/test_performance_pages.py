@@ -60,3 +60,23 @@ def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_offi
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
     assert_accessible(page)
+
+
+def test_devon_trend_and_locality_charts_are_drawn_and_accessible(
+    page: Page, live_server, eager_tasks
+) -> None:
+    demo_load()
+    user = user_set(username="devon.e2e", password=PASSWORD)
+    membership_set(user=user, authority=Area.objects.get(slug="devon"), role="manager")
+    sign_in(page, live_server, "devon.e2e", PASSWORD)
+
+    page.goto("/a/devon/indicators/CIN-PLANS/")
+    expect(page.get_by_test_id("headline")).to_contain_text("686 in September 2021")
+    expect(page.locator(".app-chart .main-svg").first).to_be_visible()
+    expect(page.get_by_test_id("trend-table").locator("tbody tr")).to_have_count(12)
+    assert_accessible(page)
+
+    page.goto("/a/devon/indicators/CIN-VISITS/")
+    expect(page.get_by_role("heading", name="By locality")).to_be_visible()
+    expect(page.locator(".app-chart--breakdown.js-plotly-plot")).to_have_count(2)
+    assert_accessible(page)

@@ -1,5 +1,6 @@
 """The authority home and indicator pages show what the seed packs report."""
 
+import html as html_module
 import re
 
 import pytest
@@ -14,7 +15,7 @@ ASSESSMENTS = "% single assessments completed by 45 days"
 
 def text_of(html: str) -> str:
     """The page as a reader sees it: tags removed, white space folded."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture
@@ -95,3 +96,45 @@ def test_a_measure_without_a_target_is_rated_against_england(demo, django_user_m
     row = text_of(body.split('data-indicator="CPP-2ND"')[1].split("</tr>")[0])
     assert "20%" in row
     assert "Similar to England (2016/17)" in row
+
+
+@pytest.mark.django_db
+def test_the_home_page_reads_in_the_same_few_queries_however_many_indicators(
+    world, personas, django_assert_max_num_queries
+) -> None:
+    from tests import factories
+
+    client = Client()
+    client.force_login(personas.officer_a)
+    with django_assert_max_num_queries(15) as few:
+        client.get("/a/authority-a/")
+    for number in range(30):
+        indicator = factories.IndicatorFactory(code=f"MORE-{number}")
+        factories.figure(world.authority_a, indicator, factories.financial_year(2017), "50")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/a/authority-a/")
+    assert response.content.decode().count("data-indicator=") == 31
+
+
+@pytest.mark.django_db
+def test_devon_categories_of_abuse_are_shown_by_category(demo, django_user_model) -> None:
+    client = signed_in("devon.officer", django_user_model)
+    home = text_of(client.get("/a/devon/").content.decode())
+    assert "by category of abuse only" in home
+    page = text_of(client.get("/a/devon/indicators/CPP-CAT/").content.decode())
+    assert "By category of abuse, September 2021" in page
+    for category, share in (("Neglect", 50), ("Emotional abuse", 35), ("Physical abuse", 12)):
+        assert f"{category} {share}%" in page
+
+
+@pytest.mark.django_db
+def test_devon_visits_by_locality_match_the_seed(demo, django_user_model) -> None:
+    client = signed_in("devon.officer", django_user_model)
+    response = client.get("/a/devon/indicators/CIN-VISITS/")
+    page = text_of(response.content.decode())
+    assert "77% in September 2021" in page
+    for locality, share in (("South", 77), ("North", 59), ("Mid & East", 58), ("Exeter", 82)):
+        assert f"{locality} {share}%" in page
+    # One figure is not a trend: a table, no trend chart; the localities get a bar chart.
+    assert "trend-chart-data" not in response.content.decode()
+    assert 'data-figure="breakdown-locality-data"' in response.content.decode()
