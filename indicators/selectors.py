@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.http import Http404
 
 from accounts import access
@@ -614,9 +613,3 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         breakdowns=breakdowns,
         targets=targets,
     )
-
-
-def visible_figures_filter(user: AnyUser) -> Q:
-    """A filter for figures the user may see: their authorities' own, and published areas'."""
-    authorities = access.authorities_for(user, Permission.VIEW_FIGURES)
-    return Q(area__in=authorities) | ~Q(area__kind=AreaKind.AUTHORITY)

@@ -66,13 +66,23 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A page in a fresh browser context (no cookies), with `live_server` as its base URL.
 
-    The test fails if the page throws an uncaught script error or a static file fails to
-    load (a missing stylesheet, script or image), since either means a broken page.
+    The test fails if the page throws an uncaught script error, a static file fails to load
+    (a missing stylesheet, script or image) or the Content Security Policy blocks something,
+    since each means a broken page.
     """
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
     new_page = context.new_page()
     problems: list[str] = []
     new_page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # A blocked script or style is reported on the console, not as a page error.
+    new_page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     new_page.on(
         "response",
         lambda response: (
