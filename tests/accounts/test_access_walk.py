@@ -8,8 +8,9 @@ B's officer must never reach them.
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import Personas, World
 
@@ -127,14 +128,31 @@ def test_authority_b_officer_reaches_nothing_of_authority_a(
 
 @pytest.mark.django_db
 def test_admin_site_is_for_admins_only(personas: Personas) -> None:
+    """The admin index and every registered model's list and add pages."""
+    request = RequestFactory().get("/admin/")
+    request.user = personas.admin
+    # Path, and what an admin gets: the sign-in logs of django-axes are read-only, so even an
+    # admin is refused their "add" page.
+    paths: list[tuple[str, int]] = [("/admin/", 200)]
+    for model, model_admin in admin.site._registry.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        paths.append((reverse(f"{name}_changelist"), 200))
+        paths.append(
+            (reverse(f"{name}_add"), 200 if model_admin.has_add_permission(request) else 403)
+        )
+    failures = []
     for persona, user in personas.all().items():
         client = Client()
         client.force_login(user)
-        response = client.get("/admin/")
-        if persona == "admin":
-            assert response.status_code == 200
-        else:
-            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        for path, for_admin in paths:
+            response = client.get(path)
+            if persona == "admin":
+                ok = response.status_code == for_admin
+            else:
+                ok = response.status_code == 302 and "/admin/login/" in response["Location"]
+            if not ok:
+                failures.append(f"{persona} GET {path}: {response.status_code}")
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.django_db
