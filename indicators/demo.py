@@ -23,6 +23,7 @@ from .catalogue import CatalogueResult, catalogue_load
 from .models import (
     Area,
     BreakdownCategory,
+    ChangeChannel,
     Comparator,
     Figure,
     FigureStatus,
@@ -148,7 +149,7 @@ class _Loader:
         self.indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
         self.seeds = {row["key"]: row["name"] for _line, row in _rows("seeds.csv")}
         self.neighbour_sets: dict[str, NeighbourSet] = {}
-        self.breakdowns: dict[tuple[str, str], BreakdownCategory] = {}
+        self.breakdowns: dict[tuple[int | None, str, str], BreakdownCategory] = {}
         self.figures: dict[tuple[int, int, int, int | None], Figure] = {}
 
     def area(self, slug: str, where: str) -> Area:
@@ -283,16 +284,26 @@ class _Loader:
                 self.result.comparators.add("updated" if changed else "unchanged")
 
     def load_breakdowns(self) -> None:
-        for _line, row in _rows("breakdowns.csv"):
+        for line, row in _rows("breakdowns.csv"):
+            # Localities and services are an authority's own; categories of abuse and roles
+            # are shared by every authority.
+            authority = (
+                self.area(row["authority"], f"breakdowns.csv line {line}")
+                if row["authority"]
+                else None
+            )
             category, created = BreakdownCategory.objects.get_or_create(
-                dimension=row["dimension"], name=row["name"], defaults={"order": int(row["order"])}
+                authority=authority,
+                dimension=row["dimension"],
+                name=row["name"],
+                defaults={"order": int(row["order"])},
             )
             if created:
                 self.result.breakdowns.add("created")
             else:
                 changed = _save_if_changed(category, {"order": int(row["order"])})
                 self.result.breakdowns.add("updated" if changed else "unchanged")
-            self.breakdowns[(category.dimension, category.name)] = category
+            self.breakdowns[(category.authority_id, category.dimension, category.name)] = category
 
     # --- figures and targets ---------------------------------------------------------------
 
@@ -310,12 +321,15 @@ class _Loader:
             breakdown = None
             breakdown_id = None
             if row["dimension"] or row["breakdown"]:
-                try:
-                    breakdown = self.breakdowns[(row["dimension"], row["breakdown"])]
-                except KeyError:
+                category = (row["dimension"], row["breakdown"])
+                breakdown = self.breakdowns.get((area.pk, *category)) or self.breakdowns.get(
+                    (None, *category)
+                )
+                if breakdown is None:
                     raise DemoDataError(
-                        f"{where}: {row['dimension']}: {row['breakdown']} is not in breakdowns.csv."
-                    ) from None
+                        f"{where}: {row['dimension']}: {row['breakdown']} is not in "
+                        f"breakdowns.csv for {area.name} or for every authority."
+                    )
                 breakdown_id = breakdown.pk
             seed = self.seed(row["seed"], where)
             wanted = _WantedFigure(
@@ -348,6 +362,7 @@ class _Loader:
                     source=wanted.source,
                     source_note=wanted.source_note,
                     status=wanted.status,
+                    channel=ChangeChannel.SYSTEM,
                     reason=f"Demo data from {seed}"[:255],
                 )
             except ValidationError as error:
@@ -376,6 +391,9 @@ class _Loader:
                 continue
             try:
                 services.target_set(
+                    user=None,
+                    channel=ChangeChannel.SYSTEM,
+                    reason=f"Demo data from {row['seed']}"[:255],
                     authority=authority,
                     indicator=indicator,
                     financial_year=financial_year,

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from . import periods as period_rules
-from .querysets import AreaQuerySet, FigureQuerySet, PeriodQuerySet
+from .querysets import AreaQuerySet, FigureQuerySet, IndicatorQuerySet, PeriodQuerySet
 
 
 class AreaKind(models.TextChoices):
@@ -256,7 +256,14 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(default=0)
     source = models.CharField(max_length=20, choices=Source.choices)
     roll_up = models.CharField(max_length=10, choices=RollUp.choices)
+    breakdown_dimensions = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Comma-separated dimensions its figures are entered by, e.g. 'locality,service'.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["theme__order", "order", "title"]
@@ -280,6 +287,10 @@ class Indicator(models.Model):
     @property
     def ratio_kind(self) -> str:
         return ratio_kind_for(self.unit)
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [part.strip() for part in self.breakdown_dimensions.split(",") if part.strip()]
 
     @property
     def multiplier(self) -> Decimal:
@@ -358,13 +369,32 @@ class BreakdownCategory(models.Model):
 
     dimension = models.CharField(max_length=40, help_text="e.g. locality, service, role")
     name = models.CharField(max_length=120)
+    # Localities, teams and services are an authority's own; categories of abuse, roles and
+    # age bands are the same everywhere (no authority).
+    authority = models.ForeignKey(
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="breakdown_categories",
+        help_text="Leave empty for categories every authority uses.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["dimension", "order", "name"]
         verbose_name_plural = "breakdown categories"
         constraints = [
-            models.UniqueConstraint(fields=["dimension", "name"], name="breakdown_unique"),
+            models.UniqueConstraint(
+                fields=["dimension", "name"],
+                condition=Q(authority__isnull=True),
+                name="shared_breakdown_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "dimension", "name"],
+                condition=Q(authority__isnull=False),
+                name="own_breakdown_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,7 +404,18 @@ class BreakdownCategory(models.Model):
 class FigureStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
     APPROVED = "approved", "Approved"
+
+
+class ChangeChannel(models.TextChoices):
+    """How a change reached a figure or target: kept with every row of the audit trail."""
+
+    FORM = "form", "Entry form"
+    IMPORT = "import", "Import"
+    ADMIN = "admin", "Admin"
+    DERIVED = "derived", "Derived (rolled up)"
+    SYSTEM = "system", "Set-up command"
 
 
 class FigureSource(models.TextChoices):
@@ -423,6 +464,11 @@ class Figure(models.Model):
     commentary = models.TextField(blank=True)
     source = models.CharField(max_length=12, choices=FigureSource.choices)
     source_note = models.CharField(max_length=255, blank=True)
+    # Set when an approved figure is corrected: the correction then needs a fresh approval.
+    is_revised = models.BooleanField(default=False)
+    review_comment = models.TextField(
+        blank=True, help_text="The manager's comment when returning the figure."
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -489,10 +535,13 @@ class FigureChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
     old_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     old_status = models.CharField(max_length=10, blank=True)
     new_status = models.CharField(max_length=10, blank=True)
+    old_commentary = models.TextField(blank=True)
+    new_commentary = models.TextField(blank=True)
     reason = models.CharField(max_length=255)
 
     class Meta:
@@ -545,3 +594,29 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.authority} {self.financial_year}"
+
+
+class TargetChange(models.Model):
+    """The audit trail of targets: every change of bounds or tolerance, who, when and why."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
+    old_lower = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    new_lower = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    old_upper = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    new_upper = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    old_tolerance = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    new_tolerance = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.target}: {self.old_lower}-{self.old_upper} -> {self.new_lower}-{self.new_upper}"
+        )

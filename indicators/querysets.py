@@ -44,3 +44,26 @@ class FigureQuerySet(models.QuerySet):
 
     def with_related(self) -> FigureQuerySet:
         return self.select_related("period", "indicator", "area", "breakdown")
+
+
+# Which indicators are due for a period, by the period's kind: monthly measures each month,
+# quarterly measures each quarter, annual measures each financial or academic year.
+FREQUENCY_FOR_KIND = {
+    period_rules.MONTH: "monthly",
+    period_rules.QUARTER: "quarterly",
+    period_rules.FINANCIAL_YEAR: "annual",
+    period_rules.ACADEMIC_YEAR: "annual",
+}
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def due_for(self, period: Period) -> IndicatorQuerySet:
+        """The indicators entered for a period of this kind, in catalogue order."""
+        frequency = FREQUENCY_FOR_KIND.get(period.kind)
+        if frequency is None:
+            return self.none()
+        return (
+            self.filter(frequency=frequency)
+            .select_related("theme")
+            .order_by("theme__order", "theme__name", "order", "title")
+        )

@@ -26,6 +26,7 @@ INDICATOR_COLUMNS = (
     "decimals",
     "source",
     "roll_up",
+    "breakdown_dimensions",
     "order",
 )
 

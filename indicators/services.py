@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import metrics
-from .formatting import round_half_up
+from .formatting import format_value, round_half_up
 from .models import (
     Area,
     BreakdownCategory,
+    ChangeChannel,
     Figure,
     FigureChange,
     FigureSource,
@@ -24,6 +28,7 @@ from .models import (
     RollUp,
     SuppressionCode,
     Target,
+    TargetChange,
     ratio_kind_for,
 )
 
@@ -35,7 +40,27 @@ STORED_DECIMALS = 4
 
 
 class StaleFigureError(ValidationError):
-    """Someone else changed the figure after the form was opened."""
+    """Someone else changed the figure after the form was opened. Carries their figure, so the
+    page can show the newer value beside the one that was not saved."""
+
+    def __init__(self, current: Figure) -> None:
+        who = f" by {current.updated_by}" if current.updated_by else ""
+        indicator = current.indicator
+        now = (
+            format_value(current.value, indicator.unit, indicator.decimals)
+            if current.value is not None
+            else f"suppressed ({current.suppression})"
+        )
+        super().__init__(
+            f"{indicator.title} was changed{who} while you were editing it: it is now {now}. "
+            "Your change was not saved. Check their figure, then enter yours again if it is "
+            "still right."
+        )
+        self.current = current
+
+
+class ApprovedFigureError(ValidationError):
+    """An approved figure was changed without a reason for the correction."""
 
 
 def _derived_value(
@@ -82,6 +107,68 @@ def _derived_value(
     return value
 
 
+def _refuse_unfinished_period(period: Period) -> None:
+    """Figures describe what happened: a period that has not ended has no figure yet."""
+    today = timezone.localdate()
+    if period.end > today:
+        raise ValidationError(
+            f"{period.label} has not ended yet: its figures can be entered from "
+            f"{period.end + timedelta(days=1):%-d %B %Y}."
+        )
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What a figure says, to tell a real change from a save of the same numbers."""
+
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    suppression: str
+    is_provisional: bool
+    is_estimated: bool
+    commentary: str
+
+    @classmethod
+    def of(cls, figure: Figure) -> _Content:
+        return cls(
+            figure.value,
+            figure.numerator,
+            figure.denominator,
+            figure.suppression,
+            figure.is_provisional,
+            figure.is_estimated,
+            figure.commentary,
+        )
+
+
+def _record(
+    figure: Figure,
+    *,
+    user: User | None,
+    channel: str,
+    before: Figure | None,
+    reason: str,
+) -> None:
+    FigureChange.objects.create(
+        figure=figure,
+        changed_by=user,
+        channel=channel,
+        old_value=before.value if before else None,
+        new_value=figure.value,
+        old_status=before.status if before else "",
+        new_status=figure.status,
+        old_commentary=before.commentary if before else "",
+        new_commentary=figure.commentary,
+        reason=reason[:255],
+    )
+
+
+def _check_version(figure: Figure, expected_version: int | None) -> None:
+    if expected_version is not None and figure.version != expected_version:
+        raise StaleFigureError(figure)
+
+
 @transaction.atomic
 def figure_set(
     *,
@@ -101,12 +188,17 @@ def figure_set(
     source_note: str = "",
     status: str = FigureStatus.DRAFT,
     expected_version: int | None = None,
+    channel: str = ChangeChannel.FORM,
+    correction_reason: str = "",
     reason: str,
 ) -> Figure:
     """Create or change one figure, recording the change in the audit trail.
 
-    `expected_version` is the version the caller read: if the figure has moved on since, the
-    change is refused rather than silently overwriting someone else's.
+    - `expected_version` is the version the caller read: if the figure has moved on since, the
+      change is refused (StaleFigureError carries the newer figure) rather than overwriting.
+    - Saving the same content again writes nothing: no version, no audit row.
+    - An approved figure is locked: changing it needs a `correction_reason`, marks it revised
+      and sends it back for a fresh approval. Derived figures follow their parts.
     """
     stored_value = _derived_value(
         indicator=indicator,
@@ -115,21 +207,46 @@ def figure_set(
         denominator=denominator,
         suppression=suppression,
     )
+    _refuse_unfinished_period(period)
     figure = (
         Figure.objects.select_for_update()
         .filter(area=area, indicator=indicator, period=period, breakdown=breakdown)
         .first()
     )
+    content = _Content(
+        stored_value,
+        numerator,
+        denominator,
+        suppression,
+        is_provisional,
+        is_estimated,
+        commentary,
+    )
+    before: Figure | None = None
     if figure is None:
         figure = Figure(area=area, indicator=indicator, period=period, breakdown=breakdown)
-        old_value, old_status = None, ""
     else:
-        if expected_version is not None and figure.version != expected_version:
-            raise StaleFigureError(
-                f"This figure was changed by someone else (now version {figure.version}). "
-                "Reload the page to see their change before making yours."
-            )
-        old_value, old_status = figure.value, figure.status
+        _check_version(figure, expected_version)
+        unchanged = _Content.of(figure) == content and figure.source == source
+        # A form saving the same numbers leaves the figure where it is in the workflow.
+        if unchanged and (channel == ChangeChannel.FORM or figure.status == status):
+            return figure
+        before = Figure(value=figure.value, status=figure.status, commentary=figure.commentary)
+        if (
+            not unchanged
+            and figure.status == FigureStatus.APPROVED
+            # Derived figures follow their parts; set-up commands load reference data.
+            and channel not in (ChangeChannel.DERIVED, ChangeChannel.SYSTEM)
+        ):
+            if not correction_reason.strip():
+                raise ApprovedFigureError(
+                    f"{indicator.title} for {period.label} is approved. To correct it, give a "
+                    "reason: the correction is then marked as revised and needs a fresh "
+                    "approval."
+                )
+            status = FigureStatus.SUBMITTED
+            figure.is_revised = True
+            reason = f"Correction: {correction_reason.strip()}"
         figure.version += 1
     figure.value = stored_value
     figure.numerator = numerator
@@ -145,16 +262,13 @@ def figure_set(
     figure.updated_by = user
     figure.full_clean(validate_unique=False, validate_constraints=False)
     figure.save()
-    FigureChange.objects.create(
-        figure=figure,
-        changed_by=user,
-        old_value=old_value,
-        new_value=figure.value,
-        old_status=old_status,
-        new_status=figure.status,
-        reason=reason,
-    )
-    if breakdown is None and period.kind in ROLL_UP_TARGETS and indicator.roll_up != "none":
+    _record(figure, user=user, channel=channel, before=before, reason=reason)
+    if (
+        breakdown is None
+        and period.kind in ROLL_UP_TARGETS
+        and indicator.roll_up != RollUp.NONE
+        and source != FigureSource.ROLLED_UP
+    ):
         from .tasks import roll_up_figures
 
         # Queued only once the figure is committed, so the worker reads what was written.
@@ -162,17 +276,115 @@ def figure_set(
     return figure
 
 
+def _set_status(
+    figure: Figure,
+    *,
+    user: User | None,
+    status: str,
+    reason: str,
+    review_comment: str | None = None,
+) -> Figure:
+    before = Figure(value=figure.value, status=figure.status, commentary=figure.commentary)
+    figure.status = status
+    if review_comment is not None:
+        figure.review_comment = review_comment
+    figure.version += 1
+    figure.updated_by = user
+    figure.save(update_fields=["status", "review_comment", "version", "updated_by", "updated_at"])
+    _record(figure, user=user, channel=ChangeChannel.FORM, before=before, reason=reason)
+    return figure
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submitted: list[Figure]
+    already: int  # figures that were already submitted or approved
+
+
+@transaction.atomic
+def figures_submit(*, user: User, authority: Area, period: Period) -> SubmitResult:
+    """Send an authority's figures for a period to its managers, once every due one is in."""
+    due = list(Indicator.objects.due_for(period))
+    figures = list(
+        Figure.objects.select_for_update()
+        .filter(area=authority, period=period, indicator__in=due)
+        .select_related("indicator")
+    )
+    entered = {figure.indicator_id for figure in figures if figure.breakdown_id is None}
+    missing = [indicator.title for indicator in due if indicator.id not in entered]
+    if missing:
+        raise ValidationError(
+            [
+                f"{title}: enter a figure, or a suppression code, before submitting."
+                for title in missing
+            ]
+        )
+    submitted = [
+        _set_status(
+            figure, user=user, status=FigureStatus.SUBMITTED, reason="Submitted for approval"
+        )
+        for figure in figures
+        if figure.status in (FigureStatus.DRAFT, FigureStatus.RETURNED)
+    ]
+    return SubmitResult(submitted=submitted, already=len(figures) - len(submitted))
+
+
+def _reviewable(figure: Figure, expected_version: int | None) -> None:
+    _check_version(figure, expected_version)
+    if figure.status != FigureStatus.SUBMITTED:
+        raise ValidationError(
+            f"{figure.indicator.title} for {figure.period.label} is "
+            f"{figure.get_status_display().lower()}, not submitted: only submitted figures can "
+            "be approved or returned."
+        )
+
+
+@transaction.atomic
+def figure_approve(*, user: User, figure: Figure, expected_version: int | None = None) -> Figure:
+    """Approve a submitted figure. Approved figures are locked against casual change."""
+    figure = (
+        Figure.objects.select_for_update().select_related("indicator", "period").get(pk=figure.pk)
+    )
+    _reviewable(figure, expected_version)
+    return _set_status(
+        figure, user=user, status=FigureStatus.APPROVED, reason="Approved", review_comment=""
+    )
+
+
+@transaction.atomic
+def figure_return(
+    *, user: User, figure: Figure, comment: str, expected_version: int | None = None
+) -> Figure:
+    """Send a submitted figure back to the officers, saying what needs to change."""
+    if not comment.strip():
+        raise ValidationError("Say why the figure is being returned, so the officer can fix it.")
+    figure = (
+        Figure.objects.select_for_update().select_related("indicator", "period").get(pk=figure.pk)
+    )
+    _reviewable(figure, expected_version)
+    return _set_status(
+        figure,
+        user=user,
+        status=FigureStatus.RETURNED,
+        reason=f"Returned: {comment.strip()}",
+        review_comment=comment.strip(),
+    )
+
+
 @transaction.atomic
 def target_set(
     *,
+    user: User | None,
     authority: Area,
     indicator: Indicator,
     financial_year: Period,
     lower: Decimal | None,
     upper: Decimal | None,
     tolerance: Decimal = Decimal(0),
+    channel: str = ChangeChannel.FORM,
+    reason: str = "",
 ) -> Target:
-    """Set an authority's target for an indicator in one financial year."""
+    """Set an authority's target for an indicator in one financial year, keeping its history."""
     if not authority.is_authority:
         raise ValidationError(f"{authority.name} is not a local authority: targets are local.")
     if financial_year.kind != PeriodKind.FINANCIAL_YEAR:
@@ -183,11 +395,29 @@ def target_set(
         raise ValidationError(f"The lower bound {lower} is above the upper bound {upper}.")
     if tolerance < 0:
         raise ValidationError("The tolerance cannot be negative.")
-    target, _created = Target.objects.update_or_create(
-        authority=authority,
-        indicator=indicator,
-        financial_year=financial_year,
-        defaults={"lower": lower, "upper": upper, "tolerance": tolerance},
+    target = (
+        Target.objects.select_for_update()
+        .filter(authority=authority, indicator=indicator, financial_year=financial_year)
+        .first()
+    )
+    old = (target.lower, target.upper, target.tolerance) if target else (None, None, None)
+    if target is not None and old == (lower, upper, tolerance):
+        return target
+    if target is None:
+        target = Target(authority=authority, indicator=indicator, financial_year=financial_year)
+    target.lower, target.upper, target.tolerance = lower, upper, tolerance
+    target.save()
+    TargetChange.objects.create(
+        target=target,
+        changed_by=user,
+        channel=channel,
+        old_lower=old[0],
+        new_lower=lower,
+        old_upper=old[1],
+        new_upper=upper,
+        old_tolerance=old[2],
+        new_tolerance=tolerance,
+        reason=(reason or ("Target set" if old == (None, None, None) else "Target changed"))[:255],
     )
     return target
 
@@ -243,8 +473,10 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
             # A total of the months so far is not the year's total, and reads as one.
             continue
         all_approved = all(part.status == FigureStatus.APPROVED for part in parts)
+        status = FigureStatus.APPROVED if all_approved else FigureStatus.DRAFT
         unchanged = existing is not None and (
-            existing.value == rolled.value
+            existing.status == status
+            and existing.value == rolled.value
             and existing.numerator == rolled.numerator
             and existing.denominator == rolled.denominator
             and existing.is_provisional == (not rolled.complete)
@@ -267,7 +499,8 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
                 source=FigureSource.ROLLED_UP,
                 source_note=f"{indicator.get_roll_up_display()} of {rolled.parts_used} "
                 f"{PeriodKind(period.kind).label.lower()} figures",
-                status=FigureStatus.APPROVED if all_approved else FigureStatus.DRAFT,
+                status=status,
+                channel=ChangeChannel.DERIVED,
                 reason="Rolled up from shorter periods",
             )
         )

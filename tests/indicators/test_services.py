@@ -77,7 +77,8 @@ def test_every_change_is_kept_with_who_when_old_new_and_why(setting) -> None:
 def test_a_stale_edit_is_refused_rather_than_overwriting(setting) -> None:
     set_figure(setting, value=Decimal(80))
     set_figure(setting, value=Decimal(81))
-    with pytest.raises(services.StaleFigureError, match="changed by someone else"):
+    stale = r"was changed by .* while you were editing it: it is now 81%"
+    with pytest.raises(services.StaleFigureError, match=stale):
         set_figure(setting, value=Decimal(82), expected_version=1)
     assert Figure.objects.get().value == Decimal(81)
 
@@ -85,6 +86,7 @@ def test_a_stale_edit_is_refused_rather_than_overwriting(setting) -> None:
 def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> None:
     area, indicator, year, _user = setting
     target = services.target_set(
+        user=None,
         authority=area,
         indicator=indicator,
         financial_year=year,
@@ -95,6 +97,7 @@ def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> Non
     assert (target.lower, target.upper) == (90, 95)
     with pytest.raises(ValidationError, match="above the upper bound"):
         services.target_set(
+            user=None,
             authority=area,
             indicator=indicator,
             financial_year=year,
@@ -104,6 +107,11 @@ def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> Non
     month = factories.period("month", year.start)
     with pytest.raises(ValidationError, match="financial year"):
         services.target_set(
-            authority=area, indicator=indicator, financial_year=month, lower=Decimal(1), upper=None
+            user=None,
+            authority=area,
+            indicator=indicator,
+            financial_year=month,
+            lower=Decimal(1),
+            upper=None,
         )
     assert Target.objects.get().upper == 95
