@@ -360,6 +360,11 @@ class Period(models.Model):
     def short_label(self) -> str:
         return period_rules.short_label(self.kind, self.start, self.end)
 
+    @property
+    def url_key(self) -> str:
+        """How the period is written in a web address, e.g. 2021-09 or fy-2017-18-q4."""
+        return period_rules.url_key(self.kind, self.start)
+
     def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end
 

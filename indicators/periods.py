@@ -134,3 +134,44 @@ def months_between(start: date, end: date) -> list[date]:
         months.append(current)
         current = add_months(current, 1)
     return months
+
+
+def url_key(kind: str, start: date) -> str:
+    """A period as it appears in a web address: 2021-09 (month), fy-2017-18-q4 (quarter),
+    fy-2017-18 (financial year), ay-2016-17 (academic year), at-2018-03-31 (snapshot)."""
+    if kind == MONTH:
+        return start.strftime("%Y-%m")
+    if kind == QUARTER:
+        fy = financial_year_start(start).year
+        return f"fy-{fy}-{(fy + 1) % 100:02d}-q{quarter_number(start)}"
+    if kind == FINANCIAL_YEAR:
+        return f"fy-{start.year}-{(start.year + 1) % 100:02d}"
+    if kind == ACADEMIC_YEAR:
+        return f"ay-{start.year}-{(start.year + 1) % 100:02d}"
+    if kind == SNAPSHOT:
+        return f"at-{start:%Y-%m-%d}"
+    raise ValueError(f"Unknown period kind: {kind!r}")
+
+
+def parse_url_key(key: str) -> tuple[str, date]:
+    """The kind and start of a period from its web-address form (see `url_key`)."""
+    prefix, _, rest = key.partition("-")
+    try:
+        if prefix == "at":
+            return SNAPSHOT, date.fromisoformat(rest)
+        if prefix in ("fy", "ay"):
+            first, second, *quarter = rest.split("-")
+            year = int(first)
+            if len(first) == 4 and (year + 1) % 100 == int(second):
+                if prefix == "ay" and not quarter:
+                    return ACADEMIC_YEAR, date(year, 9, 1)
+                if prefix == "fy" and not quarter:
+                    return FINANCIAL_YEAR, date(year, 4, 1)
+                if prefix == "fy" and quarter in (["q1"], ["q2"], ["q3"], ["q4"]):
+                    number = int(quarter[0][1])
+                    return QUARTER, add_months(date(year, 4, 1), (number - 1) * 3)
+        elif len(prefix) == 4 and len(rest) == 2:
+            return MONTH, date(int(prefix), int(rest), 1)
+    except ValueError:
+        pass
+    raise ValueError(f"{key!r} is not a period address such as 2021-09 or fy-2017-18-q4.")

@@ -29,6 +29,11 @@ class PeriodQuerySet(models.QuerySet["Period"]):
         period, _created = self.get_or_create(kind=kind, start=start, defaults={"end": end})
         return period
 
+    def from_url_key(self, key: str) -> Period:
+        """The period named in a web address (ValueError if the address is not a period)."""
+        kind, start = period_rules.parse_url_key(key)
+        return self.get_or_create_for(kind, start)
+
     def from_text(self, text: str) -> Period:
         kind, start = period_rules.parse(text)
         return self.get_or_create_for(kind, start)

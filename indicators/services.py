@@ -352,6 +352,12 @@ def figure_approve(*, user: User, figure: Figure, expected_version: int | None =
 
 
 @transaction.atomic
+def figures_approve(*, user: User, figures: list[Figure]) -> list[Figure]:
+    """Approve several submitted figures at once (a manager's "approve all"); all or none."""
+    return [figure_approve(user=user, figure=figure) for figure in figures]
+
+
+@transaction.atomic
 def figure_return(
     *, user: User, figure: Figure, comment: str, expected_version: int | None = None
 ) -> Figure:

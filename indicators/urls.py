@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import pages
 
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("a/<slug:slug>/", views.authority_home, name="authority_home"),
-    path("a/<slug:slug>/indicators/<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("", pages.start, name="start"),
+    path("a/<slug:slug>/", pages.authority_home, name="authority_home"),
+    path("a/<slug:slug>/indicators/<str:code>/", pages.indicator_detail, name="indicator_detail"),
+    path("a/<slug:slug>/", include("indicators.urls_entry")),
+    path("a/<slug:slug>/", include("indicators.urls_review")),
 ]

@@ -172,3 +172,20 @@ def test_labels_round_trip_through_parse(day: date) -> None:
     assert parse(f"{label_of(FINANCIAL_YEAR, day)} Q{number}") == (QUARTER, q_start)
     assert parse(f"{day.year}-{day.month:02d}") == (MONTH, day.replace(day=1))
     assert parse(day.isoformat()) == (SNAPSHOT, day)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_every_period_round_trips_through_its_web_address(day: date) -> None:
+    from indicators.periods import parse_url_key, url_key
+
+    for kind in (MONTH, QUARTER, FINANCIAL_YEAR, ACADEMIC_YEAR, SNAPSHOT):
+        start, _end = bounds(kind, day)
+        assert parse_url_key(url_key(kind, start)) == (kind, start)
+
+
+@pytest.mark.parametrize("key", ["2021-13", "fy-2017-19", "fy-2017-18-q5", "ay-2016", "x", ""])
+def test_a_wrong_web_address_period_is_refused(key: str) -> None:
+    from indicators.periods import parse_url_key
+
+    with pytest.raises(ValueError, match="is not a period address"):
+        parse_url_key(key)
