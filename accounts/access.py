@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .models import Membership, Role
 
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
     from indicators.models import Area
 
     from .models import User
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a view behind `login_required`: its user is a real user. For typing."""
+
+    user: User
 
 
 class Permission(StrEnum):

@@ -3,15 +3,20 @@ statistical neighbours, comparators, periods, figures and targets."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
+from . import services
 from .models import (
     Area,
     BreakdownCategory,
+    ChangeChannel,
     Comparator,
     Figure,
     FigureChange,
@@ -20,6 +25,7 @@ from .models import (
     Period,
     StatisticalNeighbour,
     Target,
+    TargetChange,
     Theme,
 )
 from .resources import IndicatorResource, ThemeResource
@@ -103,6 +109,7 @@ class FigureChangeInline(admin.TabularInline):
     fields = (
         "changed_at",
         "changed_by",
+        "channel",
         "old_value",
         "new_value",
         "old_status",
@@ -112,6 +119,7 @@ class FigureChangeInline(admin.TabularInline):
     readonly_fields = (
         "changed_at",
         "changed_by",
+        "channel",
         "old_value",
         "new_value",
         "old_status",
@@ -127,8 +135,65 @@ class FigureChangeInline(admin.TabularInline):
         return False
 
 
+class FigureAdminForm(forms.ModelForm):
+    """Admin edits go through the same service as the entry form, with a reason for the audit
+    trail; refusals (stale edits, an approved figure changed without a reason, inconsistent
+    numbers) appear on the form and nothing is written."""
+
+    change_reason = forms.CharField(
+        max_length=200,
+        help_text="Kept in the figure's history. For an approved figure, this is the reason "
+        "for the correction.",
+    )
+
+    class Meta:
+        model = Figure
+        fields = [
+            "area",
+            "indicator",
+            "period",
+            "breakdown",
+            "value",
+            "numerator",
+            "denominator",
+            "suppression",
+            "status",
+            "is_provisional",
+            "is_estimated",
+            "commentary",
+            "source",
+            "source_note",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loaded_version = self.instance.version if self.instance.pk else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            services.figure_validate(
+                area=data["area"],
+                indicator=data["indicator"],
+                period=data["period"],
+                breakdown=data.get("breakdown"),
+                value=None if data.get("numerator") is not None else data.get("value"),
+                numerator=data.get("numerator"),
+                denominator=data.get("denominator"),
+                suppression=data.get("suppression") or "",
+                expected_version=self.loaded_version,
+                correction_reason=data.get("change_reason", ""),
+            )
+        except ValidationError as refusal:
+            raise forms.ValidationError(refusal.messages) from refusal
+        return data
+
+
 @admin.register(Figure)
 class FigureAdmin(admin.ModelAdmin):
+    form = FigureAdminForm
     list_display = [
         "indicator",
         "area",
@@ -157,9 +222,96 @@ class FigureAdmin(admin.ModelAdmin):
     readonly_fields = ["ratio_kind", "version", "updated_at", "updated_by"]
     inlines = [FigureChangeInline]
 
+    def save_model(
+        self, request: HttpRequest, obj: Figure, form: forms.ModelForm, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        saved = services.figure_set(
+            user=request.user if request.user.is_authenticated else None,
+            area=data["area"],
+            indicator=data["indicator"],
+            period=data["period"],
+            breakdown=data.get("breakdown"),
+            value=None if data.get("numerator") is not None else data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            suppression=data.get("suppression") or "",
+            is_provisional=data["is_provisional"],
+            is_estimated=data["is_estimated"],
+            commentary=data.get("commentary") or "",
+            source=data["source"],
+            source_note=data.get("source_note") or "",
+            status=data["status"],
+            expected_version=getattr(form, "loaded_version", None),
+            channel=ChangeChannel.ADMIN,
+            correction_reason=data["change_reason"],
+            reason=f"Admin: {data['change_reason']}",
+        )
+        # The admin goes on to log the change and redirect using this object.
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a figure would take its audit trail with it: correct it instead.
+        return False
+
+
+class TargetChangeInline(admin.TabularInline):
+    model = TargetChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "changed_at",
+        "changed_by",
+        "channel",
+        "old_lower",
+        "new_lower",
+        "old_upper",
+        "new_upper",
+        "old_tolerance",
+        "new_tolerance",
+        "reason",
+    )
+    ordering = ["-changed_at", "-id"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TargetAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(max_length=200, help_text="Kept in the target's history.")
+
+    class Meta:
+        model = Target
+        fields = ["authority", "indicator", "financial_year", "lower", "upper", "tolerance"]
+
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    form = TargetAdminForm
+    inlines = [TargetChangeInline]
+
+    def save_model(
+        self, request: HttpRequest, obj: Target, form: forms.ModelForm, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        saved = services.target_set(
+            user=request.user if request.user.is_authenticated else None,
+            authority=data["authority"],
+            indicator=data["indicator"],
+            financial_year=data["financial_year"],
+            lower=data.get("lower"),
+            upper=data.get("upper"),
+            tolerance=data.get("tolerance") or Decimal(0),
+            channel=ChangeChannel.ADMIN,
+            reason=f"Admin: {data['change_reason']}",
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
     list_display = ["indicator", "authority", "financial_year", "lower", "upper", "tolerance"]
     list_filter = ["authority", "financial_year", "indicator__theme"]
     search_fields = ["indicator__code", "indicator__title", "authority__name"]

@@ -75,3 +75,14 @@ def format_change(change: Decimal, unit: str, decimals: int) -> str:
         points = "percentage point" if number == "1" else "percentage points"
         return f"{direction} {number} {points}"
     return f"{direction} {_with_unit(number, unit)}"
+
+
+# A spreadsheet treats a cell that begins with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Free text for an exported spreadsheet: a leading apostrophe keeps a cell that looks
+    like a formula as text. (django-import-export's own escaping only strips a leading "=",
+    which leaves "+", "-" and "@" formulae live.)"""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

@@ -10,7 +10,8 @@ from typing import Any
 
 from import_export import fields, resources, widgets
 
-from .models import Indicator, Theme
+from .formatting import spreadsheet_safe
+from .models import FigureChange, Indicator, Theme
 
 THEME_COLUMNS = ("slug", "name", "order")
 INDICATOR_COLUMNS = (
@@ -111,3 +112,58 @@ class IndicatorResource(resources.ModelResource):
 
     def get_queryset(self) -> Any:
         return Indicator.objects.select_related("theme")
+
+
+class FigureChangeResource(resources.ModelResource):
+    """A figure's audit trail as a spreadsheet. Cells that look like formulae are escaped on
+    export (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), since commentary and reasons are free
+    text typed by people."""
+
+    period = fields.Field(column_name="period")
+    breakdown = fields.Field(column_name="breakdown")
+    changed_by = fields.Field(column_name="changed by")
+    channel = fields.Field(column_name="how")
+
+    def __init__(self, *, indicator: Indicator | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.indicator = indicator
+
+    class Meta:
+        model = FigureChange
+        fields = (
+            "period",
+            "breakdown",
+            "changed_at",
+            "changed_by",
+            "channel",
+            "old_value",
+            "new_value",
+            "old_status",
+            "new_status",
+            "old_commentary",
+            "new_commentary",
+            "reason",
+        )
+        export_order = fields
+
+    def dehydrate_period(self, change: FigureChange) -> str:
+        return change.figure.period.label
+
+    def dehydrate_breakdown(self, change: FigureChange) -> str:
+        return change.figure.breakdown.name if change.figure.breakdown else ""
+
+    def dehydrate_changed_by(self, change: FigureChange) -> str:
+        return str(change.changed_by) if change.changed_by else "the system"
+
+    def dehydrate_channel(self, change: FigureChange) -> str:
+        return change.get_channel_display()
+
+    # Free text typed by people is made safe to open in a spreadsheet.
+    def dehydrate_old_commentary(self, change: FigureChange) -> str:
+        return spreadsheet_safe(change.old_commentary)
+
+    def dehydrate_new_commentary(self, change: FigureChange) -> str:
+        return spreadsheet_safe(change.new_commentary)
+
+    def dehydrate_reason(self, change: FigureChange) -> str:
+        return spreadsheet_safe(change.reason)

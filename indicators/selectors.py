@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import Count, Q
 from django.http import Http404
 
 from accounts import access
@@ -27,12 +28,15 @@ from .models import (
     Comparator,
     ComparatorKind,
     Figure,
+    FigureChange,
+    FigureSource,
     Frequency,
     Indicator,
     Period,
     PeriodKind,
     StatisticalNeighbour,
     Target,
+    TargetChange,
     Theme,
 )
 from .rag import (
@@ -279,6 +283,11 @@ def _value_text(indicator: Indicator, figure: Figure | None) -> str:
     return format_value(figure.value, indicator.unit, indicator.decimals)
 
 
+def figure_text(figure: Figure) -> str:
+    """A figure's value as pages show it ("87%", "suppressed (c)")."""
+    return _value_text(figure.indicator, figure)
+
+
 def _target_for(context: _Context, indicator: Indicator, period: Period) -> Target | None:
     """The target of the financial year in which the period ends."""
     year_start = periods.financial_year_start(period.end)
@@ -510,6 +519,9 @@ class IndicatorPage:
     comparator_labels: list[str]
     breakdowns: list[BreakdownTable]
     targets: list[tuple[Period, Decimal | None, Decimal | None]]
+    derived: list[FigureRow]  # quarters and years rolled up from the months, newest first
+    history: list[HistoryRow]  # the latest changes to the authority's figures
+    can_edit: bool
 
     @property
     def is_rated(self) -> bool:
@@ -612,4 +624,340 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         comparator_labels=[context.comparators[index].label for index in shown_comparators],
         breakdowns=breakdowns,
         targets=targets,
+        derived=derived_figures(authority, indicator),
+        history=_history_rows(authority, indicator, HISTORY_ON_PAGE),
+        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
     )
+
+
+# --- completeness and approval (issue 3) ---------------------------------------------------
+
+HISTORY_ON_PAGE = 20  # changes shown on the indicator page; the export has them all
+
+
+def period_for(key: str) -> Period:
+    """The period named in a web address, or 404."""
+    try:
+        return Period.objects.from_url_key(key)
+    except ValueError as wrong:
+        raise Http404(str(wrong)) from wrong
+
+
+# The states a due figure can be in, in the order the page lists them.
+MISSING = "missing"
+COMPLETENESS_STATES = (MISSING, "draft", "returned", "submitted", "approved")
+STATE_LABELS = {
+    MISSING: "Missing",
+    "draft": "Draft",
+    "returned": "Returned",
+    "submitted": "Submitted",
+    "approved": "Approved",
+}
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    indicator: Indicator
+    figure: Figure | None
+    state: str
+    text: str  # the formatted value, or "no figure"
+    breakdown_count: int  # breakdown figures held for this period
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class CompletenessPage:
+    authority: Area
+    period: Period
+    themes: list[tuple[Theme, list[CompletenessRow]]]
+    counts: dict[str, int]
+    can_edit: bool
+    can_approve: bool
+
+    @property
+    def count_list(self) -> list[tuple[str, str, int]]:
+        return [(state, STATE_LABELS[state], self.counts[state]) for state in COMPLETENESS_STATES]
+
+    @property
+    def due(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def submitted(self) -> list[Figure]:
+        return [
+            row.figure
+            for _theme, rows in self.themes
+            for row in rows
+            if row.figure is not None and row.state == "submitted"
+        ]
+
+
+def completeness_page(user: AnyUser, slug: str, period_key: str) -> CompletenessPage:
+    """Which due figures of a period are missing, draft, returned, submitted or approved: the
+    officer's to-do list and the manager's approval queue."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    period = period_for(period_key)
+    due = list(Indicator.objects.due_for(period))
+    figures = list(Figure.objects.filter(area=authority, period=period, indicator__in=due))
+    overall = {figure.indicator_id: figure for figure in figures if figure.breakdown_id is None}
+    breakdowns: dict[int, int] = defaultdict(int)
+    for figure in figures:
+        if figure.breakdown_id is not None:
+            breakdowns[figure.indicator_id] += 1
+    counts = dict.fromkeys(COMPLETENESS_STATES, 0)
+    themes: dict[int, tuple[Theme, list[CompletenessRow]]] = {}
+    for indicator in due:
+        current = overall.get(indicator.id)
+        state = current.status if current is not None else MISSING
+        counts[state] += 1
+        themes.setdefault(indicator.theme_id, (indicator.theme, []))[1].append(
+            CompletenessRow(
+                indicator=indicator,
+                figure=current,
+                state=state,
+                text=_value_text(indicator, current),
+                breakdown_count=breakdowns[indicator.id],
+            )
+        )
+    return CompletenessPage(
+        authority=authority,
+        period=period,
+        themes=list(themes.values()),
+        counts=counts,
+        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        can_approve=access.can(user, Permission.APPROVE_FIGURES, authority),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewPeriod:
+    period: Period
+    counts: dict[str, int]
+
+
+def review_periods(user: AnyUser, slug: str, today: date) -> tuple[Area, list[ReviewPeriod]]:
+    """Recent ended months and quarters, newest first, each with its completeness counts."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    wanted: list[tuple[str, date]] = []
+    month = periods.add_months(today.replace(day=1), -1)
+    for back in range(18):
+        wanted.append((PeriodKind.MONTH, periods.add_months(month, -back)))
+    quarter = periods.quarter_start(today)
+    for back in range(1, 9):
+        wanted.append((PeriodKind.QUARTER, periods.add_months(quarter, -3 * back)))
+    found = {
+        (period.kind, period.start): period
+        for period in Period.objects.filter(
+            kind__in=[PeriodKind.MONTH, PeriodKind.QUARTER],
+            start__gte=min(start for _kind, start in wanted),
+        )
+    }
+    due_counts = dict(
+        Indicator.objects.filter(frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY])
+        .values_list("frequency")
+        .annotate(total=Count("id"))
+        .values_list("frequency", "total")
+    )
+    states: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPLETENESS_STATES, 0))
+    for period_id, status, total in (
+        Figure.objects.filter(area=authority, breakdown__isnull=True, period__in=found.values())
+        .filter(
+            Q(period__kind=PeriodKind.MONTH, indicator__frequency=Frequency.MONTHLY)
+            | Q(period__kind=PeriodKind.QUARTER, indicator__frequency=Frequency.QUARTERLY)
+        )
+        .values_list("period_id", "status")
+        .annotate(total=Count("id"))
+    ):
+        states[period_id][status] = total
+    result = []
+    for kind, start in wanted:
+        period = found.get((kind, start)) or Period(
+            kind=kind, start=start, end=periods.bounds(kind, start)[1]
+        )
+        counts = dict(states[period.pk]) if period.pk else dict.fromkeys(COMPLETENESS_STATES, 0)
+        frequency = Frequency.MONTHLY if kind == PeriodKind.MONTH else Frequency.QUARTERLY
+        counts[MISSING] = due_counts.get(frequency, 0) - sum(counts.values())
+        result.append(ReviewPeriod(period, counts))
+    return authority, result
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    change: FigureChange
+    period_label: str
+    breakdown: str
+    old_text: str
+    new_text: str
+
+
+def _history_rows(authority: Area, indicator: Indicator, limit: int | None) -> list[HistoryRow]:
+    changes = (
+        FigureChange.objects.filter(figure__area=authority, figure__indicator=indicator)
+        .select_related("figure__period", "figure__breakdown", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    if limit is not None:
+        changes = changes[:limit]
+    return [
+        HistoryRow(
+            change=change,
+            period_label=change.figure.period.label,
+            breakdown=change.figure.breakdown.name if change.figure.breakdown else "",
+            old_text=(
+                format_value(change.old_value, indicator.unit, indicator.decimals)
+                if change.old_value is not None
+                else "none"
+            ),
+            new_text=(
+                format_value(change.new_value, indicator.unit, indicator.decimals)
+                if change.new_value is not None
+                else "none"
+            ),
+        )
+        for change in changes
+    ]
+
+
+def figure_history(
+    user: AnyUser, slug: str, code: str, limit: int | None = 50
+) -> tuple[Area, Indicator, list[HistoryRow]]:
+    """The audit trail of an authority's figures for one indicator, newest first."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    try:
+        indicator = Indicator.objects.get(code=code)
+    except Indicator.DoesNotExist as missing:
+        raise Http404("There is no indicator with this code.") from missing
+    return authority, indicator, _history_rows(authority, indicator, limit)
+
+
+def derived_figures(authority: Area, indicator: Indicator) -> list[FigureRow]:
+    """Quarters and years rolled up from an indicator's months, newest first."""
+    context = _load_context(authority, [indicator])
+    rolled = (
+        Figure.objects.overall()
+        .filter(area=authority, indicator=indicator, source=FigureSource.ROLLED_UP)
+        .select_related("period")
+        .order_by("-period__end", "period__kind")
+    )
+    return [_row(context, indicator, figure) for figure in rolled]
+
+
+def approval_scope(user: AnyUser, slug: str, period_key: str) -> tuple[Area, Period]:
+    """The authority and period of an approval action, if the user may approve there."""
+    authority = authority_for(user, slug, Permission.APPROVE_FIGURES)
+    return authority, period_for(period_key)
+
+
+def figures_for_review(authority: Area, period: Period, ids: Iterable[int] | None) -> list[Figure]:
+    """Submitted figures of the authority and period (those named by `ids`, or all), with
+    their breakdown figures: approving a total approves the categories it was entered with."""
+    figures = Figure.objects.filter(
+        area=authority, period=period, status="submitted"
+    ).select_related("indicator", "period")
+    if ids is not None:
+        chosen = Figure.objects.filter(area=authority, period=period, pk__in=list(ids))
+        figures = figures.filter(indicator__in=chosen.values("indicator"))
+    return list(figures.order_by("indicator__title", "breakdown_id"))
+
+
+def figure_for_review(user: AnyUser, slug: str, period_key: str, figure_id: int) -> Figure:
+    authority, period = approval_scope(user, slug, period_key)
+    try:
+        return Figure.objects.select_related("indicator", "period", "area").get(
+            pk=figure_id, area=authority, period=period, breakdown__isnull=True
+        )
+    except Figure.DoesNotExist as missing:
+        raise Http404("There is no such figure for this authority and period.") from missing
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: Indicator
+    target: Target | None
+    text: str
+
+
+@dataclass(frozen=True)
+class TargetsPage:
+    authority: Area
+    year: Period
+    years: list[Period]
+    themes: list[tuple[Theme, list[TargetRow]]]
+    can_edit: bool
+
+
+def targets_page(user: AnyUser, slug: str, year_key: str | None, today: date) -> TargetsPage:
+    """Every rated indicator with its target (or none) for one financial year."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    if year_key:
+        year = period_for(year_key)
+        if year.kind != PeriodKind.FINANCIAL_YEAR:
+            raise Http404("Targets are set for financial years.")
+    else:
+        year = Period.objects.get_or_create_for(PeriodKind.FINANCIAL_YEAR, today)
+    targets = {
+        target.indicator_id: target
+        for target in Target.objects.filter(authority=authority, financial_year=year)
+    }
+    themes: dict[int, tuple[Theme, list[TargetRow]]] = {}
+    for indicator in (
+        Indicator.objects.exclude(polarity="none")
+        .select_related("theme")
+        .order_by("theme__order", "theme__name", "order", "title")
+    ):
+        target = targets.get(indicator.id)
+        text = (
+            format_target(target.lower, target.upper, indicator.unit, indicator.decimals)
+            if target
+            else "no target"
+        )
+        themes.setdefault(indicator.theme_id, (indicator.theme, []))[1].append(
+            TargetRow(indicator, target, text)
+        )
+    current = Period.objects.get_or_create_for(PeriodKind.FINANCIAL_YEAR, today)
+    years = list(
+        Period.objects.filter(
+            Q(pk__in=Target.objects.filter(authority=authority).values("financial_year"))
+            | Q(pk=current.pk)
+            | Q(pk=year.pk)
+        ).order_by("-start")
+    )
+    return TargetsPage(
+        authority=authority,
+        year=year,
+        years=years,
+        themes=list(themes.values()),
+        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+    )
+
+
+@dataclass(frozen=True)
+class TargetEdit:
+    authority: Area
+    indicator: Indicator
+    year: Period
+    target: Target | None
+    history: list[TargetChange]
+
+
+def target_edit(user: AnyUser, slug: str, code: str, year_key: str) -> TargetEdit:
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    year = period_for(year_key)
+    if year.kind != PeriodKind.FINANCIAL_YEAR:
+        raise Http404("Targets are set for financial years.")
+    try:
+        indicator = Indicator.objects.select_related("theme").get(code=code)
+    except Indicator.DoesNotExist as missing:
+        raise Http404("There is no indicator with this code.") from missing
+    target = Target.objects.filter(
+        authority=authority, indicator=indicator, financial_year=year
+    ).first()
+    history = (
+        list(target.changes.select_related("changed_by").order_by("-changed_at", "-id"))
+        if target
+        else []
+    )
+    return TargetEdit(authority, indicator, year, target, history)

@@ -169,6 +169,41 @@ def _check_version(figure: Figure, expected_version: int | None) -> None:
         raise StaleFigureError(figure)
 
 
+def figure_validate(
+    *,
+    area: Area,
+    indicator: Indicator,
+    period: Period,
+    breakdown: BreakdownCategory | None = None,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    suppression: str = "",
+    expected_version: int | None = None,
+    correction_reason: str = "",
+) -> None:
+    """Raise the ValidationError that `figure_set` would raise for these values, writing
+    nothing: for forms (such as the admin's) that must show refusals beside their fields."""
+    _derived_value(
+        indicator=indicator,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        suppression=suppression,
+    )
+    _refuse_unfinished_period(period)
+    current = Figure.objects.filter(
+        area=area, indicator=indicator, period=period, breakdown=breakdown
+    ).first()
+    if current is None:
+        return
+    _check_version(current, expected_version)
+    if current.status == FigureStatus.APPROVED and not correction_reason.strip():
+        raise ApprovedFigureError(
+            f"{indicator.title} for {period.label} is approved: give a reason for correcting it."
+        )
+
+
 @transaction.atomic
 def figure_set(
     *,

@@ -1,5 +1,24 @@
-"""Addresses of the review pages, under /a/<authority-slug>/."""
+"""Addresses of the review pages (completeness, approval, history, targets), under
+/a/<authority-slug>/."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from .views import review
+
+urlpatterns = [
+    path("review/", review.review_choose, name="review_choose"),
+    path("review/<str:period>/", review.review, name="review"),
+    path("review/<str:period>/approve/", review.review_approve, name="review_approve"),
+    path(
+        "review/<str:period>/return/<int:figure_id>/",
+        review.review_return,
+        name="review_return",
+    ),
+    path(
+        "indicators/<str:code>/history.csv",
+        review.indicator_history_csv,
+        name="indicator_history_csv",
+    ),
+    path("targets/", review.targets, name="targets"),
+    path("targets/<str:code>/<str:year>/", review.target_edit, name="target_edit"),
+]

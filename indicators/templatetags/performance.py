@@ -48,3 +48,18 @@ def rating_tag(rag: RagResult, comparison: ComparisonResult | None) -> dict[str,
 @register.simple_tag
 def travel_symbol(travel: Travel) -> str:
     return TRAVEL_SYMBOLS[travel.direction]
+
+
+STATE_TAGS = {
+    "missing": "govuk-tag--red",
+    "draft": "govuk-tag--grey",
+    "returned": "govuk-tag--orange",
+    "submitted": "govuk-tag--blue",
+    "approved": "govuk-tag--green",
+}
+
+
+@register.inclusion_tag("indicators/includes/rag_tag.html")
+def state_tag(state: str, label: str) -> dict[str, str]:
+    """Where a figure is in the workflow: missing, draft, returned, submitted, approved."""
+    return {"css": STATE_TAGS[state], "words": label}

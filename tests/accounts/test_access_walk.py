@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from indicators.models import Figure
 from tests.conftest import Personas, World
 
 ALLOWED, DENIED, SIGN_IN, REDIRECT = 200, 403, "sign-in", 302
@@ -27,6 +28,33 @@ AUTHORITY_FIGURES: dict[str, object] = {
     "admin": ALLOWED,
 }
 
+# Approving and returning: authority A's managers, and admins.
+AUTHORITY_APPROVAL: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    "officer_a": DENIED,
+    "manager_a": ALLOWED,
+    "councillor_a": DENIED,
+    "officer_b": DENIED,
+    "admin": ALLOWED,
+}
+
+# Entering figures and setting targets: authority A's officers, and admins.
+AUTHORITY_EDITING: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    "officer_a": ALLOWED,
+    "manager_a": DENIED,
+    "councillor_a": DENIED,
+    "officer_b": DENIED,
+    "admin": ALLOWED,
+}
+
+# A POST-only address answers a signed-in GET with 405, whoever asks; who may POST to it is
+# tested separately.
+POST_ONLY: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405),
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -40,6 +68,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     },
     "authority_home": AUTHORITY_FIGURES,
     "indicator_detail": AUTHORITY_FIGURES,
+    "review_choose": AUTHORITY_FIGURES,
+    "review": AUTHORITY_FIGURES,
+    "review_approve": POST_ONLY,
+    "review_return": AUTHORITY_APPROVAL,
+    "indicator_history_csv": AUTHORITY_FIGURES,
+    "targets": AUTHORITY_FIGURES,
+    "target_edit": AUTHORITY_EDITING,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -72,9 +107,15 @@ def app_urls() -> list[tuple[str, str]]:
 
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
+    figure = Figure.objects.get(
+        area=world.authority_a, indicator=world.indicator, period__start__year=2017
+    )
     substitutions = {
         "<slug:slug>": world.authority_a.slug,
         "<str:code>": world.indicator.code,
+        "<str:period>": figure.period.url_key,
+        "<str:year>": figure.period.url_key,
+        "<int:figure_id>": str(figure.pk),
     }
     for placeholder, value in substitutions.items():
         path = path.replace(placeholder, value)
@@ -120,7 +161,8 @@ def test_authority_b_officer_reaches_nothing_of_authority_a(
         if "<slug:slug>" not in route:
             continue
         response = client.get(_path_for(route, world))
-        assert response.status_code == 403, name
+        # 403, or 405 for a POST-only address (whose POST is refused: see the approval test).
+        assert response.status_code == EXPECTED[name]["officer_b"], name
         # Not a single one of authority A's figures appears on the refusal page.
         body = response.content.decode()
         assert not any(value in body for value in ("80%", "90%", "87%")), name
@@ -162,3 +204,26 @@ def test_start_page_lists_only_the_users_own_authorities(personas: Personas) -> 
     body = client.get("/").content.decode()
     assert "Authority B" in body
     assert "Authority A" not in body
+
+
+@pytest.mark.django_db
+def test_only_authority_a_managers_and_admins_may_approve_its_figures(
+    personas: Personas, world: World
+) -> None:
+    figure = Figure.objects.get(
+        area=world.authority_a, indicator=world.indicator, period__start__year=2017
+    )
+    figure.status = "submitted"
+    figure.save()
+    path = f"/a/authority-a/review/{figure.period.url_key}/approve/"
+    for persona in ("officer_a", "councillor_a", "officer_b"):
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        assert client.post(path, {"all_submitted": "on"}).status_code == 403, persona
+    figure.refresh_from_db()
+    assert figure.status == "submitted"
+    client = Client()
+    client.force_login(personas.manager_a)
+    assert client.post(path, {"all_submitted": "on"}).status_code == 302
+    figure.refresh_from_db()
+    assert figure.status == "approved"

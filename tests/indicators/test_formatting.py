@@ -125,3 +125,12 @@ def test_format_change_direction_matches_sign(change: Decimal, unit: str, decima
         assert text.startswith("down ")
     else:
         assert text == "no change"
+
+
+@given(st.text())
+def test_exported_text_never_starts_a_formula(text: str) -> None:
+    from indicators.formatting import FORMULA_STARTS, spreadsheet_safe
+
+    safe = spreadsheet_safe(text)
+    assert not safe.startswith(FORMULA_STARTS)
+    assert safe.endswith(text)
