@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import metrics
+from . import entry_checks, metrics
 from .formatting import format_value, round_half_up
 from .models import (
     Area,
@@ -31,6 +34,7 @@ from .models import (
     TargetChange,
     ratio_kind_for,
 )
+from .rag import TargetBand
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -345,7 +349,13 @@ def figures_submit(*, user: User, authority: Area, period: Period) -> SubmitResu
         .filter(area=authority, period=period, indicator__in=due)
         .select_related("indicator")
     )
-    entered = {figure.indicator_id for figure in figures if figure.breakdown_id is None}
+    # A measure entered by category (categories of abuse, say) counts as entered once its
+    # categories are, since for some of them a total means nothing.
+    entered = {
+        figure.indicator_id
+        for figure in figures
+        if figure.breakdown_id is None or figure.indicator.dimensions
+    }
     missing = [indicator.title for indicator in due if indicator.id not in entered]
     if missing:
         raise ValidationError(
@@ -483,6 +493,10 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
     derived: list[Figure] = []
     for kind in ROLL_UP_TARGETS.get(period.kind, ()):
         longer = Period.objects.get_or_create_for(kind, period.start)
+        if longer.end > timezone.localdate():
+            # A quarter or year still under way has no figure yet (see figure_set); it is
+            # derived when a month entered after it ends completes it.
+            continue
         parts = list(
             Figure.objects.overall()
             .filter(
@@ -546,3 +560,465 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
             )
         )
     return derived
+
+
+# --- the entry form: a period's figures saved together (issue 3, part 1) ---------------------
+
+ENTRY_REASON = "Entered on the entry form"
+
+
+@dataclass(frozen=True)
+class BreakdownInput:
+    category: BreakdownCategory
+    value: Decimal | None
+    expected_version: int | None = None  # 0: there was no figure when the form was opened
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """What the entry form holds for one indicator. `expected_version` is the version the form
+    was opened at (0 when there was no figure yet), so a save over someone else's newer figure
+    is refused. `previous`, `history` and `target` are what the warnings compare with."""
+
+    indicator: Indicator
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    commentary: str = ""
+    expected_version: int | None = None
+    correction_reason: str = ""
+    breakdowns: tuple[BreakdownInput, ...] = ()
+    previous: Decimal | None = None
+    history: tuple[Decimal, ...] = ()
+    target: TargetBand | None = None
+
+    @property
+    def is_given(self) -> bool:
+        return self.value is not None or self.numerator is not None or self.denominator is not None
+
+    def checked(self) -> entry_checks.IndicatorEntry:
+        indicator = self.indicator
+        return entry_checks.IndicatorEntry(
+            code=indicator.code,
+            title=indicator.title,
+            unit=indicator.unit,
+            polarity=indicator.polarity,
+            decimals=indicator.decimals,
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            commentary=self.commentary,
+            breakdowns=tuple(
+                entry_checks.BreakdownValue(
+                    key=f"b{item.category.pk}",
+                    dimension=item.category.dimension,
+                    name=item.category.name,
+                    value=item.value,
+                )
+                for item in self.breakdowns
+            ),
+            previous=self.previous,
+            history=self.history,
+            target=self.target,
+            breakdown_counts=dict(
+                Counter(item.category.dimension for item in self.breakdowns).items()
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did. Nothing is written unless `saved_ok`: errors and conflicts refuse the
+    whole save; warnings hold it back until they are confirmed."""
+
+    saved: list[Figure]
+    errors: list[entry_checks.Finding]
+    warnings: list[entry_checks.Finding]
+    # Figures someone else changed after the form was opened, as they now stand.
+    conflicts: list[Figure]
+
+    @property
+    def saved_ok(self) -> bool:
+        return not self.errors and not self.conflicts and not self.needs_confirmation
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.warnings) and not self.saved and not self.errors and not self.conflicts
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One figure_set call the save will make, once everything has been checked."""
+
+    entry: EntryInput
+    breakdown: BreakdownCategory | None
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    commentary: str
+    figure: Figure | None
+
+
+class _SaveAborted(Exception):
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__("save aborted")
+        self.result = result
+
+
+def _finding(entry: EntryInput, field_name: str, message: str) -> entry_checks.Finding:
+    return entry_checks.Finding(entry_checks.ERROR, entry.indicator.code, field_name, message)
+
+
+def _differs(
+    figure: Figure,
+    *,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    commentary: str,
+) -> bool:
+    if numerator is not None:
+        same_numbers = figure.numerator == numerator and figure.denominator == denominator
+    else:
+        same_numbers = figure.numerator is None and figure.value == value
+    return not same_numbers or figure.commentary != commentary
+
+
+def _plan_entry(
+    entry: EntryInput,
+    existing: dict[tuple[int, int | None], Figure],
+    errors: list[entry_checks.Finding],
+    conflicts: list[Figure],
+) -> list[_Write]:
+    """The writes one indicator's entry needs, adding what refuses them to errors/conflicts.
+
+    The checks are figure_set's own, made for every figure before anything is written."""
+    indicator = entry.indicator
+    writes: list[_Write] = []
+    first_field = "numerator" if indicator.ratio_kind == RatioKind.PROPORTION else "value"
+    figure = existing.get((indicator.id, None))
+    if entry.is_given:
+        try:
+            value = _derived_value(
+                indicator=indicator,
+                value=entry.value,
+                numerator=entry.numerator,
+                denominator=entry.denominator,
+                suppression="",
+            )
+        except ValidationError as wrong:
+            errors.extend(
+                _finding(entry, "value", f"{indicator.title}: {m}") for m in wrong.messages
+            )
+            return []
+        if figure is None or _differs(
+            figure,
+            value=value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            commentary=entry.commentary,
+        ):
+            writes.append(
+                _Write(
+                    entry,
+                    None,
+                    entry.value if entry.numerator is None else None,
+                    entry.numerator,
+                    entry.denominator,
+                    entry.commentary,
+                    figure,
+                )
+            )
+    elif figure is not None and figure.value is not None:
+        errors.append(
+            _finding(
+                entry,
+                first_field,
+                f"{indicator.title}: enter a figure. A figure that has been saved cannot be "
+                "removed here; correct it instead.",
+            )
+        )
+    elif figure is None and entry.commentary.strip():
+        errors.append(
+            _finding(entry, first_field, f"{indicator.title}: enter a figure for the commentary.")
+        )
+    for item in entry.breakdowns:
+        current = existing.get((indicator.id, item.category.pk))
+        if item.value is None:
+            if current is not None and current.value is not None:
+                errors.append(
+                    _finding(
+                        entry,
+                        f"b{item.category.pk}-value",
+                        f"{indicator.title}: enter a figure for {item.category.name}. A figure "
+                        "that has been saved cannot be removed here; correct it instead.",
+                    )
+                )
+            continue
+        if current is None or _differs(
+            current,
+            value=item.value,
+            numerator=None,
+            denominator=None,
+            commentary=current.commentary,
+        ):
+            writes.append(
+                _Write(
+                    entry,
+                    item.category,
+                    item.value,
+                    None,
+                    None,
+                    current.commentary if current is not None else "",
+                    current,
+                )
+            )
+    expected = {None: entry.expected_version} | {
+        item.category.pk: item.expected_version for item in entry.breakdowns
+    }
+    needs_reason = False
+    for write in writes:
+        if write.figure is None:
+            continue
+        version = expected.get(write.breakdown.pk if write.breakdown else None)
+        if version is not None and version != write.figure.version:
+            write.figure.indicator = indicator
+            conflicts.append(write.figure)
+        elif write.figure.status == FigureStatus.APPROVED:
+            needs_reason = True
+    if needs_reason and not entry.correction_reason.strip():
+        errors.append(
+            _finding(
+                entry,
+                "correction",
+                f"{indicator.title} is approved: to correct it, give a reason. The correction "
+                "is then marked as revised and needs a fresh approval.",
+            )
+        )
+    return writes
+
+
+def period_entries_save(
+    *,
+    user: User,
+    authority: Area,
+    period: Period,
+    entries: Sequence[EntryInput],
+    confirm_warnings: bool,
+) -> SaveResult:
+    """Save an entry form: every given figure of one authority and period, in one transaction.
+
+    Every entry is checked first (`entry_checks` errors, then figure_set's own refusals: a
+    changed approved figure without a correction reason, a saved figure left empty, a figure
+    someone else changed since the form was opened); if anything is wrong nothing is saved.
+    Warnings hold the save back until `confirm_warnings`. Unchanged figures are not touched; an
+    empty entry with no figure is skipped (a draft saves what there is). Raises ValidationError
+    for a period that has not ended.
+    """
+    _refuse_unfinished_period(period)
+    try:
+        with transaction.atomic():
+            return _entries_save(
+                user=user,
+                authority=authority,
+                period=period,
+                entries=entries,
+                confirm_warnings=confirm_warnings,
+            )
+    except _SaveAborted as aborted:
+        return aborted.result
+    except IntegrityError:
+        # Two saves created the same new figure at the same moment: the other one won.
+        return SaveResult(
+            saved=[],
+            errors=[
+                entry_checks.Finding(
+                    entry_checks.ERROR,
+                    "",
+                    "",
+                    "Someone else saved figures for this period at the same moment, so yours "
+                    "were not saved. Check the figures now on the page, then save again.",
+                )
+            ],
+            warnings=[],
+            conflicts=[],
+        )
+
+
+def _entries_save(
+    *,
+    user: User,
+    authority: Area,
+    period: Period,
+    entries: Sequence[EntryInput],
+    confirm_warnings: bool,
+) -> SaveResult:
+    if period.pk is None:
+        period = Period.objects.get_or_create_for(period.kind, period.start)
+    # One query, locking the period's figures for the length of the save.
+    existing = {
+        (figure.indicator_id, figure.breakdown_id): figure
+        for figure in Figure.objects.select_for_update().filter(
+            area=authority, period=period, indicator__in=[entry.indicator for entry in entries]
+        )
+    }
+    errors: list[entry_checks.Finding] = []
+    warnings: list[entry_checks.Finding] = []
+    conflicts: list[Figure] = []
+    writes: list[_Write] = []
+    for entry in entries:
+        found = entry_checks.errors(entry.checked())
+        if found:
+            errors += found
+            continue
+        planned = _plan_entry(entry, existing, errors, conflicts)
+        if planned:
+            # Warnings only for what this save changes: a figure confirmed once is not asked
+            # about again when another one is saved.
+            warnings += entry_checks.warnings(entry.checked())
+        writes += planned
+    if errors or conflicts:
+        return SaveResult(saved=[], errors=errors, warnings=[], conflicts=conflicts)
+    if warnings and not confirm_warnings:
+        return SaveResult(saved=[], errors=[], warnings=warnings, conflicts=[])
+    try:
+        saved = _figures_write(user=user, authority=authority, period=period, writes=writes)
+    except _RefusedWrite as refused:
+        raise _SaveAborted(SaveResult([], [refused.finding], [], [])) from refused
+    return SaveResult(saved=saved, errors=[], warnings=warnings, conflicts=[])
+
+
+class _RefusedWrite(Exception):
+    def __init__(self, finding: entry_checks.Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+# Checked by `_figures_write` in Python; the foreign keys are known to exist (they were read).
+_UNCHECKED_FIELDS = ["area", "indicator", "period", "breakdown", "updated_by"]
+_WRITTEN_FIELDS = [
+    "value",
+    "numerator",
+    "denominator",
+    "ratio_kind",
+    "suppression",
+    "commentary",
+    "source",
+    "source_note",
+    "status",
+    "is_revised",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _figures_write(
+    *, user: User, authority: Area, period: Period, writes: Sequence[_Write]
+) -> list[Figure]:
+    """figure_set's write, for many figures in a handful of queries.
+
+    The figures were read and locked by the caller, which has checked their versions and the
+    correction reasons of approved ones. Here, as in figure_set: the value is derived from
+    the numerator and denominator; a changed approved figure is marked revised and submitted
+    for a fresh approval; every other change is a draft; each change gets an audit row with the
+    channel "form"; each overall figure queues the roll-up of its quarter and year.
+    """
+    now = timezone.now()
+    created: list[Figure] = []
+    updated: list[Figure] = []
+    changes: list[FigureChange] = []
+    for write in writes:
+        entry, indicator, figure = write.entry, write.entry.indicator, write.figure
+        stored = _derived_value(
+            indicator=indicator,
+            value=write.value,
+            numerator=write.numerator,
+            denominator=write.denominator,
+            suppression="",
+        )
+        status, reason = FigureStatus.DRAFT, ENTRY_REASON
+        old_value, old_status, old_commentary = None, "", ""
+        if figure is None:
+            figure = Figure(area=authority, indicator=indicator, period=period)
+            figure.breakdown = write.breakdown
+            created.append(figure)
+        else:
+            old_value, old_status, old_commentary = figure.value, figure.status, figure.commentary
+            if figure.status == FigureStatus.APPROVED:
+                status = FigureStatus.SUBMITTED
+                figure.is_revised = True
+                reason = f"Correction: {entry.correction_reason.strip()}"
+            figure.version += 1
+            updated.append(figure)
+        figure.value = stored
+        figure.numerator = write.numerator
+        figure.denominator = write.denominator
+        figure.ratio_kind = ratio_kind_for(indicator.unit)
+        figure.suppression = ""
+        figure.commentary = write.commentary
+        figure.source = FigureSource.TYPED
+        figure.source_note = ""
+        figure.status = status
+        figure.updated_by = user
+        figure.updated_at = now
+        try:
+            figure.clean_fields(exclude=_UNCHECKED_FIELDS)
+        except ValidationError as wrong:
+            field_name = f"b{write.breakdown.pk}-value" if write.breakdown else "value"
+            message = f"{indicator.title}: " + " ".join(wrong.messages)
+            raise _RefusedWrite(_finding(entry, field_name, message)) from wrong
+        changes.append(
+            FigureChange(
+                figure=figure,
+                changed_by=user,
+                channel=ChangeChannel.FORM,
+                old_value=old_value,
+                new_value=stored,
+                old_status=old_status,
+                new_status=status,
+                old_commentary=old_commentary,
+                new_commentary=write.commentary,
+                reason=reason[:255],
+            )
+        )
+    Figure.objects.bulk_create(created)
+    _update_rows(updated, _WRITTEN_FIELDS)
+    FigureChange.objects.bulk_create(changes)
+    if period.kind in ROLL_UP_TARGETS:
+        from .tasks import roll_up_figures
+
+        for indicator_id in sorted(
+            {
+                write.entry.indicator.id
+                for write in writes
+                if write.breakdown is None and write.entry.indicator.roll_up != RollUp.NONE
+            }
+        ):
+            # Queued only once the figures are committed, so the worker reads what was written.
+            transaction.on_commit(
+                partial(roll_up_figures.delay, authority.id, indicator_id, period.id)
+            )
+    return created + updated
+
+
+def _update_rows(figures: Sequence[Figure], fields: Sequence[str]) -> None:
+    """Write `fields` of many figures with one statement run for each (executemany: batched
+    by the driver, pipelined by psycopg 3). QuerySet.bulk_update builds a CASE per field and
+    row, which costs more to compile than the database takes to run it. Values are adapted by
+    each field, as the ORM does."""
+    if not figures:
+        return
+    meta = Figure._meta
+    quote = connection.ops.quote_name
+    columns = [field for field in meta.concrete_fields if field.name in fields]
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
+    table, key = quote(meta.db_table), quote(str(meta.pk.column))
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
+    rows = [
+        [column.get_db_prep_save(getattr(figure, column.attname), connection) for column in columns]
+        + [figure.pk]
+        for figure in figures
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

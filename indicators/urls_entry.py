@@ -1,5 +1,11 @@
 """Addresses of the entry pages, under /a/<authority-slug>/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import entry
+
+urlpatterns: list[URLPattern] = [
+    path("entry/", entry.choose, name="entry_choose"),
+    path("entry/<str:period>/", entry.entry, name="entry"),
+    path("entry/<str:period>/submit/", entry.entry_submit, name="entry_submit"),
+]

@@ -68,6 +68,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     },
     "authority_home": AUTHORITY_FIGURES,
     "indicator_detail": AUTHORITY_FIGURES,
+    "entry_choose": AUTHORITY_EDITING,
+    "entry": AUTHORITY_EDITING,
+    "entry_submit": POST_ONLY,
     "review_choose": AUTHORITY_FIGURES,
     "review": AUTHORITY_FIGURES,
     "review_approve": POST_ONLY,
@@ -227,3 +230,19 @@ def test_only_authority_a_managers_and_admins_may_approve_its_figures(
     assert client.post(path, {"all_submitted": "on"}).status_code == 302
     figure.refresh_from_db()
     assert figure.status == "approved"
+
+
+@pytest.mark.django_db
+def test_only_authority_a_officers_and_admins_may_save_or_submit_its_figures(
+    personas: Personas, world: World
+) -> None:
+    figure = Figure.objects.get(
+        area=world.authority_a, indicator=world.indicator, period__start__year=2017
+    )
+    key = figure.period.url_key
+    for persona in ("manager_a", "councillor_a", "officer_b"):
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        for path in (f"/a/authority-a/entry/{key}/", f"/a/authority-a/entry/{key}/submit/"):
+            assert client.post(path, {}).status_code == 403, (persona, path)
+    assert Figure.objects.get(pk=figure.pk).version == figure.version
