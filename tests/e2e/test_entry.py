@@ -87,8 +87,8 @@ def officer_enters_and_submits_a_month(page: Page, live_server: Any, world: Entr
     assert_accessible(page)
 
 
-def test_officer_enters_a_month_with_a_mistake_fixes_it_and_submits(
-    page: Page, live_server: Any, entry_world: EntryWorld
+def test_officer_enters_a_month_the_manager_approves_and_the_pages_show_it(
+    page: Page, live_server: Any, entry_world: EntryWorld, browser: Any
 ) -> None:
     officer_enters_and_submits_a_month(page, live_server, entry_world)
     figures = Figure.objects.filter(area=entry_world.authority, period=entry_world.month)
@@ -96,6 +96,40 @@ def test_officer_enters_a_month_with_a_mistake_fixes_it_and_submits(
     assert set(figures.values_list("status", flat=True)) == {FigureStatus.SUBMITTED}
     visits = figures.get(indicator=entry_world.visits, breakdown=None)
     assert (visits.numerator, visits.denominator, visits.value) == (160, 200, 80)
+
+    # The manager, in a browser of their own, approves everything submitted.
+    context = browser.new_context(base_url=live_server.url)
+    manager = context.new_page()
+    try:
+        sign_in(manager, live_server, entry_world.manager.username, PASSWORD)
+        manager.goto(f"/a/{entry_world.authority.slug}/review/{entry_world.month.url_key}/")
+        expect(manager.locator(f"tr[data-indicator='{entry_world.visits.code}']")).to_contain_text(
+            "Submitted"
+        )
+        assert_accessible(manager)
+        manager.get_by_role("button", name="Approve all 4 submitted measures").click()
+        expect(manager.get_by_text("Approved 8 figures")).to_be_visible()
+        expect(manager.locator(f"tr[data-indicator='{entry_world.visits.code}']")).to_contain_text(
+            "Approved"
+        )
+
+        # The authority's home page and the indicator page show the new value and its history.
+        manager.goto(f"/a/{entry_world.authority.slug}/")
+        row = manager.locator(f"tr[data-indicator='{entry_world.visits.code}']")
+        expect(row).to_contain_text("80%")
+        expect(row).to_contain_text(entry_world.month.label)
+        row.get_by_role("link").first.click()
+        expect(manager.get_by_test_id("headline")).to_contain_text(
+            f"80% in {entry_world.month.label}"
+        )
+        history = manager.get_by_test_id("history-table")
+        expect(history).to_contain_text("Approved")
+        expect(history).to_contain_text("Entered on the entry form")
+        expect(history).to_contain_text(str(entry_world.officer))
+        assert_accessible(manager)
+    finally:
+        context.close()
+    assert set(figures.values_list("status", flat=True)) == {FigureStatus.APPROVED}
 
 
 def test_one_indicator_entered_with_the_keyboard_alone(
