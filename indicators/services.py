@@ -146,15 +146,21 @@ class _Content:
         )
 
 
-def _record(
+def _snapshot(figure: Figure) -> Figure:
+    """What the audit trail keeps of a figure before it changes."""
+    return Figure(value=figure.value, status=figure.status, commentary=figure.commentary)
+
+
+def _change_row(
     figure: Figure,
     *,
     user: User | None,
     channel: str,
     before: Figure | None,
     reason: str,
-) -> None:
-    FigureChange.objects.create(
+) -> FigureChange:
+    """The audit-trail row for a change of `figure` from `before` (None when it is new)."""
+    return FigureChange(
         figure=figure,
         changed_by=user,
         channel=channel,
@@ -166,6 +172,17 @@ def _record(
         new_commentary=figure.commentary,
         reason=reason[:255],
     )
+
+
+def _record(
+    figure: Figure,
+    *,
+    user: User | None,
+    channel: str,
+    before: Figure | None,
+    reason: str,
+) -> None:
+    _change_row(figure, user=user, channel=channel, before=before, reason=reason).save()
 
 
 def _check_version(figure: Figure, expected_version: int | None) -> None:
@@ -270,7 +287,7 @@ def figure_set(
         # A form saving the same numbers leaves the figure where it is in the workflow.
         if unchanged and (channel == ChangeChannel.FORM or figure.status == status):
             return figure
-        before = Figure(value=figure.value, status=figure.status, commentary=figure.commentary)
+        before = _snapshot(figure)
         if (
             not unchanged
             and figure.status == FigureStatus.APPROVED
@@ -323,7 +340,7 @@ def _set_status(
     reason: str,
     review_comment: str | None = None,
 ) -> Figure:
-    before = Figure(value=figure.value, status=figure.status, commentary=figure.commentary)
+    before = _snapshot(figure)
     figure.status = status
     if review_comment is not None:
         figure.review_comment = review_comment
@@ -938,13 +955,13 @@ def _figures_write(
             suppression="",
         )
         status, reason = FigureStatus.DRAFT, ENTRY_REASON
-        old_value, old_status, old_commentary = None, "", ""
+        before: Figure | None = None
         if figure is None:
             figure = Figure(area=authority, indicator=indicator, period=period)
             figure.breakdown = write.breakdown
             created.append(figure)
         else:
-            old_value, old_status, old_commentary = figure.value, figure.status, figure.commentary
+            before = _snapshot(figure)
             if figure.status == FigureStatus.APPROVED:
                 status = FigureStatus.SUBMITTED
                 figure.is_revised = True
@@ -969,18 +986,7 @@ def _figures_write(
             message = f"{indicator.title}: " + " ".join(wrong.messages)
             raise _RefusedWrite(_finding(entry, field_name, message)) from wrong
         changes.append(
-            FigureChange(
-                figure=figure,
-                changed_by=user,
-                channel=ChangeChannel.FORM,
-                old_value=old_value,
-                new_value=stored,
-                old_status=old_status,
-                new_status=status,
-                old_commentary=old_commentary,
-                new_commentary=write.commentary,
-                reason=reason[:255],
-            )
+            _change_row(figure, user=user, channel=ChangeChannel.FORM, before=before, reason=reason)
         )
     Figure.objects.bulk_create(created)
     _update_rows(updated, _WRITTEN_FIELDS)
