@@ -464,6 +464,7 @@ class AuthorityHome:
     authority: Area
     themes: list[ThemeSummary]
     comparator_labels: list[str]
+    can_edit: bool  # may enter figures and set targets
 
 
 def authority_home(user: AnyUser, slug: str) -> AuthorityHome:
@@ -494,6 +495,7 @@ def authority_home(user: AnyUser, slug: str) -> AuthorityHome:
         authority=authority,
         themes=list(themes.values()),
         comparator_labels=[comparator.label for comparator in context.comparators],
+        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
     )
 
 

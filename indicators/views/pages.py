@@ -5,8 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts import access
-from accounts.access import Permission
 from indicators import charts, selectors
 
 
@@ -19,8 +17,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 def authority_home(request: HttpRequest, slug: str) -> HttpResponse:
     home = selectors.authority_home(request.user, slug)
-    can_edit = access.can(request.user, Permission.EDIT_FIGURES, home.authority)
-    return render(request, "indicators/authority_home.html", {"home": home, "can_edit": can_edit})
+    return render(request, "indicators/authority_home.html", {"home": home})
 
 
 @login_required

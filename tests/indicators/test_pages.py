@@ -143,3 +143,18 @@ def test_devon_visits_by_locality_match_the_seed(demo, django_user_model) -> Non
     # One figure is not a trend: a table, no trend chart; the localities get a bar chart.
     assert "trend-chart-data" not in response.content.decode()
     assert 'data-figure="breakdown-locality-data"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_devon_quarters_and_years_are_derived_from_its_months(
+    django_user_model, eager_tasks, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()  # and the roll-up tasks its figures queue, run in-process
+    client = signed_in("devon.officer", django_user_model)
+    text = text_of(client.get("/a/devon/indicators/CIN-PLANS/").content.decode())
+    assert "Quarters and years, derived from the months" in text
+    # The latest snapshot of July to September 2021 is September's 686.
+    assert "Q2 2021/22 686 (derived)" in text
+    # April 2021 to March 2022 has only six months here: derived, but provisional.
+    assert "2021/22 686 (derived, provisional)" in text
