@@ -1082,6 +1082,11 @@ class EntryPage:
     not_ended: str  # why the period cannot be entered yet; empty when it can
 
     @property
+    def not_ended_summary(self) -> list[dict[str, str]]:
+        """The refusal of a period that has not ended, as an error summary's one item."""
+        return [{"href": "#period-choice", "message": self.not_ended}]
+
+    @property
     def rows(self) -> list[EntryRow]:
         return [row for _theme, rows in self.themes for row in rows]
 
