@@ -272,6 +272,8 @@ def _flags(figure: Figure) -> tuple[str, ...]:
         flags.append("provisional")
     if figure.is_estimated:
         flags.append("estimated")
+    if figure.is_revised:
+        flags.append("revised")
     if figure.status != "approved":
         flags.append(figure.get_status_display().lower())
     return tuple(flags)

@@ -4,6 +4,7 @@ in test_entry.py)."""
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -107,6 +108,9 @@ def test_correcting_an_approved_figure_marks_it_revised_for_fresh_approval(
     )
     assert corrected.is_revised
     assert corrected.status == FigureStatus.SUBMITTED
+    page = client_for(personas.manager_a).get("/a/authority-a/indicators/VISITS/")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "79% in September 2021 (revised) (submitted)" in text
     assert corrected.changes.first().reason == "Correction: Two visits were recorded late"
 
 
