@@ -6,28 +6,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import SignedInRequest
 from indicators import selectors, services
 from indicators.forms import EntryForm
 
 
 @login_required
-def choose(request: HttpRequest, slug: str) -> HttpResponse:
+def choose(request: SignedInRequest, slug: str) -> HttpResponse:
     choice = selectors.entry_periods(request.user, slug)
     return render(request, "indicators/entry/choose.html", {"choice": choice})
 
 
-def _save(request: HttpRequest, form: EntryForm) -> services.SaveResult | None:
+def _save(request: SignedInRequest, form: EntryForm) -> services.SaveResult | None:
     """Validate and save the form; None (with the reasons added to the form) if not saved."""
     if not form.is_valid():
         return None
     page = form.page
     try:
         result = services.period_entries_save(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=page.authority,
             period=page.period,
             entries=form.entries(),
@@ -49,7 +50,7 @@ def _saved_message(result: services.SaveResult) -> str:
     return f"Saved {count} figure{'' if count == 1 else 's'} as draft"
 
 
-def _render(request: HttpRequest, form: EntryForm) -> HttpResponse:
+def _render(request: SignedInRequest, form: EntryForm) -> HttpResponse:
     return render(
         request,
         "indicators/entry/page.html",
@@ -59,7 +60,7 @@ def _render(request: HttpRequest, form: EntryForm) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+def entry(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     page = selectors.entry_page(request.user, slug, period)
     if request.method != "POST" or page.not_ended:
         return _render(request, EntryForm(page))
@@ -73,7 +74,7 @@ def entry(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_submit(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     """Save what the form holds, then send the period's figures for approval."""
     page = selectors.entry_page(request.user, slug, period)
     form = EntryForm(page, request.POST)
@@ -86,7 +87,7 @@ def entry_submit(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         messages.success(request, _saved_message(result))
     try:
         submitted = services.figures_submit(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=page.authority,
             period=page.period,
         )
