@@ -1,0 +1,786 @@
+"""Published national data: DfE authority-level CSVs read into figures. Pure: no Django.
+
+The Department for Education publishes its children's social care statistics as CSV files in
+the Explore Education Statistics layout (see ``../shared/data/dfe/``): one row per area and
+year (a *wide* file such as the referrals file, one column per measure) or per area, year and
+group (a *long* file such as placement stability, where a group column says which measure the
+row holds). National, regional and local authority rows sit in one file.
+
+Which column of which file feeds which indicator is data, not code: a ``Mapping`` says it, and
+the shipped mappings live in ``returns/mappings/dfe_published.csv`` (see the README there).
+
+``parse_published`` turns the text of one file into ``PublishedFigure``s, the distinct areas
+the file names, and ``Finding``s. It never touches the database: the importer decides what to
+write. The rules it follows:
+
+- **Values are the published ones.** England and regional figures are the file's own rows,
+  never computed from authorities. A numerator and denominator are given beside the value when
+  the mapping names their columns and both cells hold usable numbers (numerator 0 or more,
+  denominator above 0); otherwise both are None, since a figure holds both or neither.
+- **Suppression codes are not numbers.** ``c`` (confidential), ``k`` (rounds to zero), ``x``
+  (not available), ``z`` (not applicable), ``u`` (low reliability) and ``low``, in any case,
+  give a figure with value None and that code in ``suppression``: never zero.
+- **An empty cell is "x", not available**: an empty or ``""`` value cell gives a figure with
+  value None and suppression ``"x"``, so the importer records that the year has no value.
+- **Years become periods** by the mapping's ``period_kind``: DfE's reporting year ``2025`` (the
+  year to 31 March 2025) and the EES form ``202425`` both mean financial year 2024/25, which
+  starts on 1 April 2024. Snapshot measures "at 31 March" go on that financial year too, as the
+  demo data does (the position at its end); ``snapshot`` puts them on 31 March itself and ``ay``
+  on the academic year.
+- **Reorganised authorities** are simply present for the years they exist. An authority is
+  known by its DfE number (``old_la_code``): when one number appears with two ONS codes or
+  names (North Yorkshire, E10000023 then E06000065), a WARNING says so and its figures stay
+  under that number.
+- **Errors** (the batch must not be committed): an empty file, a header none of the mappings
+  fits, missing area or year columns, a bad number (row and column), a bad year, a row with the
+  wrong number of cells, the same area, indicator and period twice (both rows named).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from returns.findings import Finding, Severity
+
+NATIONAL = "national"
+REGIONAL = "regional"
+LOCAL = "local"
+
+# The geographic_level values of the files, normalised (stripped, lower case).
+LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
+
+SUPPRESSION_CODES = ("c", "k", "x", "z", "u", "low")
+NOT_AVAILABLE = "x"  # what an empty cell means
+
+PERIOD_KINDS = ("fy", "ay", "snapshot")
+
+# Columns every file has, with the other names they have had. A mapping's own aliases add to
+# these (they may name any column the mapping reads, these included).
+STANDARD_ALIASES: dict[str, tuple[str, ...]] = {
+    "time_period": ("year",),
+    "geographic_level": ("level",),
+    "country_code": (),
+    "country_name": (),
+    "region_code": (),
+    "region_name": (),
+    "old_la_code": ("la_code", "la_number"),
+    "new_la_code": ("la_code_ons",),
+    "la_name": (),
+}
+AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
+# The columns without which no row can be placed: the year, the level and the area codes.
+REQUIRED_COLUMNS = ("geographic_level", "country_code", "region_code", "old_la_code")
+
+MAX_FINDINGS = 1000  # beyond this a broken file's findings are counted, not listed
+
+MAPPING_FIELDS = (
+    "name",
+    "indicator_code",
+    "file_hint",
+    "value_column",
+    "numerator_column",
+    "denominator_column",
+    "filters",
+    "period_column",
+    "period_kind",
+    "aliases",
+)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which column (and, in a long file, which rows) of a published file feeds an indicator.
+
+    ``filters`` maps a column to the value a row must hold there (compared ignoring case and
+    repeated spaces); ``aliases`` maps a column to the other names it has had in earlier
+    publications. Both are left out of the hash, so a mapping can still go in a set.
+    """
+
+    name: str
+    indicator_code: str
+    value_column: str
+    file_hint: str = ""
+    numerator_column: str = ""
+    denominator_column: str = ""
+    filters: dict[str, str] = field(default_factory=dict, hash=False)
+    period_column: str = "time_period"
+    period_kind: str = "fy"
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("A mapping needs a name.")
+        if not self.indicator_code.strip():
+            raise ValueError(f"Mapping {self.name!r} needs an indicator code.")
+        if not self.value_column.strip():
+            raise ValueError(f"Mapping {self.name!r} needs a value column.")
+        if bool(self.numerator_column) != bool(self.denominator_column):
+            raise ValueError(
+                f"Mapping {self.name!r}: give both a numerator and a denominator column, "
+                "or neither."
+            )
+        if self.period_kind not in PERIOD_KINDS:
+            raise ValueError(
+                f"Mapping {self.name!r}: period kind {self.period_kind!r} is not one of "
+                f"{', '.join(PERIOD_KINDS)}."
+            )
+
+    def names_for(self, column: str) -> tuple[str, ...]:
+        """The column's own name first, then its aliases (the mapping's, then the standard)."""
+        return (
+            column,
+            *self.aliases.get(column, ()),
+            *STANDARD_ALIASES.get(column, ()),
+        )
+
+    def applies_to_file(self, file_name: str) -> bool:
+        return self.file_hint.casefold() in file_name.casefold()
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> Mapping:
+        """A mapping from the text fields of a mappings file row (or an admin model's fields)."""
+        text = {key: (row.get(key) or "").strip() for key in MAPPING_FIELDS}
+        return cls(
+            name=text["name"],
+            indicator_code=text["indicator_code"],
+            file_hint=text["file_hint"],
+            value_column=text["value_column"],
+            numerator_column=text["numerator_column"],
+            denominator_column=text["denominator_column"],
+            filters=parse_filters(text["filters"]),
+            period_column=text["period_column"] or "time_period",
+            period_kind=text["period_kind"] or "fy",
+            aliases=parse_aliases(text["aliases"]),
+        )
+
+    def as_row(self) -> dict[str, str]:
+        """The mapping as the text fields of a mappings file row (the inverse of from_row)."""
+        return {
+            "name": self.name,
+            "indicator_code": self.indicator_code,
+            "file_hint": self.file_hint,
+            "value_column": self.value_column,
+            "numerator_column": self.numerator_column,
+            "denominator_column": self.denominator_column,
+            "filters": "; ".join(f"{column}={value}" for column, value in self.filters.items()),
+            "period_column": self.period_column,
+            "period_kind": self.period_kind,
+            "aliases": "; ".join(
+                f"{column}={'|'.join(names)}" for column, names in self.aliases.items()
+            ),
+        }
+
+
+def _pairs(text: str, what: str) -> Iterator[tuple[str, str]]:
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        column, equals, value = part.partition("=")
+        if not equals or not column.strip() or not value.strip():
+            raise ValueError(f"Cannot read {part.strip()!r} in {what}: write column=value.")
+        yield column.strip(), value.strip()
+
+
+def parse_filters(text: str) -> dict[str, str]:
+    """``"cla_group=CLA on 31 March; placement_stability=Total children"`` as a dict."""
+    return dict(_pairs(text, "filters"))
+
+
+def parse_aliases(text: str) -> dict[str, tuple[str, ...]]:
+    """``"rereferral_percent=Re_referrals_percent|rereferrals_pct"`` as a dict of tuples."""
+    return {
+        column: tuple(name.strip() for name in names.split("|") if name.strip())
+        for column, names in _pairs(text, "aliases")
+    }
+
+
+def load_mappings(path: str | Path) -> list[Mapping]:
+    """The mappings in a CSV file whose columns are ``MAPPING_FIELDS``.
+
+    Raises ValueError naming the line of a row that cannot be read, or a repeated name.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [
+            name
+            for name in ("name", "indicator_code", "value_column")
+            if name not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise ValueError(f"{path}: the mappings file has no column {', '.join(missing)}.")
+        mappings: list[Mapping] = []
+        seen: set[str] = set()
+        for row in reader:
+            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                continue
+            try:
+                mapping = Mapping.from_row(row)
+            except ValueError as error:
+                raise ValueError(f"{path}, line {reader.line_num}: {error}") from error
+            if mapping.name in seen:
+                raise ValueError(f"{path}, line {reader.line_num}: {mapping.name!r} is repeated.")
+            seen.add(mapping.name)
+            mappings.append(mapping)
+    return mappings
+
+
+SHIPPED_MAPPINGS = Path(__file__).resolve().parent / "mappings" / "dfe_published.csv"
+
+
+def mappings_for_file(mappings: Iterable[Mapping], file_name: str) -> list[Mapping]:
+    """The mappings whose file hint is part of the file's name (ignoring case)."""
+    return [mapping for mapping in mappings if mapping.applies_to_file(file_name)]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedArea:
+    """An area as a published file names it. ``code`` is the ONS code (country, region or
+    authority); ``la_number`` the DfE three-digit number, "" for England and the regions."""
+
+    level: str
+    code: str
+    la_number: str
+    name: str
+    region_code: str
+    region_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedFigure:
+    level: str
+    area_code: str
+    la_number: str
+    area_name: str
+    region_code: str
+    region_name: str
+    indicator_code: str
+    period_kind: str
+    period_start: date
+    value: Decimal | None
+    suppression: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    row: int
+
+
+@dataclass
+class ParseResult:
+    figures: list[PublishedFigure] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rows_read: int = 0
+    areas: list[PublishedArea] = field(default_factory=list)
+    # How many figures each mapping (by name) produced: 0 means its rows were never found.
+    figures_by_mapping: dict[str, int] = field(default_factory=dict)
+    findings_not_listed: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return self.findings_not_listed > 0 or any(f.is_error for f in self.findings)
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
+_BAD = "?"  # marker returned in place of a suppression code for a cell that is not a number
+
+_CellResult = tuple[Decimal | None, str]
+
+
+def read_cell(cell: str) -> _CellResult:
+    """A published cell as (value, suppression): a number gives (Decimal, ""); a code gives
+    (None, code); an empty cell gives (None, "x"); anything else (None, "?"): not a number."""
+    text = cell.strip()
+    if not text:
+        return None, NOT_AVAILABLE
+    lowered = text.casefold()
+    if lowered in SUPPRESSION_CODES:
+        return None, lowered
+    if _NUMBER.fullmatch(text) is None:
+        return None, _BAD
+    try:
+        return Decimal(text.replace(",", "")), ""
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return None, _BAD
+
+
+class _CellReader:
+    """read_cell with a cache: published values repeat a great deal."""
+
+    __slots__ = ("cache",)
+
+    def __init__(self) -> None:
+        self.cache: dict[str, _CellResult] = {}
+
+    def __call__(self, cell: str) -> _CellResult:
+        found = self.cache.get(cell)
+        if found is None:
+            found = read_cell(cell)
+            if len(self.cache) > 200_000:
+                self.cache.clear()
+            self.cache[cell] = found
+        return found
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(\d{4})(?:[/-]?(\d{2}))?")
+
+
+def period_start(text: str, kind: str) -> date:
+    """The start of the period a published year means.
+
+    ``2025`` is a reporting year ending in 2025 (to 31 March for "fy" and "snapshot", to 31
+    August for "ay"); ``202425``, ``2024/25`` and ``2024-25`` name the year 2024/25 directly.
+    "fy" starts 1 April, "ay" 1 September, and "snapshot" is the 31 March that ends the
+    financial year. Raises ValueError for anything else.
+    """
+    match = _YEAR.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(text)
+    first = int(match.group(1))
+    if match.group(2) is None:
+        start_year = first - 1
+    else:
+        if (first + 1) % 100 != int(match.group(2)):
+            raise ValueError(text)
+        start_year = first
+    if start_year < 1900:
+        raise ValueError(text)
+    if kind == "fy":
+        return date(start_year, 4, 1)
+    if kind == "ay":
+        return date(start_year, 9, 1)
+    if kind == "snapshot":
+        return date(start_year + 1, 3, 31)
+    raise ValueError(kind)
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class _Compiled:
+    mapping: Mapping
+    value: int
+    numerator: int
+    denominator: int
+    period: int
+    produced: int = 0
+    periods: dict[str, date | None] = field(default_factory=dict)
+    seen: dict[tuple[str, date], int] = field(default_factory=dict)
+
+
+@dataclass
+class _Collector:
+    result: ParseResult
+
+    def add(self, row: int, column: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        if len(self.result.findings) < MAX_FINDINGS:
+            self.result.findings.append(Finding(row, column, message, severity))
+        else:
+            self.result.findings_not_listed += 1
+
+
+def _text(source: str | bytes | IO[Any]) -> tuple[Iterator[str], io.TextIOWrapper | None]:
+    """Lines of text from a string, bytes or a text or binary stream, without a byte-order
+    mark, and the wrapper put round a binary stream (to detach afterwards, leaving the caller's
+    stream open). Raises UnicodeDecodeError, possibly while iterating, for text not in UTF-8."""
+    if isinstance(source, bytes):
+        source = source.decode("utf-8-sig")
+    if isinstance(source, str):
+        return iter(io.StringIO(source.removeprefix("\ufeff"), newline="")), None
+    if isinstance(source.read(0), bytes):
+        wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+        return iter(wrapper), wrapper
+    return iter(source), None
+
+
+def _header_index(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    index: dict[str, int] = {}
+    repeated: list[str] = []
+    for position, name in enumerate(header):
+        key = name.strip().removeprefix("\ufeff").strip().casefold()
+        if not key:
+            continue
+        if key in index:
+            repeated.append(name.strip())
+        else:
+            index[key] = position
+    return index, repeated
+
+
+def _find(index: dict[str, int], names: Iterable[str]) -> int:
+    for name in names:
+        position = index.get(name.casefold())
+        if position is not None:
+            return position
+    return -1
+
+
+def _describe(mappings: list[Mapping]) -> str:
+    known = sorted({f"{m.value_column} ({m.file_hint or m.name})" for m in mappings})
+    return ", ".join(known) if known else "no mappings were given"
+
+
+def _getter(positions: tuple[int, ...] | list[int]) -> Any:
+    """A function from a row to the tuple of its cells at `positions` (C speed)."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return itemgetter(*positions)
+
+
+class _Places:
+    """Turns a row's area cells into a PublishedArea, remembering every distinct one, and
+    reports authorities whose code or name changed and rows at levels that are not read."""
+
+    def __init__(self, geography: dict[str, int], found: _Collector, result: ParseResult):
+        self.columns = [
+            column
+            for column, position in geography.items()
+            if position >= 0 and column in AREA_COLUMNS
+        ]
+        self.positions = [geography[column] for column in self.columns]
+        self.found = found
+        self.result = result
+        self.area_cache: dict[tuple[str, ...], tuple[PublishedArea, str]] = {}
+        self.by_number: dict[str, tuple[PublishedArea, int]] = {}
+        self.reported: set[tuple[str, str, str]] = set()
+        self.unknown_levels: dict[str, list[int]] = {}
+        self.known: set[PublishedArea] = set()
+
+    def area(self, cells: tuple[str, ...], row_number: int) -> tuple[PublishedArea, str] | None:
+        get = dict(zip(self.columns, (cell.strip() for cell in cells), strict=True)).get
+        level_text = get("geographic_level", "")
+        level = LEVELS.get(level_text.casefold())
+        if level is None:
+            self.unknown_levels.setdefault(level_text, []).append(row_number)
+            return None
+        region_code = get("region_code", "")
+        region_name = get("region_name", "")
+        la_number = ""
+        if level == LOCAL:
+            la_number = get("old_la_code", "")
+            code = get("new_la_code", "")
+            name = get("la_name", "")
+        elif level == REGIONAL:
+            code, name = region_code, region_name
+        else:
+            code = get("country_code", "")
+            name = get("country_name", "") or "England"
+            region_code = region_name = ""
+        if not (la_number or code):
+            self.found.add(
+                row_number, "", f"Row {row_number} is a {level_text} row with no area code."
+            )
+            return None
+        area = PublishedArea(level, code, la_number, name, region_code, region_name)
+        placed = (area, f"{level}:{la_number or code}")
+        self.area_cache[cells] = placed
+        if area not in self.known:
+            self.known.add(area)
+            self.result.areas.append(area)
+            self._check_number(area, row_number)
+        return placed
+
+    def _check_number(self, area: PublishedArea, row_number: int) -> None:
+        if not area.la_number:
+            return
+        earlier = self.by_number.get(area.la_number)
+        if earlier is None:
+            self.by_number[area.la_number] = (area, row_number)
+            return
+        first, first_row = earlier
+        variant = (area.la_number, area.code, area.name)
+        if (first.code, first.name) == (area.code, area.name) or variant in self.reported:
+            return
+        self.reported.add(variant)
+        self.found.add(
+            row_number,
+            "new_la_code",
+            f"LA number {area.la_number} is {first.name} ({first.code}) at row {first_row} and "
+            f"{area.name} ({area.code}) at row {row_number}: the authority was reorganised or "
+            f"renamed. Its figures are kept under {area.la_number}.",
+            Severity.WARNING,
+        )
+
+
+def parse_published(
+    text_or_stream: str | bytes | IO[Any],
+    mappings: Iterable[Mapping],
+    *,
+    source_name: str,
+) -> ParseResult:
+    """Read one published CSV file into figures, areas and findings (see the module's rules).
+
+    Of the mappings given, those whose value, filter, numerator and denominator columns the
+    header has (directly or through an alias) are used; if some of those have a file hint that
+    is part of ``source_name``, only they are. A mapping whose rows never appear gets a
+    warning. The file is refused with an error when no mapping fits its header.
+    """
+    result = ParseResult()
+    found = _Collector(result)
+    wrapper: io.TextIOWrapper | None = None
+    try:
+        lines, wrapper = _text(text_or_stream)
+        _parse(csv.reader(lines), list(mappings), source_name, result)
+    except UnicodeDecodeError:
+        found.add(1, "", f"{source_name} is not UTF-8 text: save it as CSV UTF-8 and try again.")
+    finally:
+        if wrapper is not None:
+            wrapper.detach()
+    return result
+
+
+def _parse(
+    reader: Iterator[list[str]], mappings: list[Mapping], source_name: str, result: ParseResult
+) -> None:
+    found = _Collector(result)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        found.add(1, "", f"{source_name} cannot be read as CSV: {error}.")
+        return
+    if header is None or not any(cell.strip() for cell in header):
+        found.add(1, "", f"{source_name} is empty: it has no header row and no data.")
+        return
+
+    index, repeated = _header_index(header)
+
+    compiled: list[_Compiled] = []
+    for mapping in mappings:
+        i_value = _find(index, mapping.names_for(mapping.value_column))
+        period = _find(index, mapping.names_for(mapping.period_column))
+        filters_found = all(
+            _find(index, mapping.names_for(column)) >= 0 for column in mapping.filters
+        )
+        numerator = denominator = -1
+        if mapping.numerator_column:
+            numerator = _find(index, mapping.names_for(mapping.numerator_column))
+            denominator = _find(index, mapping.names_for(mapping.denominator_column))
+        parts_found = not mapping.numerator_column or (numerator >= 0 and denominator >= 0)
+        if i_value >= 0 and period >= 0 and filters_found and parts_found:
+            compiled.append(_Compiled(mapping, i_value, numerator, denominator, period))
+    hinted = [c for c in compiled if c.mapping.file_hint and c.mapping.applies_to_file(source_name)]
+    if hinted:
+        compiled = hinted
+    if not compiled:
+        found.add(
+            1,
+            "",
+            "This file has none of the columns of the published files we know: "
+            f"{_describe(mappings)}. Check that it is a DfE authority-level file and that its "
+            "columns have not been renamed (a renamed column can be added to a mapping's aliases).",
+        )
+        return
+
+    for name in sorted(set(repeated)):
+        found.add(
+            1, name, f"Column {name} appears more than once; the first is read.", Severity.WARNING
+        )
+
+    geography = {
+        column: _find(index, (column, *names)) for column, names in STANDARD_ALIASES.items()
+    }
+    missing = [column for column in REQUIRED_COLUMNS if geography[column] < 0]
+    if missing:
+        found.add(
+            1,
+            "",
+            f"The file has no {', '.join(missing)} column: without it rows cannot be placed in "
+            "England, a region or an authority.",
+        )
+        return
+
+    # Mappings grouped by the filter columns they read, then by the values they want there.
+    groups: dict[tuple[int, ...], dict[tuple[str, ...], list[_Compiled]]] = {}
+    for item in compiled:
+        columns = sorted(
+            (_find(index, item.mapping.names_for(column)), _norm(wanted))
+            for column, wanted in item.mapping.filters.items()
+        )
+        positions = tuple(position for position, _ in columns)
+        wanted_values = tuple(value for _, value in columns)
+        groups.setdefault(positions, {}).setdefault(wanted_values, []).append(item)
+    # One per group: a getter of the row's filter cells, what each combination of filter values
+    # wants, and a cache from the raw cells to the mappings they select.
+    selectors: list[tuple[Any, dict[tuple[str, ...], list[_Compiled]], dict[Any, Any]]] = [
+        (_getter(positions), wanted, {}) for positions, wanted in groups.items()
+    ]
+    # Mappings for the same indicator and period kind share one record of what was seen.
+    seen_by_indicator: dict[tuple[str, str], dict[tuple[str, date], int]] = {}
+    for item in compiled:
+        item.seen = seen_by_indicator.setdefault(
+            (item.mapping.indicator_code, item.mapping.period_kind), {}
+        )
+
+    width = len(header)
+    column_names = [name.strip().removeprefix("\ufeff") for name in header]
+    i_level = geography["geographic_level"]
+    place = _Places(geography, found, result)
+    area_of = place.area_cache.get
+    area_getter = _getter(place.positions)
+    cell_cache = _CellReader()
+    cell_get = cell_cache.cache.get
+    figures = result.figures
+    append = figures.append
+    figure = PublishedFigure
+
+    row_number = 1
+    rows_read = 0
+    try:
+        for row_number, row in enumerate(reader, start=2):
+            if len(row) != width:
+                if not row or not any(c.strip() for c in row):
+                    continue  # a blank line
+                if len(row) < width or any(c.strip() for c in row[width:]):
+                    rows_read += 1
+                    found.add(
+                        row_number,
+                        "",
+                        f"Row {row_number} has {len(row)} cells but the header has {width}.",
+                    )
+                    continue
+            rows_read += 1
+            area_key = area_getter(row)
+            placed = area_of(area_key)
+            if placed is None:
+                placed = place.area(area_key, row_number)
+                if placed is None:
+                    continue
+            area, identity = placed
+
+            for getter, wanted, chosen in selectors:
+                raw = getter(row)
+                items = chosen.get(raw)
+                if items is None:
+                    items = wanted.get(tuple(_norm(text) for text in raw), [])
+                    if len(chosen) < 10_000:
+                        chosen[raw] = items
+                for item in items:
+                    period_text = row[item.period]
+                    start = item.periods.get(period_text, date.min)
+                    if start is date.min:
+                        try:
+                            start = period_start(period_text, item.mapping.period_kind)
+                        except ValueError:
+                            start = None
+                        if len(item.periods) < 10_000:
+                            item.periods[period_text] = start
+                    if start is None:
+                        found.add(
+                            row_number,
+                            column_names[item.period],
+                            f"{period_text.strip()!r} is not a year such as 2025 or 202425.",
+                        )
+                        continue
+                    raw_value = row[item.value]
+                    got = cell_get(raw_value) or cell_cache(raw_value)
+                    value, suppression = got
+                    if suppression == _BAD:
+                        found.add(
+                            row_number,
+                            column_names[item.value],
+                            f"{raw_value.strip()!r} is not a number or a suppression "
+                            f"code ({', '.join(SUPPRESSION_CODES)}).",
+                        )
+                        continue
+                    part_n = part_d = None
+                    if item.numerator >= 0:
+                        raw_n = row[item.numerator]
+                        raw_d = row[item.denominator]
+                        part_n, code_n = cell_get(raw_n) or cell_cache(raw_n)
+                        part_d, code_d = cell_get(raw_d) or cell_cache(raw_d)
+                        if code_n == _BAD or code_d == _BAD:
+                            for position, code_x in (
+                                (item.numerator, code_n),
+                                (item.denominator, code_d),
+                            ):
+                                if code_x == _BAD:
+                                    found.add(
+                                        row_number,
+                                        column_names[position],
+                                        f"{row[position].strip()!r} is not a number or a "
+                                        f"suppression code ({', '.join(SUPPRESSION_CODES)}).",
+                                    )
+                            continue
+                        if part_n is None or part_d is None or part_n < 0 or part_d <= 0:
+                            part_n = part_d = None
+                    duplicate_key = (identity, start)
+                    earlier_row = item.seen.get(duplicate_key)
+                    if earlier_row is not None:
+                        found.add(
+                            row_number,
+                            "",
+                            f"Rows {earlier_row} and {row_number} both give {item.mapping.name} "
+                            f"({item.mapping.indicator_code}) for {area.name or area.code} in "
+                            f"{period_text.strip()}. Remove one of them.",
+                        )
+                        continue
+                    item.seen[duplicate_key] = row_number
+                    item.produced += 1
+                    append(
+                        figure(
+                            area.level,
+                            area.code,
+                            area.la_number,
+                            area.name,
+                            area.region_code,
+                            area.region_name,
+                            item.mapping.indicator_code,
+                            item.mapping.period_kind,
+                            start,
+                            value,
+                            suppression,
+                            part_n,
+                            part_d,
+                            row_number,
+                        )
+                    )
+    except UnicodeDecodeError:
+        found.add(
+            row_number + 1,
+            "",
+            f"{source_name} is not UTF-8 text after row {row_number}: save it as CSV UTF-8.",
+        )
+    except csv.Error as error:
+        found.add(row_number + 1, "", f"Row {row_number + 1} cannot be read as CSV: {error}.")
+
+    result.rows_read = rows_read
+    if rows_read == 0 and not result.has_errors:
+        found.add(1, "", f"{source_name} has a header but no rows of data.")
+    for level_text, rows in place.unknown_levels.items():
+        found.add(
+            rows[0],
+            column_names[i_level],
+            f"{len(rows)} rows at geographic level {level_text!r} (first at row {rows[0]}) are "
+            "not read: only National, Regional and Local authority rows are.",
+            Severity.WARNING,
+        )
+    for item in compiled:
+        result.figures_by_mapping[item.mapping.name] = item.produced
+        if item.produced == 0 and rows_read:
+            wanted_text = "; ".join(f"{c}={v}" for c, v in item.mapping.filters.items())
+            found.add(
+                1,
+                item.mapping.value_column,
+                f"No rows for {item.mapping.name} ({item.mapping.indicator_code})"
+                + (f" with {wanted_text}" if wanted_text else "")
+                + ": check the mapping's filters against the file.",
+                Severity.WARNING,
+            )
