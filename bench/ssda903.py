@@ -1,0 +1,188 @@
+"""Time to validate and derive an SSDA903 return of 100,000 episodes (issue 4).
+
+    .venv/bin/python bench/ssda903.py [--episodes N] [--children N] [--runs N] [--seed N]
+
+Generates a synthetic return in memory (header, episodes, UASC, OC2, OC3 and AD1 tables as CSV
+text; about 30,000 children with realistic mixes of codes, chained episodes and some periods
+of care ending), then times `returns.derive_903.derive_903` on it: reading the CSV, validating
+every row and the chain of episodes, and deriving the figures. No database, no Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from returns.derive_903 import REQUIRED_COLUMNS, derive_903  # noqa: E402
+
+TARGET_S = 10.0
+YEAR = 2025
+YEAR_END = date(YEAR, 3, 31)
+
+EPISODE_COLUMNS = list(REQUIRED_COLUMNS["episodes"])
+RNE_NEXT = (["P"] * 50) + (["L"] * 20) + (["T"] * 15) + (["B"] * 8) + (["U"] * 7)
+LS = (["C2"] * 45) + (["C1"] * 15) + (["V2"] * 20) + (["E1"] * 8) + ["V3", "V4", "J2", "L2"] * 3
+PLACE = (
+    (["U1", "U2", "U3", "U4", "U5", "U6"] * 12)
+    + (["K2"] * 8)
+    + (["R1", "H5", "P1", "P2", "S1", "Z1", "A4", "A6"] * 2)
+    + ["A3", "A5", "T0", "T3", "R2", "R5", "K1"]
+)
+REC_END = (["E4A"] * 25) + (["E8"] * 20) + (["E45"] * 10) + (["E11", "E12"] * 5) + ["E13", "E3"]
+CIN = ["N1"] * 6 + ["N2", "N3", "N4", "N5", "N6", "N7", "N8"]
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def generate(episodes: int, children: int, seed: int) -> dict[str, str]:
+    """A synthetic return of about `episodes` episodes over `children` children."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    per_child = episodes / children
+    header: list[list[str]] = []
+    rows: list[list[str]] = []
+    uasc: list[list[str]] = []
+    oc2: list[list[str]] = []
+    oc3: list[list[str]] = []
+    ad1: list[list[str]] = []
+    remaining = episodes
+    for number in range(children):
+        child = f"C{number:06d}"
+        dob = YEAR_END - timedelta(days=rng.randint(30, 17 * 365))
+        header.append([child, rng.choice("12"), _d(dob), "WBRI", f"A{number:012d}", "", ""])
+        left = children - number
+        count = max(1, min(remaining - (left - 1), round(rng.expovariate(1 / per_child)) + 1))
+        if number == children - 1:
+            count = max(1, remaining)
+        remaining -= count
+        age_days = (YEAR_END - dob).days
+        start = YEAR_END - timedelta(days=rng.randint(1, max(2, min(age_days - 1, 6 * 365))))
+        rne = "S"
+        for index in range(count):
+            last = index == count - 1
+            length = rng.randint(1, 400)
+            end: date | None = start + timedelta(days=length)
+            rec = "X1"
+            if last:
+                if rng.random() < 0.65 or end is None or end > YEAR_END:
+                    end, rec = None, ""
+                else:
+                    rec = rng.choice(REC_END)
+            elif end is not None and end > YEAR_END:
+                end = start  # squeeze the rest of the chain into the year's last days
+            place = rng.choice(PLACE)
+            rows.append(
+                [
+                    child,
+                    _d(start),
+                    rne,
+                    rng.choice(LS),
+                    rng.choice(CIN),
+                    place,
+                    rng.choice(["PR0", "PR1", "PR2", "PR3", "PR4", "PR5"]),
+                    _d(end) if end else "",
+                    rec,
+                    "CARPL" if rne in ("P", "T", "B", "U") else "",
+                    "AB1 2",
+                    "AB3 4",
+                    f"SC{rng.randint(100000, 999999)}",
+                ]
+            )
+            if end is None:
+                break
+            start = end
+            rne = rng.choice(RNE_NEXT)
+        if rng.random() < 0.06:
+            uasc.append([child, "1", _d(dob), ""])
+        if age_days > 365 and rng.random() < 0.55:
+            oc2.append(
+                [
+                    child,
+                    "1",
+                    _d(dob),
+                    str(rng.randint(0, 40)) if rng.random() < 0.8 else "",
+                    rng.choice("0111111"),
+                    rng.choice("0111111"),
+                    rng.choice("0111111"),
+                ]
+            )
+    for number in range(children // 6):
+        dob = date(YEAR - rng.randint(17, 21), rng.randint(1, 12), rng.randint(1, 28))
+        oc3.append(
+            [
+                f"L{number:06d}",
+                "1",
+                _d(dob),
+                rng.choice(["YES"] * 8 + ["NO", "DIED", "REFU", "NREQ", "RHOM"]),
+                rng.choice(["F1", "P1", "F2", "P2", "G4", "G5", "G6", "0"]),
+                rng.choice(["B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "S2", "0"]),
+            ]
+        )
+    return {
+        "header": _csv(list(REQUIRED_COLUMNS["header"]), header),
+        "episodes": _csv(EPISODE_COLUMNS, rows),
+        "uasc": _csv(["CHILD", "SEX", "DOB", "DUC"], uasc),
+        "oc2": _csv(
+            ["CHILD", "SEX", "DOB", "SDQ_SCORE", "HEALTH_CHECK", "TEETH_CHECK", "IMMUNISATIONS"],
+            oc2,
+        ),
+        "oc3": _csv(["CHILD", "SEX", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], oc3),
+        "ad1": _csv(["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE"], ad1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--episodes", type=int, default=100_000)
+    parser.add_argument("--children", type=int, default=30_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=903)
+    arguments = parser.parse_args()
+
+    tables = generate(arguments.episodes, arguments.children, arguments.seed)
+    times: list[float] = []
+    result = None
+    for _ in range(arguments.runs):
+        began = time.perf_counter()
+        result = derive_903(tables, YEAR, population=250_000)
+        times.append(time.perf_counter() - began)
+    if result is None:
+        return 1
+    errors = sum(finding.is_error for finding in result.findings)
+    print(
+        f"SSDA903 {YEAR}: {result.episodes} episodes, {result.children} children, "
+        f"rows {result.rows}, {len(result.findings)} findings ({errors} errors)"
+    )
+    for code, figure in sorted(result.figures.items()):
+        value = "n/a" if figure.value is None else f"{figure.value:.1f}"
+        print(f"  {code:12} {value:>8}  ({figure.numerator}/{figure.denominator})")
+    worst = max(times)
+    print(
+        f"validate and derive: best {min(times):.2f} s, median {statistics.median(times):.2f} s, "
+        f"worst {worst:.2f} s over {len(times)} runs"
+    )
+    print(f"target: <= {TARGET_S:.0f} s: {'met' if worst <= TARGET_S else 'not met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
