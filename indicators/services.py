@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -1028,3 +1028,166 @@ def _update_rows(figures: Sequence[Figure], fields: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+# --- many figures at once, for imports --------------------------------------------------------
+
+# What an import writes of a figure, and what a rollback restores.
+IMPORTED_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "suppression",
+    "status",
+    "source",
+    "source_note",
+    "is_provisional",
+    "is_estimated",
+    "commentary",
+)
+
+
+@dataclass(frozen=True)
+class FigureContent:
+    """One figure an import wants to hold (for the whole area: imports carry no breakdown)."""
+
+    area: Area
+    indicator: Indicator
+    period: Period
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    suppression: str = ""
+    status: str = FigureStatus.APPROVED
+    source: str = FigureSource.PUBLISHED
+    source_note: str = ""
+
+
+@dataclass(frozen=True)
+class FigureOutcome:
+    figure: Figure
+    before: dict[str, Any] | None  # the stored state it replaced; None when it is new
+    after: dict[str, Any]  # the state the import left
+
+
+def figure_state(figure: Figure) -> dict[str, Any]:
+    """What an import wrote to a figure, as JSON-safe values (see IMPORTED_FIELDS)."""
+    return _state(figure)
+
+
+def same_state(figure: Figure, state: dict[str, Any]) -> bool:
+    """Whether a figure still holds `state` (numbers compared as numbers)."""
+    probe = Figure()
+    _from_state(probe, state)
+    return _content(figure) == _content(probe)
+
+
+DECIMAL_FIELDS = ("value", "numerator", "denominator")
+
+
+def _state(figure: Figure) -> dict[str, Any]:
+    """A figure's imported fields as JSON-safe values (decimals as text), for rollback."""
+    return {
+        name: str(value) if isinstance(value := getattr(figure, name), Decimal) else value
+        for name in IMPORTED_FIELDS
+    }
+
+
+def _content(figure: Figure) -> tuple[Any, ...]:
+    """The imported fields, compared as values (22.6 and 22.6000 are the same number). The
+    source note names the import it came from, so a later import of the same numbers is not
+    a change."""
+    return tuple(getattr(figure, name) for name in IMPORTED_FIELDS if name != "source_note")
+
+
+def _from_state(figure: Figure, state: dict[str, Any]) -> None:
+    for name in IMPORTED_FIELDS:
+        value = state[name]
+        if name in DECIMAL_FIELDS and value is not None:
+            value = Decimal(value)
+        setattr(figure, name, value)
+
+
+def figures_import(
+    *, user: User | None, contents: Sequence[FigureContent], reason: str
+) -> list[FigureOutcome]:
+    """Write many figures in a handful of queries, with an audit row (channel "import") for
+    each one created or changed; identical figures are left alone. Call inside the caller's
+    transaction. Published values are stored as published (with their counts where given),
+    not re-derived: a rate published rounded must read as published."""
+    keys = {(c.area.pk, c.indicator.pk, c.period.pk) for c in contents}
+    existing = {
+        (f.area_id, f.indicator_id, f.period_id): f
+        for f in Figure.objects.select_for_update().filter(
+            area__in={c.area.pk for c in contents},
+            indicator__in={c.indicator.pk for c in contents},
+            period__in={c.period.pk for c in contents},
+            breakdown__isnull=True,
+        )
+        if (f.area_id, f.indicator_id, f.period_id) in keys
+    }
+    now = timezone.now()
+    created: list[Figure] = []
+    updated: list[Figure] = []
+    outcomes: list[FigureOutcome] = []
+    changes: list[FigureChange] = []
+    for content in contents:
+        figure = existing.get((content.area.pk, content.indicator.pk, content.period.pk))
+        before_state = _state(figure) if figure is not None else None
+        before_content = _content(figure) if figure is not None else None
+        before = _snapshot(figure) if figure is not None else None
+        if figure is None:
+            figure = Figure(area=content.area, indicator=content.indicator, period=content.period)
+            created.append(figure)
+        figure.value = content.value
+        figure.numerator = content.numerator
+        figure.denominator = content.denominator
+        figure.suppression = content.suppression
+        figure.status = content.status
+        figure.source = content.source
+        figure.source_note = content.source_note[:255]
+        figure.ratio_kind = ratio_kind_for(content.indicator.unit)
+        figure.updated_by = user
+        figure.updated_at = now
+        if figure.pk is not None:
+            if _content(figure) == before_content:
+                continue
+            figure.version += 1
+            updated.append(figure)
+        outcomes.append(FigureOutcome(figure, before_state, _state(figure)))
+        changes.append(
+            _change_row(
+                figure, user=user, channel=ChangeChannel.IMPORT, before=before, reason=reason
+            )
+        )
+    Figure.objects.bulk_create(created, batch_size=2000)
+    _update_rows(updated, [*IMPORTED_FIELDS, "ratio_kind", "version", "updated_by", "updated_at"])
+    FigureChange.objects.bulk_create(changes, batch_size=2000)
+    return outcomes
+
+
+def figures_restore(
+    *, user: User | None, figures: Sequence[tuple[Figure, dict[str, Any] | None]], reason: str
+) -> None:
+    """Undo an import: figures it created are removed, figures it changed get back the state
+    it replaced (recorded in their audit trail). Call inside the caller's transaction."""
+    removed = [figure.pk for figure, before in figures if before is None]
+    Figure.objects.filter(pk__in=removed).delete()
+    restored: list[Figure] = []
+    changes: list[FigureChange] = []
+    for figure, before in figures:
+        if before is None:
+            continue
+        previous = _snapshot(figure)
+        _from_state(figure, before)
+        figure.version += 1
+        figure.updated_by = user
+        figure.updated_at = timezone.now()
+        restored.append(figure)
+        changes.append(
+            _change_row(
+                figure, user=user, channel=ChangeChannel.IMPORT, before=previous, reason=reason
+            )
+        )
+    _update_rows(restored, [*IMPORTED_FIELDS, "version", "updated_by", "updated_at"])
+    FigureChange.objects.bulk_create(changes, batch_size=2000)

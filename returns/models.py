@@ -1,0 +1,117 @@
+"""Import batches: an uploaded file, what validating it found, and what committing it changed.
+
+A batch keeps its file (not a temporary file on one web container), so validation and commit
+can run in a Celery worker, and keeps each figure's state before the commit, so a rollback
+restores exactly what the batch replaced.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImportKind(models.TextChoices):
+    PUBLISHED = "published", "Published national data (DfE CSV)"
+    NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV)"
+
+
+class BatchStatus(models.TextChoices):
+    VALIDATING = "validating", "Validating"
+    READY = "ready", "Ready for review"
+    COMMITTED = "committed", "Committed"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+    ROLLED_BACK = "rolled_back", "Rolled back"
+
+
+class ImportBatch(models.Model):
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    status = models.CharField(
+        max_length=12, choices=BatchStatus.choices, default=BatchStatus.VALIDATING
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    note = models.CharField(
+        max_length=255, blank=True, help_text="e.g. the publication and its date."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    # Progress of a long validation or commit in a worker, so the page survives a reload.
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in BatchStatus]), name="batch_status_known"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == BatchStatus.READY and self.error_count == 0
+
+
+class ImportFinding(models.Model):
+    """One problem the file has: row (1-based, the header being row 1), column, message."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="findings")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=120, blank=True)
+    message = models.TextField()
+    severity = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["batch", "row", "id"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.column}: {self.message}"
+
+
+class BatchChange(models.Model):
+    """A figure a committed batch created or changed, with its state before, for rollback."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    figure = models.ForeignKey(
+        "indicators.Figure", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The figure's state before the batch (null when the batch created it) and after it: a
+    # rollback is refused for a figure that no longer holds what the batch wrote.
+    before = models.JSONField(null=True)
+    after = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id}: figure {self.figure_id}"

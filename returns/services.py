@@ -1,0 +1,335 @@
+"""State changes of import batches: upload, validate (a dry run), commit, reject, roll back.
+
+Each reads the batch's own file with the pure reader of its kind, so validating and
+committing see exactly the same rows; figures are written through the indicators app's
+services, which keep the audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from indicators import services as figure_services
+from indicators.models import Area, AreaKind, Figure, FigureSource, FigureStatus, Indicator, Period
+
+from . import published
+from .findings import Finding
+from .models import BatchChange, BatchStatus, ImportBatch, ImportFinding, ImportKind
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+
+# Findings kept on a batch: beyond this a file is badly wrong and the count says so.
+FINDINGS_KEPT = 1000
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 250 * 1024 * 1024))
+
+
+@transaction.atomic
+def batch_create(*, user: User, kind: str, upload: UploadedFile, note: str = "") -> ImportBatch:
+    """Keep an uploaded file as a new batch, refusing it before it is read if it is too big
+    or empty. Validation follows (in a worker when one is configured)."""
+    if kind not in ImportKind.values:
+        raise ValidationError(f"{kind!r} is not a kind of import.")
+    size = upload.size or 0
+    limit = max_upload_bytes()
+    if size > limit:
+        raise ValidationError(
+            f"{upload.name} is {size / 1_048_576:.1f} MB: files over "
+            f"{limit / 1_048_576:.0f} MB are refused. Split the file, or ask an administrator "
+            "to raise IMPORT_MAX_BYTES."
+        )
+    if size == 0:
+        raise ValidationError(f"{upload.name} is empty.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    batch = ImportBatch(
+        kind=kind,
+        file_name=(upload.name or "upload")[:255],
+        size=size,
+        sha256=digest.hexdigest(),
+        note=note[:255],
+        created_by=user,
+    )
+    batch.file.save(slugify(batch.file_name) or "upload", upload, save=False)
+    batch.save()
+    from .tasks import validate_batch
+
+    transaction.on_commit(lambda: validate_batch.delay(batch.pk))
+    return batch
+
+
+# --- published national data -----------------------------------------------------------------
+
+
+@dataclass
+class _PublishedPlan:
+    """What committing a published file would write, worked out without writing it."""
+
+    result: published.ParseResult
+    contents: list[figure_services.FigureContent] = field(default_factory=list)
+    new_areas: list[published.PublishedArea] = field(default_factory=list)
+
+
+def _read(batch: ImportBatch) -> bytes:
+    with batch.file.open("rb") as handle:
+        return handle.read()
+
+
+def _area_lookup() -> tuple[dict[str, Area], dict[str, Area]]:
+    by_code: dict[str, Area] = {}
+    by_number: dict[str, Area] = {}
+    for area in Area.objects.all():
+        if area.ons_code:
+            by_code[area.ons_code] = area
+        if area.dfe_code:
+            by_number[area.dfe_code] = area
+    return by_code, by_number
+
+
+def _find_area(
+    seen: published.PublishedArea, by_code: dict[str, Area], by_number: dict[str, Area]
+) -> Area | None:
+    # An authority keeps its DfE number through a change of ONS code (a reorganisation).
+    if seen.la_number and seen.la_number in by_number:
+        return by_number[seen.la_number]
+    return by_code.get(seen.code)
+
+
+def _unique_slug(name: str, taken: set[str], extra: str) -> str:
+    slug = slugify(name)[:100] or "area"
+    if slug in taken:
+        slug = f"{slug}-{extra}".strip("-")
+    taken.add(slug)
+    return slug
+
+
+def _ensure_areas(areas: Sequence[published.PublishedArea]) -> None:
+    """England (or Wales), the regions and every authority the file names, as areas."""
+    by_code, by_number = _area_lookup()
+    taken = set(Area.objects.values_list("slug", flat=True))
+    for seen in sorted(areas, key=lambda a: ("national", "regional", "local").index(a.level)):
+        if _find_area(seen, by_code, by_number) is not None:
+            continue
+        kind = {"national": AreaKind.NATION, "regional": AreaKind.REGION}.get(
+            seen.level, AreaKind.AUTHORITY
+        )
+        region = by_code.get(seen.region_code) if kind == AreaKind.AUTHORITY else None
+        area = Area.objects.create(
+            name=seen.name,
+            slug=_unique_slug(seen.name, taken, seen.la_number or seen.code.lower()),
+            kind=kind,
+            ons_code=seen.code,
+            dfe_code=seen.la_number,
+            region=region,
+        )
+        by_code[area.ons_code] = area
+        if area.dfe_code:
+            by_number[area.dfe_code] = area
+
+
+def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan:
+    mappings = published.load_mappings(published.SHIPPED_MAPPINGS)
+    result = published.parse_published(_read(batch), mappings, source_name=batch.file_name)
+    plan = _PublishedPlan(result)
+    if result.has_errors:
+        return plan
+    if create_areas:
+        _ensure_areas(result.areas)
+    by_code, by_number = _area_lookup()
+    plan.new_areas = [a for a in result.areas if _find_area(a, by_code, by_number) is None]
+    indicators = {
+        indicator.code: indicator
+        for indicator in Indicator.objects.filter(
+            code__in={figure.indicator_code for figure in result.figures}
+        )
+    }
+    periods: dict[tuple[str, object], Period] = {}
+    note = f"{batch.file_name} (import {batch.pk})"
+    for row in result.figures:
+        area = _find_area(
+            published.PublishedArea(row.level, row.area_code, row.la_number, row.area_name, "", ""),
+            by_code,
+            by_number,
+        )
+        indicator = indicators.get(row.indicator_code)
+        if area is None or indicator is None:
+            continue  # a new area (shown in the preview) or an indicator not in the catalogue
+        key = (row.period_kind, row.period_start)
+        if key not in periods:
+            periods[key] = Period.objects.get_or_create_for(row.period_kind, row.period_start)
+        plan.contents.append(
+            figure_services.FigureContent(
+                area=area,
+                indicator=indicator,
+                period=periods[key],
+                value=row.value,
+                numerator=row.numerator,
+                denominator=row.denominator,
+                suppression=row.suppression,
+                status=FigureStatus.APPROVED,
+                source=FigureSource.PUBLISHED,
+                source_note=note,
+            )
+        )
+    return plan
+
+
+def _counts(plan: _PublishedPlan) -> tuple[int, int, int]:
+    """New, changed and unchanged figures, comparing the plan with what is stored."""
+    stored = {
+        (f.area_id, f.indicator_id, f.period_id): f
+        for f in Figure.objects.filter(
+            area__in={c.area.pk for c in plan.contents},
+            indicator__in={c.indicator.pk for c in plan.contents},
+            breakdown__isnull=True,
+        )
+    }
+    new = changed = 0
+    for content in plan.contents:
+        figure = stored.get((content.area.pk, content.indicator.pk, content.period.pk))
+        if figure is None:
+            new += 1
+        elif (figure.value, figure.numerator, figure.denominator, figure.suppression) != (
+            content.value,
+            content.numerator,
+            content.denominator,
+            content.suppression,
+        ):
+            changed += 1
+    # Figures of areas the commit will create are new too.
+    new_area_rows = sum(
+        1
+        for row in plan.result.figures
+        if any(row.area_code == area.code for area in plan.new_areas)
+    )
+    return new + new_area_rows, changed, len(plan.contents) - new - changed
+
+
+def _keep_findings(batch: ImportBatch, findings: Sequence[Finding], not_listed: int) -> None:
+    batch.findings.all().delete()
+    ImportFinding.objects.bulk_create(
+        ImportFinding(
+            batch=batch,
+            row=finding.row,
+            column=finding.column[:120],
+            message=finding.message,
+            severity=str(finding.severity),
+        )
+        for finding in list(findings)[:FINDINGS_KEPT]
+    )
+    errors = sum(1 for finding in findings if finding.is_error)
+    batch.error_count = errors + not_listed
+    batch.warning_count = sum(1 for finding in findings if not finding.is_error)
+
+
+@transaction.atomic
+def batch_validate(*, batch: ImportBatch) -> ImportBatch:
+    """The dry run: read the file, keep its findings, and count what a commit would create,
+    change and leave alone. Writes nothing but the batch itself."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
+        raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
+    plan = _plan_published(batch, create_areas=False)
+    _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
+    batch.rows_read = plan.result.rows_read
+    batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
+    batch.status = BatchStatus.READY
+    batch.progress = 100
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Write the batch's figures in one transaction, remembering what each replaced."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not batch.can_commit:
+        raise ValidationError(
+            "Only a validated batch with no errors can be committed: this one is "
+            f"{batch.get_status_display().lower()} with {batch.error_count} errors."
+        )
+    plan = _plan_published(batch, create_areas=True)
+    if plan.result.has_errors:  # the file cannot change, but the catalogue can
+        raise ValidationError("The file no longer validates: validate it again.")
+    outcomes = figure_services.figures_import(
+        user=user, contents=plan.contents, reason=f"Import {batch.pk}: {batch.file_name}"
+    )
+    BatchChange.objects.bulk_create(
+        (
+            BatchChange(batch=batch, figure=o.figure, before=o.before, after=o.after)
+            for o in outcomes
+        ),
+        batch_size=2000,
+    )
+    batch.new_count = sum(1 for o in outcomes if o.before is None)
+    batch.changed_count = len(outcomes) - batch.new_count
+    batch.unchanged_count = len(plan.contents) - len(outcomes)
+    batch.status = BatchStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.committed_by = user
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_reject(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Decide not to commit a validated batch. Nothing was written, and nothing will be."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in (BatchStatus.READY, BatchStatus.FAILED):
+        raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
+    batch.status = BatchStatus.REJECTED
+    batch.save(update_fields=["status"])
+    return batch
+
+
+@transaction.atomic
+def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Undo a committed batch: restore every figure it changed and remove those it created.
+    Refused when a figure has changed since (a later import or an edit), so nothing newer is
+    overwritten."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.COMMITTED:
+        raise ValidationError("Only a committed batch can be rolled back.")
+    changes = list(batch.changes.select_related("figure"))
+    since = [
+        change.figure
+        for change in changes
+        if change.figure is not None and not figure_services.same_state(change.figure, change.after)
+    ]
+    if since:
+        raise ValidationError(
+            f"{len(since)} of this batch's figures have changed since it was committed (for "
+            "example by a later import): roll that back first, or correct the figures instead."
+        )
+    figure_services.figures_restore(
+        user=user,
+        figures=[(c.figure, c.before) for c in changes if c.figure is not None],
+        reason=f"Rollback of import {batch.pk}: {batch.file_name}",
+    )
+    batch.status = BatchStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = user
+    batch.save()
+    return batch
+
+
+def batch_fail(*, batch_id: int, message: str) -> None:
+    """Mark a batch whose validation crashed, with a message a person can act on."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=BatchStatus.FAILED, message=message[:2000]
+    )

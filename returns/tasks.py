@@ -1,0 +1,27 @@
+"""Celery tasks of imports: thin wrappers that take ids and call one service."""
+
+import logging
+
+from celery import shared_task
+
+from . import services
+from .models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def validate_batch(batch_id: int) -> None:
+    """Validate an uploaded batch. Idempotent: validating twice gives the same findings."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return
+    try:
+        services.batch_validate(batch=batch)
+    except Exception as error:
+        # The person who uploaded the file sees why on the batch's page.
+        logger.exception("Validating import batch %s failed", batch_id)
+        services.batch_fail(
+            batch_id=batch_id,
+            message=f"The file could not be validated ({type(error).__name__}: {error}).",
+        )
