@@ -55,6 +55,12 @@ def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def require_admin(user: User | AnonymousUser) -> None:
+    """Imports, the catalogue, areas and users are for admins only."""
+    if not is_admin(user):
+        raise PermissionDenied("Only administrators can use this page.")
+
+
 def role_in(user: User | AnonymousUser, authority: Area) -> str | None:
     if not user.is_authenticated:
         return None

@@ -13,8 +13,9 @@ from django.db.models import Q
 
 
 class ImportKind(models.TextChoices):
+    # More kinds (statistical neighbours, CIN census, SSDA903, spreadsheets) join as their
+    # batch readers are wired in; their pure readers are in this app already.
     PUBLISHED = "published", "Published national data (DfE CSV)"
-    NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV)"
 
 
 class BatchStatus(models.TextChoices):

@@ -5,13 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts import access
 from indicators import charts, selectors
 
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    entries = selectors.start_entries(request.user)
-    return render(request, "indicators/start.html", {"entries": entries})
+    context = {
+        "entries": selectors.start_entries(request.user),
+        "can_import": access.is_admin(request.user),
+    }
+    return render(request, "indicators/start.html", context)
 
 
 @login_required

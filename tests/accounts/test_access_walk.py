@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.models import Figure
+from returns.models import ImportBatch
 from tests.conftest import Personas, World
 
 ALLOWED, DENIED, SIGN_IN, REDIRECT = 200, 403, "sign-in", 302
@@ -55,6 +56,13 @@ POST_ONLY: dict[str, object] = {
     **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405),
 }
 
+# Imports, the catalogue and areas: admins only.
+ADMIN_ONLY: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b"), DENIED),
+    "admin": ALLOWED,
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -78,6 +86,11 @@ EXPECTED: dict[str, dict[str, object]] = {
     "indicator_history_csv": AUTHORITY_FIGURES,
     "targets": AUTHORITY_FIGURES,
     "target_edit": AUTHORITY_EDITING,
+    "returns:batches": ADMIN_ONLY,
+    "returns:batch": ADMIN_ONLY,
+    "returns:batch_commit": POST_ONLY,
+    "returns:batch_reject": POST_ONLY,
+    "returns:batch_rollback": POST_ONLY,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -108,6 +121,15 @@ def app_urls() -> list[tuple[str, str]]:
     return [(name, route) for name, route in _walk(get_resolver().url_patterns)]
 
 
+def _a_batch() -> ImportBatch:
+    batch = ImportBatch.objects.first()
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            kind="published", file="imports/x.csv", file_name="x.csv", size=1, sha256="0" * 64
+        )
+    return batch
+
+
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
     figure = Figure.objects.get(
@@ -119,6 +141,7 @@ def _path_for(route: str, world: World) -> str:
         "<str:period>": figure.period.url_key,
         "<str:year>": figure.period.url_key,
         "<int:figure_id>": str(figure.pk),
+        "<int:batch_id>": str(_a_batch().pk),
     }
     for placeholder, value in substitutions.items():
         path = path.replace(placeholder, value)
@@ -246,3 +269,15 @@ def test_only_authority_a_officers_and_admins_may_save_or_submit_its_figures(
         for path in (f"/a/authority-a/entry/{key}/", f"/a/authority-a/entry/{key}/submit/"):
             assert client.post(path, {}).status_code == 403, (persona, path)
     assert Figure.objects.get(pk=figure.pk).version == figure.version
+
+
+@pytest.mark.django_db
+def test_only_admins_may_commit_reject_or_roll_back_an_import(personas: Personas) -> None:
+    batch = _a_batch()
+    for persona in ("officer_a", "manager_a", "councillor_a", "officer_b"):
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        for action in ("commit", "reject", "rollback"):
+            assert client.post(f"/imports/{batch.pk}/{action}/").status_code == 403
+    batch.refresh_from_db()
+    assert batch.status == "validating"

@@ -1,0 +1,76 @@
+"""Import pages, for admins: upload, review findings, commit, reject, roll back, browse.
+Thin: access through the selectors (which ask `accounts.access`), one service per action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import SignedInRequest
+
+from . import selectors, services
+from .forms import UploadForm
+
+
+@login_required
+def batch_list(request: SignedInRequest) -> HttpResponse:
+    batches = selectors.batches(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as refusal:
+            form.add_error("file", refusal)
+        else:
+            return redirect("returns:batch", batch_id=batch.pk)
+    return render(request, "returns/batch_list.html", {"batches": batches, "form": form})
+
+
+@login_required
+def batch_detail(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    page = selectors.batch_page(request.user, batch_id)
+    return render(request, "returns/batch_detail.html", {"page": page})
+
+
+def _act(request: SignedInRequest, batch_id: int, action: str) -> HttpResponse:
+    batch = selectors.batch_for_action(request.user, batch_id)
+    service = {
+        "commit": services.batch_commit,
+        "reject": services.batch_reject,
+        "rollback": services.batch_rollback,
+    }[action]
+    done = {"commit": "Committed", "reject": "Rejected", "rollback": "Rolled back"}[action]
+    try:
+        service(user=request.user, batch=batch)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, f"{done} {batch.file_name}.")
+    return redirect("returns:batch", batch_id=batch_id)
+
+
+@login_required
+@require_POST
+def batch_commit(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    return _act(request, batch_id, "commit")
+
+
+@login_required
+@require_POST
+def batch_reject(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    return _act(request, batch_id, "reject")
+
+
+@login_required
+@require_POST
+def batch_rollback(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    return _act(request, batch_id, "rollback")

@@ -1,0 +1,64 @@
+"""Imports in a browser: an admin uploads published data, reviews, commits and rolls back."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from indicators.models import Figure
+from tests import factories
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.returns.test_batches import FILE_NAME, GOOD, c1
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def admin(settings, tmp_path, eager_tasks):
+    settings.MEDIA_ROOT = tmp_path
+    factories.IndicatorFactory(code="REF-REREF", title="% re-referrals", unit="percent")
+    return factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+def upload(page: Page, tmp_path, content: bytes) -> None:
+    path = tmp_path / FILE_NAME
+    path.write_bytes(content)
+    page.goto("/imports/")
+    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+
+
+def test_an_admin_reviews_commits_and_rolls_back_an_import(
+    page: Page, live_server, admin, tmp_path
+) -> None:
+    sign_in(page, live_server, "admin", factories.PASSWORD)
+    page.goto("/imports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imports")
+    assert_accessible(page)
+
+    upload(page, tmp_path, GOOD)
+    summary = page.get_by_test_id("batch-summary")
+    expect(summary).to_contain_text("Ready for review")
+    expect(summary).to_contain_text("4 new, 0 changed, 0 unchanged")
+    assert_accessible(page)
+    assert not Figure.objects.exists()
+
+    page.get_by_role("button", name="Commit these figures").click()
+    expect(page.get_by_text(f"Committed {FILE_NAME}")).to_be_visible()
+    assert Figure.objects.count() == 4
+    page.get_by_role("button", name="Roll back this import").click()
+    expect(summary).to_contain_text("Rolled back")
+    assert not Figure.objects.exists()
+    assert_accessible(page)
+
+
+def test_a_bad_file_shows_its_findings_and_cannot_be_committed(
+    page: Page, live_server, admin, tmp_path
+) -> None:
+    sign_in(page, live_server, "admin", factories.PASSWORD)
+    bad = c1(
+        "202425,Reporting year,Local authority,E92000001,England,E12000001,North East,805,"
+        "E06000001,Hartlepool,1500,300,lots"
+    )
+    upload(page, tmp_path, bad)
+    expect(page.get_by_test_id("findings")).to_contain_text("Error")
+    expect(page.get_by_role("button", name="Commit these figures")).to_have_count(0)
+    assert_accessible(page)

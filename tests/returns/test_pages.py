@@ -1,0 +1,57 @@
+"""The import pages: admins only; upload, preview, commit, roll back."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from indicators.models import Figure
+from returns.models import BatchStatus, ImportBatch
+from tests import factories
+from tests.returns.test_batches import FILE_NAME, GOOD
+
+
+@pytest.fixture
+def admin(db, settings, tmp_path, eager_tasks):
+    settings.MEDIA_ROOT = tmp_path
+    factories.IndicatorFactory(code="REF-REREF", title="% re-referrals", unit="percent")
+    return factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+def test_an_admin_uploads_previews_commits_and_rolls_back(
+    admin, django_capture_on_commit_callbacks
+) -> None:
+    client = Client()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/imports/",
+            {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD), "note": "2025"},
+        )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/imports/{batch.pk}/"
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Ready for review" in page and "4 new, 0 changed, 0 unchanged" in page
+    assert not Figure.objects.exists()
+
+    client.post(f"/imports/{batch.pk}/commit/")
+    assert Figure.objects.count() == 4
+    client.post(f"/imports/{batch.pk}/rollback/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.ROLLED_BACK
+    assert not Figure.objects.exists()
+    assert FILE_NAME in client.get("/imports/").content.decode()
+
+
+def test_a_wrong_upload_is_refused_with_a_message(admin) -> None:
+    client = Client()
+    client.force_login(admin)
+    response = client.post("/imports/", {"kind": "published"})
+    assert "Choose a file to import" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/imports/", "/imports/1/"])
+def test_imports_are_for_admins_only(db, path: str) -> None:
+    client = Client()
+    client.force_login(factories.UserFactory(username="officer"))
+    assert client.get(path).status_code == 403
