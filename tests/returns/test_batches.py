@@ -2,6 +2,7 @@
 same file again, a corrected publication, and rolling back to what was there before."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -144,3 +145,29 @@ def test_an_empty_or_oversized_file_is_refused_before_it_is_read(admin, settings
     with pytest.raises(ValidationError, match="files over"):
         upload(admin)
     assert not ImportBatch.objects.exists()
+
+
+DFE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
+
+
+@pytest.mark.skipif(
+    not (DFE / FILE_NAME).exists(),
+    reason=f"the published DfE files are not in {DFE} (they are never committed)",
+)
+def test_the_published_referrals_file_imports_with_englands_published_rate(admin) -> None:
+    from django.core.management import call_command
+
+    call_command("load_catalogue", verbosity=0)
+    batch = upload(admin, (DFE / FILE_NAME).read_bytes())
+    assert batch.error_count == 0, list(batch.findings.values_list("message", flat=True))[:5]
+    services.batch_commit(user=admin, batch=batch)
+    england = Figure.objects.get(
+        area__ons_code="E92000001", indicator__code="REF-REREF", period__start__year=2024
+    )
+    assert england.value == Decimal("22.6")
+    assert Area.objects.filter(kind=AreaKind.REGION).count() >= 9
+    assert Area.objects.filter(kind=AreaKind.AUTHORITY).count() >= 150
+    wiltshire = Figure.objects.get(
+        area__dfe_code="865", indicator__code="REF-REREF", period__start__year=2024
+    )
+    assert wiltshire.value == Decimal("18.7")
