@@ -100,32 +100,11 @@ class BreakdownCategoryAdmin(admin.ModelAdmin):
     search_fields = ["dimension", "name"]
 
 
-class FigureChangeInline(admin.TabularInline):
-    """The audit trail, read only: changes are made through the services, never here."""
+class AuditTrailInline(admin.TabularInline):
+    """An audit trail, read only: changes are made through the services, never here."""
 
-    model = FigureChange
     extra = 0
     can_delete = False
-    fields = (
-        "changed_at",
-        "changed_by",
-        "channel",
-        "old_value",
-        "new_value",
-        "old_status",
-        "new_status",
-        "reason",
-    )
-    readonly_fields = (
-        "changed_at",
-        "changed_by",
-        "channel",
-        "old_value",
-        "new_value",
-        "old_status",
-        "new_status",
-        "reason",
-    )
     ordering = ["-changed_at", "-id"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -133,6 +112,20 @@ class FigureChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class FigureChangeInline(AuditTrailInline):
+    model = FigureChange
+    fields = readonly_fields = (
+        "changed_at",
+        "changed_by",
+        "channel",
+        "old_value",
+        "new_value",
+        "old_status",
+        "new_status",
+        "reason",
+    )
 
 
 class FigureAdminForm(forms.ModelForm):
@@ -256,10 +249,8 @@ class FigureAdmin(admin.ModelAdmin):
         return False
 
 
-class TargetChangeInline(admin.TabularInline):
+class TargetChangeInline(AuditTrailInline):
     model = TargetChange
-    extra = 0
-    can_delete = False
     fields = readonly_fields = (
         "changed_at",
         "changed_by",
@@ -272,13 +263,6 @@ class TargetChangeInline(admin.TabularInline):
         "new_tolerance",
         "reason",
     )
-    ordering = ["-changed_at", "-id"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TargetAdminForm(forms.ModelForm):
