@@ -13,9 +13,10 @@ from django.db.models import Q
 
 
 class ImportKind(models.TextChoices):
-    # More kinds (statistical neighbours, CIN census, SSDA903, spreadsheets) join as their
-    # batch readers are wired in; their pure readers are in this app already.
+    # More kinds (CIN census, SSDA903, spreadsheets) join as they are wired in; their pure
+    # readers are in this app already.
     PUBLISHED = "published", "Published national data (DfE CSV)"
+    NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV, 2021 or 2025 layout)"
 
 
 class BatchStatus(models.TextChoices):
@@ -68,6 +69,14 @@ class ImportBatch(models.Model):
     # Progress of a long validation or commit in a worker, so the page survives a reload.
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
+    # A statistical-neighbour import creates one neighbour set; rolling it back removes it.
+    neighbour_set = models.ForeignKey(
+        "indicators.NeighbourSet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,9 +20,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from indicators import services as figure_services
-from indicators.models import Area, AreaKind, Figure, FigureSource, FigureStatus, Indicator, Period
+from indicators.models import (
+    Area,
+    AreaKind,
+    Comparator,
+    Figure,
+    FigureSource,
+    FigureStatus,
+    Indicator,
+    NeighbourSet,
+    Period,
+    StatisticalNeighbour,
+)
 
-from . import published
+from . import neighbours, published
 from .findings import Finding
 from .models import BatchChange, BatchStatus, ImportBatch, ImportFinding, ImportKind
 
@@ -244,10 +256,13 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
         raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
-    plan = _plan_published(batch, create_areas=False)
-    _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
-    batch.rows_read = plan.result.rows_read
-    batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
+    if batch.kind == ImportKind.NEIGHBOURS:
+        _validate_neighbours(batch)
+    else:
+        plan = _plan_published(batch, create_areas=False)
+        _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
+        batch.rows_read = plan.result.rows_read
+        batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
     batch.status = BatchStatus.READY
     batch.progress = 100
     batch.save()
@@ -263,6 +278,18 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
             "Only a validated batch with no errors can be committed: this one is "
             f"{batch.get_status_display().lower()} with {batch.error_count} errors."
         )
+    if batch.kind == ImportKind.NEIGHBOURS:
+        _commit_neighbours(batch)
+    else:
+        _commit_published(user, batch)
+    batch.status = BatchStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.committed_by = user
+    batch.save()
+    return batch
+
+
+def _commit_published(user: User, batch: ImportBatch) -> None:
     plan = _plan_published(batch, create_areas=True)
     if plan.result.has_errors:  # the file cannot change, but the catalogue can
         raise ValidationError("The file no longer validates: validate it again.")
@@ -279,11 +306,6 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
     batch.new_count = sum(1 for o in outcomes if o.before is None)
     batch.changed_count = len(outcomes) - batch.new_count
     batch.unchanged_count = len(plan.contents) - len(outcomes)
-    batch.status = BatchStatus.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.committed_by = user
-    batch.save()
-    return batch
 
 
 @transaction.atomic
@@ -305,6 +327,18 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.COMMITTED:
         raise ValidationError("Only a committed batch can be rolled back.")
+    if batch.kind == ImportKind.NEIGHBOURS:
+        _rollback_neighbours(batch)
+    else:
+        _rollback_published(user, batch)
+    batch.status = BatchStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = user
+    batch.save()
+    return batch
+
+
+def _rollback_published(user: User, batch: ImportBatch) -> None:
     changes = list(batch.changes.select_related("figure"))
     since = [
         change.figure
@@ -321,11 +355,95 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
         figures=[(c.figure, c.before) for c in changes if c.figure is not None],
         reason=f"Rollback of import {batch.pk}: {batch.file_name}",
     )
-    batch.status = BatchStatus.ROLLED_BACK
-    batch.rolled_back_at = timezone.now()
-    batch.rolled_back_by = user
-    batch.save()
-    return batch
+
+
+# --- statistical neighbours ------------------------------------------------------------------
+
+# The DfE models' dates: the 2021 groupings were published in April 2021 (the file says so);
+# the 2025 model's month is not in its file, so April is assumed: correct it in the admin.
+MODEL_DATES = {neighbours.LAYOUT_2021: date(2021, 4, 1), neighbours.LAYOUT_2025: date(2025, 4, 1)}
+
+
+def _parse_neighbours(batch: ImportBatch) -> neighbours.NeighbourParse:
+    raw = _read(batch)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        parsed = neighbours.NeighbourParse(layout=None, rows=[], authorities={}, findings=[])
+        parsed.findings.append(
+            Finding(1, "", f"{batch.file_name} is not UTF-8 text: save it as CSV UTF-8.")
+        )
+        return parsed
+    return neighbours.parse_neighbours(text, source_name=batch.file_name)
+
+
+def _source_of(batch: ImportBatch) -> str:
+    # Identifies the file, so that importing the same file again changes nothing.
+    return f"{batch.file_name[:150]} sha256:{batch.sha256}"
+
+
+def _validate_neighbours(batch: ImportBatch) -> None:
+    parsed = _parse_neighbours(batch)
+    _keep_findings(batch, parsed.findings, 0)
+    batch.rows_read = len(parsed.authorities)
+    already = NeighbourSet.objects.filter(source=_source_of(batch)).exists()
+    batch.new_count = 0 if already else len(parsed.rows)
+    batch.unchanged_count = len(parsed.rows) if already else 0
+    batch.changed_count = 0
+
+
+def _commit_neighbours(batch: ImportBatch) -> None:
+    parsed = _parse_neighbours(batch)
+    if parsed.has_errors or parsed.layout is None:
+        raise ValidationError("The file no longer validates: validate it again.")
+    if NeighbourSet.objects.filter(source=_source_of(batch)).exists():
+        batch.new_count, batch.unchanged_count = 0, len(parsed.rows)
+        return
+    authorities = {area.dfe_code: area for area in Area.objects.exclude(dfe_code="")}
+    taken = set(Area.objects.values_list("slug", flat=True))
+    for number, (name, _region) in sorted(parsed.authorities.items()):
+        if number not in authorities:
+            authorities[number] = Area.objects.create(
+                name=name,
+                slug=_unique_slug(name, taken, number),
+                kind=AreaKind.AUTHORITY,
+                dfe_code=number,
+            )
+    name = batch.note or f"DfE statistical neighbours {parsed.layout}"
+    if NeighbourSet.objects.filter(name=name).exists():
+        name = f"{name} (import {batch.pk})"
+    neighbour_set = NeighbourSet.objects.create(
+        name=name[:120], published_on=MODEL_DATES[parsed.layout], source=_source_of(batch)
+    )
+    StatisticalNeighbour.objects.bulk_create(
+        StatisticalNeighbour(
+            neighbour_set=neighbour_set,
+            authority=authorities[row.la_number],
+            neighbour=authorities[row.neighbour_la_number],
+            rank=row.rank,
+            closeness=row.closeness,
+        )
+        for row in parsed.rows
+        if row.neighbour_la_number in authorities
+    )
+    batch.neighbour_set = neighbour_set
+    batch.new_count = len(parsed.rows)
+
+
+def _rollback_neighbours(batch: ImportBatch) -> None:
+    """Remove the neighbour set the batch created (authorities it added stay: they are real
+    authorities, and figures may have arrived for them since)."""
+    if batch.neighbour_set is None:
+        return  # the same file had been imported before: this batch wrote nothing
+    users = Comparator.objects.filter(neighbour_set=batch.neighbour_set)
+    if users.exists():
+        names = ", ".join(sorted({c.authority.name for c in users.select_related("authority")}))
+        raise ValidationError(
+            f"{batch.neighbour_set.name} is used by the statistical-neighbour comparators of "
+            f"{names}: point them at another set first."
+        )
+    batch.neighbour_set.delete()
+    batch.neighbour_set = None
 
 
 def batch_fail(*, batch_id: int, message: str) -> None:
