@@ -1049,7 +1049,7 @@ IMPORTED_FIELDS = (
 
 @dataclass(frozen=True)
 class FigureContent:
-    """One figure an import wants to hold (for the whole area: imports carry no breakdown)."""
+    """One figure an import wants to hold, for the whole area or one breakdown category."""
 
     area: Area
     indicator: Indicator
@@ -1061,6 +1061,16 @@ class FigureContent:
     status: str = FigureStatus.APPROVED
     source: str = FigureSource.PUBLISHED
     source_note: str = ""
+    breakdown: BreakdownCategory | None = None
+
+    @property
+    def key(self) -> tuple[int, int, int, int | None]:
+        return (
+            self.area.pk,
+            self.indicator.pk,
+            self.period.pk,
+            self.breakdown.pk if self.breakdown else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -1115,16 +1125,15 @@ def figures_import(
     each one created or changed; identical figures are left alone. Call inside the caller's
     transaction. Published values are stored as published (with their counts where given),
     not re-derived: a rate published rounded must read as published."""
-    keys = {(c.area.pk, c.indicator.pk, c.period.pk) for c in contents}
+    keys = {content.key for content in contents}
     existing = {
-        (f.area_id, f.indicator_id, f.period_id): f
+        (f.area_id, f.indicator_id, f.period_id, f.breakdown_id): f
         for f in Figure.objects.select_for_update().filter(
             area__in={c.area.pk for c in contents},
             indicator__in={c.indicator.pk for c in contents},
             period__in={c.period.pk for c in contents},
-            breakdown__isnull=True,
         )
-        if (f.area_id, f.indicator_id, f.period_id) in keys
+        if (f.area_id, f.indicator_id, f.period_id, f.breakdown_id) in keys
     }
     now = timezone.now()
     created: list[Figure] = []
@@ -1132,12 +1141,17 @@ def figures_import(
     outcomes: list[FigureOutcome] = []
     changes: list[FigureChange] = []
     for content in contents:
-        figure = existing.get((content.area.pk, content.indicator.pk, content.period.pk))
+        figure = existing.get(content.key)
         before_state = _state(figure) if figure is not None else None
         before_content = _content(figure) if figure is not None else None
         before = _snapshot(figure) if figure is not None else None
         if figure is None:
-            figure = Figure(area=content.area, indicator=content.indicator, period=content.period)
+            figure = Figure(
+                area=content.area,
+                indicator=content.indicator,
+                period=content.period,
+                breakdown=content.breakdown,
+            )
             created.append(figure)
         figure.value = content.value
         figure.numerator = content.numerator

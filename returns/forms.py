@@ -1,4 +1,8 @@
+from typing import Any
+
 from django import forms
+
+from indicators.models import Area, AreaKind
 
 from .models import ImportKind
 
@@ -7,8 +11,28 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="What is in the file", choices=ImportKind.choices)
     file = forms.FileField(
         label="File",
-        help_text="A CSV file as published by the Department for Education.",
+        help_text="A CSV file as the Department for Education publishes it, or a CIN census "
+        "return (XML).",
         error_messages={"required": "Choose a file to import"},
+    )
+    authority = forms.ModelChoiceField(
+        label="Authority (returns only)",
+        queryset=Area.objects.filter(kind=AreaKind.AUTHORITY).order_by("name"),
+        required=False,
+        help_text="The authority whose return this is.",
+    )
+    collection_year = forms.IntegerField(
+        label="Collection year (returns only)",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="2025 for the year to 31 March 2025.",
+    )
+    population = forms.IntegerField(
+        label="Children aged 0 to 17 (optional)",
+        required=False,
+        min_value=1,
+        help_text="The ONS mid-year estimate, for rates per 10,000.",
     )
     note = forms.CharField(
         label="Note (optional)",
@@ -16,3 +40,12 @@ class UploadForm(forms.Form):
         max_length=255,
         help_text="For example the publication and its date.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ImportKind.CIN:
+            if not data.get("authority"):
+                self.add_error("authority", "Choose the authority whose return this is")
+            if not data.get("collection_year"):
+                self.add_error("collection_year", "Give the collection year, such as 2025")
+        return data

@@ -17,6 +17,7 @@ class ImportKind(models.TextChoices):
     # readers are in this app already.
     PUBLISHED = "published", "Published national data (DfE CSV)"
     NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV, 2021 or 2025 layout)"
+    CIN = "cin", "CIN census return (XML)"
 
 
 class BatchStatus(models.TextChoices):
@@ -33,7 +34,7 @@ class ImportBatch(models.Model):
     status = models.CharField(
         max_length=12, choices=BatchStatus.choices, default=BatchStatus.VALIDATING
     )
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -69,6 +70,17 @@ class ImportBatch(models.Model):
     # Progress of a long validation or commit in a worker, so the page survives a reload.
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
+    # A statutory return is the authority's own, for one collection year (2025 = the year to
+    # 31 March 2025). Its file holds child-level data: it is derived into `derived` while
+    # validating and then deleted, so no personal data outlives the upload.
+    authority = models.ForeignKey(
+        "indicators.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    collection_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Children aged 0 to 17, for rates per 10,000."
+    )
+    derived = models.JSONField(null=True, blank=True)
     # A statistical-neighbour import creates one neighbour set; rolling it back removes it.
     neighbour_set = models.ForeignKey(
         "indicators.NeighbourSet",

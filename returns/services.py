@@ -11,7 +11,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from indicators import services as figure_services
 from indicators.models import (
     Area,
     AreaKind,
+    BreakdownCategory,
     Comparator,
     Figure,
     FigureSource,
@@ -30,10 +32,11 @@ from indicators.models import (
     Indicator,
     NeighbourSet,
     Period,
+    PeriodKind,
     StatisticalNeighbour,
 )
 
-from . import neighbours, published
+from . import derive_cin, neighbours, published
 from .findings import Finding
 from .models import BatchChange, BatchStatus, ImportBatch, ImportFinding, ImportKind
 
@@ -51,7 +54,16 @@ def max_upload_bytes() -> int:
 
 
 @transaction.atomic
-def batch_create(*, user: User, kind: str, upload: UploadedFile, note: str = "") -> ImportBatch:
+def batch_create(
+    *,
+    user: User,
+    kind: str,
+    upload: UploadedFile,
+    note: str = "",
+    authority: Area | None = None,
+    collection_year: int | None = None,
+    population: int | None = None,
+) -> ImportBatch:
     """Keep an uploaded file as a new batch, refusing it before it is read if it is too big
     or empty. Validation follows (in a worker when one is configured)."""
     if kind not in ImportKind.values:
@@ -66,6 +78,10 @@ def batch_create(*, user: User, kind: str, upload: UploadedFile, note: str = "")
         )
     if size == 0:
         raise ValidationError(f"{upload.name} is empty.")
+    if kind in RETURN_KINDS and (authority is None or not authority.is_authority):
+        raise ValidationError("Choose the authority whose return this is.")
+    if kind in RETURN_KINDS and collection_year is None:
+        raise ValidationError("Give the collection year: 2025 for the year to 31 March 2025.")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -76,6 +92,9 @@ def batch_create(*, user: User, kind: str, upload: UploadedFile, note: str = "")
         sha256=digest.hexdigest(),
         note=note[:255],
         created_by=user,
+        authority=authority,
+        collection_year=collection_year,
+        population=population,
     )
     batch.file.save(slugify(batch.file_name) or "upload", upload, save=False)
     batch.save()
@@ -203,17 +222,28 @@ def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan
 
 def _counts(plan: _PublishedPlan) -> tuple[int, int, int]:
     """New, changed and unchanged figures, comparing the plan with what is stored."""
+    new, changed, unchanged = _compare(plan.contents)
+    # Figures of areas the commit will create are new too.
+    new_area_rows = sum(
+        1
+        for row in plan.result.figures
+        if any(row.area_code == area.code for area in plan.new_areas)
+    )
+    return new + new_area_rows, changed, unchanged
+
+
+def _compare(contents: Sequence[figure_services.FigureContent]) -> tuple[int, int, int]:
+    """How many of these figures are new, would change, or are already stored as they are."""
     stored = {
-        (f.area_id, f.indicator_id, f.period_id): f
+        (f.area_id, f.indicator_id, f.period_id, f.breakdown_id): f
         for f in Figure.objects.filter(
-            area__in={c.area.pk for c in plan.contents},
-            indicator__in={c.indicator.pk for c in plan.contents},
-            breakdown__isnull=True,
+            area__in={c.area.pk for c in contents},
+            indicator__in={c.indicator.pk for c in contents},
         )
     }
     new = changed = 0
-    for content in plan.contents:
-        figure = stored.get((content.area.pk, content.indicator.pk, content.period.pk))
+    for content in contents:
+        figure = stored.get(content.key)
         if figure is None:
             new += 1
         elif (figure.value, figure.numerator, figure.denominator, figure.suppression) != (
@@ -223,13 +253,7 @@ def _counts(plan: _PublishedPlan) -> tuple[int, int, int]:
             content.suppression,
         ):
             changed += 1
-    # Figures of areas the commit will create are new too.
-    new_area_rows = sum(
-        1
-        for row in plan.result.figures
-        if any(row.area_code == area.code for area in plan.new_areas)
-    )
-    return new + new_area_rows, changed, len(plan.contents) - new - changed
+    return new, changed, len(contents) - new - changed
 
 
 def _keep_findings(batch: ImportBatch, findings: Sequence[Finding], not_listed: int) -> None:
@@ -256,8 +280,14 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
         raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
+    if batch.derived is not None:
+        # A return is derived once, and its file deleted: a second delivery of the task has
+        # nothing left to do.
+        return batch
     if batch.kind == ImportKind.NEIGHBOURS:
         _validate_neighbours(batch)
+    elif batch.kind == ImportKind.CIN:
+        _validate_cin(batch)
     else:
         plan = _plan_published(batch, create_areas=False)
         _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
@@ -280,6 +310,8 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
         )
     if batch.kind == ImportKind.NEIGHBOURS:
         _commit_neighbours(batch)
+    elif batch.kind == ImportKind.CIN:
+        _write_figures(user, batch, _cin_contents(batch, create=True))
     else:
         _commit_published(user, batch)
     batch.status = BatchStatus.COMMITTED
@@ -293,8 +325,15 @@ def _commit_published(user: User, batch: ImportBatch) -> None:
     plan = _plan_published(batch, create_areas=True)
     if plan.result.has_errors:  # the file cannot change, but the catalogue can
         raise ValidationError("The file no longer validates: validate it again.")
+    _write_figures(user, batch, plan.contents)
+
+
+def _write_figures(
+    user: User, batch: ImportBatch, contents: Sequence[figure_services.FigureContent]
+) -> None:
+    """Write the figures, remembering what each replaced, and count what changed."""
     outcomes = figure_services.figures_import(
-        user=user, contents=plan.contents, reason=f"Import {batch.pk}: {batch.file_name}"
+        user=user, contents=contents, reason=f"Import {batch.pk}: {batch.file_name}"
     )
     BatchChange.objects.bulk_create(
         (
@@ -305,7 +344,7 @@ def _commit_published(user: User, batch: ImportBatch) -> None:
     )
     batch.new_count = sum(1 for o in outcomes if o.before is None)
     batch.changed_count = len(outcomes) - batch.new_count
-    batch.unchanged_count = len(plan.contents) - len(outcomes)
+    batch.unchanged_count = len(contents) - len(outcomes)
 
 
 @transaction.atomic
@@ -330,7 +369,7 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     if batch.kind == ImportKind.NEIGHBOURS:
         _rollback_neighbours(batch)
     else:
-        _rollback_published(user, batch)
+        _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user
@@ -338,7 +377,7 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _rollback_published(user: User, batch: ImportBatch) -> None:
+def _rollback_figures(user: User, batch: ImportBatch) -> None:
     changes = list(batch.changes.select_related("figure"))
     since = [
         change.figure
@@ -451,3 +490,92 @@ def batch_fail(*, batch_id: int, message: str) -> None:
     ImportBatch.objects.filter(pk=batch_id).update(
         status=BatchStatus.FAILED, message=message[:2000]
     )
+
+
+# --- statutory returns: the CIN census -------------------------------------------------------
+
+RETURN_KINDS = (ImportKind.CIN,)
+CATEGORY_OF_ABUSE = "category of abuse"
+
+
+def _as_json(figure: derive_cin.DerivedFigure) -> list[str | int | None]:
+    return [str(figure.value), figure.numerator, figure.denominator]
+
+
+def _validate_cin(batch: ImportBatch) -> None:
+    """Derive the year's aggregates, keep them and the findings, then delete the file: it
+    holds child-level data, which is not kept (DESIGN.md, Privacy)."""
+    if batch.collection_year is None:
+        raise ValidationError("A CIN census batch needs its collection year.")
+    result = derive_cin.derive_cin(
+        _read(batch), collection_year=batch.collection_year, population=batch.population
+    )
+    _keep_findings(batch, result.findings, 0)
+    batch.rows_read = result.counts.children
+    batch.derived = {
+        "figures": {code: _as_json(figure) for code, figure in result.figures.items()},
+        "categories": {name: _as_json(f) for name, f in result.category_of_abuse.items()},
+    }
+    batch.file.delete(save=False)
+    batch.new_count, batch.changed_count, batch.unchanged_count = _compare(
+        _cin_contents(batch, create=False)
+    )
+    # Categories of abuse not yet known are created on commit, with their figures.
+    if Indicator.objects.filter(code="CPP-CAT").exists():
+        batch.new_count += sum(
+            1 for name in result.category_of_abuse if _cin_category(name, create=False) is None
+        )
+
+
+def _cin_category(name: str, *, create: bool) -> BreakdownCategory | None:
+    if create:
+        return BreakdownCategory.objects.get_or_create(
+            authority=None, dimension=CATEGORY_OF_ABUSE, name=name
+        )[0]
+    return BreakdownCategory.objects.filter(
+        authority=None, dimension=CATEGORY_OF_ABUSE, name=name
+    ).first()
+
+
+def _cin_contents(batch: ImportBatch, *, create: bool) -> list[figure_services.FigureContent]:
+    """The authority's figures for the collection year, from the aggregates kept at validation.
+    Categories of abuse are shared breakdown categories, created on commit when missing."""
+    derived = batch.derived or {}
+    authority, year_number = batch.authority, batch.collection_year
+    if authority is None or year_number is None:
+        return []
+    year = Period.objects.get_or_create_for(PeriodKind.FINANCIAL_YEAR, date(year_number - 1, 4, 1))
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=[*derived.get("figures", {}), "CPP-CAT"])
+    }
+    note = f"{batch.file_name} (import {batch.pk})"
+
+    def content(
+        indicator: Indicator, parts: list[Any], breakdown: BreakdownCategory | None = None
+    ) -> figure_services.FigureContent:
+        value, numerator, denominator = parts
+        return figure_services.FigureContent(
+            area=authority,
+            indicator=indicator,
+            period=year,
+            value=Decimal(value),
+            numerator=None if numerator is None else Decimal(numerator),
+            denominator=None if denominator is None else Decimal(denominator),
+            status=FigureStatus.APPROVED,
+            source=FigureSource.RETURN,
+            source_note=note,
+            breakdown=breakdown,
+        )
+
+    contents = [
+        content(indicators[code], parts)
+        for code, parts in derived.get("figures", {}).items()
+        if code in indicators
+    ]
+    if "CPP-CAT" in indicators:
+        for name, parts in derived.get("categories", {}).items():
+            category = _cin_category(name, create=create)
+            if category is not None:
+                contents.append(content(indicators["CPP-CAT"], parts, category))
+    return contents

@@ -27,6 +27,9 @@ def batch_list(request: SignedInRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
+                authority=form.cleaned_data.get("authority"),
+                collection_year=form.cleaned_data.get("collection_year"),
+                population=form.cleaned_data.get("population"),
             )
         except ValidationError as refusal:
             form.add_error("file", refusal)
