@@ -12,7 +12,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="File",
         help_text="A CSV file as the Department for Education publishes it, or a CIN census "
-        "return (XML).",
+        "return (XML), or an SSDA903 return as a ZIP of its CSV tables.",
         error_messages={"required": "Choose a file to import"},
     )
     authority = forms.ModelChoiceField(
@@ -43,7 +43,7 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("kind") == ImportKind.CIN:
+        if data.get("kind") in (ImportKind.CIN, ImportKind.SSDA903):
             if not data.get("authority"):
                 self.add_error("authority", "Choose the authority whose return this is")
             if not data.get("collection_year"):

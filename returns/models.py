@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     PUBLISHED = "published", "Published national data (DfE CSV)"
     NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV, 2021 or 2025 layout)"
     CIN = "cin", "CIN census return (XML)"
+    SSDA903 = "ssda903", "SSDA903 return (a ZIP of its CSV tables)"
 
 
 class BatchStatus(models.TextChoices):

@@ -8,6 +8,8 @@ services, which keep the audit trail.
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +38,7 @@ from indicators.models import (
     StatisticalNeighbour,
 )
 
-from . import derive_cin, neighbours, published
+from . import derive_903, derive_cin, neighbours, published
 from .findings import Finding
 from .models import BatchChange, BatchStatus, ImportBatch, ImportFinding, ImportKind
 
@@ -286,8 +288,8 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
         return batch
     if batch.kind == ImportKind.NEIGHBOURS:
         _validate_neighbours(batch)
-    elif batch.kind == ImportKind.CIN:
-        _validate_cin(batch)
+    elif batch.kind in RETURN_KINDS:
+        _validate_return(batch)
     else:
         plan = _plan_published(batch, create_areas=False)
         _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
@@ -310,8 +312,8 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
         )
     if batch.kind == ImportKind.NEIGHBOURS:
         _commit_neighbours(batch)
-    elif batch.kind == ImportKind.CIN:
-        _write_figures(user, batch, _cin_contents(batch, create=True))
+    elif batch.kind in RETURN_KINDS:
+        _write_figures(user, batch, _return_contents(batch, create=True))
     else:
         _commit_published(user, batch)
     batch.status = BatchStatus.COMMITTED
@@ -494,7 +496,7 @@ def batch_fail(*, batch_id: int, message: str) -> None:
 
 # --- statutory returns: the CIN census -------------------------------------------------------
 
-RETURN_KINDS = (ImportKind.CIN,)
+RETURN_KINDS = (ImportKind.CIN, ImportKind.SSDA903)
 CATEGORY_OF_ABUSE = "category of abuse"
 
 
@@ -502,28 +504,83 @@ def _as_json(figure: derive_cin.DerivedFigure) -> list[str | int | None]:
     return [str(figure.value), figure.numerator, figure.denominator]
 
 
-def _validate_cin(batch: ImportBatch) -> None:
+@dataclass(frozen=True)
+class _Derived:
+    """A return's aggregates, as kept on its batch: JSON-safe, and nothing child-level."""
+
+    figures: dict[str, list[Any]]
+    categories: dict[str, list[Any]]
+    findings: list[Finding]
+    rows: int
+
+
+def _derive_cin(batch: ImportBatch, raw: bytes, year: int) -> _Derived:
+    result = derive_cin.derive_cin(raw, collection_year=year, population=batch.population)
+    return _Derived(
+        figures={code: _as_json(figure) for code, figure in result.figures.items()},
+        categories={name: _as_json(f) for name, f in result.category_of_abuse.items()},
+        findings=result.findings,
+        rows=result.counts.children,
+    )
+
+
+# The most a return's ZIP may hold once unpacked: refused beyond, whatever the ZIP says.
+UNPACKED_LIMIT = 1024 * 1024 * 1024
+
+
+def _tables(raw: bytes) -> tuple[dict[str, str], list[Finding]]:
+    """The CSV tables of an SSDA903 return sent as one ZIP file."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        return {}, [Finding(1, "", "This is not a ZIP file of the return's CSV tables.")]
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    if sum(info.file_size for info in members) > UNPACKED_LIMIT:
+        return {}, [Finding(1, "", "The ZIP file unpacks to more than 1 GB: it is refused.")]
+    tables: dict[str, str] = {}
+    findings: list[Finding] = []
+    for info in members:
+        name = info.filename.rsplit("/", 1)[-1]
+        try:
+            tables[name] = archive.read(info).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            findings.append(Finding(1, name, f"{name} is not UTF-8 text: save it as CSV UTF-8."))
+    return tables, findings
+
+
+def _derive_903(batch: ImportBatch, raw: bytes, year: int) -> _Derived:
+    tables, findings = _tables(raw)
+    if not tables:
+        return _Derived({}, {}, findings, 0)
+    result = derive_903.derive_903(tables, year, batch.population)
+    figures = {
+        code: [str(round(Decimal(str(f.value)), 4)), f.numerator, f.denominator]
+        for code, f in result.figures.items()
+        if f.value is not None
+    }
+    return _Derived(figures, {}, [*findings, *result.findings], result.children)
+
+
+DERIVERS = {ImportKind.CIN: _derive_cin, ImportKind.SSDA903: _derive_903}
+
+
+def _validate_return(batch: ImportBatch) -> None:
     """Derive the year's aggregates, keep them and the findings, then delete the file: it
     holds child-level data, which is not kept (DESIGN.md, Privacy)."""
     if batch.collection_year is None:
-        raise ValidationError("A CIN census batch needs its collection year.")
-    result = derive_cin.derive_cin(
-        _read(batch), collection_year=batch.collection_year, population=batch.population
-    )
-    _keep_findings(batch, result.findings, 0)
-    batch.rows_read = result.counts.children
-    batch.derived = {
-        "figures": {code: _as_json(figure) for code, figure in result.figures.items()},
-        "categories": {name: _as_json(f) for name, f in result.category_of_abuse.items()},
-    }
+        raise ValidationError("A return needs its collection year.")
+    derived = DERIVERS[ImportKind(batch.kind)](batch, _read(batch), batch.collection_year)
+    _keep_findings(batch, derived.findings, 0)
+    batch.rows_read = derived.rows
+    batch.derived = {"figures": derived.figures, "categories": derived.categories}
     batch.file.delete(save=False)
     batch.new_count, batch.changed_count, batch.unchanged_count = _compare(
-        _cin_contents(batch, create=False)
+        _return_contents(batch, create=False)
     )
     # Categories of abuse not yet known are created on commit, with their figures.
     if Indicator.objects.filter(code="CPP-CAT").exists():
         batch.new_count += sum(
-            1 for name in result.category_of_abuse if _cin_category(name, create=False) is None
+            1 for name in derived.categories if _cin_category(name, create=False) is None
         )
 
 
@@ -537,7 +594,7 @@ def _cin_category(name: str, *, create: bool) -> BreakdownCategory | None:
     ).first()
 
 
-def _cin_contents(batch: ImportBatch, *, create: bool) -> list[figure_services.FigureContent]:
+def _return_contents(batch: ImportBatch, *, create: bool) -> list[figure_services.FigureContent]:
     """The authority's figures for the collection year, from the aggregates kept at validation.
     Categories of abuse are shared breakdown categories, created on commit when missing."""
     derived = batch.derived or {}
@@ -555,13 +612,16 @@ def _cin_contents(batch: ImportBatch, *, create: bool) -> list[figure_services.F
         indicator: Indicator, parts: list[Any], breakdown: BreakdownCategory | None = None
     ) -> figure_services.FigureContent:
         value, numerator, denominator = parts
+        if denominator is None or indicator.ratio_kind == "none":
+            # A count has no parts: the figure holds the number itself.
+            numerator = denominator = None
         return figure_services.FigureContent(
             area=authority,
             indicator=indicator,
             period=year,
             value=Decimal(value),
-            numerator=None if numerator is None else Decimal(numerator),
-            denominator=None if denominator is None else Decimal(denominator),
+            numerator=None if numerator is None else Decimal(str(numerator)),
+            denominator=None if denominator is None else Decimal(str(denominator)),
             status=FigureStatus.APPROVED,
             source=FigureSource.RETURN,
             source_note=note,

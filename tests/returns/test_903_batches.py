@@ -1,0 +1,77 @@
+"""An SSDA903 return imported as a batch: a ZIP of its CSV tables, derived into the
+authority's figures for the year, the child-level file deleted once derived."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from indicators.models import Figure
+from returns import services
+from returns.models import ImportBatch, ImportKind
+from tests import factories
+from tests.returns.test_derive_903 import episode, episodes, header
+
+
+def zipped(**tables: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in tables.items():
+            archive.writestr(f"return/{name}.csv", text)
+    return buffer.getvalue()
+
+
+# Two children looked after at 31 March 2025, one in foster care (U1), one under s20 in a
+# children's home; a third left care in the year.
+RETURN = zipped(
+    header=header(("A", "01/01/2015"), ("B", "01/01/2012"), ("C", "01/01/2010")),
+    episodes=episodes(
+        episode("A", "01/01/2025", "S", "C2", "U1"),
+        episode("B", "01/06/2024", "S", "V2", "K2"),
+        episode("C", "01/06/2024", "S", "C1", "U3", "01/09/2024", "E4A"),
+    ),
+)
+
+
+@pytest.fixture
+def setting(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    factories.IndicatorFactory(code="CLA-COUNT", title="CLA", unit="count", roll_up="none")
+    factories.IndicatorFactory(code="CLA-FOSTER", title="In foster care", unit="percent")
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return admin, factories.AreaFactory(name="Northshire", slug="northshire"), tmp_path
+
+
+def upload(setting, content: bytes = RETURN) -> ImportBatch:
+    admin, authority, _tmp = setting
+    batch = services.batch_create(
+        user=admin,
+        kind=ImportKind.SSDA903,
+        upload=SimpleUploadedFile("ssda903_2025.zip", content),
+        authority=authority,
+        collection_year=2025,
+    )
+    return services.batch_validate(batch=batch)
+
+
+def test_a_return_is_derived_committed_and_its_file_deleted(setting) -> None:
+    admin, authority, tmp_path = setting
+    batch = upload(setting)
+    assert batch.error_count == 0, list(batch.findings.values_list("message", flat=True))
+    assert not batch.file and not any(path.is_file() for path in tmp_path.rglob("*"))
+    services.batch_commit(user=admin, batch=batch)
+    assert Figure.objects.get(area=authority, indicator__code="CLA-COUNT").value == 2
+    foster = Figure.objects.get(area=authority, indicator__code="CLA-FOSTER")
+    assert (foster.value, foster.numerator, foster.denominator) == (50, 1, 2)
+    assert foster.period.label == "2024/25"
+
+
+def test_a_file_that_is_not_a_zip_is_refused(setting) -> None:
+    admin, _authority, _tmp = setting
+    batch = upload(setting, b"CHILD,DECOM\n")
+    assert "not a ZIP file" in batch.findings.get().message
+    with pytest.raises(ValidationError, match="no errors"):
+        services.batch_commit(user=admin, batch=batch)
+    assert not Figure.objects.exists()
