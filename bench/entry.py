@@ -18,14 +18,14 @@ import argparse
 import gc
 import os
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
+
+from common import throwaway_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150.0
@@ -45,24 +45,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--eager", action="store_true", help="run roll-up tasks in the request")
     return parser.parse_args()
-
-
-def _create_postgres_database(server_url: str) -> tuple[str, str]:
-    """A new empty database on the server: its URL and name."""
-    import psycopg
-
-    name = f"csc_bench_entry_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server_url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def _drop_postgres_database(server_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _ensure_monthly_indicators() -> int:
@@ -191,38 +173,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     arguments = _arguments()
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
     if not arguments.eager:
         # Queued, not run: an in-memory broker stands in for Redis.
         os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     else:
         os.environ.pop("CELERY_BROKER_URL", None)
-    temporary = tempfile.TemporaryDirectory(prefix="csc-bench-entry-")
-    dropped: tuple[str, str] | None = None
-    if arguments.database_url:
-        database_url, name = _create_postgres_database(arguments.database_url)
-        dropped = (arguments.database_url, name)
-        engine = f"PostgreSQL ({name}, dropped afterwards)"
-    else:
-        database_url = f"sqlite:///{Path(temporary.name) / 'bench.sqlite3'}"
-        engine = "SQLite (a file in a temporary directory)"
-    os.environ["DATABASE_URL"] = database_url
-    try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0, interactive=False)
+    with throwaway_database(arguments.database_url, "csc-bench-entry") as engine:
         result = _bench(arguments.runs)
-        from django.db import connections
-
-        connections.close_all()
-    finally:
-        if dropped is not None:
-            _drop_postgres_database(*dropped)
-        temporary.cleanup()
 
     times = result["times"]
     p50 = statistics.median(times)

@@ -1,0 +1,67 @@
+"""What every benchmark needs: a throwaway database, migrated, and Django set up on it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _create_postgres_database(server_url: str, prefix: str) -> tuple[str, str]:
+    """A new empty database on the server: its URL and name."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def _drop_postgres_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def throwaway_database(server_url: str | None, prefix: str) -> Iterator[str]:
+    """Set Django up on a new, migrated database (an SQLite file in a temporary directory, or
+    a temporary database on the PostgreSQL server given), dropped afterwards. Yields a line
+    saying which."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "true")
+    temporary = tempfile.TemporaryDirectory(prefix=f"{prefix}-")
+    dropped: tuple[str, str] | None = None
+    if server_url:
+        database_url, name = _create_postgres_database(server_url, prefix.replace("-", "_"))
+        dropped = (server_url, name)
+        engine = f"PostgreSQL ({name}, dropped afterwards)"
+    else:
+        database_url = f"sqlite:///{Path(temporary.name) / 'bench.sqlite3'}"
+        engine = "SQLite (a file in a temporary directory)"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("MEDIA_ROOT", str(Path(temporary.name) / "media"))
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0, interactive=False)
+        yield engine
+        from django.db import connections
+
+        connections.close_all()
+    finally:
+        if dropped is not None:
+            _drop_postgres_database(*dropped)
+        temporary.cleanup()
