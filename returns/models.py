@@ -138,3 +138,45 @@ class BatchChange(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: figure {self.figure_id}"
+
+
+class PublishedMapping(models.Model):
+    """Which column (and rows) of a published file feeds which indicator: data an admin can
+    edit. Its fields are the columns of the shipped `returns/mappings/dfe_published.csv`, which
+    is used while this table is empty (`manage.py load_mappings` copies it here to edit)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    indicator_code = models.CharField(max_length=30)
+    file_hint = models.CharField(
+        max_length=120, blank=True, help_text="Part of the file names it applies to."
+    )
+    value_column = models.CharField(max_length=120)
+    numerator_column = models.CharField(max_length=120, blank=True)
+    denominator_column = models.CharField(max_length=120, blank=True)
+    filters = models.TextField(blank=True, help_text="Rows to take, as column=value; column=value.")
+    period_column = models.CharField(max_length=120, default="time_period")
+    period_kind = models.CharField(max_length=10, default="fy")
+    aliases = models.TextField(
+        blank=True, help_text="Earlier names of columns, as column=other|other; column=other."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_row(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "indicator_code": self.indicator_code,
+            "file_hint": self.file_hint,
+            "value_column": self.value_column,
+            "numerator_column": self.numerator_column,
+            "denominator_column": self.denominator_column,
+            "filters": self.filters,
+            "period_column": self.period_column,
+            "period_kind": self.period_kind,
+            "aliases": self.aliases,
+        }

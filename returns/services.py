@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -40,7 +41,14 @@ from indicators.models import (
 
 from . import derive_903, derive_cin, neighbours, published
 from .findings import Finding
-from .models import BatchChange, BatchStatus, ImportBatch, ImportFinding, ImportKind
+from .models import (
+    BatchChange,
+    BatchStatus,
+    ImportBatch,
+    ImportFinding,
+    ImportKind,
+    PublishedMapping,
+)
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -175,8 +183,30 @@ def _ensure_areas(areas: Sequence[published.PublishedArea]) -> None:
             by_number[area.dfe_code] = area
 
 
+def current_mappings() -> list[published.Mapping]:
+    """The mappings an admin keeps in the database; the shipped file while there are none."""
+    kept = list(PublishedMapping.objects.all())
+    if not kept:
+        return published.load_mappings(published.SHIPPED_MAPPINGS)
+    return [published.Mapping.from_row(m.as_row()) for m in kept if m.is_active]
+
+
+@transaction.atomic
+def mappings_load(*, path: Path = published.SHIPPED_MAPPINGS) -> tuple[int, int]:
+    """Copy a mappings file into the database, where admins edit them: (created, updated)."""
+    created = updated = 0
+    for mapping in published.load_mappings(path):
+        _row, was_created = PublishedMapping.objects.update_or_create(
+            name=mapping.name,
+            defaults={k: v for k, v in mapping.as_row().items() if k != "name"},
+        )
+        created += was_created
+        updated += not was_created
+    return created, updated
+
+
 def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan:
-    mappings = published.load_mappings(published.SHIPPED_MAPPINGS)
+    mappings = current_mappings()
     result = published.parse_published(_read(batch), mappings, source_name=batch.file_name)
     plan = _PublishedPlan(result)
     if result.has_errors:

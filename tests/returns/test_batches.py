@@ -171,3 +171,39 @@ def test_the_published_referrals_file_imports_with_englands_published_rate(admin
         area__dfe_code="865", indicator__code="REF-REREF", period__start__year=2024
     )
     assert wiltshire.value == Decimal("18.7")
+
+
+def test_mappings_edited_in_the_database_replace_the_shipped_ones(admin) -> None:
+    from django.core.management import call_command
+
+    from returns.models import PublishedMapping
+
+    call_command("load_mappings", verbosity=0)
+    shipped = PublishedMapping.objects.count()
+    assert shipped >= 9
+    call_command("load_mappings", verbosity=0)
+    assert PublishedMapping.objects.count() == shipped  # idempotent
+    PublishedMapping.objects.filter(indicator_code="REF-REREF").update(is_active=False)
+    batch = upload(admin)
+    assert batch.error_count == 1  # no active mapping fits the referrals file any more
+    assert "none of the columns" in batch.findings.get().message
+
+
+def test_the_admin_refuses_a_mapping_for_an_unknown_indicator(admin) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/returns/publishedmapping/add/",
+        {
+            "name": "made up",
+            "indicator_code": "NO-SUCH",
+            "value_column": "x",
+            "period_column": "time_period",
+            "period_kind": "fy",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is no indicator with the code NO-SUCH" in response.content.decode()
