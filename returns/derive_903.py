@@ -423,6 +423,18 @@ def derive_903(
     )
 
 
+def _table(
+    reader: _Reader, texts: dict[str, str], rows: dict[str, int], table: str
+) -> tuple[list[list[str]], dict[str, int]] | None:
+    """A table's data rows and column index, counting its rows; None when the return has no
+    such table or it cannot be read (the reader has recorded why)."""
+    if table not in texts:
+        return None
+    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
+    rows[table] = count
+    return None if data is None else (data, index)
+
+
 def _read_episodes(
     reader: _Reader,
     texts: dict[str, str],
@@ -430,13 +442,11 @@ def _read_episodes(
     rows: dict[str, int],
     year_end: date,
 ) -> list[Episode]:
-    if "episodes" not in texts:
-        return []
     table = "episodes"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
-    if data is None:
+    found = _table(reader, texts, rows, table)
+    if found is None:
         return []
+    data, index = found
     i_child, i_decom, i_rne, i_ls, i_cin, i_place, i_provider, i_dec, i_rec, i_rpc, i_urn = (
         index[column]
         for column in (
@@ -524,14 +534,12 @@ def _read_episodes(
 
 
 def _read_dobs(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, date]:
-    if "header" not in texts:
-        return {}
     table = "header"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
+    found = _table(reader, texts, rows, table)
+    if found is None:
+        return {}
+    data, index = found
     dobs: dict[str, date] = {}
-    if data is None:
-        return dobs
     i_child, i_dob = index["CHILD"], index["DOB"]
     for cells in data:
         number = int(cells[-1])
@@ -550,14 +558,12 @@ def _read_uasc(
     reader: _Reader, texts: dict[str, str], rows: dict[str, int]
 ) -> dict[str, date | None]:
     """Children in the UASC table, with the date they ceased to be UASC (None: still UASC)."""
-    if "uasc" not in texts:
-        return {}
     table = "uasc"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
+    found = _table(reader, texts, rows, table)
+    if found is None:
+        return {}
+    data, index = found
     out: dict[str, date | None] = {}
-    if data is None:
-        return out
     i_child, i_duc = index["CHILD"], index["DUC"]
     for cells in data:
         number = int(cells[-1])
@@ -576,14 +582,12 @@ def _flag(reader: _Reader, table: str, number: int, column: str, value: str) -> 
 
 
 def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Health]:
-    if "oc2" not in texts:
-        return {}
     table = "oc2"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
+    found = _table(reader, texts, rows, table)
+    if found is None:
+        return {}
+    data, index = found
     out: dict[str, Health] = {}
-    if data is None:
-        return out
     i_child, i_dob, i_sdq = index["CHILD"], index["DOB"], index["SDQ_SCORE"]
     i_hc, i_tc, i_imm = index["HEALTH_CHECK"], index["TEETH_CHECK"], index["IMMUNISATIONS"]
     for cells in data:
@@ -617,14 +621,12 @@ def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> d
 
 
 def _read_oc3(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> list[CareLeaver]:
-    if "oc3" not in texts:
-        return []
     table = "oc3"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
+    found = _table(reader, texts, rows, table)
+    if found is None:
+        return []
+    data, index = found
     out: list[CareLeaver] = []
-    if data is None:
-        return out
     i_child, i_dob, i_touch = index["CHILD"], index["DOB"], index["IN_TOUCH"]
     i_activ, i_accom = index["ACTIV"], index["ACCOM"]
     seen: set[str] = set()
@@ -657,14 +659,12 @@ def _read_oc3(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> l
 
 
 def _read_ad1(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Adoption]:
-    if "ad1" not in texts:
-        return {}
     table = "ad1"
-    data, index, count = reader.rows(table, texts[table], REQUIRED_COLUMNS[table])
-    rows[table] = count
+    found = _table(reader, texts, rows, table)
+    if found is None:
+        return {}
+    data, index = found
     out: dict[str, Adoption] = {}
-    if data is None:
-        return out
     i_child, i_int, i_match = index["CHILD"], index["DATE_INT"], index["DATE_MATCH"]
     for cells in data:
         number = int(cells[-1])
