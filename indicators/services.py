@@ -414,9 +414,16 @@ def figure_approve(*, user: User, figure: Figure, expected_version: int | None =
 
 
 @transaction.atomic
-def figures_approve(*, user: User, figures: list[Figure]) -> list[Figure]:
-    """Approve several submitted figures at once (a manager's "approve all"); all or none."""
-    return [figure_approve(user=user, figure=figure) for figure in figures]
+def figures_approve(
+    *, user: User, figures: list[Figure], seen_versions: dict[int, int] | None = None
+) -> list[Figure]:
+    """Approve several submitted figures at once (a manager's "approve all"); all or none.
+    `seen_versions` (figure id -> version the manager saw) refuses any changed since."""
+    seen = seen_versions or {}
+    return [
+        figure_approve(user=user, figure=figure, expected_version=seen.get(figure.pk))
+        for figure in figures
+    ]
 
 
 @transaction.atomic

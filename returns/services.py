@@ -256,11 +256,8 @@ def _counts(plan: _PublishedPlan) -> tuple[int, int, int]:
     """New, changed and unchanged figures, comparing the plan with what is stored."""
     new, changed, unchanged = _compare(plan.contents)
     # Figures of areas the commit will create are new too.
-    new_area_rows = sum(
-        1
-        for row in plan.result.figures
-        if any(row.area_code == area.code for area in plan.new_areas)
-    )
+    new_codes = {area.code for area in plan.new_areas}
+    new_area_rows = sum(1 for row in plan.result.figures if row.area_code in new_codes)
     return new + new_area_rows, changed, unchanged
 
 

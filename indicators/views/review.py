@@ -48,18 +48,20 @@ def review_approve(request: SignedInRequest, slug: str, period: str) -> HttpResp
     ids = None if form.cleaned_data["all_submitted"] else [form.cleaned_data["figure"]]
     figures = selectors.figures_for_review(authority, the_period, ids)
     version = form.cleaned_data.get("version")
-    if ids is not None and version is not None:
-        # The version the manager saw: a figure changed since is not approved unseen.
-        stale = [f for f in figures if f.id == ids[0] and f.version != version]
-        if stale:
-            messages.error(
-                request,
-                f"{stale[0].indicator.title} changed after you opened this page: check it "
-                "and approve it again.",
-            )
-            return _back_to_review(slug, period)
     try:
-        approved = services.figures_approve(user=request.user, figures=figures)
+        approved = services.figures_approve(
+            user=request.user,
+            figures=figures,
+            # The version the manager saw: a figure changed since is not approved unseen.
+            seen_versions={ids[0]: version} if ids and version is not None else None,
+        )
+    except services.StaleFigureError as stale:
+        messages.error(
+            request,
+            f"{stale.current.indicator.title} changed after you opened this page: check it "
+            "and approve it again.",
+        )
+        return _back_to_review(slug, period)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return _back_to_review(slug, period)
