@@ -24,7 +24,9 @@ class ImportKind(models.TextChoices):
 class BatchStatus(models.TextChoices):
     VALIDATING = "validating", "Validating"
     READY = "ready", "Ready for review"
+    COMMITTING = "committing", "Committing"
     COMMITTED = "committed", "Committed"
+    ROLLING_BACK = "rolling_back", "Rolling back"
     REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed"
     ROLLED_BACK = "rolled_back", "Rolled back"
@@ -33,7 +35,7 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     status = models.CharField(
-        max_length=12, choices=BatchStatus.choices, default=BatchStatus.VALIDATING
+        max_length=14, choices=BatchStatus.choices, default=BatchStatus.VALIDATING
     )
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=255)
@@ -68,8 +70,12 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
-    # Progress of a long validation or commit in a worker, so the page survives a reload.
+    # Progress of a long validation, commit or rollback in a worker, kept on the batch (not in
+    # the page) so that a reload, or another admin, sees where it has got to.
     progress = models.PositiveSmallIntegerField(default=0)
+    progress_note = models.CharField(
+        max_length=255, blank=True, help_text="What the worker is doing, e.g. 'Writing figures'."
+    )
     message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
     # A statutory return is the authority's own, for one collection year (2025 = the year to
     # 31 March 2025). Its file holds child-level data: it is derived into `derived` while
