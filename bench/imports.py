@@ -23,43 +23,93 @@ import uuid
 from common import throwaway_database
 
 TARGET_SECONDS = 60.0
+# England, nine regions and 153 authorities: the areas of an English publication.
+REGIONS = 9
+AUTHORITIES = 153
+AREAS = 1 + REGIONS + AUTHORITIES
+FIRST_YEAR = 2025
+FILE_NAME = "cla_characteristics_bench.csv"
 HEADER = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
-    "region_name,old_la_code,new_la_code,la_name,referral_count,rereferral_count,"
-    "rereferral_percent"
+    "region_name,old_la_code,new_la_code,la_name,characteristic,number,denominator,percentage"
 )
-FILE_NAME = "c1_children_in_need_referrals_and_rereferrals_bench.csv"
+
+
+def shape(rows: int) -> tuple[int, int]:
+    """Years and characteristics for about `rows` rows: up to 20 years, as the DfE's longer
+    series run, and as many characteristics (each a measure of its own) as the rest needs."""
+    years = min(20, max(1, rows // AREAS))
+    return years, max(1, math.ceil(rows / (AREAS * years)))
+
+
+def _areas() -> list[str]:
+    """The area cells of each row: level, country, region and authority columns."""
+    cells = ["National,E92000001,England,,,,,"]
+    cells += [f"Regional,E92000001,England,E1200000{r},Region {r},,," for r in range(1, 10)]
+    cells += [
+        f"Local authority,E92000001,England,E1200000{1 + a % REGIONS},Region {1 + a % REGIONS},"
+        f"{800 + a},E0{6000100 + a},Authority {800 + a}"
+        for a in range(AUTHORITIES)
+    ]
+    return cells
 
 
 def synthetic_file(rows: int) -> bytes:
-    """`rows` data rows: each year has England, nine regions and the authorities."""
-    authorities = min(900, max(1, rows - 10))
-    per_year = authorities + 10
-    years = math.ceil(rows / per_year)
+    """`rows` data rows of a long file, in the layout of the DfE's children-looked-after
+    characteristics files: one row per year, area and characteristic, with a count, its
+    denominator and the percentage."""
+    years, characteristics = shape(rows)
     out = io.StringIO()
     out.write(HEADER + "\n")
     written = 0
+    areas = _areas()
     for offset in range(years):
-        year = 2024 - offset
-        period = f"{year}{(year + 1) % 100:02d}"
-        lines = [f"{period},Reporting year,National,E92000001,England,,,,,"]
-        lines += [
-            f"{period},Reporting year,Regional,E92000001,England,E1200000{r},Region {r},,,"
-            for r in range(1, 10)
-        ]
-        lines += [
-            f"{period},Reporting year,Local authority,E92000001,England,E1200000{1 + a % 9},"
-            f"Region {1 + a % 9},{100 + a},E0{6000000 + a},Authority {100 + a}"
-            for a in range(authorities)
-        ]
-        for line in lines:
-            if written == rows:
-                break
-            referrals = 500 + (written * 37) % 2000
-            again = referrals * (15 + written % 10) // 100
-            out.write(f"{line},{referrals},{again},{100 * again / referrals:.1f}\n")
-            written += 1
+        year = FIRST_YEAR - offset
+        period = f"{year - 1}{year % 100:02d}"
+        for group in range(characteristics):
+            for cells in areas:
+                if written == rows:
+                    return out.getvalue().encode()
+                denominator = 500 + (written * 37) % 2000
+                number = denominator * (5 + written % 40) // 100
+                out.write(
+                    f"{period},Reporting year,{cells},Group {group:03d},{number},{denominator},"
+                    f"{100 * number / denominator:.1f}\n"
+                )
+                written += 1
     return out.getvalue().encode()
+
+
+def add_bench_measures(characteristics: int) -> None:
+    """A percentage measure per characteristic, and a published-file mapping for each, added
+    to this throwaway database as an admin would add them (mappings are data, not code)."""
+    from indicators.models import Indicator, Theme
+    from returns.models import PublishedMapping
+
+    theme = Theme.objects.order_by("order").first()
+    for group in range(characteristics):
+        code = f"BENCH-CLA-{group:03d}"
+        Indicator.objects.create(
+            code=code,
+            title=f"% of children looked after in group {group:03d}",
+            definition="A benchmark measure.",
+            theme=theme,
+            unit="percent",
+            polarity="none",
+            frequency="annual",
+            measure_type="snapshot",
+            source="ssda903",
+            roll_up="none",
+        )
+        PublishedMapping.objects.create(
+            name=f"Bench group {group:03d}",
+            indicator_code=code,
+            file_hint="cla_characteristics_bench",
+            value_column="percentage",
+            numerator_column="number",
+            denominator_column="denominator",
+            filters=f"characteristic=Group {group:03d}",
+        )
 
 
 def main() -> None:
@@ -78,6 +128,7 @@ def main() -> None:
         from returns import services
 
         call_command("load_catalogue", verbosity=0)
+        add_bench_measures(shape(arguments.rows)[1])
         admin = user_set(username="bench.admin", password=uuid.uuid4().hex, is_admin=True)
         started = time.perf_counter()
         batch = services.batch_create(

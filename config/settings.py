@@ -149,6 +149,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The cache carries what the web and the workers share while work is under way (an import's
+# progress). Redis in a deployment: CACHE_URL, else the broker's Redis. With neither, each
+# process has its own memory cache, which is all the embedded default needs.
+CACHE_URL = env.str(
+    "CACHE_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "csc",
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Spreadsheet exports: a cell beginning with = + - @ is escaped so that it is never a formula.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import entry_checks, metrics
+from . import bulk, entry_checks, metrics
 from .formatting import format_value, round_half_up
 from .models import (
     Area,
@@ -1056,7 +1056,9 @@ IMPORTED_FIELDS = (
 
 @dataclass(frozen=True)
 class FigureContent:
-    """One figure an import wants to hold, for the whole area or one breakdown category."""
+    """One figure an import wants to hold, for the whole area or one breakdown category.
+    `is_provisional`, `is_estimated` and `commentary` left as None keep what a stored figure
+    has (False, False and "" for a new one)."""
 
     area: Area
     indicator: Indicator
@@ -1069,6 +1071,9 @@ class FigureContent:
     source: str = FigureSource.PUBLISHED
     source_note: str = ""
     breakdown: BreakdownCategory | None = None
+    is_provisional: bool | None = None
+    is_estimated: bool | None = None
+    commentary: str | None = None
 
     @property
     def key(self) -> tuple[int, int, int, int | None]:
@@ -1082,39 +1087,23 @@ class FigureContent:
 
 @dataclass(frozen=True)
 class FigureOutcome:
-    figure: Figure
-    before: dict[str, Any] | None  # the stored state it replaced; None when it is new
-    after: dict[str, Any]  # the state the import left
+    """A figure an import created or changed: its state before (None when it is new) and the
+    version the import left it at, so a rollback can tell whether it has changed since."""
 
-
-def figure_state(figure: Figure) -> dict[str, Any]:
-    """What an import wrote to a figure, as JSON-safe values (see IMPORTED_FIELDS)."""
-    return _state(figure)
-
-
-def same_state(figure: Figure, state: dict[str, Any]) -> bool:
-    """Whether a figure still holds `state` (numbers compared as numbers)."""
-    probe = Figure()
-    _from_state(probe, state)
-    return _content(figure) == _content(probe)
+    figure_id: int
+    before: dict[str, Any] | None
+    version: int
 
 
 DECIMAL_FIELDS = ("value", "numerator", "denominator")
 
 
-def _state(figure: Figure) -> dict[str, Any]:
-    """A figure's imported fields as JSON-safe values (decimals as text), for rollback."""
+def _state_of(values: Sequence[Any]) -> dict[str, Any]:
+    """The JSON-safe state of a figure from its IMPORTED_FIELDS, in that order."""
     return {
-        name: str(value) if isinstance(value := getattr(figure, name), Decimal) else value
-        for name in IMPORTED_FIELDS
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in zip(IMPORTED_FIELDS, values, strict=True)
     }
-
-
-def _content(figure: Figure) -> tuple[Any, ...]:
-    """The imported fields, compared as values (22.6 and 22.6000 are the same number). The
-    source note names the import it came from, so a later import of the same numbers is not
-    a change."""
-    return tuple(getattr(figure, name) for name in IMPORTED_FIELDS if name != "source_note")
 
 
 def _from_state(figure: Figure, state: dict[str, Any]) -> None:
@@ -1125,82 +1114,246 @@ def _from_state(figure: Figure, state: dict[str, Any]) -> None:
         setattr(figure, name, value)
 
 
-def figures_import(
-    *, user: User | None, contents: Sequence[FigureContent], reason: str
-) -> list[FigureOutcome]:
-    """Write many figures in a handful of queries, with an audit row (channel "import") for
-    each one created or changed; identical figures are left alone. Call inside the caller's
-    transaction. Published values are stored as published (with their counts where given),
-    not re-derived: a rate published rounded must read as published."""
+# Where each imported field sits in the tuples figures_import reads and writes.
+_AT = {name: position for position, name in enumerate(IMPORTED_FIELDS)}
+_NOTE_AT = _AT["source_note"]
+_KEY_COLUMNS = ("area_id", "indicator_id", "period_id", "breakdown_id")
+_NEW_FIGURE_COLUMNS = (
+    *_KEY_COLUMNS,
+    *IMPORTED_FIELDS,
+    "ratio_kind",
+    "is_revised",
+    "review_comment",
+    "version",
+    "updated_at",
+    "updated_by_id",
+)
+_CHANGE_COLUMNS = (
+    "figure_id",
+    "changed_at",
+    "changed_by_id",
+    "channel",
+    "old_value",
+    "new_value",
+    "old_status",
+    "new_status",
+    "old_commentary",
+    "new_commentary",
+    "reason",
+)
+_UPDATED_FIELDS = (*IMPORTED_FIELDS, "ratio_kind", "version", "updated_by", "updated_at")
+
+ImportProgress = Callable[[int, str], None]
+
+
+def _stored_figures(
+    contents: Sequence[FigureContent], *, lock: bool
+) -> dict[tuple[int, int, int, int | None], tuple[Any, ...]]:
+    """The stored figures these contents would write, by key: (id, version, *IMPORTED_FIELDS).
+    Read as tuples, not model instances: an import may touch a million figures."""
     keys = {content.key for content in contents}
-    existing = {
-        (f.area_id, f.indicator_id, f.period_id, f.breakdown_id): f
-        for f in Figure.objects.select_for_update().filter(
-            area__in={c.area.pk for c in contents},
-            indicator__in={c.indicator.pk for c in contents},
-            period__in={c.period.pk for c in contents},
-        )
-        if (f.area_id, f.indicator_id, f.period_id, f.breakdown_id) in keys
-    }
-    now = timezone.now()
-    created: list[Figure] = []
-    updated: list[Figure] = []
-    outcomes: list[FigureOutcome] = []
-    changes: list[FigureChange] = []
+    if not keys:
+        return {}
+    figures = Figure.objects.filter(
+        area__in={key[0] for key in keys},
+        indicator__in={key[1] for key in keys},
+        period__in={key[2] for key in keys},
+    )
+    if lock:
+        figures = figures.select_for_update()
+    stored: dict[tuple[int, int, int, int | None], tuple[Any, ...]] = {}
+    for row in figures.values_list(*_KEY_COLUMNS, "id", "version", *IMPORTED_FIELDS):
+        key = (row[0], row[1], row[2], row[3])
+        if key in keys:
+            stored[key] = row[4:]
+    return stored
+
+
+def _imported_values(content: FigureContent, stored: Sequence[Any] | None) -> tuple[Any, ...]:
+    """The IMPORTED_FIELDS a figure will hold once `content` is imported over `stored`."""
+
+    def kept(given: Any, name: str, default: Any) -> Any:
+        if given is not None:
+            return given
+        return stored[_AT[name]] if stored is not None else default
+
+    return (
+        content.value,
+        content.numerator,
+        content.denominator,
+        content.suppression,
+        content.status,
+        content.source,
+        content.source_note[:255],
+        kept(content.is_provisional, "is_provisional", False),
+        kept(content.is_estimated, "is_estimated", False),
+        kept(content.commentary, "commentary", ""),
+    )
+
+
+def _without_note(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(value for position, value in enumerate(values) if position != _NOTE_AT)
+
+
+def figures_compare(contents: Sequence[FigureContent]) -> tuple[int, int, int]:
+    """How many of these figures an import would create, change and leave as they are: the
+    preview of figures_import, reading the same way and writing nothing."""
+    stored = _stored_figures(contents, lock=False)
+    new = changed = 0
     for content in contents:
-        figure = existing.get(content.key)
-        before_state = _state(figure) if figure is not None else None
-        before_content = _content(figure) if figure is not None else None
-        before = _snapshot(figure) if figure is not None else None
-        if figure is None:
-            figure = Figure(
-                area=content.area,
-                indicator=content.indicator,
-                period=content.period,
-                breakdown=content.breakdown,
+        row = stored.get(content.key)
+        if row is None:
+            new += 1
+        elif _without_note(_imported_values(content, row[2:])) != _without_note(row[2:]):
+            changed += 1
+    return new, changed, len(contents) - new - changed
+
+
+def figures_import(
+    *,
+    user: User | None,
+    contents: Sequence[FigureContent],
+    reason: str,
+    progress: ImportProgress | None = None,
+) -> list[FigureOutcome]:
+    """Write many figures, with an audit row (channel "import") for each one created or
+    changed; figures already holding the same content are left alone. Call inside the
+    caller's transaction. Published values are stored as published (with their counts where
+    given), not re-derived: a rate published rounded must read as published.
+
+    Built for imports of a million figures: rows travel as tuples, new figures and audit rows
+    are loaded with bulk.insert_rows (COPY on PostgreSQL). `progress(done, note)` hears how
+    many of the contents have been written so far."""
+    report = progress or (lambda done, note: None)
+    total = len(contents)
+    report(0, f"Reading the stored figures to compare with {total:,} in the file")
+    stored = _stored_figures(contents, lock=True)
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+    reason = reason[:255]
+    new_rows: list[tuple[Any, ...]] = []
+    new_keys: list[tuple[int, int, int, int | None]] = []
+    updates: list[tuple[int, int, tuple[Any, ...], str]] = []  # id, version, values, unit kind
+    outcomes: list[FigureOutcome] = []
+    changes: list[tuple[Any, ...]] = []
+    for content in contents:
+        row = stored.get(content.key)
+        before = row[2:] if row is not None else None
+        values = _imported_values(content, before)
+        ratio_kind = ratio_kind_for(content.indicator.unit)
+        if before is None:
+            new_keys.append(content.key)
+            new_rows.append(
+                (*content.key, *values, ratio_kind, False, "", 1, now, user_id),
             )
-            created.append(figure)
-        figure.value = content.value
-        figure.numerator = content.numerator
-        figure.denominator = content.denominator
-        figure.suppression = content.suppression
-        figure.status = content.status
-        figure.source = content.source
-        figure.source_note = content.source_note[:255]
-        figure.ratio_kind = ratio_kind_for(content.indicator.unit)
-        figure.updated_by = user
-        figure.updated_at = now
-        if figure.pk is not None:
-            if _content(figure) == before_content:
-                continue
-            figure.version += 1
-            updated.append(figure)
-        outcomes.append(FigureOutcome(figure, before_state, _state(figure)))
+            continue
+        if _without_note(values) == _without_note(before):
+            continue
+        figure_id, version = row[0], row[1] + 1  # type: ignore[index]
+        updates.append((figure_id, version, values, ratio_kind))
+        outcomes.append(FigureOutcome(figure_id, _state_of(before), version))
         changes.append(
-            _change_row(
-                figure, user=user, channel=ChangeChannel.IMPORT, before=before, reason=reason
+            (
+                figure_id,
+                now,
+                user_id,
+                ChangeChannel.IMPORT,
+                before[_AT["value"]],
+                values[_AT["value"]],
+                before[_AT["status"]],
+                values[_AT["status"]],
+                before[_AT["commentary"]],
+                values[_AT["commentary"]],
+                reason,
             )
         )
-    Figure.objects.bulk_create(created, batch_size=2000)
-    _update_rows(updated, [*IMPORTED_FIELDS, "ratio_kind", "version", "updated_by", "updated_at"])
-    FigureChange.objects.bulk_create(changes, batch_size=2000)
+    written = len(updates)
+    report(written, f"Changing {len(updates):,} figures")
+    _update_imported(updates, user_id, now)
+
+    def note_new(count: int) -> None:
+        report(written + count, f"Writing new figures: {count:,} of {len(new_rows):,}")
+
+    bulk.insert_rows(Figure, _NEW_FIGURE_COLUMNS, new_rows, on_rows=note_new)
+    if new_rows:
+        report(written + len(new_rows), "Recording the new figures in the audit trail")
+        # COPY returns no ids: read them back (only this import's rows were written just now).
+        written_now = Figure.objects.filter(
+            area__in={key[0] for key in new_keys},
+            indicator__in={key[1] for key in new_keys},
+            period__in={key[2] for key in new_keys},
+            updated_at=now,
+        ).values_list(*_KEY_COLUMNS, "id")
+        created = {(row[0], row[1], row[2], row[3]): row[4] for row in written_now}
+        for key, row in zip(new_keys, new_rows, strict=True):
+            figure_id = created[key]
+            values = row[4 : 4 + len(IMPORTED_FIELDS)]
+            outcomes.append(FigureOutcome(figure_id, None, 1))
+            changes.append(
+                (
+                    figure_id,
+                    now,
+                    user_id,
+                    ChangeChannel.IMPORT,
+                    None,
+                    values[_AT["value"]],
+                    "",
+                    values[_AT["status"]],
+                    "",
+                    values[_AT["commentary"]],
+                    reason,
+                )
+            )
+    bulk.insert_rows(FigureChange, _CHANGE_COLUMNS, changes)
+    report(total, "Figures written")
     return outcomes
 
 
-def figures_restore(
-    *, user: User | None, figures: Sequence[tuple[Figure, dict[str, Any] | None]], reason: str
+def _update_imported(
+    updates: Sequence[tuple[int, int, tuple[Any, ...], str]], user_id: int | None, now: Any
 ) -> None:
-    """Undo an import: figures it created are removed, figures it changed get back the state
-    it replaced (recorded in their audit trail). Call inside the caller's transaction."""
-    removed = [figure.pk for figure, before in figures if before is None]
-    Figure.objects.filter(pk__in=removed).delete()
+    """Write the imported fields of changed figures, one statement run for each (executemany:
+    batched by the driver, pipelined by psycopg 3)."""
+    if not updates:
+        return
+    meta = Figure._meta
+    quote = connection.ops.quote_name
+    by_name = {field.name: field for field in meta.concrete_fields}
+    columns = [by_name[name] for name in _UPDATED_FIELDS]
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
+    table, key = quote(meta.db_table), quote(str(meta.pk.column))
+    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
+    prepared = [
+        [
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(
+                columns, (*values, ratio_kind, version, user_id, now), strict=True
+            )
+        ]
+        + [figure_id]
+        for figure_id, version, values, ratio_kind in updates
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+
+
+def figures_restore(
+    *, user: User | None, figures: Sequence[tuple[int, dict[str, Any] | None]], reason: str
+) -> None:
+    """Undo an import, given (figure id, state before) for each figure it wrote: those it
+    created (state None) are removed with their audit trail; those it changed get back the
+    state it replaced, recorded in their audit trail. Call inside the caller's transaction."""
+    removed = [figure_id for figure_id, before in figures if before is None]
+    for start in range(0, len(removed), 10_000):
+        # Only the ids are read: an import may have created a million figures. Relations to
+        # figures (their audit rows, import records) follow their own on_delete rules.
+        Figure.objects.filter(pk__in=removed[start : start + 10_000]).only("pk").delete()
+    before_of = {figure_id: before for figure_id, before in figures if before is not None}
     restored: list[Figure] = []
     changes: list[FigureChange] = []
-    for figure, before in figures:
-        if before is None:
-            continue
+    for figure in Figure.objects.filter(pk__in=before_of):
         previous = _snapshot(figure)
-        _from_state(figure, before)
+        _from_state(figure, before_of[figure.pk])
         figure.version += 1
         figure.updated_by = user
         figure.updated_at = timezone.now()

@@ -70,12 +70,9 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
-    # Progress of a long validation, commit or rollback in a worker, kept on the batch (not in
-    # the page) so that a reload, or another admin, sees where it has got to.
+    # 100 once validated. While a worker is on the batch its progress is in the cache (see
+    # returns/progress.py), since a commit's own transaction hides what it has written so far.
     progress = models.PositiveSmallIntegerField(default=0)
-    progress_note = models.CharField(
-        max_length=255, blank=True, help_text="What the worker is doing, e.g. 'Writing figures'."
-    )
     message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
     # A statutory return is the authority's own, for one collection year (2025 = the year to
     # 31 March 2025). Its file holds child-level data: it is derived into `derived` while
@@ -137,10 +134,11 @@ class BatchChange(models.Model):
     figure = models.ForeignKey(
         "indicators.Figure", on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    # The figure's state before the batch (null when the batch created it) and after it: a
-    # rollback is refused for a figure that no longer holds what the batch wrote.
+    # The figure's state before the batch (null when the batch created it), and the version
+    # the batch left it at: a rollback is refused for a figure changed since (its version has
+    # moved on), so nothing newer is overwritten.
     before = models.JSONField(null=True)
-    after = models.JSONField()
+    version = models.PositiveIntegerField()
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: figure {self.figure_id}"

@@ -14,22 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 
+from indicators import bulk
 from indicators import services as figure_services
 from indicators.models import (
     Area,
     AreaKind,
     BreakdownCategory,
     Comparator,
-    Figure,
     FigureSource,
     FigureStatus,
     Indicator,
@@ -49,6 +51,7 @@ from .models import (
     ImportKind,
     PublishedMapping,
 )
+from .progress import progress_clear, progress_report, stage_reporter
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -263,26 +266,7 @@ def _counts(plan: _PublishedPlan) -> tuple[int, int, int]:
 
 def _compare(contents: Sequence[figure_services.FigureContent]) -> tuple[int, int, int]:
     """How many of these figures are new, would change, or are already stored as they are."""
-    stored = {
-        (f.area_id, f.indicator_id, f.period_id, f.breakdown_id): f
-        for f in Figure.objects.filter(
-            area__in={c.area.pk for c in contents},
-            indicator__in={c.indicator.pk for c in contents},
-        )
-    }
-    new = changed = 0
-    for content in contents:
-        figure = stored.get(content.key)
-        if figure is None:
-            new += 1
-        elif (figure.value, figure.numerator, figure.denominator, figure.suppression) != (
-            content.value,
-            content.numerator,
-            content.denominator,
-            content.suppression,
-        ):
-            changed += 1
-    return new, changed, len(contents) - new - changed
+    return figure_services.figures_compare(contents)
 
 
 def _keep_findings(batch: ImportBatch, findings: Sequence[Finding], not_listed: int) -> None:
@@ -313,30 +297,58 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
         # A return is derived once, and its file deleted: a second delivery of the task has
         # nothing left to do.
         return batch
+    progress_report(batch.pk, percent=5, note="Reading the file")
     if batch.kind == ImportKind.NEIGHBOURS:
         _validate_neighbours(batch)
     elif batch.kind in RETURN_KINDS:
         _validate_return(batch)
     else:
         plan = _plan_published(batch, create_areas=False)
+        progress_report(batch.pk, percent=70, note="Comparing with the stored figures")
         _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
         batch.rows_read = plan.result.rows_read
         batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
     batch.status = BatchStatus.READY
     batch.progress = 100
     batch.save()
+    transaction.on_commit(partial(progress_clear, batch.pk))
     return batch
 
 
 @transaction.atomic
-def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
-    """Write the batch's figures in one transaction, remembering what each replaced."""
+def batch_commit_request(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Ask for a validated batch to be committed: it is marked committing and a worker commits
+    it (in-process with the embedded default), reporting its progress as it goes."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if not batch.can_commit:
         raise ValidationError(
             "Only a validated batch with no errors can be committed: this one is "
             f"{batch.get_status_display().lower()} with {batch.error_count} errors."
         )
+    batch.status = BatchStatus.COMMITTING
+    batch.message = ""
+    batch.save(update_fields=["status", "message"])
+    progress_report(batch.pk, percent=0, note="Waiting for a worker")
+    from .tasks import commit_batch
+
+    transaction.on_commit(partial(commit_batch.delay, batch.pk, user.pk))
+    return batch
+
+
+@transaction.atomic
+def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Write the batch's figures in one transaction, remembering what each replaced. Run by
+    the worker for a batch marked committing; committing a committed batch again (a task
+    delivered twice) does nothing."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.COMMITTED:
+        return batch
+    if batch.status not in (BatchStatus.READY, BatchStatus.COMMITTING) or batch.error_count:
+        raise ValidationError(
+            "Only a validated batch with no errors can be committed: this one is "
+            f"{batch.get_status_display().lower()} with {batch.error_count} errors."
+        )
+    progress_report(batch.pk, percent=2, note="Reading the file again")
     if batch.kind == ImportKind.NEIGHBOURS:
         _commit_neighbours(batch)
     elif batch.kind in RETURN_KINDS:
@@ -346,7 +358,9 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.committed_by = user
+    batch.progress = 100
     batch.save()
+    transaction.on_commit(partial(progress_clear, batch.pk))
     return batch
 
 
@@ -357,19 +371,27 @@ def _commit_published(user: User, batch: ImportBatch) -> None:
     _write_figures(user, batch, plan.contents)
 
 
+# The share of a commit's progress bar spent writing figures (reading the file comes first).
+WRITING_FROM, WRITING_TO = 30, 90
+
+
 def _write_figures(
     user: User, batch: ImportBatch, contents: Sequence[figure_services.FigureContent]
 ) -> None:
     """Write the figures, remembering what each replaced, and count what changed."""
     outcomes = figure_services.figures_import(
-        user=user, contents=contents, reason=f"Import {batch.pk}: {batch.file_name}"
-    )
-    BatchChange.objects.bulk_create(
-        (
-            BatchChange(batch=batch, figure=o.figure, before=o.before, after=o.after)
-            for o in outcomes
+        user=user,
+        contents=contents,
+        reason=f"Import {batch.pk}: {batch.file_name}",
+        progress=stage_reporter(
+            batch.pk, start=WRITING_FROM, end=WRITING_TO, total=len(contents), verb="Committing"
         ),
-        batch_size=2000,
+    )
+    progress_report(batch.pk, percent=WRITING_TO, note="Committing: keeping what to roll back")
+    bulk.insert_rows(
+        BatchChange,
+        ("batch_id", "figure_id", "before", "version"),
+        ((batch.pk, o.figure_id, o.before, o.version) for o in outcomes),
     )
     batch.new_count = sum(1 for o in outcomes if o.before is None)
     batch.changed_count = len(outcomes) - batch.new_count
@@ -388,13 +410,34 @@ def batch_reject(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
-    """Undo a committed batch: restore every figure it changed and remove those it created.
-    Refused when a figure has changed since (a later import or an edit), so nothing newer is
-    overwritten."""
+def batch_rollback_request(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Ask for a committed batch to be rolled back: it is marked rolling back and a worker does
+    it (in-process with the embedded default). A rollback the worker refuses (something has
+    changed since) leaves the batch committed, with the reason as its message."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.COMMITTED:
         raise ValidationError("Only a committed batch can be rolled back.")
+    batch.status = BatchStatus.ROLLING_BACK
+    batch.message = ""
+    batch.save(update_fields=["status", "message"])
+    progress_report(batch.pk, percent=0, note="Waiting for a worker")
+    from .tasks import rollback_batch
+
+    transaction.on_commit(partial(rollback_batch.delay, batch.pk, user.pk))
+    return batch
+
+
+@transaction.atomic
+def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
+    """Undo a committed batch: restore every figure it changed and remove those it created.
+    Refused when a figure has changed since (a later import or an edit), so nothing newer is
+    overwritten. Rolling back a rolled-back batch again (a task delivered twice) does nothing."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == BatchStatus.ROLLED_BACK:
+        return batch
+    if batch.status not in (BatchStatus.COMMITTED, BatchStatus.ROLLING_BACK):
+        raise ValidationError("Only a committed batch can be rolled back.")
+    progress_report(batch.pk, percent=5, note="Rolling back: checking nothing has changed since")
     if batch.kind == ImportKind.NEIGHBOURS:
         _rollback_neighbours(batch)
     else:
@@ -403,26 +446,44 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user
     batch.save()
+    transaction.on_commit(partial(progress_clear, batch.pk))
     return batch
 
 
 def _rollback_figures(user: User, batch: ImportBatch) -> None:
-    changes = list(batch.changes.select_related("figure"))
-    since = [
-        change.figure
-        for change in changes
-        if change.figure is not None and not figure_services.same_state(change.figure, change.after)
-    ]
+    changes = batch.changes.filter(figure__isnull=False)
+    since = changes.exclude(figure__version=F("version")).count()
     if since:
         raise ValidationError(
-            f"{len(since)} of this batch's figures have changed since it was committed (for "
-            "example by a later import): roll that back first, or correct the figures instead."
+            f"{since} of this batch's figures have changed since it was committed (for "
+            "example by a later import or a correction): roll that back first, or correct the "
+            "figures instead."
         )
+    progress_report(batch.pk, percent=30, note="Rolling back: restoring the figures")
     figure_services.figures_restore(
         user=user,
-        figures=[(c.figure, c.before) for c in changes if c.figure is not None],
+        figures=list(changes.values_list("figure_id", "before")),
         reason=f"Rollback of import {batch.pk}: {batch.file_name}",
     )
+    # A figure restored to the state an earlier batch wrote holds that batch's figure again,
+    # at the version after this rollback's (one more than this batch left it at): so that
+    # earlier batch can still be rolled back in turn.
+    restored_from = BatchChange.objects.filter(
+        batch=batch,
+        before__isnull=False,
+        figure_id=OuterRef("figure_id"),
+        version=OuterRef("version") + 1,
+    )
+    BatchChange.objects.exclude(batch=batch).filter(Exists(restored_from)).update(
+        version=F("version") + 2
+    )
+
+
+def batch_work_failed(*, batch_id: int, status: str, message: str) -> None:
+    """After a commit or rollback failed in the worker (its transaction undone, so nothing was
+    written), put the batch back as it was, saying why."""
+    ImportBatch.objects.filter(pk=batch_id).update(status=status, message=message[:2000])
+    progress_clear(batch_id)
 
 
 # --- statistical neighbours ------------------------------------------------------------------

@@ -1,11 +1,18 @@
-"""Celery tasks of imports: thin wrappers that take ids and call one service."""
+"""Celery tasks of imports: thin wrappers that take ids and call one service.
+
+Each is safe to run twice (Redis may deliver a task again after its visibility timeout): the
+services do nothing for a batch already validated, committed or rolled back.
+"""
 
 import logging
 
 from celery import shared_task
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
 
 from . import services
-from .models import ImportBatch
+from .models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +32,44 @@ def validate_batch(batch_id: int) -> None:
             batch_id=batch_id,
             message=f"The file could not be validated ({type(error).__name__}: {error}).",
         )
+
+
+def _run(batch_id: int, user_id: int, work: str) -> None:
+    """Commit or roll back a batch for the person who asked. If the work is refused or fails,
+    its transaction has written nothing: the batch goes back to where it was, saying why."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    if batch is None or user is None:
+        return
+    service, was, doing = {
+        "commit": (services.batch_commit, BatchStatus.READY, "committed"),
+        "rollback": (services.batch_rollback, BatchStatus.COMMITTED, "rolled back"),
+    }[work]
+    try:
+        service(user=user, batch=batch)
+    except ValidationError as refusal:
+        services.batch_work_failed(
+            batch_id=batch_id,
+            status=was,
+            message=f"The batch was not {doing}: {' '.join(refusal.messages)}",
+        )
+    except Exception as error:
+        logger.exception("Import batch %s could not be %s", batch_id, doing)
+        services.batch_work_failed(
+            batch_id=batch_id,
+            status=was,
+            message=f"The batch could not be {doing}, and nothing was changed "
+            f"({type(error).__name__}: {error}). Try again, or ask an administrator.",
+        )
+
+
+@shared_task(acks_late=True)
+def commit_batch(batch_id: int, user_id: int) -> None:
+    """Commit a batch marked committing, in one transaction."""
+    _run(batch_id, user_id, "commit")
+
+
+@shared_task(acks_late=True)
+def rollback_batch(batch_id: int, user_id: int) -> None:
+    """Roll back a batch marked rolling back, in one transaction."""
+    _run(batch_id, user_id, "rollback")

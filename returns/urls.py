@@ -7,6 +7,7 @@ app_name = "returns"
 urlpatterns = [
     path("", views.batch_list, name="batches"),
     path("<int:batch_id>/", views.batch_detail, name="batch"),
+    path("<int:batch_id>/progress/", views.batch_progress, name="batch_progress"),
     path("<int:batch_id>/commit/", views.batch_commit, name="batch_commit"),
     path("<int:batch_id>/reject/", views.batch_reject, name="batch_reject"),
     path("<int:batch_id>/rollback/", views.batch_rollback, name="batch_rollback"),

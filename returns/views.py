@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -46,19 +46,26 @@ def batch_detail(request: SignedInRequest, batch_id: int) -> HttpResponse:
 
 def _act(request: SignedInRequest, batch_id: int, action: str) -> HttpResponse:
     batch = selectors.batch_for_action(request.user, batch_id)
+    # Commit and rollback are done by a worker: the batch page follows their progress.
     service = {
-        "commit": services.batch_commit,
+        "commit": services.batch_commit_request,
         "reject": services.batch_reject,
-        "rollback": services.batch_rollback,
+        "rollback": services.batch_rollback_request,
     }[action]
-    done = {"commit": "Committed", "reject": "Rejected", "rollback": "Rolled back"}[action]
     try:
         service(user=request.user, batch=batch)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        messages.success(request, f"{done} {batch.file_name}.")
+        if action == "reject":
+            messages.success(request, f"Rejected {batch.file_name}.")
     return redirect("returns:batch", batch_id=batch_id)
+
+
+@login_required
+def batch_progress(request: SignedInRequest, batch_id: int) -> JsonResponse:
+    """Where a batch's validation, commit or rollback has got to, for the page to follow."""
+    return JsonResponse(selectors.batch_progress(request.user, batch_id).as_json())
 
 
 @login_required

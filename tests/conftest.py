@@ -74,3 +74,13 @@ def eager_tasks():
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     app.conf.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """A memory cache per test: CI's Redis outlives a test database, and an import's progress
+    kept there under a batch id would meet another test's batch of the same id."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()

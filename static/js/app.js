@@ -39,3 +39,41 @@ function drawCharts() {
 }
 
 drawCharts();
+
+// An import being validated, committed or rolled back by a worker: follow its progress, and
+// reload the page when the work is done so that it shows the outcome. Without JavaScript the
+// page's "Check again" link does the same.
+const PROGRESS_POLL_MS = 1500;
+
+function followBatchProgress() {
+  const panel = document.querySelector("[data-progress-url]");
+  if (!panel) {
+    return;
+  }
+  const bar = panel.querySelector("progress");
+  const text = panel.querySelector("[data-progress-text]");
+  async function poll() {
+    try {
+      const response = await fetch(panel.dataset.progressUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        const state = await response.json();
+        if (!state.working) {
+          window.location.reload();
+          return;
+        }
+        bar.value = state.percent;
+        bar.textContent = `${state.percent}%`;
+        text.textContent = `${state.percent}% done: ${state.note}`;
+      }
+    } catch (error) {
+      console.error("Could not read the import's progress", error);
+    }
+    window.setTimeout(poll, PROGRESS_POLL_MS);
+  }
+  window.setTimeout(poll, PROGRESS_POLL_MS);
+}
+
+followBatchProgress();

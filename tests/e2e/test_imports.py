@@ -42,7 +42,7 @@ def test_an_admin_reviews_commits_and_rolls_back_an_import(
     assert not Figure.objects.exists()
 
     page.get_by_role("button", name="Commit these figures").click()
-    expect(page.get_by_text(f"Committed {FILE_NAME}")).to_be_visible()
+    expect(page.get_by_test_id("batch-status")).to_have_text("Committed")
     assert Figure.objects.count() == 4
     page.get_by_role("button", name="Roll back this import").click()
     expect(summary).to_contain_text("Rolled back")
@@ -62,3 +62,32 @@ def test_a_bad_file_shows_its_findings_and_cannot_be_committed(
     expect(page.get_by_test_id("findings")).to_contain_text("Error")
     expect(page.get_by_role("button", name="Commit these figures")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_batch_page_follows_a_commit_in_a_worker_and_shows_its_outcome(
+    page: Page, live_server, admin, tmp_path, monkeypatch
+) -> None:
+    from returns import tasks
+    from returns.models import ImportBatch
+    from returns.progress import progress_report
+
+    # The commit is queued for a worker that is not there yet, as in a busy deployment.
+    queued: list[tuple[int, int]] = []
+    monkeypatch.setattr(tasks.commit_batch, "delay", lambda *ids: queued.append(ids))
+    sign_in(page, live_server, "admin", factories.PASSWORD)
+    upload(page, tmp_path, GOOD)
+    page.get_by_role("button", name="Commit these figures").click()
+    progress = page.get_by_test_id("batch-progress")
+    expect(progress).to_contain_text("0% done: Waiting for a worker")
+    assert_accessible(page)
+
+    batch = ImportBatch.objects.get()
+    progress_report(batch.pk, percent=45, note="Committing: writing new figures")
+    expect(progress).to_contain_text("45% done: Committing: writing new figures")
+    expect(page.locator("progress")).to_have_attribute("value", "45")
+
+    # The worker finishes: the page reloads itself and shows the outcome.
+    tasks.commit_batch(*queued[0])
+    expect(page.get_by_test_id("batch-status")).to_have_text("Committed")
+    expect(page.get_by_test_id("batch-progress")).to_have_count(0)
+    assert Figure.objects.count() == 4

@@ -33,9 +33,12 @@ def test_an_admin_uploads_previews_commits_and_rolls_back(
     assert "Ready for review" in page and "4 new, 0 changed, 0 unchanged" in page
     assert not Figure.objects.exists()
 
-    client.post(f"/imports/{batch.pk}/commit/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/commit/")
     assert Figure.objects.count() == 4
-    client.post(f"/imports/{batch.pk}/rollback/")
+    assert "Committed" in client.get(f"/imports/{batch.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/rollback/")
     batch.refresh_from_db()
     assert batch.status == BatchStatus.ROLLED_BACK
     assert not Figure.objects.exists()
@@ -55,3 +58,54 @@ def test_imports_are_for_admins_only(db, path: str) -> None:
     client = Client()
     client.force_login(factories.UserFactory(username="officer"))
     assert client.get(path).status_code == 403
+
+
+def test_a_commit_waiting_for_its_worker_shows_its_progress_and_then_its_outcome(
+    admin, django_capture_on_commit_callbacks
+) -> None:
+    client = Client()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/", {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD)})
+    batch = ImportBatch.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(f"/imports/{batch.pk}/commit/")
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Committing" in page and "0% done: Waiting for a worker" in page
+    assert client.get(f"/imports/{batch.pk}/progress/").json() == {
+        "status": "committing",
+        "status_label": "Committing",
+        "working": True,
+        "percent": 0,
+        "note": "Waiting for a worker",
+    }
+    # A second press while the first is under way is refused, not queued twice.
+    client.post(f"/imports/{batch.pk}/commit/")
+    assert "Only a validated batch" in client.get(f"/imports/{batch.pk}/").content.decode()
+
+    for callback in queued:
+        callback()
+    state = client.get(f"/imports/{batch.pk}/progress/").json()
+    assert (state["status"], state["working"]) == ("committed", False)
+    assert Figure.objects.count() == 4
+
+
+def test_a_refused_rollback_leaves_the_batch_committed_and_says_why(
+    admin, django_capture_on_commit_callbacks
+) -> None:
+    client = Client()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/", {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD)})
+    batch = ImportBatch.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/commit/")
+    Figure.objects.filter(pk=Figure.objects.first().pk).update(version=99)  # edited since
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/rollback/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED
+    assert "was not rolled back: 1 of this batch's figures have changed" in batch.message
+    assert Figure.objects.count() == 4

@@ -16,15 +16,6 @@ class Migration(migrations.Migration):
             model_name="importbatch",
             name="batch_status_known",
         ),
-        migrations.AddField(
-            model_name="importbatch",
-            name="progress_note",
-            field=models.CharField(
-                blank=True,
-                help_text="What the worker is doing, e.g. 'Writing figures'.",
-                max_length=255,
-            ),
-        ),
         migrations.AlterField(
             model_name="importbatch",
             name="status",
