@@ -86,7 +86,7 @@ def add_bench_measures(characteristics: int) -> None:
     from indicators.models import Indicator, Theme
     from returns.models import PublishedMapping
 
-    theme = Theme.objects.order_by("order").first()
+    theme = Theme.objects.order_by("order")[0]
     for group in range(characteristics):
         code = f"BENCH-CLA-{group:03d}"
         Indicator.objects.create(

@@ -226,12 +226,18 @@ def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan
     }
     periods: dict[tuple[str, object], Period] = {}
     note = f"{batch.file_name} (import {batch.pk})"
+    # Rows name a few hundred areas a million times: each is looked up once.
+    areas: dict[tuple[str, str], Area | None] = {}
     for row in result.figures:
-        area = _find_area(
-            published.PublishedArea(row.level, row.area_code, row.la_number, row.area_name, "", ""),
-            by_code,
-            by_number,
-        )
+        where = (row.la_number, row.area_code)
+        if where in areas:
+            area = areas[where]
+        else:
+            area = areas[where] = _find_area(
+                published.PublishedArea(row.level, row.area_code, row.la_number, "", "", ""),
+                by_code,
+                by_number,
+            )
         indicator = indicators.get(row.indicator_code)
         if area is None or indicator is None:
             continue  # a new area (shown in the preview) or an indicator not in the catalogue

@@ -1,8 +1,10 @@
 """Batch changes remember the version a batch left each figure at, not its whole state: a
-rollback compares versions, which a million-figure import can record cheaply."""
+rollback compares versions, which a million-figure import can record cheaply. Their figure
+reference has no database constraint, which would check each of a million rows again."""
 
 from decimal import Decimal
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 COMPARED = ("value", "numerator", "denominator", "suppression", "status")
@@ -43,4 +45,15 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(versions_from_states, migrations.RunPython.noop),
         migrations.RemoveField(model_name="batchchange", name="after"),
+        migrations.AlterField(
+            model_name="batchchange",
+            name="figure",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="indicators.figure",
+            ),
+        ),
     ]
