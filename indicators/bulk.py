@@ -78,7 +78,11 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # Django's wrapper turns the driver's errors into django.db's (IntegrityError...).
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in adapted():
                     copy.write_row(row)
                     written += 1

@@ -1,0 +1,135 @@
+"""Many figures at once: the COPY path (PostgreSQL) and its fallback write what the ORM would,
+keep what an import leaves alone, and fail whole on a row the database refuses."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from indicators import bulk, services
+from indicators.models import ChangeChannel, Figure, FigureChange, FigureSource, FigureStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    area = factories.AreaFactory(name="Authority A", slug="authority-a")
+    rate = factories.IndicatorFactory(code="RATE", title="% re-referrals", unit="percent")
+    year = factories.financial_year(2024)
+    user = factories.UserFactory(username="importer")
+    return area, rate, year, user
+
+
+def content(scene, value: str, **extra):
+    area, rate, year, _user = scene
+    return services.FigureContent(
+        area=area, indicator=rate, period=year, value=Decimal(value), **extra
+    )
+
+
+def test_new_figures_are_written_with_their_audit_rows(scene) -> None:
+    *_, user = scene
+    outcomes = services.figures_import(
+        user=user,
+        contents=[content(scene, "22.6", numerator=Decimal(226), denominator=Decimal(1000))],
+        reason="Import 1: file.csv",
+    )
+    figure = Figure.objects.get()
+    assert (figure.value, figure.numerator, figure.denominator) == (
+        Decimal("22.6"),
+        Decimal(226),
+        Decimal(1000),
+    )
+    assert (figure.status, figure.source, figure.version) == (
+        FigureStatus.APPROVED,
+        FigureSource.PUBLISHED,
+        1,
+    )
+    assert (figure.updated_by, figure.ratio_kind) == (user, "proportion")
+    assert figure.updated_at <= timezone.now()
+    change = FigureChange.objects.get()
+    assert (change.figure, change.changed_by, change.channel) == (figure, user, ChangeChannel.IMPORT)
+    assert (change.old_value, change.new_value, change.reason) == (
+        None,
+        Decimal("22.6"),
+        "Import 1: file.csv",
+    )
+    assert [(o.figure_id, o.before, o.version) for o in outcomes] == [(figure.pk, None, 1)]
+
+
+def test_the_same_numbers_again_change_nothing_and_a_new_number_is_a_change(scene) -> None:
+    *_, user = scene
+    services.figures_import(user=user, contents=[content(scene, "22.6")], reason="first")
+    again = services.figures_import(
+        user=user, contents=[content(scene, "22.6000", source_note="another file")], reason="x"
+    )
+    assert again == []
+    assert FigureChange.objects.count() == 1
+
+    revised = services.figures_import(user=user, contents=[content(scene, "23.1")], reason="y")
+    figure = Figure.objects.get()
+    assert (figure.value, figure.version) == (Decimal("23.1"), 2)
+    assert revised[0].before is not None and revised[0].before["value"] == "22.6000"
+    assert revised[0].version == 2
+    assert FigureChange.objects.first().old_value == Decimal("22.6")
+
+
+def test_commentary_and_flags_left_as_none_keep_what_is_stored(scene) -> None:
+    area, rate, year, user = scene
+    factories.figure(area, rate, year, "20", commentary="Officer's note", is_provisional=True)
+    services.figures_import(user=user, contents=[content(scene, "21")], reason="import")
+    figure = Figure.objects.get()
+    assert (figure.value, figure.commentary, figure.is_provisional) == (
+        Decimal(21),
+        "Officer's note",
+        True,
+    )
+    services.figures_import(
+        user=user, contents=[content(scene, "21", is_provisional=False)], reason="final"
+    )
+    assert Figure.objects.get().is_provisional is False
+
+
+def test_a_row_the_database_refuses_writes_nothing(scene) -> None:
+    *_, user = scene
+    # A numerator above its denominator breaks a constraint of a proportion.
+    bad = content(scene, "120", numerator=Decimal(12), denominator=Decimal(10))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.figures_import(user=user, contents=[bad], reason="bad")
+    assert not Figure.objects.exists()
+    assert not FigureChange.objects.exists()
+
+
+def test_insert_rows_reports_its_progress_and_counts(scene, monkeypatch) -> None:
+    area, rate, year, user = scene
+    monkeypatch.setattr(bulk, "REPORT_EVERY", 2)
+    heard: list[int] = []
+    periods = [factories.financial_year(start) for start in range(2010, 2015)]
+    now = timezone.now()
+    # Every column without a database default, as insert_rows writes exactly what it is given.
+    columns = (
+        "area_id",
+        "indicator_id",
+        "period_id",
+        "value",
+        "suppression",
+        "status",
+        "source",
+        "source_note",
+        "ratio_kind",
+        "is_provisional",
+        "is_estimated",
+        "is_revised",
+        "commentary",
+        "review_comment",
+        "version",
+        "updated_at",
+    )
+    fixed = ("", "approved", "published", "", "proportion", False, False, False, "", "", 1, now)
+    rows = [(area.pk, rate.pk, p.pk, Decimal("1.5"), *fixed) for p in periods]
+    assert bulk.insert_rows(Figure, columns, rows, on_rows=heard.append) == 5
+    assert heard == [2, 4]
+    assert sorted(Figure.objects.values_list("value", flat=True)) == [Decimal("1.5")] * 5
