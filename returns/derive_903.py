@@ -33,14 +33,19 @@ default); `OC3_IN_TOUCH` (the care-leaver denominator).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from .findings import Finding, Severity
+
+# A table as CSV text, or as its rows (the header row first), as the XML reader builds it.
+Table = str | Sequence[Sequence[str]]
 
 # --- Rules ----------------------------------------------------------------------------------------
 
@@ -340,17 +345,20 @@ class _Reader:
         return value
 
     def rows(
-        self, table: str, text: str, required: tuple[str, ...]
+        self, table: str, text: Table, required: tuple[str, ...]
     ) -> tuple[list[list[str]] | None, dict[str, int], int]:
         """The data rows (cells stripped, duplicates dropped with a finding), the column index
         and the number of data rows in the file; rows is None when the table cannot be read."""
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        try:
-            records = list(csv.reader(io.StringIO(text)))
-        except csv.Error as error:
-            self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
-            return None, {}, 0
+        if isinstance(text, str):
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            try:
+                records = list(csv.reader(io.StringIO(text)))
+            except csv.Error as error:
+                self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
+                return None, {}, 0
+        else:
+            records = [list(record) for record in text]
         while records and not any(cell.strip() for cell in records[-1]):
             records.pop()
         if not records:
@@ -426,11 +434,38 @@ def _average(total: int, count: int) -> Figure:
 # --- The derivation -------------------------------------------------------------------------------
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a return is read and derived.
+
+    A return of 100,000 episodes keeps millions of small lists and strings alive at once, and
+    each of the collector's passes walks all of them: left on, it doubles the time taken
+    (bench/ssda903.py). Nothing here makes reference cycles, so pausing it loses nothing;
+    reference counting still frees everything. It is switched back on only by the call that
+    switched it off, so nested or concurrent calls leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def derive_903(
-    tables: Mapping[str, str], collection_year: int, population: int | None = None
+    tables: Mapping[str, Table], collection_year: int, population: int | None = None
+) -> Derived903:
+    """Validate and derive one return: see `_derive_903`."""
+    with gc_paused():
+        return _derive_903(tables, collection_year, population)
+
+
+def _derive_903(
+    tables: Mapping[str, Table], collection_year: int, population: int | None = None
 ) -> Derived903:
     """Validate and derive one return. `tables` maps table name (any case; "Episodes",
-    "episodes.csv") to the CSV text; `collection_year` 2025 is the year to 31 March 2025;
+    "episodes.csv") to the CSV text, or to its rows with the header row first (as
+    `ssda903_xml` reads them); `collection_year` 2025 is the year to 31 March 2025;
     `population` is the authority's children aged 0-17, for CLA-RATE (omitted when None)."""
     reader = _Reader()
     year_end = date(collection_year, 3, 31)
@@ -446,13 +481,13 @@ def derive_903(
             Severity.WARNING,
         )
 
-    texts: dict[str, str] = {}
+    texts: dict[str, Table] = {}
     for name, text in tables.items():
         key = _table_name(str(name))
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig", errors="replace")
         if key in REQUIRED_COLUMNS:
-            texts[key] = str(text)
+            texts[key] = text if isinstance(text, str | list | tuple) else str(text)
         elif key not in OTHER_TABLES:
             reader.find(
                 str(name)[:40], 1, "", "not a table of the SSDA903; ignored.", Severity.WARNING
@@ -493,7 +528,7 @@ def derive_903(
 
 
 def _table(
-    reader: _Reader, texts: dict[str, str], rows: dict[str, int], table: str
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int], table: str
 ) -> tuple[list[list[str]], dict[str, int]] | None:
     """A table's data rows and column index, counting its rows; None when the return has no
     such table or it cannot be read (the reader has recorded why)."""
@@ -506,7 +541,7 @@ def _table(
 
 def _read_episodes(
     reader: _Reader,
-    texts: dict[str, str],
+    texts: dict[str, Table],
     codes: dict[str, frozenset[str]],
     rows: dict[str, int],
     year_end: date,
@@ -609,7 +644,7 @@ def _read_episodes(
     return out
 
 
-def _read_dobs(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, date]:
+def _read_dobs(reader: _Reader, texts: dict[str, Table], rows: dict[str, int]) -> dict[str, date]:
     table = "header"
     found = _table(reader, texts, rows, table)
     if found is None:
@@ -631,7 +666,7 @@ def _read_dobs(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> 
 
 
 def _read_uasc(
-    reader: _Reader, texts: dict[str, str], rows: dict[str, int]
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int]
 ) -> dict[str, date | None]:
     """Children in the UASC table, with the date they ceased to be UASC (None: still UASC)."""
     table = "uasc"
@@ -657,7 +692,7 @@ def _flag(reader: _Reader, table: str, number: int, column: str, value: str) -> 
     return value == "1"
 
 
-def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Health]:
+def _read_oc2(reader: _Reader, texts: dict[str, Table], rows: dict[str, int]) -> dict[str, Health]:
     table = "oc2"
     found = _table(reader, texts, rows, table)
     if found is None:
@@ -698,7 +733,7 @@ def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> d
 
 def _read_oc3(
     reader: _Reader,
-    texts: dict[str, str],
+    texts: dict[str, Table],
     rows: dict[str, int],
     codes: dict[str, frozenset[str]],
     year: int,
@@ -744,7 +779,9 @@ def _read_oc3(
     return out
 
 
-def _read_ad1(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Adoption]:
+def _read_ad1(
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int]
+) -> dict[str, Adoption]:
     table = "ad1"
     found = _table(reader, texts, rows, table)
     if found is None:

@@ -31,11 +31,12 @@ accepted as <PLACE>; element names are matched without their namespace and in an
 element this module does not know is reported once per place as a WARNING, never guessed at.
 Dates are dd/mm/yyyy, as in the CSV tables; `derive_903` checks them and the codes.
 
-`read_903_xml` builds the CSV tables (header, episodes, and uasc, oc2, oc3 and ad1 when any
-child has them) and remembers where each row came from; `derive_903_xml` derives them with
-`derive_903` and moves its findings back onto the XML: `row` is the position of the <CHILD>
-element (the first is 1; 0 for the file as a whole), `column` the element's path inside it
-("EPISODE 2/PL", "HEADER/DOB"), and the message says "CHILD 3, EPISODE 2: ...".
+`read_903_xml` builds the tables (header, episodes, and uasc, oc2, oc3 and ad1 when any child
+has them; as rows, with the same columns as the CSV tables) and remembers where each row came
+from; `derive_903_xml` derives them with `derive_903` and moves its findings back onto the XML:
+`row` is the position of the <CHILD> element (the first is 1; 0 for the file as a whole),
+`column` the element's path inside it ("EPISODE 2/PL", "HEADER/DOB"), and the message says
+"CHILD 3, EPISODE 2: ...".
 
 Safety: a DOCTYPE is refused before anything else is read. Expat reports the start of a
 <!DOCTYPE ...> declaration before reading any <!ENTITY> inside it, and a DOCTYPE can only come
@@ -50,16 +51,14 @@ finding quotes a CHILDID, date of birth or postcode.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import xml.etree.ElementTree as ET  # DOCTYPEs refused first: see _check_prolog
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import cast
 from xml.parsers import expat
 
-from .derive_903 import REQUIRED_COLUMNS, Derived903, derive_903
+from .derive_903 import REQUIRED_COLUMNS, Derived903, derive_903, gc_paused
 from .findings import Finding, Severity
 
 ROOT_HINT = "EXPSSDA903"
@@ -107,10 +106,10 @@ _WHAT_IS_MISSING = {
 
 @dataclass
 class Xml903:
-    """The tables read from the XML (CSV text, as `derive_903` takes them), where each row
-    came from, and the findings about the file's structure."""
+    """The tables read from the XML (as rows, the header row first, as `derive_903` takes
+    them), where each row came from, and the findings about the file's structure."""
 
-    tables: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, list[list[str]]] = field(default_factory=dict)
     # For each table, data row i (CSV row i + 2) came from (CHILD position, path in it).
     locations: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -130,7 +129,6 @@ class _Root(Exception):
         self.name = name
 
 
-@lru_cache(maxsize=512)
 def _name(tag: object) -> str:
     """An element's name without namespace, upper-cased; "" for anything but an element."""
     if not isinstance(tag, str):
@@ -174,29 +172,40 @@ def _check_prolog(raw: bytes) -> str:
     raise ET.ParseError("no element found")  # pragma: no cover - expat raises first
 
 
-def _csv(columns: tuple[str, ...], rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return out.getvalue()
+_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "header": HEADER_COLUMNS,
+    "episodes": EPISODE_COLUMNS,
+    "uasc": UASC_COLUMNS,
+    "oc2": OC2_COLUMNS,
+    "oc3": OC3_COLUMNS,
+    "ad1": AD1_COLUMNS,
+}
+# Episode items in CSV column order, the placement type under its XML name (CHILD comes first,
+# from the HEADER).
+_EPISODE_KEYS = tuple(_XML_NAMES.get(c, c) if c == "PLACE" else c for c in EPISODE_COLUMNS[1:])
 
 
 class _Reader:
-    """Turns each <CHILD> into table rows, collecting structural findings."""
+    """Turns each <CHILD> into table rows, collecting structural findings.
+
+    The loops here run once per element of the file (about 1.7 million for 100,000 episodes),
+    so the usual case (a known item, once, holding text) is kept short; anything else goes
+    to `odd_item`, which reports it."""
 
     def __init__(self) -> None:
         self.out = Xml903()
-        self.rows: dict[str, list[list[str]]] = {
-            "header": [],
-            "episodes": [],
-            "uasc": [],
-            "oc2": [],
-            "oc3": [],
-            "ad1": [],
-        }
-        self.where: dict[str, list[tuple[int, str]]] = {table: [] for table in self.rows}
+        self.rows: dict[str, list[list[str]]] = {table: [] for table in _TABLE_COLUMNS}
+        self.where: dict[str, list[tuple[int, str]]] = {table: [] for table in _TABLE_COLUMNS}
         self._reported: set[tuple[str, str]] = set()
+        self._names: dict[object, str] = {}
+
+    def name(self, tag: object) -> str:
+        """The element's name without namespace, upper-cased ("" for a comment)."""
+        try:
+            return self._names[tag]
+        except KeyError:
+            name = self._names[tag] = _name(tag)
+            return name
 
     # findings
     def error(self, row: int, column: str, message: str) -> None:
@@ -220,27 +229,44 @@ class _Reader:
         self, element: ET.Element, row: int, path: str, known: frozenset[str]
     ) -> dict[str, str]:
         """The record's items by name; unknown, repeated or nested ones are reported."""
-        values: dict[str, str] = {}
-        parent = path.rsplit("/", 1)[-1].split(" ")[0]
+        names = self._names
+        try:  # the usual record: every item known, once, holding text
+            values = {names[sub.tag]: sub.text or "" for sub in element}
+            if (
+                len(values) == len(element)
+                and values.keys() <= known
+                and not any(map(len, element))
+            ):
+                return values
+        except KeyError:  # a name not seen before: learnt below
+            pass
+        values = {}
         for sub in element:
-            name = _name(sub.tag)
-            if not name:
-                continue
-            if name not in known:
-                self.unknown(row, parent, name)
-                continue
-            self.item(sub, name, values, row, path)
+            name = names.get(sub.tag) or self.name(sub.tag)
+            if name in known and name not in values and not len(sub):
+                values[name] = sub.text or ""
+            elif name:
+                self.odd_item(sub, name, values, row, path, known)
         return values
 
-    def item(self, sub: ET.Element, name: str, values: dict[str, str], row: int, path: str) -> None:
-        if name in values:
+    def odd_item(
+        self,
+        sub: ET.Element,
+        name: str,
+        values: dict[str, str],
+        row: int,
+        path: str,
+        known: frozenset[str],
+    ) -> None:
+        if name not in known:
+            self.unknown(row, path.rsplit("/", 1)[-1].split(" ")[0], name)
+        elif name in values:
             self.error(
                 row,
                 f"{path}/{name}",
                 f"CHILD {row}, {path}: <{name}> appears twice; the first is used.",
             )
-            return
-        if len(sub):
+        else:
             self.error(
                 row,
                 f"{path}/{name}",
@@ -248,12 +274,10 @@ class _Reader:
                 "it is read as blank.",
             )
             values[name] = ""
-            return
-        values[name] = (sub.text or "").strip()
 
     # structure
     def top_level(self, element: ET.Element) -> None:
-        name = _name(element.tag)
+        name = self.name(element.tag)
         if name == "CHILD":
             self.out.children += 1
             self.child(element, self.out.children)
@@ -264,11 +288,11 @@ class _Reader:
         headers: list[ET.Element] = []
         episodes: list[ET.Element] = []
         for sub in element:
-            name = _name(sub.tag)
-            if name == "HEADER":
-                headers.append(sub)
-            elif name == "EPISODE":
+            name = self.name(sub.tag)
+            if name == "EPISODE":
                 episodes.append(sub)
+            elif name == "HEADER":
+                headers.append(sub)
             elif name:
                 self.unknown(row, "CHILD", name)
         if not headers:
@@ -283,19 +307,16 @@ class _Reader:
             self.error(
                 row, "HEADER", f"CHILD {row} has {len(headers)} <HEADER>s; the first is used."
             )
-        header = headers[0]
         values: dict[str, str] = {}
         groups: dict[str, list[ET.Element]] = {group: [] for group in HEADER_GROUPS_READ}
-        for sub in header:
-            name = _name(sub.tag)
-            if not name or name in HEADER_GROUPS_NOT_READ:
-                continue
+        for sub in headers[0]:
+            name = self.name(sub.tag)
             if name in HEADER_GROUPS_READ:
                 groups[name].append(sub)
-            elif name in HEADER_ITEMS:
-                self.item(sub, name, values, row, "HEADER")
-            else:
-                self.unknown(row, "HEADER", name)
+            elif name in HEADER_ITEMS and name not in values and not len(sub):
+                values[name] = (sub.text or "").strip()
+            elif name and name not in HEADER_GROUPS_NOT_READ:
+                self.odd_item(sub, name, values, row, "HEADER", HEADER_ITEMS)
         child = values.get("CHILDID", "")
         if not child:
             self.error(
@@ -307,20 +328,22 @@ class _Reader:
             )
             return
         self.header_rows(child, values, groups, row)
+        rows, where = self.rows["episodes"], self.where["episodes"]
         for number, episode in enumerate(episodes, start=1):
             path = f"EPISODE {number}"
             items = self.items(episode, row, path, EPISODE_ITEMS)
-            if "PL" in items and "PLACE" in items:
-                self.error(
-                    row, f"{path}/PLACE", f"CHILD {row}, {path}: both <PL> and <PLACE>; <PL> used."
-                )
-            items.setdefault("PL", items.get("PLACE", ""))
-            self.add(
-                "episodes",
-                [child if column == "CHILD" else items.get(column, "") for column in _EPISODE_KEYS],
-                row,
-                path,
-            )
+            if "PLACE" in items:
+                if "PL" in items:
+                    self.error(
+                        row,
+                        f"{path}/PLACE",
+                        f"CHILD {row}, {path}: both <PL> and <PLACE>; <PL> is used.",
+                    )
+                else:
+                    items["PL"] = items["PLACE"]
+            get = items.get
+            rows.append([child, *[get(key, "") for key in _EPISODE_KEYS]])
+            where.append((row, path))
 
     def header_rows(
         self, child: str, values: dict[str, str], groups: dict[str, list[ET.Element]], row: int
@@ -353,7 +376,7 @@ class _Reader:
                         )
                     else:
                         found[name] = value
-            if any(found.values()):
+            if any(value.strip() for value in found.values()):
                 leading = [child, ""] if table == "oc3" else [child]
                 self.add(table, [*leading, *(found.get(name, "") for name in names)], row, path)
 
@@ -363,25 +386,13 @@ class _Reader:
 
     def finish(self) -> Xml903:
         out = self.out
-        columns = {
-            "header": HEADER_COLUMNS,
-            "episodes": EPISODE_COLUMNS,
-            "uasc": UASC_COLUMNS,
-            "oc2": OC2_COLUMNS,
-            "oc3": OC3_COLUMNS,
-            "ad1": AD1_COLUMNS,
-        }
         for table, rows in self.rows.items():
             # The header and episodes tables are always there (derive_903 reports them empty);
             # the others only when some child has them, as a return's CSV tables would be.
             if rows or table in ("header", "episodes"):
-                out.tables[table] = _csv(columns[table], rows)
+                out.tables[table] = [list(_TABLE_COLUMNS[table]), *rows]
                 out.locations[table] = self.where[table]
         return out
-
-
-# Episode columns in CSV order, with the placement type under its XML name.
-_EPISODE_KEYS = tuple(_XML_NAMES.get(c, c) if c == "PLACE" else c for c in EPISODE_COLUMNS)
 
 
 def read_903_xml(raw: bytes) -> Xml903:
@@ -407,6 +418,13 @@ def read_903_xml(raw: bytes) -> Xml903:
         _stream(raw, reader)
     except _Refused as refused:
         return Xml903(findings=[Finding(0, "", str(refused))], readable=False)
+    except (LookupError, UnicodeError) as error:  # an encoding Python cannot read
+        return Xml903(
+            findings=[
+                Finding(0, "", f"The file cannot be read ({str(error)[:80]}); nothing was read.")
+            ],
+            readable=False,
+        )
     except ET.ParseError as error:
         position = getattr(error, "position", None)
         where = f"line {position[0]}, column {position[1]}: " if position else ""
@@ -426,31 +444,40 @@ def read_903_xml(raw: bytes) -> Xml903:
 
 
 def _stream(raw: bytes, reader: _Reader) -> None:
-    """Parse the body, handing each top-level element to the reader and then dropping it."""
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    depth = 0
-    root: ET.Element | None = None
+    """Parse the body, handing each <CHILD> to the reader as soon as it ends and then emptying
+    it, so that a large return never sits in memory whole.
+
+    Only end events are asked for (half the events, and the parse's main cost): a <CHILD> is
+    read when it ends, and the root, the last element to end, then holds the emptied <CHILD>s
+    and any other top-level elements, which are reported. A <CHILD> nested deeper (not the
+    layout) is read as a child too, and reported where it sits."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
+    child_tags: dict[object, bool] = {}
+    last: ET.Element | None = None
 
     def drain() -> None:
-        nonlocal depth, root
-        for item in parser.read_events():
-            # Only start and end events were asked for: each is (event, element).
-            event, element = cast(tuple[str, ET.Element], item)
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    root = element
-            else:
-                depth -= 1
-                if depth == 1 and root is not None:
-                    reader.top_level(element)
-                    root.remove(element)
+        nonlocal last
+        # Only end events were asked for: each is ("end", element).
+        events = cast(Iterator[tuple[str, ET.Element]], parser.read_events())
+        for _event, element in events:
+            tag = element.tag
+            is_child = child_tags.get(tag)
+            if is_child is None:
+                is_child = child_tags[tag] = reader.name(tag) == "CHILD"
+            if is_child:
+                reader.top_level(element)
+                element.clear()
+            last = element
 
     for offset in range(0, len(raw), CHUNK):
         parser.feed(raw[offset : offset + CHUNK])
         drain()
     parser.close()
     drain()
+    if last is not None:  # the root
+        for element in last:
+            if not child_tags.get(element.tag):
+                reader.top_level(element)
 
 
 # --- Deriving, with findings moved back onto the XML ----------------------------------------------
@@ -506,8 +533,9 @@ def derive_903_xml(raw: bytes, collection_year: int, population: int | None = No
     """Validate and derive a return sent as XML: `derive_903` on the tables read from it, with
     every finding placed on the XML. A file that cannot be read gives its findings and no
     figures."""
-    read = read_903_xml(raw)
-    if not read.readable:
-        return Derived903(collection_year, {}, read.findings, 0, 0, {})
-    result = derive_903(read.tables, collection_year, population)
+    with gc_paused():
+        read = read_903_xml(raw)
+        if not read.readable:
+            return Derived903(collection_year, {}, read.findings, 0, 0, {})
+        result = derive_903(read.tables, collection_year, population)
     return replace(result, findings=[*read.findings, *(relocate(f, read) for f in result.findings)])

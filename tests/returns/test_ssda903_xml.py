@@ -527,7 +527,7 @@ def test_structure_problems_are_findings_on_their_child() -> None:
         (0, "root/LEAFLET", Severity.WARNING, _unknown("LEAFLET", "root")),
     ]
     # Child C's first episode is kept, with a blank placement type, and its first DECOM.
-    assert "C,01/05/2024,S,C2,N1,," in read.tables["episodes"]
+    assert read.tables["episodes"][1][:7] == ["C", "01/05/2024", "S", "C2", "N1", "", ""]
 
 
 def _unknown(name: str, parent: str) -> str:
@@ -658,7 +658,7 @@ def test_random_elements_never_raise(specs: list[Spec], root: str) -> None:
     raw = ET.tostring(top, encoding="utf-8")
     result = derive_903_xml(raw, YEAR, population=0)
     assert isinstance(result, Derived903)
-    children = sum(1 for spec in specs if spec[0] == "CHILD")
+    children = len(top.findall(".//CHILD"))  # one nested deeper is read as a child too
     assert all(0 <= finding.row <= children for finding in result.findings)
     for figure in result.figures.values():
         assert figure.value is None or figure.value >= 0
