@@ -596,3 +596,22 @@ def test_random_cells_never_raise(
 def test_random_tables_never_raise(tables: dict[str, str]) -> None:
     result = derive_903(tables, YEAR)
     assert isinstance(result, Derived903)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["episodes", "header", "oc2", "oc3", "uasc", "ad1"]),
+        st.lists(st.lists(CELLS, max_size=14), max_size=8),
+    ),
+    st.booleans(),
+)
+def test_tables_given_as_rows_never_raise(tables: dict[str, list[list[str]]], named: bool) -> None:
+    # The XML reader hands derive_903 its tables as rows, the header row first.
+    if named:  # with the right header rows, so that the rows are read rather than refused
+        for name, rows in tables.items():
+            rows.insert(0, list(REQUIRED_COLUMNS[name]))
+    result = derive_903(tables, YEAR)
+    assert isinstance(result, Derived903)
+    for figure in result.figures.values():
+        assert figure.value is None or figure.value >= 0

@@ -446,6 +446,32 @@ def test_findings_name_the_child_and_the_element() -> None:
     assert "32/01/2015" not in repr(result)  # a date of birth is never quoted
 
 
+def test_a_child_twice_and_a_missing_oc2_are_placed_on_the_xml() -> None:
+    # CHILD 2 repeats CHILD 1's CHILDID (and HEADER) with an episode over CHILD 1's; CHILD 3 has
+    # been looked after for 12 months but has no <OC2> (a warning).
+    children = [
+        Child("A", episodes=[ep("01/05/2022", "S", "C2", "U1")], oc2={"HEALTH_CHECK": "1"}),
+        Child("A", episodes=[ep("01/05/2022", "S", "C2", "U1", urn="SC000009")]),
+        Child("B", episodes=[ep("01/05/2022", "S", "C2", "U1")]),
+    ]
+    result = derive_903_xml(as_xml(children), YEAR)
+    assert [(f.row, f.column, f.message) for f in result.findings] == [
+        (2, "HEADER", "CHILD 2, HEADER: it duplicates CHILD 1's HEADER; it is ignored."),
+        (
+            2,
+            "EPISODE 1/DECOM",
+            "CHILD 2, EPISODE 1: the episode overlaps the same child's episode on CHILD 1's "
+            "EPISODE 1; it is ignored.",
+        ),
+        (
+            3,
+            "EPISODE 1",
+            "CHILD 3, EPISODE 1: the child has been looked after for 12 months or more but has "
+            "no <OC2>.",
+        ),
+    ]
+
+
 def test_a_code_withdrawn_for_the_year_is_an_error_naming_the_year() -> None:
     # H5 and Z1 were withdrawn from 2025/26; K3 arrived in 2024/25.
     children = [
