@@ -18,6 +18,13 @@ Privacy (DESIGN.md): child-level rows live only inside `derive_903`. The result,
 holds aggregates, findings and counts; no finding quotes a child's identifier, date of birth or
 postcode (row numbers and code values only).
 
+Codes are checked against the collection year's lists (`codes_for_year`; sources and the
+changes by year are under "Codes by collection year" below): RNE, LS, CIN and PLACE must be
+given; REC, PLACE_PROVIDER and REASON_PLACE_CHANGE may be blank; OC3's IN_TOUCH must be given,
+ACTIV and ACCOM may be blank. A code not valid in the year is an ERROR naming the year (and,
+for a withdrawn code, the last year it was valid). HOME_POST and PL_POST are not read: a blank
+or unknown postcode is accepted without a finding.
+
 Ambiguous rules are module constants: `PLACEMENT_CHANGE_RNE` (B counts as a placement change by
 default) and `COUNT_TEMPORARY_PLACEMENTS` (temporary placements T0-T4 are not counted by
 default); `OC3_IN_TOUCH` (the care-leaver denominator).
@@ -26,14 +33,19 @@ default); `OC3_IN_TOUCH` (the care-leaver denominator).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from .findings import Finding, Severity
+
+# A table as CSV text, or as its rows (the header row first), as the XML reader builds it.
+Table = str | Sequence[Sequence[str]]
 
 # --- Rules ----------------------------------------------------------------------------------------
 
@@ -70,33 +82,94 @@ LONG_TERM_AGE_UNDER = 16
 SDQ_AGES = (5, 16)
 
 # --- Codes by collection year ---------------------------------------------------------------------
-# The DfE's SSDA903 guidance for each year lists the valid codes. The base table is the 2020-21
-# onwards set; a year whose guidance adds or withdraws codes gets its own entry in _CODES built
-# from the base (e.g. the placement codes were revised for supported accommodation regulated from
-# October 2023: check the year's guidance before adding a year). Years not listed use the nearest.
+# Each coded column's valid codes, by collection year (2025 = the year to 31 March 2025, the DfE's
+# "2024 to 2025" collection). Written from the DfE's SSDA903 guidance as the DfE-supported
+# validator encodes it year by year (data-to-insight/csc-validator-be-903, lac_validator/rules/
+# lac2022_23 ... lac2025_26: rules 143 RNE, 144 LS, 145 CIN, 146 PLACE, 149 REC, 178
+# PLACE_PROVIDER, 1009 REASON_PLACE_CHANGE, 131 IN_TOUCH, 132 ACTIV, 133 ACCOM). Only PLACE has
+# changed since 2020/21:
+# - to 2023/24 (collection years 2021-2024): the long-standing list, with H5 (semi-independent
+#   living), P2 (independent living) and Z1 (other placements). 2023/24 changed no codes: from
+#   28 October 2023 an English H5 placement needs an Ofsted URN (rule 230), a rule on URNs;
+# - 2024/25 (2025): K3 added (supported accommodation registered with Ofsted under the
+#   Supported Accommodation (England) Regulations 2023); H5 and P2 still valid;
+# - 2025/26 (2026): H5, P2 and Z1 withdrawn; Z1 split into Z11, Z12, Z13 and Z14.
+# A code is checked against its collection year's list, for every episode in the return (an
+# episode that began years ago with a code since withdrawn is reported, as the DfE's own
+# validation does). A year not listed uses the nearest year's list, with a warning.
 
-_BASE_CODES: dict[str, frozenset[str]] = {
-    "RNE": frozenset({"S", "L", "P", "T", "B", "U"}),
-    "LS": frozenset({"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"}),
-    "CIN": frozenset({"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"}),
-    "PLACE": frozenset(
-        {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5"}
-        | {"S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"}
-    ),
-    "REC": frozenset(
-        {"X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45"}
-        | {"E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9"}
-    ),
-}
-_CODES: dict[int, dict[str, frozenset[str]]] = dict.fromkeys(
-    (2021, 2022, 2023, 2024, 2025, 2026), _BASE_CODES
+_RNE = frozenset({"S", "L", "P", "T", "B", "U"})
+_LS = frozenset({"C1", "C2", "D1", "E1", "J1", "J2", "J3", "L1", "L2", "L3", "V2", "V3", "V4"})
+_CATEGORY_OF_NEED = frozenset({"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"})
+_PLACE_TO_2024 = frozenset(
+    {"A3", "A4", "A5", "A6", "H5", "K1", "K2", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1"}
+    | {"T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"}
+)
+_PLACE_2025 = _PLACE_TO_2024 | {"K3"}
+_PLACE_FROM_2026 = (_PLACE_2025 - {"H5", "P2", "Z1"}) | {"Z11", "Z12", "Z13", "Z14"}
+_REC = frozenset(
+    {"X1", "E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45", "E46"}
+    | {"E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9"}
+)
+_PLACE_PROVIDER = frozenset({"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"})
+_REASON_PLACE_CHANGE = frozenset(
+    {"ALLEG", "APPRR", "CARPL", "CHILD", "CLOSE", "CREQB", "CREQO", "CUSTOD", "LAREQ", "OTHER"}
+    | {"PLACE", "STAND"}
+)
+# OC3: activity (F full-time, P part-time education or training ...; G not in education,
+# employment or training; 0 no information) and accommodation (a letter for the kind, then 1
+# suitable or 2 not suitable; 0 no information).
+_ACTIV = frozenset({"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"})
+_ACCOM = frozenset(
+    {"B1", "B2", "C1", "C2", "D1", "D2", "E1", "E2", "G1", "G2", "H1", "H2", "K1", "K2", "R1"}
+    | {"R2", "S2", "T1", "T2", "U1", "U2", "V1", "V2", "W1", "W2", "X2", "Y1", "Y2", "Z1", "Z2"}
+    | {"0"}
 )
 
 
+def _year_codes(place: frozenset[str]) -> dict[str, frozenset[str]]:
+    return {
+        "RNE": _RNE,
+        "LS": _LS,
+        "CIN": _CATEGORY_OF_NEED,
+        "PLACE": place,
+        "REC": _REC,
+        "PLACE_PROVIDER": _PLACE_PROVIDER,
+        "REASON_PLACE_CHANGE": _REASON_PLACE_CHANGE,
+        "IN_TOUCH": OC3_IN_TOUCH_CODES,
+        "ACTIV": _ACTIV,
+        "ACCOM": _ACCOM,
+    }
+
+
+_CODES: dict[int, dict[str, frozenset[str]]] = {
+    **dict.fromkeys((2021, 2022, 2023, 2024), _year_codes(_PLACE_TO_2024)),
+    2025: _year_codes(_PLACE_2025),
+    2026: _year_codes(_PLACE_FROM_2026),
+}
+
+
 def codes_for_year(year: int) -> dict[str, frozenset[str]]:
-    """The valid codes of each coded episode column for a collection year (nearest year known)."""
+    """The valid codes of each coded column for a collection year (nearest year known)."""
     nearest = min(_CODES, key=lambda known: (abs(known - year), -known))
     return _CODES[nearest]
+
+
+def year_label(year: int) -> str:
+    """The DfE's name for a collection year: 2025 is "2024/25"."""
+    return f"{year - 1}/{year % 100:02d}"
+
+
+def code_not_valid(column: str, code: str, year: int) -> str:
+    """Why a code is not valid in a collection year, saying when it was valid if ever."""
+    shown = f"{column} '{code[:10]}'"
+    message = f"{shown} is not a valid code in {year_label(year)} (the year to 31 March {year})"
+    valid_in = sorted(known for known, codes in _CODES.items() if code in codes.get(column, ()))
+    if not valid_in:
+        return f"{message}."
+    if valid_in[-1] < year:
+        return f"{message}: it was withdrawn after {year_label(valid_in[-1])}."
+    return f"{message}: it is valid from {year_label(valid_in[0])}."
 
 
 # --- Tables and columns ---------------------------------------------------------------------------
@@ -272,17 +345,20 @@ class _Reader:
         return value
 
     def rows(
-        self, table: str, text: str, required: tuple[str, ...]
+        self, table: str, text: Table, required: tuple[str, ...]
     ) -> tuple[list[list[str]] | None, dict[str, int], int]:
         """The data rows (cells stripped, duplicates dropped with a finding), the column index
         and the number of data rows in the file; rows is None when the table cannot be read."""
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        try:
-            records = list(csv.reader(io.StringIO(text)))
-        except csv.Error as error:
-            self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
-            return None, {}, 0
+        if isinstance(text, str):
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            try:
+                records = list(csv.reader(io.StringIO(text)))
+            except csv.Error as error:
+                self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
+                return None, {}, 0
+        else:
+            records = [list(record) for record in text]
         while records and not any(cell.strip() for cell in records[-1]):
             records.pop()
         if not records:
@@ -358,11 +434,38 @@ def _average(total: int, count: int) -> Figure:
 # --- The derivation -------------------------------------------------------------------------------
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a return is read and derived.
+
+    A return of 100,000 episodes keeps millions of small lists and strings alive at once, and
+    each of the collector's passes walks all of them: left on, it doubles the time taken
+    (bench/ssda903.py). Nothing here makes reference cycles, so pausing it loses nothing;
+    reference counting still frees everything. It is switched back on only by the call that
+    switched it off, so nested or concurrent calls leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def derive_903(
-    tables: Mapping[str, str], collection_year: int, population: int | None = None
+    tables: Mapping[str, Table], collection_year: int, population: int | None = None
+) -> Derived903:
+    """Validate and derive one return: see `_derive_903`."""
+    with gc_paused():
+        return _derive_903(tables, collection_year, population)
+
+
+def _derive_903(
+    tables: Mapping[str, Table], collection_year: int, population: int | None = None
 ) -> Derived903:
     """Validate and derive one return. `tables` maps table name (any case; "Episodes",
-    "episodes.csv") to the CSV text; `collection_year` 2025 is the year to 31 March 2025;
+    "episodes.csv") to the CSV text, or to its rows with the header row first (as
+    `ssda903_xml` reads them); `collection_year` 2025 is the year to 31 March 2025;
     `population` is the authority's children aged 0-17, for CLA-RATE (omitted when None)."""
     reader = _Reader()
     year_end = date(collection_year, 3, 31)
@@ -373,17 +476,18 @@ def derive_903(
             "return",
             1,
             "",
-            f"no code table for {collection_year}; the nearest year's codes were used.",
+            f"no code table for {collection_year} ({year_label(collection_year)}); the nearest "
+            "year's codes were used.",
             Severity.WARNING,
         )
 
-    texts: dict[str, str] = {}
+    texts: dict[str, Table] = {}
     for name, text in tables.items():
         key = _table_name(str(name))
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig", errors="replace")
         if key in REQUIRED_COLUMNS:
-            texts[key] = str(text)
+            texts[key] = text if isinstance(text, str | list | tuple) else str(text)
         elif key not in OTHER_TABLES:
             reader.find(
                 str(name)[:40], 1, "", "not a table of the SSDA903; ignored.", Severity.WARNING
@@ -404,7 +508,7 @@ def derive_903(
     dobs = _read_dobs(reader, texts, rows)
     uasc = _read_uasc(reader, texts, rows)
     health = _read_oc2(reader, texts, rows) if "oc2" in texts else None
-    leavers = _read_oc3(reader, texts, rows)
+    leavers = _read_oc3(reader, texts, rows, codes, collection_year)
     adoptions = _read_ad1(reader, texts, rows)
 
     figures: dict[str, Figure] = {}
@@ -424,7 +528,7 @@ def derive_903(
 
 
 def _table(
-    reader: _Reader, texts: dict[str, str], rows: dict[str, int], table: str
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int], table: str
 ) -> tuple[list[list[str]], dict[str, int]] | None:
     """A table's data rows and column index, counting its rows; None when the return has no
     such table or it cannot be read (the reader has recorded why)."""
@@ -437,7 +541,7 @@ def _table(
 
 def _read_episodes(
     reader: _Reader,
-    texts: dict[str, str],
+    texts: dict[str, Table],
     codes: dict[str, frozenset[str]],
     rows: dict[str, int],
     year_end: date,
@@ -463,8 +567,13 @@ def _read_episodes(
             "URN",
         )
     )
+    year = year_end.year
     coded = [(column, index[column], codes[column]) for column in ("RNE", "LS", "CIN", "PLACE")]
-    rec_codes = codes["REC"]
+    # Coded columns that may be blank (REC is checked with DEC below).
+    optional = [
+        (column, index[column], codes[column])
+        for column in ("REC", "PLACE_PROVIDER", "REASON_PLACE_CHANGE")
+    ]
     find = reader.find
     out: list[Episode] = []
     for cells in data:
@@ -479,14 +588,16 @@ def _read_episodes(
             value = cells[position]
             if value not in valid:
                 if value:
-                    find(table, number, column, f"{column} '{value[:10]}' is not a valid code.")
+                    find(table, number, column, code_not_valid(column, value, year))
                 else:
                     find(table, number, column, f"{column} is blank.")
+        for column, position, valid in optional:
+            value = cells[position]
+            if value and value not in valid:
+                find(table, number, column, code_not_valid(column, value, year))
         decom = reader.cell_date(table, number, "DECOM", cells[i_decom], required=True)
         dec = reader.cell_date(table, number, "DEC", cells[i_dec])
         rec = cells[i_rec]
-        if rec and rec not in rec_codes:
-            find(table, number, "REC", f"REC '{rec[:10]}' is not a valid code.")
         if isinstance(dec, date) and not rec:
             find(table, number, "REC", "REC is blank although the episode has ended (DEC).")
         if rec and dec is None:
@@ -533,7 +644,7 @@ def _read_episodes(
     return out
 
 
-def _read_dobs(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, date]:
+def _read_dobs(reader: _Reader, texts: dict[str, Table], rows: dict[str, int]) -> dict[str, date]:
     table = "header"
     found = _table(reader, texts, rows, table)
     if found is None:
@@ -555,7 +666,7 @@ def _read_dobs(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> 
 
 
 def _read_uasc(
-    reader: _Reader, texts: dict[str, str], rows: dict[str, int]
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int]
 ) -> dict[str, date | None]:
     """Children in the UASC table, with the date they ceased to be UASC (None: still UASC)."""
     table = "uasc"
@@ -581,7 +692,7 @@ def _flag(reader: _Reader, table: str, number: int, column: str, value: str) -> 
     return value == "1"
 
 
-def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Health]:
+def _read_oc2(reader: _Reader, texts: dict[str, Table], rows: dict[str, int]) -> dict[str, Health]:
     table = "oc2"
     found = _table(reader, texts, rows, table)
     if found is None:
@@ -620,7 +731,13 @@ def _read_oc2(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> d
     return out
 
 
-def _read_oc3(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> list[CareLeaver]:
+def _read_oc3(
+    reader: _Reader,
+    texts: dict[str, Table],
+    rows: dict[str, int],
+    codes: dict[str, frozenset[str]],
+    year: int,
+) -> list[CareLeaver]:
     table = "oc3"
     found = _table(reader, texts, rows, table)
     if found is None:
@@ -635,10 +752,14 @@ def _read_oc3(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> l
         child = cells[i_child]
         dob = reader.cell_date(table, number, "DOB", cells[i_dob])
         in_touch = cells[i_touch].upper()
-        if in_touch not in OC3_IN_TOUCH_CODES:
-            reader.find(
-                table, number, "IN_TOUCH", f"IN_TOUCH '{in_touch[:10]}' is not a valid code."
-            )
+        activ, accom = cells[i_activ].upper(), cells[i_accom].upper()
+        if not in_touch:
+            reader.find(table, number, "IN_TOUCH", "IN_TOUCH is blank.")
+        elif in_touch not in codes["IN_TOUCH"]:
+            reader.find(table, number, "IN_TOUCH", code_not_valid("IN_TOUCH", in_touch, year))
+        for column, value in (("ACTIV", activ), ("ACCOM", accom)):
+            if value and value not in codes[column]:
+                reader.find(table, number, column, code_not_valid(column, value, year))
         if not child:
             reader.find(table, number, "CHILD", "CHILD is blank.")
             continue
@@ -651,14 +772,16 @@ def _read_oc3(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> l
                 child,
                 dob if isinstance(dob, date) else None,
                 in_touch,
-                cells[i_activ].upper(),
-                cells[i_accom].upper(),
+                activ,
+                accom,
             )
         )
     return out
 
 
-def _read_ad1(reader: _Reader, texts: dict[str, str], rows: dict[str, int]) -> dict[str, Adoption]:
+def _read_ad1(
+    reader: _Reader, texts: dict[str, Table], rows: dict[str, int]
+) -> dict[str, Adoption]:
     table = "ad1"
     found = _table(reader, texts, rows, table)
     if found is None:

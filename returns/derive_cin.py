@@ -682,6 +682,9 @@ def parse_cin(xml_bytes: bytes, *, collection_year: int, check_year: bool = True
         parser.close()
     except _Refused as refused:
         return CinParse([], [Finding(0, "", str(refused))], CinCounts(), readable=False)
+    except (LookupError, UnicodeError) as error:  # an encoding Python cannot read
+        message = f"The file cannot be read ({str(error)[:80]}); nothing was read."
+        return CinParse([], [Finding(0, "", message)], CinCounts(), readable=False)
     except ET.ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         message = (

@@ -11,8 +11,8 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="What is in the file", choices=ImportKind.choices)
     file = forms.FileField(
         label="File",
-        help_text="A CSV file as the Department for Education publishes it, or a CIN census "
-        "return (XML), or an SSDA903 return as a ZIP of its CSV tables.",
+        help_text="A CSV file as the Department for Education publishes it, a CIN census "
+        "return (XML), or an SSDA903 return: a ZIP of its CSV tables, or its XML file.",
         error_messages={"required": "Choose a file to import"},
     )
     authority = forms.ModelChoiceField(

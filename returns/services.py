@@ -41,7 +41,7 @@ from indicators.models import (
     StatisticalNeighbour,
 )
 
-from . import derive_903, derive_cin, neighbours, published
+from . import derive_903, derive_cin, neighbours, published, ssda903_xml
 from .findings import Finding
 from .models import (
     BatchChange,
@@ -627,7 +627,9 @@ def _tables(raw: bytes) -> tuple[dict[str, str], list[Finding]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
-        return {}, [Finding(1, "", "This is not a ZIP file of the return's CSV tables.")]
+        return {}, [
+            Finding(1, "", "This is not a ZIP file of the return's CSV tables, nor its XML file.")
+        ]
     members = [info for info in archive.infolist() if not info.is_dir()]
     if sum(info.file_size for info in members) > UNPACKED_LIMIT:
         return {}, [Finding(1, "", "The ZIP file unpacks to more than 1 GB: it is refused.")]
@@ -643,10 +645,14 @@ def _tables(raw: bytes) -> tuple[dict[str, str], list[Finding]]:
 
 
 def _derive_903(batch: ImportBatch, raw: bytes, year: int) -> _Derived:
-    tables, findings = _tables(raw)
-    if not tables:
-        return _Derived({}, {}, findings, 0)
-    result = derive_903.derive_903(tables, year, batch.population)
+    findings: list[Finding] = []
+    if ssda903_xml.looks_like_xml(raw):  # the return as one XML file
+        result = ssda903_xml.derive_903_xml(raw, year, batch.population)
+    else:
+        tables, findings = _tables(raw)
+        if not tables:
+            return _Derived({}, {}, findings, 0)
+        result = derive_903.derive_903(tables, year, batch.population)
     figures = {
         code: [str(round(Decimal(str(f.value)), 4)), f.numerator, f.denominator]
         for code, f in result.figures.items()

@@ -654,3 +654,11 @@ def test_a_child_listed_twice_is_linked_with_a_warning() -> None:
     )
     assert warnings(result) == [(2, "LAchildID"), (3, "CINreferralDate")]
     assert (result.figures[REF_REREF].numerator, result.figures[REF_REREF].denominator) == (1, 4)
+
+
+def test_an_encoding_python_does_not_know_is_a_finding_not_an_exception() -> None:
+    result = derive_cin(b"<?xml version='1.0' encoding='Autf-8'?><Message/>", collection_year=2025)
+    assert [(f.row, f.message) for f in result.findings] == [
+        (0, "The file cannot be read (unknown encoding: Autf-8); nothing was read.")
+    ]
+    assert result.figures == {}
