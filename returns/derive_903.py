@@ -33,16 +33,15 @@ default); `OC3_IN_TOUCH` (the care-leaver denominator).
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from .findings import Finding, Severity
+from .memory import gc_paused
 
 # A table as CSV text, or as its rows (the header row first), as the XML reader builds it.
 Table = str | Sequence[Sequence[str]]
@@ -432,24 +431,6 @@ def _average(total: int, count: int) -> Figure:
 
 
 # --- The derivation -------------------------------------------------------------------------------
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a return is read and derived.
-
-    A return of 100,000 episodes keeps millions of small lists and strings alive at once, and
-    each of the collector's passes walks all of them: left on, it doubles the time taken
-    (bench/ssda903.py). Nothing here makes reference cycles, so pausing it loses nothing;
-    reference counting still frees everything. It is switched back on only by the call that
-    switched it off, so nested or concurrent calls leave it as they found it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def derive_903(

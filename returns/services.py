@@ -43,6 +43,7 @@ from indicators.models import (
 
 from . import derive_903, derive_cin, neighbours, published, ssda903_xml
 from .findings import Finding
+from .memory import gc_paused
 from .models import (
     BatchChange,
     BatchStatus,
@@ -304,16 +305,17 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
         # nothing left to do.
         return batch
     progress_report(batch.pk, percent=5, note="Reading the file")
-    if batch.kind == ImportKind.NEIGHBOURS:
-        _validate_neighbours(batch)
-    elif batch.kind in RETURN_KINDS:
-        _validate_return(batch)
-    else:
-        plan = _plan_published(batch, create_areas=False)
-        progress_report(batch.pk, percent=70, note="Comparing with the stored figures")
-        _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
-        batch.rows_read = plan.result.rows_read
-        batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
+    with gc_paused():
+        if batch.kind == ImportKind.NEIGHBOURS:
+            _validate_neighbours(batch)
+        elif batch.kind in RETURN_KINDS:
+            _validate_return(batch)
+        else:
+            plan = _plan_published(batch, create_areas=False)
+            progress_report(batch.pk, percent=70, note="Comparing with the stored figures")
+            _keep_findings(batch, plan.result.findings, plan.result.findings_not_listed)
+            batch.rows_read = plan.result.rows_read
+            batch.new_count, batch.changed_count, batch.unchanged_count = _counts(plan)
     batch.status = BatchStatus.READY
     batch.progress = 100
     batch.save()
@@ -355,12 +357,13 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
             f"{batch.get_status_display().lower()} with {batch.error_count} errors."
         )
     progress_report(batch.pk, percent=2, note="Reading the file again")
-    if batch.kind == ImportKind.NEIGHBOURS:
-        _commit_neighbours(batch)
-    elif batch.kind in RETURN_KINDS:
-        _write_figures(user, batch, _return_contents(batch, create=True))
-    else:
-        _commit_published(user, batch)
+    with gc_paused():
+        if batch.kind == ImportKind.NEIGHBOURS:
+            _commit_neighbours(batch)
+        elif batch.kind in RETURN_KINDS:
+            _write_figures(user, batch, _return_contents(batch, create=True))
+        else:
+            _commit_published(user, batch)
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.committed_by = user
@@ -444,10 +447,11 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     if batch.status not in (BatchStatus.COMMITTED, BatchStatus.ROLLING_BACK):
         raise ValidationError("Only a committed batch can be rolled back.")
     progress_report(batch.pk, percent=5, note="Rolling back: checking nothing has changed since")
-    if batch.kind == ImportKind.NEIGHBOURS:
-        _rollback_neighbours(batch)
-    else:
-        _rollback_figures(user, batch)
+    with gc_paused():
+        if batch.kind == ImportKind.NEIGHBOURS:
+            _rollback_neighbours(batch)
+        else:
+            _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = user

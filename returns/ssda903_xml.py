@@ -58,8 +58,9 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 from xml.parsers import expat
 
-from .derive_903 import REQUIRED_COLUMNS, Derived903, derive_903, gc_paused
+from .derive_903 import REQUIRED_COLUMNS, Derived903, derive_903
 from .findings import Finding, Severity
+from .memory import gc_paused
 
 ROOT_HINT = "EXPSSDA903"
 CIN_CENSUS_ROOT = "MESSAGE"

@@ -133,4 +133,15 @@ def test_insert_rows_reports_its_progress_and_counts(scene, monkeypatch) -> None
     rows = [(area.pk, rate.pk, p.pk, Decimal("1.5"), *fixed) for p in periods]
     assert bulk.insert_rows(Figure, columns, rows, on_rows=heard.append) == 5
     assert heard == [2, 4]
-    assert sorted(Figure.objects.values_list("value", flat=True)) == [Decimal("1.5")] * 5
+    assert list(Figure.objects.values_list("value", flat=True)) == [Decimal("1.5")] * 5
+
+
+def test_text_with_tabs_newlines_and_backslashes_arrives_as_written(scene) -> None:
+    *_, user = scene
+    note = "Line one\tcolumn\nline two \\N not null\r\nend \\ backslash"
+    services.figures_import(
+        user=user, contents=[content(scene, "5", commentary=note)], reason="tab\there"
+    )
+    figure = Figure.objects.get()
+    assert figure.commentary == note
+    assert FigureChange.objects.get().reason == "tab\there"
