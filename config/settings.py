@@ -216,6 +216,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Imports: files larger than this are refused before they are read.
+# Imports: files larger than this are refused before they are read; past it, the rest of an
+# upload is not even stored (returns/uploads.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=250 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "returns.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -18,10 +18,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -53,6 +53,7 @@ from .models import (
     PublishedMapping,
 )
 from .progress import progress_clear, progress_report, stage_reporter
+from .uploads import RefusedUpload, max_upload_bytes
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -61,10 +62,6 @@ if TYPE_CHECKING:
 
 # Findings kept on a batch: beyond this a file is badly wrong and the count says so.
 FINDINGS_KEPT = 1000
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 250 * 1024 * 1024))
 
 
 @transaction.atomic
@@ -85,9 +82,10 @@ def batch_create(
     size = upload.size or 0
     limit = max_upload_bytes()
     if size > limit:
+        reached = "more than " if isinstance(upload, RefusedUpload) else ""
         raise ValidationError(
-            f"{upload.name} is {size / 1_048_576:.1f} MB: files over "
-            f"{limit / 1_048_576:.0f} MB are refused. Split the file, or ask an administrator "
+            f"{upload.name} is {reached}{filesizeformat(size)}: files over "
+            f"{filesizeformat(limit)} are refused. Split the file, or ask an administrator "
             "to raise IMPORT_MAX_BYTES."
         )
     if size == 0:

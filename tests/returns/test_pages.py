@@ -109,3 +109,31 @@ def test_a_refused_rollback_leaves_the_batch_committed_and_says_why(
     assert batch.status == BatchStatus.COMMITTED
     assert "was not rolled back: 1 of this batch's figures have changed" in batch.message
     assert Figure.objects.count() == 4
+
+
+def test_a_file_over_the_limit_is_refused_and_its_content_not_kept(admin, settings) -> None:
+    settings.IMPORT_MAX_BYTES = 100
+    client = Client()
+    client.force_login(admin)
+    big = SimpleUploadedFile("huge.csv", b"x" * 10_000)
+    response = client.post("/imports/", {"kind": "published", "file": big})
+    page = response.content.decode()
+    assert "huge.csv is more than" in page and "files over 100" in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_size_handler_stops_keeping_a_file_past_the_limit(settings) -> None:
+    from returns.uploads import RefusedUpload, SizeLimitedUploadHandler
+
+    settings.IMPORT_MAX_BYTES = 10
+    handler = SizeLimitedUploadHandler()
+    handler.new_file("file", "big.csv", "text/csv", 100)
+    assert handler.receive_data_chunk(b"12345", 0) == b"12345"
+    assert handler.receive_data_chunk(b"6789012", 5) is None
+    refused = handler.file_complete(12)
+    assert isinstance(refused, RefusedUpload)
+    assert (refused.name, refused.size, refused.read()) == ("big.csv", 12, b"")
+
+    handler.new_file("file", "small.csv", "text/csv", 5)
+    handler.receive_data_chunk(b"12345", 0)
+    assert handler.file_complete(5) is None  # the next handler keeps it as usual
