@@ -321,6 +321,17 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+def _hand_to_worker(batch: ImportBatch, user: User, status: str, task: Any) -> ImportBatch:
+    """Mark the (locked) batch as being worked on and queue the task once this transaction
+    has committed, so the worker reads the batch as marked."""
+    batch.status = status
+    batch.message = ""
+    batch.save(update_fields=["status", "message"])
+    progress_report(batch.pk, percent=0, note="Waiting for a worker")
+    transaction.on_commit(partial(task.delay, batch.pk, user.pk))
+    return batch
+
+
 @transaction.atomic
 def batch_commit_request(*, user: User, batch: ImportBatch) -> ImportBatch:
     """Ask for a validated batch to be committed: it is marked committing and a worker commits
@@ -331,14 +342,9 @@ def batch_commit_request(*, user: User, batch: ImportBatch) -> ImportBatch:
             "Only a validated batch with no errors can be committed: this one is "
             f"{batch.get_status_display().lower()} with {batch.error_count} errors."
         )
-    batch.status = BatchStatus.COMMITTING
-    batch.message = ""
-    batch.save(update_fields=["status", "message"])
-    progress_report(batch.pk, percent=0, note="Waiting for a worker")
     from .tasks import commit_batch
 
-    transaction.on_commit(partial(commit_batch.delay, batch.pk, user.pk))
-    return batch
+    return _hand_to_worker(batch, user, BatchStatus.COMMITTING, commit_batch)
 
 
 @transaction.atomic
@@ -424,14 +430,9 @@ def batch_rollback_request(*, user: User, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.COMMITTED:
         raise ValidationError("Only a committed batch can be rolled back.")
-    batch.status = BatchStatus.ROLLING_BACK
-    batch.message = ""
-    batch.save(update_fields=["status", "message"])
-    progress_report(batch.pk, percent=0, note="Waiting for a worker")
     from .tasks import rollback_batch
 
-    transaction.on_commit(partial(rollback_batch.delay, batch.pk, user.pk))
-    return batch
+    return _hand_to_worker(batch, user, BatchStatus.ROLLING_BACK, rollback_batch)
 
 
 @transaction.atomic

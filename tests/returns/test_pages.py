@@ -60,14 +60,18 @@ def test_imports_are_for_admins_only(db, path: str) -> None:
     assert client.get(path).status_code == 403
 
 
+def signed_in_with_a_validated_batch(admin, on_commit) -> tuple[Client, ImportBatch]:
+    client = Client()
+    client.force_login(admin)
+    with on_commit(execute=True):
+        client.post("/imports/", {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD)})
+    return client, ImportBatch.objects.get()
+
+
 def test_a_commit_waiting_for_its_worker_shows_its_progress_and_then_its_outcome(
     admin, django_capture_on_commit_callbacks
 ) -> None:
-    client = Client()
-    client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/imports/", {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD)})
-    batch = ImportBatch.objects.get()
+    client, batch = signed_in_with_a_validated_batch(admin, django_capture_on_commit_callbacks)
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         client.post(f"/imports/{batch.pk}/commit/")
@@ -94,11 +98,7 @@ def test_a_commit_waiting_for_its_worker_shows_its_progress_and_then_its_outcome
 def test_a_refused_rollback_leaves_the_batch_committed_and_says_why(
     admin, django_capture_on_commit_callbacks
 ) -> None:
-    client = Client()
-    client.force_login(admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/imports/", {"kind": "published", "file": SimpleUploadedFile(FILE_NAME, GOOD)})
-    batch = ImportBatch.objects.get()
+    client, batch = signed_in_with_a_validated_batch(admin, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/imports/{batch.pk}/commit/")
     Figure.objects.filter(pk=Figure.objects.first().pk).update(version=99)  # edited since
