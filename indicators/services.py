@@ -111,6 +111,26 @@ def _derived_value(
     return value
 
 
+def figure_value(
+    *,
+    indicator: Indicator,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    suppression: str = "",
+) -> Decimal | None:
+    """The value data entry would store for these parts, or the ValidationError it would
+    raise: for imports, which must follow the same rule (a ratio's value is derived from its
+    numerator and denominator; a typed value that disagrees is refused)."""
+    return _derived_value(
+        indicator=indicator,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        suppression=suppression,
+    )
+
+
 def _refuse_unfinished_period(period: Period) -> None:
     """Figures describe what happened: a period that has not ended has no figure yet."""
     today = timezone.localdate()
@@ -1069,6 +1089,10 @@ class FigureContent:
     source: str = FigureSource.PUBLISHED
     source_note: str = ""
     breakdown: BreakdownCategory | None = None
+    # None leaves what the stored figure holds (a published file says nothing of either);
+    # spreadsheet imports give them (docs/0010).
+    is_provisional: bool | None = None
+    commentary: str | None = None
 
     @property
     def key(self) -> tuple[int, int, int, int | None]:
@@ -1167,6 +1191,10 @@ def figures_import(
         figure.status = content.status
         figure.source = content.source
         figure.source_note = content.source_note[:255]
+        if content.is_provisional is not None:
+            figure.is_provisional = content.is_provisional
+        if content.commentary is not None:
+            figure.commentary = content.commentary
         figure.ratio_kind = ratio_kind_for(content.indicator.unit)
         figure.updated_by = user
         figure.updated_at = now

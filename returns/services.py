@@ -39,9 +39,10 @@ from indicators.models import (
     StatisticalNeighbour,
 )
 
-from . import derive_903, derive_cin, neighbours, published
+from . import derive_903, derive_cin, neighbours, published, spreadsheet_services
 from .findings import Finding
 from .models import (
+    SHEET_KINDS,
     BatchChange,
     BatchStatus,
     ImportBatch,
@@ -315,6 +316,8 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
         return batch
     if batch.kind == ImportKind.NEIGHBOURS:
         _validate_neighbours(batch)
+    elif batch.kind in SHEET_KINDS:
+        spreadsheet_services.sheet_validate(batch)
     elif batch.kind in RETURN_KINDS:
         _validate_return(batch)
     else:
@@ -339,6 +342,8 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
         )
     if batch.kind == ImportKind.NEIGHBOURS:
         _commit_neighbours(batch)
+    elif batch.kind in SHEET_KINDS:
+        spreadsheet_services.sheet_commit(user=user, batch=batch)
     elif batch.kind in RETURN_KINDS:
         _write_figures(user, batch, _return_contents(batch, create=True))
     else:
@@ -397,6 +402,8 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
         raise ValidationError("Only a committed batch can be rolled back.")
     if batch.kind == ImportKind.NEIGHBOURS:
         _rollback_neighbours(batch)
+    elif batch.kind in SHEET_KINDS:
+        spreadsheet_services.sheet_rollback(user=user, batch=batch)
     else:
         _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK
