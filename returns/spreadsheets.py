@@ -840,8 +840,8 @@ def as_period(cell: Cell) -> tuple[str, date]:
             return reader(written)
         except ValueError:
             continue
-    if re.fullmatch(r"\d{4}-\d{2}", written) is None:
-        try:  # 2021-22: a financial year as some publications write it
+    if re.fullmatch(r"\d{4}-\d{2}", written):
+        try:  # 2021-22: a financial year as some publications write it (2021-12 is a month)
             first, second = (int(part) for part in written.split("-"))
             if (first + 1) % 100 == second and 1900 < first < 2200:
                 return periods.FINANCIAL_YEAR, date(first, 4, 1)
