@@ -61,7 +61,7 @@ def test_a_good_row_is_typed() -> None:
     ],
 )
 def test_periods_as_people_write_them(written: object, kind: str, start: date) -> None:
-    assert spreadsheets.as_period(written) == (kind, start)  # type: ignore[arg-type]
+    assert spreadsheets.as_period(written) == (kind, start)
 
 
 def test_messages_name_the_row_and_column_and_say_what_to_write() -> None:
