@@ -20,6 +20,7 @@ restores them, and is refused when one has changed since or a row the batch crea
 from __future__ import annotations
 
 import difflib
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -50,7 +52,7 @@ from indicators.models import (
 )
 from indicators.resources import AreaResource, IndicatorResource
 
-from . import spreadsheets
+from . import bulk, spreadsheets
 from .findings import Finding, Severity
 from .models import BatchChange, ImportBatch, ImportKind, SheetChange
 
@@ -323,11 +325,35 @@ def _same(figure: Figure, match: _Matched) -> bool:
     )
 
 
-def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
+def _kept_rows_name(batch: ImportBatch) -> str:
+    return f"{batch.file.name}.rows.json"
+
+
+def _figure_rows(
+    batch: ImportBatch, *, for_commit: bool
+) -> tuple[list[spreadsheets.FigureRow], list[Finding], int]:
+    """The file's typed rows, its findings and the number of rows read. Validation keeps the
+    rows beside the file, so that the commit need not read a large workbook again (a commit
+    is only allowed when validation found no errors, so there are no findings to keep)."""
+    storage, name = batch.file.storage, _kept_rows_name(batch)
+    if for_commit and storage.exists(name):
+        with storage.open(name, "rb") as handle:
+            rows = spreadsheets.figure_rows_load(handle.read(), batch.sha256)
+        if rows is not None:
+            return rows, [], batch.rows_read
     table = _read_table(batch)
     parsed = spreadsheets.parse_figures(table, timezone.localdate())
-    plan = _FigurePlan(parsed.findings, _Counts(rows=len(table.rows)))
-    matched = _match_figures(batch, parsed.rows, plan.findings)
+    if not for_commit and not parsed.has_errors:
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(spreadsheets.figure_rows_dump(parsed.rows, batch.sha256)))
+    return parsed.rows, parsed.findings, len(table.rows)
+
+
+def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
+    rows, findings, read = _figure_rows(batch, for_commit=for_commit)
+    plan = _FigurePlan(findings, _Counts(rows=read))
+    matched = _match_figures(batch, rows, plan.findings)
     if plan.has_errors and for_commit:
         return plan
     found = _periods({(m.row.period_kind, m.row.period_start) for m in matched}, create=for_commit)
@@ -409,21 +435,18 @@ def _commit_figures(user: User, batch: ImportBatch) -> None:
     # writes it as submitted). The rollback record says so, to undo it.
     Figure.objects.filter(pk__in=revised).update(is_revised=True)
     revised_set = set(revised)
-    BatchChange.objects.bulk_create(
-        (
-            BatchChange(
-                batch=batch,
-                figure=o.figure,
-                before=(
-                    {**o.before, "was_revised": False}
-                    if o.before is not None and o.figure.pk in revised_set
-                    else o.before
-                ),
-                after=o.after,
+    _insert_changes(
+        [
+            (
+                batch.pk,
+                o.figure.pk,
+                {**o.before, "was_revised": False}
+                if o.before is not None and o.figure.pk in revised_set
+                else o.before,
+                o.after,
             )
             for o in outcomes
-        ),
-        batch_size=2000,
+        ]
     )
     batch.new_count = sum(1 for o in outcomes if o.before is None)
     batch.changed_count = len(outcomes) - batch.new_count
@@ -431,12 +454,26 @@ def _commit_figures(user: User, batch: ImportBatch) -> None:
     _queue_roll_ups([o.figure for o in outcomes])
 
 
+def _insert_changes(rows: Sequence[tuple[int, int, dict[str, Any] | None, dict[str, Any]]]) -> None:
+    """BatchChange rows (batch id, figure id, before, after), written in bulk with the JSON
+    encoded here: bulk_create builds a model instance per row and adapts each JSON value
+    through the driver, several times what the database takes to store them."""
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    bulk.rows_insert(
+        BatchChange,
+        ("batch", "figure", "before", "after"),
+        [
+            (batch_id, figure_id, None if before is None else dumps(before), dumps(after))
+            for batch_id, figure_id, before, after in rows
+        ],
+    )
+
+
 def _queue_roll_ups(figures: Sequence[Figure]) -> None:
     """Monthly and quarterly figures roll up into their quarter and year, as after data
-    entry: one task per authority, indicator and quarter (or year), after commit."""
-    from indicators.tasks import roll_up_figures
-
-    queued: set[tuple[int, int, date]] = set()
+    entry: one task for the whole batch, after commit, deriving each authority, indicator and
+    quarter (or year) once."""
+    keys: dict[tuple[int, int, date], list[int]] = {}
     for figure in figures:
         if figure.breakdown_id is not None or figure.indicator.roll_up == RollUp.NONE:
             continue
@@ -444,13 +481,33 @@ def _queue_roll_ups(figures: Sequence[Figure]) -> None:
         if kind not in figure_services.ROLL_UP_TARGETS:
             continue
         within = period_rules.quarter_start(start) if kind == PeriodKind.MONTH else start
-        key = (figure.area_id, figure.indicator_id, within)
-        if key in queued:
-            continue
-        queued.add(key)
-        transaction.on_commit(
-            partial(roll_up_figures.delay, figure.area_id, figure.indicator_id, figure.period_id)
+        keys.setdefault(
+            (figure.area_id, figure.indicator_id, within),
+            [figure.area_id, figure.indicator_id, figure.period_id],
         )
+    if keys:
+        from .tasks import roll_up_figures_of
+
+        transaction.on_commit(partial(roll_up_figures_of.delay, list(keys.values())))
+
+
+def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
+    """Derive the quarters and years containing each (area id, indicator id, period id), as
+    data entry does after each figure: for an import's many figures at once. Idempotent."""
+    areas = Area.objects.in_bulk({key[0] for key in keys})
+    indicators = Indicator.objects.in_bulk({key[1] for key in keys})
+    periods = Period.objects.in_bulk({key[2] for key in keys})
+    derived = 0
+    for area_id, indicator_id, period_id in keys:
+        if area_id in areas and indicator_id in indicators and period_id in periods:
+            derived += len(
+                figure_services.figures_roll_up(
+                    area=areas[area_id],
+                    indicator=indicators[indicator_id],
+                    period=periods[period_id],
+                )
+            )
+    return derived
 
 
 def _rollback_sheet_figures(user: User, batch: ImportBatch) -> None:

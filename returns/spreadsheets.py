@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -371,12 +372,21 @@ def _is_date_format(code: str) -> bool:
     return bool(re.search(r"[dmyhs]", _unquoted(code).lower()))
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(reference: str) -> int:
+    """The 0-based column of a cell reference such as B12 (memoised by its letters)."""
+    letters = reference.rstrip("0123456789")
+    try:
+        return _COLUMNS[letters]
+    except KeyError:
+        pass
     index = 0
-    for char in reference:
-        if not char.isalpha():
-            break
+    for char in letters:
         index = index * 26 + (ord(char.upper()) - 64)
+    if len(_COLUMNS) < 20_000:
+        _COLUMNS[letters] = index - 1
     return index - 1
 
 
@@ -413,58 +423,78 @@ def _sheet_rows(
 ) -> Iterator[tuple[int, list[Cell]]]:
     """Stream the rows of one worksheet; stop after BLANK_RUN empty rows in a row.
 
-    The handlers keep their state in closure variables and compare element names directly:
-    this loop runs once per cell, so it is kept as lean as it can be."""
+    The handlers run once per element of every cell, so they keep their state in closure
+    variables, compare names (with the sheet's namespace prefix, if it has one) directly and
+    turn the commonest cells (numbers, shared and inline text) into values inline."""
     done: list[tuple[int, list[Cell]]] = []
-    row_number = last_data = column = next_column = style = 0
+    row_number = last_data = column = next_column = 0
     cells: list[Cell] = []
-    kind = ""
+    kind = style = ""
     value_text: str | None = None
     formula = False
     parts: list[str] = []
     collecting = False
+    with archive.open(path) as handle:
+        head = handle.read(4096).decode("utf-8", "replace")
+    found = re.search(r"<(\w+:)?worksheet\b", head)
+    prefix = (found.group(1) or "") if found else ""
+    C, V, T, ROW, F = (prefix + local for local in ("c", "v", "t", "row", "f"))
+    strings = book.shared_strings
+    special_styles = {str(i) for i in book.date_styles | book.percent_styles}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row_number, cells, next_column, column, kind, style, value_text, formula
         nonlocal collecting
-        if ":" in name:
-            name = name.rsplit(":", 1)[1]
-        if name == "c":
+        if name == C:
             reference = attrs.get("r")
             column = _column_index(reference) if reference else next_column
             kind = attrs.get("t", "n")
-            style = int(attrs.get("s", 0))
+            style = attrs.get("s", "")
             value_text, formula = None, False
-        elif name == "v" or name == "t":
+        elif name in (V, T):
             parts.clear()
             collecting = True
-        elif name == "row":
+        elif name == ROW:
             number = int(attrs.get("r", row_number + 1))
             if number - last_data > BLANK_RUN:
                 raise _Stop(number)
             row_number, cells, next_column = number, [], 0
-        elif name == "f":
+        elif name == F:
             formula = True
 
     def end(name: str) -> None:
         nonlocal value_text, next_column, last_data, collecting
-        if ":" in name:
-            name = name.rsplit(":", 1)[1]
-        if name == "v":
+        if name == V:
             value_text = "".join(parts)
             collecting = False
-        elif name == "c":
-            value = _cell_value(kind, value_text, style, formula, book)
+        elif name == C:
+            value: Cell
+            if formula or value_text is None or style in special_styles:
+                value = _cell_value(kind, value_text, int(style or 0), formula, book)
+            elif kind == "n":
+                try:
+                    value = Decimal(value_text)
+                except InvalidOperation:
+                    value = value_text
+            elif kind == "s":
+                try:
+                    value = strings[int(value_text)]
+                except (ValueError, IndexError):
+                    value = CellError("the cell refers to text the workbook does not hold")
+            elif kind in ("inlineStr", "str"):
+                value = value_text
+            else:
+                value = _cell_value(kind, value_text, 0, formula, book)
             while len(cells) < column:
                 cells.append(None)
             cells.append(value)
             next_column = column + 1
             if value is not None and value != "":
                 last_data = row_number
-        elif name == "t":
+        elif name == T:
             value_text = (value_text or "") + "".join(parts)
             collecting = False
-        elif name == "row":
+        elif name == ROW:
             done.append((row_number, cells))
 
     def text(data: str) -> None:
@@ -850,6 +880,12 @@ def as_period(cell: Cell) -> tuple[str, date]:
     raise CellProblem(f"{written!r} is not a period; {PERIOD_HINT}")
 
 
+def _period_bounds(cell: Cell) -> tuple[str, date, date]:
+    kind, start = as_period(cell)
+    first, last = periods.bounds(kind, start)
+    return kind, first, last
+
+
 def period_label(kind: str, start: date) -> str:
     first, last = periods.bounds(kind, start)
     return periods.label(kind, first, last)
@@ -904,10 +940,19 @@ class _Row:
     """The cells of one data row, by column name, collecting the problems found in it."""
 
     def __init__(
-        self, number: int, cells: list[Cell], positions: dict[str, int], findings: list[Finding]
+        self,
+        number: int,
+        cells: list[Cell],
+        positions: dict[str, int],
+        findings: list[Finding],
+        memo: dict[tuple[Any, type, Cell], Any] | None = None,
     ) -> None:
         self.number, self.cells, self.positions, self.findings = number, cells, positions, findings
         self.ok = True
+        # Readers are pure, and a sheet repeats its codes and periods on every row: what a
+        # reader made of a cell is kept for the rest of the file (keyed by type too, since
+        # True == Decimal(1)).
+        self.memo = memo if memo is not None else {}
 
     def cell(self, name: str) -> Cell:
         index = self.positions.get(name)
@@ -924,11 +969,20 @@ class _Row:
             self.ok = False
 
     def get(self, name: str, reader: Any, default: Any = None) -> Any:
+        cell = self.cell(name)
+        key = (reader, type(cell), cell)
         try:
-            return reader(self.cell(name))
-        except CellProblem as wrong:
-            self.problem(name, str(wrong))
+            result = self.memo[key]
+        except KeyError:
+            try:
+                result = reader(cell)
+            except CellProblem as wrong:
+                result = wrong
+            self.memo[key] = result
+        if isinstance(result, CellProblem):
+            self.problem(name, str(result))
             return default
+        return result
 
     def required(self, name: str, what: str) -> str:
         before = len(self.findings)
@@ -954,11 +1008,12 @@ def parse_figures(table: Table, today: date) -> Parsed:
         return Parsed([], findings)
     rows: list[FigureRow] = []
     seen: dict[tuple[Any, ...], int] = {}
+    memo: dict[tuple[Any, type, Cell], Any] = {}
     for number, cells in table.rows:
-        row = _Row(number, cells, positions, findings)
+        row = _Row(number, cells, positions, findings, memo)
         authority = row.required("authority", "authority")
         indicator = row.required("indicator", "indicator code")
-        kind_start = row.get("period", as_period)
+        kind_start = row.get("period", _period_bounds)
         dimension, category = "", ""
         breakdown = row.get("breakdown", as_text, "")
         if breakdown:
@@ -1005,8 +1060,7 @@ def parse_figures(table: Table, today: date) -> Parsed:
                 "give both the numerator and the denominator, or neither",
             )
         if kind_start is not None:
-            kind, start = kind_start
-            first, last = periods.bounds(kind, start)
+            kind, first, last = kind_start
             if last > today:
                 row.problem(
                     "period",
@@ -1020,7 +1074,7 @@ def parse_figures(table: Table, today: date) -> Parsed:
             authority,
             indicator,
             kind_start[0],
-            periods.bounds(*kind_start)[0],
+            kind_start[1],
             dimension,
             category,
             value,
@@ -1076,8 +1130,9 @@ def parse_targets(table: Table) -> Parsed:
         return Parsed([], findings)
     rows: list[TargetRow] = []
     seen: dict[tuple[Any, ...], int] = {}
+    memo: dict[tuple[Any, type, Cell], Any] = {}
     for number, cells in table.rows:
-        row = _Row(number, cells, positions, findings)
+        row = _Row(number, cells, positions, findings, memo)
         authority = row.required("authority", "authority")
         indicator = row.required("indicator", "indicator code")
         year = row.get("financial_year", as_financial_year)
@@ -1139,3 +1194,73 @@ def plain_rows(
         seen[values[0].lower()] = number
         rows.append((number, values))
     return header, rows, findings
+
+
+# --- the rows read at validation, kept for the commit ----------------------------------------
+
+
+def figure_rows_dump(rows: Sequence[FigureRow], sha256: str) -> bytes:
+    """Typed rows as compact JSON, so that a commit need not read the workbook again."""
+    encoded = [
+        [
+            r.row,
+            r.authority,
+            r.indicator,
+            r.period_kind,
+            r.period_start.isoformat(),
+            r.dimension,
+            r.category,
+            *(None if v is None else str(v) for v in (r.value, r.numerator, r.denominator)),
+            r.suppression,
+            r.provisional,
+            r.commentary,
+        ]
+        for r in rows
+    ]
+    return json.dumps({"sha256": sha256, "rows": encoded}, separators=(",", ":")).encode()
+
+
+def figure_rows_load(raw: bytes, sha256: str) -> list[FigureRow] | None:
+    """The rows `figure_rows_dump` kept, or None if they are not those of this file."""
+    try:
+        kept = json.loads(raw)
+        if kept.get("sha256") != sha256:
+            return None
+        return [
+            FigureRow(
+                row,
+                authority,
+                indicator,
+                kind,
+                date.fromisoformat(start),
+                dimension,
+                category,
+                _decimal_or_none(value),
+                _decimal_or_none(numerator),
+                _decimal_or_none(denominator),
+                suppression,
+                provisional,
+                commentary,
+            )
+            for (
+                row,
+                authority,
+                indicator,
+                kind,
+                start,
+                dimension,
+                category,
+                value,
+                numerator,
+                denominator,
+                suppression,
+                provisional,
+                commentary,
+            ) in kept["rows"]
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import services, spreadsheet_services
 from .models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -25,3 +25,10 @@ def validate_batch(batch_id: int) -> None:
             batch_id=batch_id,
             message=f"The file could not be validated ({type(error).__name__}: {error}).",
         )
+
+
+@shared_task(acks_late=True)
+def roll_up_figures_of(keys: list[list[int]]) -> int:
+    """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
+    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is."""
+    return spreadsheet_services.figures_roll_up_many(keys=keys)
