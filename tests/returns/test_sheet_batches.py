@@ -4,6 +4,7 @@ Preview counts, all-or-nothing commits, the same file twice, rollback (and when 
 refused), the authority an officer's import may touch, and every kind of bad input writing
 nothing."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -542,3 +543,25 @@ def test_an_area_with_a_taken_dfe_number_is_refused(admin, world) -> None:
     batch = upload(admin, content, kind=ImportKind.SHEET_AREAS, name="a.csv")
     assert batch.error_count >= 1
     assert "somewhere" not in Area.objects.values_list("slug", flat=True)
+
+
+def test_the_commit_uses_the_rows_kept_at_validation_only_if_they_are_this_files(
+    admin, world
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from returns import spreadsheets
+
+    batch = upload(admin, csv_bytes(FIGURE_HEADER, GOOD_FIGURES[1]))
+    kept = f"{batch.file.name}.rows.json"
+    storage = batch.file.storage
+    assert storage.exists(kept)
+    # Rows kept for another file (another hash) are not used: the file is read again.
+    parsed = spreadsheets.parse_figures(
+        spreadsheets.read_table(csv_bytes(FIGURE_HEADER, GOOD_FIGURES[0]), "other.csv"),
+        date.today(),
+    )
+    storage.delete(kept)
+    storage.save(kept, ContentFile(spreadsheets.figure_rows_dump(parsed.rows, "0" * 64)))
+    services.batch_commit(user=admin, batch=batch)
+    assert list(Figure.objects.values_list("indicator__code", flat=True)) == ["CLA-COUNT"]

@@ -271,3 +271,53 @@ def test_any_header_is_checked_without_crashing(header: list[str]) -> None:
     parsed = parse_figures(table, TODAY)
     if not {"authority", "indicator", "period"} <= set(table.header):
         assert parsed.has_errors
+
+
+safe_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff"),
+    max_size=20,
+).filter(lambda text: not text.startswith("="))  # openpyxl writes those as formulae
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(safe_text, st.integers(-(10**9), 10**9), st.booleans(), st.none()),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_an_xlsx_sheet_reads_back_what_was_written(rows: list[list[object]]) -> None:
+    """Whatever openpyxl writes, the streamed reader reads back: text as text (entities,
+    spaces and all), whole numbers as numbers, booleans as booleans."""
+    header = [f"c{i}" for i in range(6)]
+    table = read_table(xlsx_bytes(header, *rows), "f.xlsx", "figures")
+
+    def trimmed(cells: list[object]) -> list[object]:
+        cells = list(cells)
+        while cells and cells[-1] is None:
+            cells.pop()
+        return cells
+
+    def as_read(cell: object) -> object:
+        if cell == "":
+            return None
+        if isinstance(cell, int) and not isinstance(cell, bool):
+            return Decimal(cell)
+        return cell
+
+    def kept(cells: list[object]) -> bool:
+        filled = [c for c in cells if c is not None and not (isinstance(c, str) and not c.strip())]
+        first = cells[0] if cells else None
+        return bool(filled) and not (isinstance(first, str) and first.lstrip().startswith("#"))
+
+    expected = [
+        (number, trimmed([as_read(cell) for cell in row]))
+        for number, row in enumerate(rows, start=2)
+        if kept([as_read(cell) for cell in row])
+    ]
+    assert [(number, trimmed(cells)) for number, cells in table.rows] == expected
