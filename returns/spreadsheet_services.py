@@ -474,10 +474,19 @@ def _queue_roll_ups(figures: Sequence[Figure]) -> None:
     entry: one task for the whole batch, after commit, deriving each authority, indicator and
     quarter (or year) once."""
     keys: dict[tuple[int, int, date], list[int]] = {}
-    for figure in figures:
-        if figure.breakdown_id is not None or figure.indicator.roll_up == RollUp.NONE:
+    # By id: a changed figure comes back from figures_import without its indicator or period.
+    overall = [figure for figure in figures if figure.breakdown_id is None]
+    rolled = set(
+        Indicator.objects.filter(pk__in={f.indicator_id for f in overall})
+        .exclude(roll_up=RollUp.NONE)
+        .values_list("pk", flat=True)
+    )
+    periods = Period.objects.in_bulk({f.period_id for f in overall if f.indicator_id in rolled})
+    for figure in overall:
+        if figure.indicator_id not in rolled or figure.period_id not in periods:
             continue
-        kind, start = figure.period.kind, figure.period.start
+        period = periods[figure.period_id]
+        kind, start = period.kind, period.start
         if kind not in figure_services.ROLL_UP_TARGETS:
             continue
         within = period_rules.quarter_start(start) if kind == PeriodKind.MONTH else start

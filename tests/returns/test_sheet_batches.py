@@ -565,3 +565,38 @@ def test_the_commit_uses_the_rows_kept_at_validation_only_if_they_are_this_files
     storage.save(kept, ContentFile(spreadsheets.figure_rows_dump(parsed.rows, "0" * 64)))
     services.batch_commit(user=admin, batch=batch)
     assert list(Figure.objects.values_list("indicator__code", flat=True)) == ["CLA-COUNT"]
+
+
+def test_a_commit_takes_a_handful_of_queries_however_many_rows(
+    admin, django_assert_max_num_queries
+) -> None:
+    def rows(value: int) -> list[list[object]]:
+        return [
+            ["865", "CLA-COUNT", f"20{year}-{month:02d}", "", value + month, "", "", "", "", ""]
+            for year in (19, 20)
+            for month in range(1, 13)
+        ]
+
+    services.batch_commit(user=admin, batch=upload(admin, csv_bytes(FIGURE_HEADER, *rows(10))))
+    changed = upload(admin, csv_bytes(FIGURE_HEADER, *rows(20)))
+    assert changed.changed_count == 24
+    with django_assert_max_num_queries(40):
+        services.batch_commit(user=admin, batch=changed)
+
+
+def test_unknown_themes_and_regions_are_named(admin, world) -> None:
+    indicators = upload(
+        admin,
+        csv_bytes(INDICATOR_HEADER, indicator_row("NEW-1", "A new measure", "no-such-theme")),
+        kind=ImportKind.SHEET_INDICATORS,
+        name="i.csv",
+    )
+    assert "There is no theme with slug 'no-such-theme'" in messages(indicators)
+    areas = upload(
+        admin,
+        csv_bytes(AREA_HEADER, ["Hartlepool", "hartlepool", "authority", "", "", "", "E12999999"]),
+        kind=ImportKind.SHEET_AREAS,
+        name="a.csv",
+    )
+    assert "There is no area with the slug or ONS code 'E12999999'" in messages(areas)
+    assert not Area.objects.filter(slug="hartlepool").exists()
