@@ -500,6 +500,7 @@ def _queue_roll_ups(figures: Sequence[Figure]) -> None:
         transaction.on_commit(partial(roll_up_figures_of.delay, list(keys.values())))
 
 
+@transaction.atomic
 def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
     """Derive the quarters and years containing each (area id, indicator id, period id), as
     data entry does after each figure: for an import's many figures at once. Idempotent."""

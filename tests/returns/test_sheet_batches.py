@@ -336,9 +336,12 @@ def test_bad_figures_get_a_clear_message_and_write_nothing(
     assert not Figure.objects.exists()
 
 
-def test_an_empty_file_is_refused_before_it_is_read(admin) -> None:
+def test_an_empty_or_oversized_file_is_refused_before_it_is_read(admin, settings) -> None:
     with pytest.raises(ValidationError, match="is empty"):
         upload(admin, b"")
+    settings.IMPORT_MAX_BYTES = 10
+    with pytest.raises(ValidationError, match="files over"):
+        upload(admin, csv_bytes(FIGURE_HEADER, *GOOD_FIGURES), name="figures.xlsx")
     assert not ImportBatch.objects.exists()
 
 
