@@ -103,3 +103,36 @@ def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("authority")
+
+
+def may_read_reference_data(user: User | AnonymousUser) -> bool:
+    """The indicator catalogue, the areas and the spreadsheet templates: anyone signed in.
+    None of it is an authority's own data (codes and definitions are published)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def require_reference_reader(user: User | AnonymousUser) -> None:
+    if not may_read_reference_data(user):
+        raise PermissionDenied("Sign in to download this.")
+
+
+def may_import_spreadsheets(user: User | AnonymousUser, authority: Area) -> bool:
+    """Spreadsheets of an authority's figures and targets: its performance officers (who enter
+    them) and admins. Managers approve what arrives; councillors never see live figures."""
+    return can(user, Permission.EDIT_FIGURES, authority)
+
+
+def require_import_batch(
+    user: User | AnonymousUser, *, authority: Area | None, officers_may: bool
+) -> None:
+    """One import batch, to see or act on. Admins: every batch. An authority's performance
+    officers: the batches of spreadsheet kinds officers import (`officers_may`) that were
+    uploaded for their authority. Nobody else."""
+    if is_admin(user):
+        return
+    if officers_may and authority is not None and may_import_spreadsheets(user, authority):
+        return
+    raise PermissionDenied(
+        "Your account does not give you access to this import. Ask your administrator if you "
+        "need it."
+    )

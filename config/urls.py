@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("imports/", include("returns.urls")),
+    path("a/<slug:slug>/", include("returns.urls_authority")),
     path("", include("indicators.urls")),
 ]

@@ -11,9 +11,10 @@ from typing import Any
 from import_export import fields, resources, widgets
 
 from .formatting import spreadsheet_safe
-from .models import FigureChange, Indicator, Theme
+from .models import Area, FigureChange, Indicator, Nation, Theme
 
 THEME_COLUMNS = ("slug", "name", "order")
+AREA_COLUMNS = ("name", "slug", "kind", "nation", "ons_code", "dfe_number", "region")
 INDICATOR_COLUMNS = (
     "code",
     "title",
@@ -67,6 +68,61 @@ class WholeNumberWidget(widgets.IntegerWidget):
         if not text.isdigit():
             raise ValueError(f"{text!r} is not a whole number of 0 or more.")
         return int(text)
+
+
+class AreaReferenceWidget(widgets.ForeignKeyWidget):
+    """An area named by its slug or its ONS code (regions are known by both), read from the
+    database each time so that a region created by an earlier row of the same file is found."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(Area, field="slug", **kwargs)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        area = (
+            Area.objects.filter(slug=text.lower()).first()
+            or Area.objects.filter(ons_code=text.upper()).first()
+        )
+        if area is None:
+            raise ValueError(f"There is no area with the slug or ONS code {text!r}.")
+        return area
+
+
+class AreaResource(resources.ModelResource):
+    """Areas as a spreadsheet, keyed by slug. The DfE LA number is the column dfe_number; a
+    region is named by its slug (or, on import, its ONS code); an empty nation is England."""
+
+    dfe_number = fields.Field(column_name="dfe_number", attribute="dfe_code")
+    region = fields.Field(column_name="region", attribute="region", widget=AreaReferenceWidget())
+
+    class Meta:
+        model = Area
+        import_id_fields = ["slug"]
+        fields = AREA_COLUMNS
+        import_order = AREA_COLUMNS
+        export_order = AREA_COLUMNS
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        for column, default in (
+            ("nation", Nation.ENGLAND.value),
+            ("ons_code", ""),
+            ("dfe_number", ""),
+        ):
+            if column in row and row[column] in (None, ""):
+                row[column] = default
+        for column in ("ons_code", "slug"):
+            if row.get(column):
+                row[column] = str(row[column]).strip()
+        if row.get("ons_code"):
+            row["ons_code"] = row["ons_code"].upper()
+
+    def get_queryset(self) -> Any:
+        return Area.objects.select_related("region")
 
 
 class ThemeResource(resources.ModelResource):

@@ -111,6 +111,26 @@ def _derived_value(
     return value
 
 
+def figure_value(
+    *,
+    indicator: Indicator,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    suppression: str = "",
+) -> Decimal | None:
+    """The value data entry would store for these parts, or the ValidationError it would
+    raise: for imports, which must follow the same rule (a ratio's value is derived from its
+    numerator and denominator; a typed value that disagrees is refused)."""
+    return _derived_value(
+        indicator=indicator,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        suppression=suppression,
+    )
+
+
 def _refuse_unfinished_period(period: Period) -> None:
     """Figures describe what happened: a period that has not ended has no figure yet."""
     today = timezone.localdate()
@@ -1093,6 +1113,7 @@ class FigureOutcome:
     figure_id: int
     before: dict[str, Any] | None
     version: int
+    key: tuple[int, int, int, int | None]  # area, indicator, period and breakdown ids
 
 
 DECIMAL_FIELDS = ("value", "numerator", "denominator")
@@ -1256,7 +1277,7 @@ def figures_import(
             continue
         figure_id, version = row[0], row[1] + 1  # type: ignore[index]
         updates.append((figure_id, version, values, ratio_kind))
-        outcomes.append(FigureOutcome(figure_id, _state_of(before), version))
+        outcomes.append(FigureOutcome(figure_id, _state_of(before), version, key))
         changes.append(
             (
                 figure_id,
@@ -1293,7 +1314,7 @@ def figures_import(
         for key, row in zip(new_keys, new_rows, strict=True):
             figure_id = created[key]
             values = row[4 : 4 + len(IMPORTED_FIELDS)]
-            outcomes.append(FigureOutcome(figure_id, None, 1))
+            outcomes.append(FigureOutcome(figure_id, None, 1, key))
             changes.append(
                 (
                     figure_id,

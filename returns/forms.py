@@ -4,7 +4,7 @@ from django import forms
 
 from indicators.models import Area, AreaKind
 
-from .models import ImportKind
+from .models import AUTHORITY_SHEET_KINDS, ImportKind
 
 
 class UploadForm(forms.Form):
@@ -12,14 +12,16 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="File",
         help_text="A CSV file as the Department for Education publishes it, a CIN census "
-        "return (XML), or an SSDA903 return: a ZIP of its CSV tables, or its XML file.",
+        "return (XML), an SSDA903 return (a ZIP of its CSV tables, or its XML file), or a "
+        "spreadsheet (XLSX or CSV) of figures, targets, indicators or areas.",
         error_messages={"required": "Choose a file to import"},
     )
     authority = forms.ModelChoiceField(
-        label="Authority (returns only)",
+        label="Authority (returns; optional for spreadsheets of figures or targets)",
         queryset=Area.objects.filter(kind=AreaKind.AUTHORITY).order_by("name"),
         required=False,
-        help_text="The authority whose return this is.",
+        help_text="The authority whose return this is. For a spreadsheet of figures or targets, "
+        "rows of any other authority are then refused.",
     )
     collection_year = forms.IntegerField(
         label="Collection year (returns only)",
@@ -48,4 +50,31 @@ class UploadForm(forms.Form):
                 self.add_error("authority", "Choose the authority whose return this is")
             if not data.get("collection_year"):
                 self.add_error("collection_year", "Give the collection year, such as 2025")
+        elif data.get("kind") not in AUTHORITY_SHEET_KINDS:
+            data["authority"] = None
         return data
+
+
+class SheetUploadForm(forms.Form):
+    """An authority's performance officer uploading a spreadsheet of its figures or targets."""
+
+    kind = forms.ChoiceField(
+        label="What is in the spreadsheet",
+        choices=[
+            (ImportKind.SHEET_FIGURES.value, "Figures"),
+            (ImportKind.SHEET_TARGETS.value, "Targets"),
+        ],
+        initial=ImportKind.SHEET_FIGURES.value,
+        error_messages={"required": "Choose whether the spreadsheet holds figures or targets"},
+    )
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="An Excel workbook (.xlsx) or a CSV file, in the columns of the template.",
+        error_messages={"required": "Choose a spreadsheet to import"},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=255,
+        help_text="For example where the figures came from.",
+    )

@@ -18,7 +18,22 @@ class ImportKind(models.TextChoices):
     PUBLISHED = "published", "Published national data (DfE CSV)"
     NEIGHBOURS = "neighbours", "Statistical neighbours (DfE CSV, 2021 or 2025 layout)"
     CIN = "cin", "CIN census return (XML)"
-    SSDA903 = "ssda903", "SSDA903 return (a ZIP of its CSV tables)"
+    SSDA903 = "ssda903", "SSDA903 return (a ZIP of its CSV tables, or its XML file)"
+    SHEET_FIGURES = "sheet_figures", "Figures (spreadsheet: XLSX or CSV)"
+    SHEET_TARGETS = "sheet_targets", "Targets (spreadsheet: XLSX or CSV)"
+    SHEET_INDICATORS = "sheet_indicators", "Indicator catalogue (spreadsheet: XLSX or CSV)"
+    SHEET_AREAS = "sheet_areas", "Areas (spreadsheet: XLSX or CSV)"
+
+
+# Spreadsheets of the app's own tables (docs/0010). An authority's performance officers import
+# the first two for their own authority; the catalogue and areas are for admins.
+SHEET_KINDS = (
+    ImportKind.SHEET_FIGURES,
+    ImportKind.SHEET_TARGETS,
+    ImportKind.SHEET_INDICATORS,
+    ImportKind.SHEET_AREAS,
+)
+AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS)
 
 
 class BatchStatus(models.TextChoices):
@@ -150,6 +165,23 @@ class BatchChange(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: figure {self.figure_id}"
+
+
+class SheetChange(models.Model):
+    """A target, indicator or area a committed spreadsheet batch created or changed, with its
+    fields before and after (JSON-safe), for rollback. Figures use BatchChange."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="sheet_changes")
+    table = models.CharField(max_length=20, help_text="target, indicator or area")
+    object_id = models.PositiveBigIntegerField()
+    before = models.JSONField(null=True)  # null when the batch created the row
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id}: {self.table} {self.object_id}"
 
 
 class PublishedMapping(models.Model):

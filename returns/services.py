@@ -41,10 +41,11 @@ from indicators.models import (
     StatisticalNeighbour,
 )
 
-from . import derive_903, derive_cin, neighbours, published, ssda903_xml
+from . import derive_903, derive_cin, neighbours, published, spreadsheet_services, ssda903_xml
 from .findings import Finding
 from .memory import gc_paused
 from .models import (
+    SHEET_KINDS,
     BatchChange,
     BatchStatus,
     ImportBatch,
@@ -306,6 +307,8 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     with gc_paused():
         if batch.kind == ImportKind.NEIGHBOURS:
             _validate_neighbours(batch)
+        elif batch.kind in SHEET_KINDS:
+            spreadsheet_services.sheet_validate(batch)
         elif batch.kind in RETURN_KINDS:
             _validate_return(batch)
         else:
@@ -364,6 +367,8 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
     with gc_paused():
         if batch.kind == ImportKind.NEIGHBOURS:
             _commit_neighbours(batch)
+        elif batch.kind in SHEET_KINDS:
+            spreadsheet_services.sheet_commit(user=user, batch=batch)
         elif batch.kind in RETURN_KINDS:
             _write_figures(user, batch, _return_contents(batch, create=True))
         else:
@@ -449,6 +454,8 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
     with gc_paused():
         if batch.kind == ImportKind.NEIGHBOURS:
             _rollback_neighbours(batch)
+        elif batch.kind in SHEET_KINDS:
+            spreadsheet_services.sheet_rollback(user=user, batch=batch)
         else:
             _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK

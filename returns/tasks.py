@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 
-from . import services
+from . import services, spreadsheet_services
 from .models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -73,3 +73,10 @@ def commit_batch(batch_id: int, user_id: int) -> None:
 def rollback_batch(batch_id: int, user_id: int) -> None:
     """Roll back a batch marked rolling back, in one transaction."""
     _run(batch_id, user_id, "rollback")
+
+
+@shared_task(acks_late=True)
+def roll_up_figures_of(keys: list[list[int]]) -> int:
+    """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
+    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is."""
+    return spreadsheet_services.figures_roll_up_many(keys=keys)

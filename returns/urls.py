@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,6 +6,7 @@ app_name = "returns"
 
 urlpatterns = [
     path("", views.batch_list, name="batches"),
+    path("spreadsheets/", include("returns.urls_sheets")),
     path("<int:batch_id>/", views.batch_detail, name="batch"),
     path("<int:batch_id>/progress/", views.batch_progress, name="batch_progress"),
     path("<int:batch_id>/commit/", views.batch_commit, name="batch_commit"),

@@ -63,6 +63,12 @@ ADMIN_ONLY: dict[str, object] = {
     "admin": ALLOWED,
 }
 
+# Spreadsheet templates, the catalogue and the areas: anyone signed in (reference data).
+SIGNED_IN: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b", "admin"), ALLOWED),
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -88,9 +94,17 @@ EXPECTED: dict[str, dict[str, object]] = {
     "target_edit": AUTHORITY_EDITING,
     "returns:batches": ADMIN_ONLY,
     "returns:batch": ADMIN_ONLY,
+    "returns:batch_progress": ADMIN_ONLY,
     "returns:batch_commit": POST_ONLY,
     "returns:batch_reject": POST_ONLY,
     "returns:batch_rollback": POST_ONLY,
+    "returns:sheets": SIGNED_IN,
+    "returns:sheet_template": SIGNED_IN,
+    "returns:sheet_reference": SIGNED_IN,
+    # An authority's spreadsheet imports: those who enter its figures; its exports: those who
+    # may see its live figures.
+    "authority_sheets:imports": AUTHORITY_EDITING,
+    "authority_sheets:export": AUTHORITY_FIGURES,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -142,6 +156,9 @@ def _path_for(route: str, world: World) -> str:
         "<str:year>": figure.period.url_key,
         "<int:figure_id>": str(figure.pk),
         "<int:batch_id>": str(_a_batch().pk),
+        "<str:table>": "figures",
+        "<str:reference>": "indicators",
+        "<str:fmt>": "xlsx",
     }
     for placeholder, value in substitutions.items():
         path = path.replace(placeholder, value)
@@ -281,3 +298,48 @@ def test_only_admins_may_commit_reject_or_roll_back_an_import(personas: Personas
             assert client.post(f"/imports/{batch.pk}/{action}/").status_code == 403
     batch.refresh_from_db()
     assert batch.status == "validating"
+
+
+@pytest.mark.django_db
+def test_an_authoritys_spreadsheet_import_is_for_its_officers_and_admins_only(
+    personas: Personas, world: World
+) -> None:
+    """Officers see and act on their own authority's spreadsheet batches; nobody else but
+    admins reaches them, and officers never reach any other kind of batch."""
+    batch = ImportBatch.objects.create(
+        kind="sheet_figures",
+        file="imports/x.csv",
+        file_name="x.csv",
+        size=1,
+        sha256="0" * 64,
+        authority=world.authority_a,
+        status="rolled_back",
+    )
+    expected = {
+        "officer_a": 200,
+        "manager_a": 403,
+        "councillor_a": 403,
+        "officer_b": 403,
+        "admin": 200,
+    }
+    for persona, status in expected.items():
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        assert client.get(f"/imports/{batch.pk}/").status_code == status, persona
+        assert client.get(f"/imports/{batch.pk}/progress/").status_code == status, persona
+        # A rolled-back batch cannot be committed: the refusal is a message, not a 403.
+        response = client.post(f"/imports/{batch.pk}/commit/")
+        assert response.status_code == (302 if status == 200 else 403), persona
+    client = Client()
+    client.force_login(personas.officer_a)
+    published = ImportBatch.objects.create(
+        kind="cin",
+        file="imports/y.xml",
+        file_name="y.xml",
+        size=1,
+        sha256="1" * 64,
+        authority=world.authority_a,
+    )
+    assert client.get(f"/imports/{published.pk}/").status_code == 403
+    batch.refresh_from_db()
+    assert batch.status == "rolled_back"
