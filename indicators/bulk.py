@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import connection, models
@@ -77,8 +76,20 @@ def _json_text(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-def _prepared(field: models.Field[Any, Any], value: Any) -> Any:
-    return field.get_db_prep_save(value, connection)
+def _as_given(value: Any) -> Any:
+    return value
+
+
+def _fallback_adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """How a value of this field is given to the driver outside PostgreSQL: datetimes as the
+    backend stores them (SQLite: naive UTC text, so they compare equal to what the ORM
+    writes), JSON as text; numbers, text and booleans as they are (Django's SQLite backend
+    registers the adapter for decimals)."""
+    if isinstance(field, models.JSONField):
+        return _json_text
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    return _as_given
 
 
 def insert_rows(
@@ -142,10 +153,7 @@ def _execute_many(
     rows: Iterable[Sequence[Any]],
     on_rows: Callable[[int], None] | None,
 ) -> int:
-    adapters = [
-        _json_text if isinstance(field, models.JSONField) else partial(_prepared, field)
-        for field in fields
-    ]
+    adapters = [_fallback_adapter(field) for field in fields]
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names from the model)
     written = 0
