@@ -566,10 +566,13 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
         )
         if existing is not None and existing.source != FigureSource.ROLLED_UP:
             continue
-        if rolled is None or rolled.value is None:
-            continue
-        if indicator.roll_up == RollUp.SUM and not rolled.complete:
-            # A total of the months so far is not the year's total, and reads as one.
+        # A total of the months so far is not the year's total, and reads as one.
+        partial_sum = rolled is not None and indicator.roll_up == RollUp.SUM and not rolled.complete
+        if rolled is None or rolled.value is None or partial_sum:
+            if existing is not None:
+                # Its parts have gone (an import rolled back, a month removed): a figure
+                # derived from them would say what they no longer say.
+                existing.delete()
             continue
         all_approved = all(part.status == FigureStatus.APPROVED for part in parts)
         status = FigureStatus.APPROVED if all_approved else FigureStatus.DRAFT

@@ -295,10 +295,13 @@ def _keep_findings(batch: ImportBatch, findings: Sequence[Finding], not_listed: 
 @transaction.atomic
 def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     """The dry run: read the file, keep its findings, and count what a commit would create,
-    change and leave alone. Writes nothing but the batch itself."""
+    change and leave alone. Writes nothing but the batch itself; does nothing for a batch
+    past validation."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
-        raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
+        # A second delivery of the task after the batch has moved on (committing, committed,
+        # rejected...): validating again would undo nothing and must not mark it failed.
+        return batch
     if batch.derived is not None:
         # A return is derived once, and its file deleted: a second delivery of the task has
         # nothing left to do.

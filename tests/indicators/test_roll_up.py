@@ -103,3 +103,16 @@ def test_counts_are_not_totalled_for_a_year_with_quarters_missing(area) -> None:
     factories.figure(area, indicator, q1, "1000")
     assert services.figures_roll_up(area=area, indicator=indicator, period=q1) == []
     assert not Figure.objects.filter(period__kind=PeriodKind.FINANCIAL_YEAR).exists()
+
+
+@pytest.mark.django_db
+def test_a_derived_quarter_goes_when_the_months_it_came_from_go(area) -> None:
+    indicator = factories.IndicatorFactory(code="REF", unit="count", roll_up="sum")
+    months = [factories.figure(area, indicator, month(2017, n), "250") for n in (4, 5, 6)]
+    services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 4))
+    assert quarter_figure(area, indicator, date(2017, 4, 1)).value == 750
+
+    # An import of the months is rolled back: the quarter is not left saying 750.
+    months[0].delete()
+    services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 4))
+    assert not Figure.objects.filter(period__kind=PeriodKind.QUARTER).exists()

@@ -93,6 +93,15 @@ def test_importing_the_same_file_again_changes_nothing(admin) -> None:
     assert again.changes.count() == 0
 
 
+def test_a_validation_delivered_again_after_the_commit_changes_nothing(admin) -> None:
+    from returns.tasks import validate_batch
+
+    batch = services.batch_commit(user=admin, batch=upload(admin))
+    validate_batch(batch.pk)  # Redis delivers the task a second time
+    batch.refresh_from_db()
+    assert (batch.status, batch.message) == (BatchStatus.COMMITTED, "")
+
+
 def test_a_revised_publication_changes_figures_and_rolls_back_to_the_first(admin) -> None:
     first = services.batch_commit(user=admin, batch=upload(admin))
     revised = upload(admin, GOOD.replace(b"1500,300,20.0", b"1500,315,21.0"))

@@ -189,6 +189,20 @@ def test_rollback_removes_the_figures_it_created(admin) -> None:
     assert batch.status == BatchStatus.ROLLED_BACK
 
 
+def test_a_rollback_takes_the_quarters_rolled_up_from_its_months_with_it(
+    admin, eager_tasks, django_capture_on_commit_callbacks
+) -> None:
+    batch = upload(admin, csv_bytes(FIGURE_HEADER, *GOOD_FIGURES))
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_commit(user=admin, batch=batch)
+    derived = Figure.objects.filter(source=FigureSource.ROLLED_UP)
+    assert derived.filter(period__kind="quarter").exists()  # September's quarter
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_rollback(user=admin, batch=batch)
+    assert not derived.exists()
+    assert not Figure.objects.exists()
+
+
 def test_an_officers_import_may_hold_only_their_authoritys_figures(admin, world) -> None:
     officer = factories.UserFactory(username="officer")
     Membership.objects.create(user=officer, authority=world.wiltshire, role=Role.OFFICER)
