@@ -14,6 +14,7 @@ from accounts.access import SignedInRequest
 
 from . import selectors, services
 from .forms import UploadForm
+from .models import BatchStatus
 
 
 @login_required
@@ -57,9 +58,23 @@ def _act(request: SignedInRequest, batch_id: int, action: str) -> HttpResponse:
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:
-        if action == "reject":
-            messages.success(request, f"Rejected {batch.file_name}.")
+        # Read again: with no broker the worker's part has already run in this request.
+        batch.refresh_from_db(fields=["status", "message"])
+        outcome = OUTCOMES.get(batch.status)
+        if outcome and not batch.message:
+            messages.success(request, outcome.format(name=batch.file_name))
     return redirect("returns:batch", batch_id=batch_id)
+
+
+# What the person who pressed the button is told, by where the batch has got to. A refusal by
+# the worker is the batch's message, shown on its page.
+OUTCOMES: dict[str, str] = {
+    BatchStatus.COMMITTED: "Committed {name}.",
+    BatchStatus.COMMITTING: "{name} is being committed: this page shows how far it has got.",
+    BatchStatus.ROLLED_BACK: "Rolled back {name}.",
+    BatchStatus.ROLLING_BACK: "{name} is being rolled back: this page shows how far it has got.",
+    BatchStatus.REJECTED: "Rejected {name}.",
+}
 
 
 @login_required
