@@ -37,8 +37,11 @@ lint: install
 typecheck: install
 	DEBUG=true $(BIN)/mypy .
 
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+
 pytest: install assets
-	DEBUG=$${DEBUG:-true} $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=$${DEBUG:-true} $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

@@ -84,3 +84,13 @@ def _own_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_task_queue(worker_id: str) -> None:
+    """The suite runs in several processes (pytest-xdist), each with its own test database but
+    one Redis: each gets a queue of its own, so that one process's Celery worker never runs a
+    task another queued (for a batch of the same id in another database)."""
+    from config.celery import app
+
+    app.conf.task_default_queue = f"csc-tests-{worker_id}"
