@@ -997,14 +997,21 @@ def _sentence(message: str) -> str:
     return message if message.endswith((".", "?", "!")) else f"{message}."
 
 
+def _readable_columns(table: Table, table_name: str) -> dict[str, int] | None:
+    """Where each of the table's columns is, or None when the file cannot be read as that
+    table (its findings then say why)."""
+    if table.has_errors:
+        return None
+    positions = check_columns(table, table_name)
+    return None if table.has_errors else positions
+
+
 def parse_figures(table: Table, today: date) -> Parsed:
     """Typed figure rows and what is wrong with each row. Checks here need nothing but the
     file: the catalogue, areas and stored figures are matched by the import service."""
     findings = table.findings
-    if table.has_errors:
-        return Parsed([], findings)
-    positions = check_columns(table, "figures")
-    if table.has_errors:
+    positions = _readable_columns(table, "figures")
+    if positions is None:
         return Parsed([], findings)
     rows: list[FigureRow] = []
     seen: dict[tuple[Any, ...], int] = {}
@@ -1123,10 +1130,8 @@ def as_financial_year(cell: Cell) -> date:
 
 def parse_targets(table: Table) -> Parsed:
     findings = table.findings
-    if table.has_errors:
-        return Parsed([], findings)
-    positions = check_columns(table, "targets")
-    if table.has_errors:
+    positions = _readable_columns(table, "targets")
+    if positions is None:
         return Parsed([], findings)
     rows: list[TargetRow] = []
     seen: dict[tuple[Any, ...], int] = {}
@@ -1171,10 +1176,8 @@ def plain_rows(
     """The known columns of an indicators or areas file as text, for a django-import-export
     resource: (header, [(row number, cells)], findings)."""
     findings = table.findings
-    if table.has_errors:
-        return [], [], findings
-    positions = check_columns(table, table_name)
-    if table.has_errors:
+    positions = _readable_columns(table, table_name)
+    if positions is None:
         return [], [], findings
     header = [column.name for column in COLUMNS[table_name] if column.name in positions]
     rows: list[tuple[int, list[str]]] = []
