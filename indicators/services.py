@@ -1039,25 +1039,37 @@ def _figures_write(
 
 
 def _update_rows(figures: Sequence[Figure], fields: Sequence[str]) -> None:
-    """Write `fields` of many figures with one statement run for each (executemany: batched
-    by the driver, pipelined by psycopg 3). QuerySet.bulk_update builds a CASE per field and
-    row, which costs more to compile than the database takes to run it. Values are adapted by
-    each field, as the ORM does."""
-    if not figures:
+    """Write `fields` of many figures (model instances) in one statement run for each."""
+    attnames = [Figure._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    _update_figures(
+        fields, [(figure.pk, [getattr(figure, name) for name in attnames]) for figure in figures]
+    )
+
+
+def _update_figures(fields: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]]) -> None:
+    """Write `fields` of many figures, given as (id, values in the order of `fields`), with one
+    statement run for each (executemany: batched by the driver, pipelined by psycopg 3).
+    QuerySet.bulk_update builds a CASE per field and row, which costs more to compile than the
+    database takes to run it. Values are adapted by each field, as the ORM does."""
+    if not rows:
         return
     meta = Figure._meta
     quote = connection.ops.quote_name
-    columns = [field for field in meta.concrete_fields if field.name in fields]
+    by_name = {field.name: field for field in meta.concrete_fields}
+    columns = [by_name[name] for name in fields]
     assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
     table, key = quote(meta.db_table), quote(str(meta.pk.column))
     sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
-    rows = [
-        [column.get_db_prep_save(getattr(figure, column.attname), connection) for column in columns]
-        + [figure.pk]
-        for figure in figures
+    prepared = [
+        [
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(columns, values, strict=True)
+        ]
+        + [figure_id]
+        for figure_id, values in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, prepared)
 
 
 # --- many figures at once, for imports --------------------------------------------------------
@@ -1298,7 +1310,13 @@ def figures_import(
         )
     written = len(updates)
     report(written, f"Changing {len(updates):,} figures")
-    _update_imported(updates, user_id, now)
+    _update_figures(
+        _UPDATED_FIELDS,
+        [
+            (figure_id, (*values, ratio_kind, version, user_id, now))
+            for figure_id, version, values, ratio_kind in updates
+        ],
+    )
 
     def note_new(count: int) -> None:
         report(written + count, f"Writing new figures: {count:,} of {len(new_rows):,}")
@@ -1336,34 +1354,6 @@ def figures_import(
     bulk.insert_rows(FigureChange, _CHANGE_COLUMNS, changes)
     report(total, "Figures written")
     return outcomes
-
-
-def _update_imported(
-    updates: Sequence[tuple[int, int, tuple[Any, ...], str]], user_id: int | None, now: Any
-) -> None:
-    """Write the imported fields of changed figures, one statement run for each (executemany:
-    batched by the driver, pipelined by psycopg 3)."""
-    if not updates:
-        return
-    meta = Figure._meta
-    quote = connection.ops.quote_name
-    by_name = {field.name: field for field in meta.concrete_fields}
-    columns = [by_name[name] for name in _UPDATED_FIELDS]
-    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
-    table, key = quote(meta.db_table), quote(str(meta.pk.column))
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (names from the model)
-    prepared = [
-        [
-            column.get_db_prep_save(value, connection)
-            for column, value in zip(
-                columns, (*values, ratio_kind, version, user_id, now), strict=True
-            )
-        ]
-        + [figure_id]
-        for figure_id, version, values, ratio_kind in updates
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
 
 
 def figures_restore(

@@ -89,17 +89,21 @@ NOUNS = {
 }
 
 
-def batch_page(user: User | AnonymousUser, batch_id: int) -> BatchPage:
-    try:
-        batch = ImportBatch.objects.select_related(
-            "created_by", "committed_by", "rolled_back_by", "authority"
-        ).get(pk=batch_id)
-    except ImportBatch.DoesNotExist as missing:
-        access.require_admin(user)  # others learn nothing, not even that there is none
-        raise Http404("There is no such import.") from missing
+def _batch_seen_by(user: User | AnonymousUser, batch_id: int, *related: str) -> ImportBatch:
+    """The batch, if this user may see it (admins: any; an authority's officers: its
+    spreadsheet batches). Others learn nothing, not even whether there is one."""
+    batch = ImportBatch.objects.select_related("authority", *related).filter(pk=batch_id).first()
+    if batch is None:
+        access.require_admin(user)
+        raise Http404("There is no such import.")
     access.require_import_batch(
         user, authority=batch.authority, officers_may=batch.kind in AUTHORITY_SHEET_KINDS
     )
+    return batch
+
+
+def batch_page(user: User | AnonymousUser, batch_id: int) -> BatchPage:
+    batch = _batch_seen_by(user, batch_id, "created_by", "committed_by", "rolled_back_by")
     findings = batch.findings.all()
     if access.is_admin(user) or batch.authority is None:
         back_url, back_label = reverse("returns:batches"), "Imports"
@@ -119,18 +123,11 @@ def batch_page(user: User | AnonymousUser, batch_id: int) -> BatchPage:
 
 def batch_progress(user: User | AnonymousUser, batch_id: int) -> BatchProgress:
     """For the batch page to follow: the same people may see it as may see the page."""
-    batch = ImportBatch.objects.select_related("authority").filter(pk=batch_id).first()
-    if batch is None:
-        access.require_admin(user)
-        raise Http404("There is no such import.")
-    access.require_import_batch(
-        user, authority=batch.authority, officers_may=batch.kind in AUTHORITY_SHEET_KINDS
-    )
-    return _progress(batch)
+    return _progress(_batch_seen_by(user, batch_id))
 
 
 def batch_for_action(user: User | AnonymousUser, batch_id: int) -> ImportBatch:
-    return batch_page(user, batch_id).batch
+    return _batch_seen_by(user, batch_id)
 
 
 # --- spreadsheets (docs/0010) -------------------------------------------------------------------
