@@ -1006,6 +1006,27 @@ def _readable_columns(table: Table, table_name: str) -> dict[str, int] | None:
     return None if table.has_errors else positions
 
 
+def _data_rows(table: Table, positions: dict[str, int]) -> Iterator[_Row]:
+    """Each data row, its problems going to the table's findings; what a cell reads as is
+    worked out once for each distinct cell (most cells repeat)."""
+    memo: dict[tuple[Any, type, Cell], Any] = {}
+    for number, cells in table.rows:
+        yield _Row(number, cells, positions, table.findings, memo)
+
+
+def _first_of_its_key(
+    row: _Row, key: tuple[Any, ...], seen: dict[tuple[Any, ...], int], noun: str, what: str
+) -> bool:
+    """Whether this is the first row for `key`; a later one is a problem naming the first."""
+    if key in seen:
+        row.problem(
+            "", f"This row is for the same {noun} as row {seen[key]} ({what}): keep one of them"
+        )
+        return False
+    seen[key] = row.number
+    return True
+
+
 def parse_figures(table: Table, today: date) -> Parsed:
     """Typed figure rows and what is wrong with each row. Checks here need nothing but the
     file: the catalogue, areas and stored figures are matched by the import service."""
@@ -1015,9 +1036,8 @@ def parse_figures(table: Table, today: date) -> Parsed:
         return Parsed([], findings)
     rows: list[FigureRow] = []
     seen: dict[tuple[Any, ...], int] = {}
-    memo: dict[tuple[Any, type, Cell], Any] = {}
-    for number, cells in table.rows:
-        row = _Row(number, cells, positions, findings, memo)
+    for row in _data_rows(table, positions):
+        number = row.number
         authority = row.required("authority", "authority")
         indicator = row.required("indicator", "indicator code")
         kind_start = row.get("period", _period_bounds)
@@ -1091,15 +1111,10 @@ def parse_figures(table: Table, today: date) -> Parsed:
             provisional,
             commentary,
         )
-        if figure.key in seen:
-            row.problem(
-                "",
-                f"This row is for the same figure as row {seen[figure.key]} "
-                "(authority, indicator, period and breakdown): keep one of them",
-            )
-            continue
-        seen[figure.key] = number
-        rows.append(figure)
+        if _first_of_its_key(
+            row, figure.key, seen, "figure", "authority, indicator, period and breakdown"
+        ):
+            rows.append(figure)
     return Parsed(rows, findings)
 
 
@@ -1135,9 +1150,8 @@ def parse_targets(table: Table) -> Parsed:
         return Parsed([], findings)
     rows: list[TargetRow] = []
     seen: dict[tuple[Any, ...], int] = {}
-    memo: dict[tuple[Any, type, Cell], Any] = {}
-    for number, cells in table.rows:
-        row = _Row(number, cells, positions, findings, memo)
+    for row in _data_rows(table, positions):
+        number = row.number
         authority = row.required("authority", "authority")
         indicator = row.required("indicator", "indicator code")
         year = row.get("financial_year", as_financial_year)
@@ -1155,15 +1169,8 @@ def parse_targets(table: Table) -> Parsed:
         target = TargetRow(
             number, authority, indicator, year, lower, upper, tolerance or Decimal(0)
         )
-        if target.key in seen:
-            row.problem(
-                "",
-                f"This row is for the same target as row {seen[target.key]} "
-                "(authority, indicator and year): keep one of them",
-            )
-            continue
-        seen[target.key] = number
-        rows.append(target)
+        if _first_of_its_key(row, target.key, seen, "target", "authority, indicator and year"):
+            rows.append(target)
     return Parsed(rows, findings)
 
 
