@@ -4,7 +4,7 @@ keep what an import leaves alone, and fail whole on a row the database refuses."
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from indicators import bulk, services
@@ -104,36 +104,103 @@ def test_a_row_the_database_refuses_writes_nothing(scene) -> None:
     assert not FigureChange.objects.exists()
 
 
+# Every column of a figure without a database default, as insert_rows writes exactly what it
+# is given.
+FIGURE_COLUMNS = (
+    "area_id",
+    "indicator_id",
+    "period_id",
+    "value",
+    "suppression",
+    "status",
+    "source",
+    "source_note",
+    "ratio_kind",
+    "is_provisional",
+    "is_estimated",
+    "is_revised",
+    "commentary",
+    "review_comment",
+    "version",
+    "updated_at",
+)
+
+
+def figure_rows(area_id: int, indicator_id: int, period_ids: list[int]) -> list[tuple]:
+    fixed = ("", "approved", "published", "", "proportion", False, False, False, "", "", 1)
+    now = timezone.now()
+    return [(area_id, indicator_id, period, Decimal("1.5"), *fixed, now) for period in period_ids]
+
+
 def test_insert_rows_reports_its_progress_and_counts(scene, monkeypatch) -> None:
     area, rate, *_ = scene
     monkeypatch.setattr(bulk, "REPORT_EVERY", 2)
     heard: list[int] = []
-    periods = [factories.financial_year(start) for start in range(2010, 2015)]
-    now = timezone.now()
-    # Every column without a database default, as insert_rows writes exactly what it is given.
-    columns = (
-        "area_id",
-        "indicator_id",
-        "period_id",
-        "value",
-        "suppression",
-        "status",
-        "source",
-        "source_note",
-        "ratio_kind",
-        "is_provisional",
-        "is_estimated",
-        "is_revised",
-        "commentary",
-        "review_comment",
-        "version",
-        "updated_at",
-    )
-    fixed = ("", "approved", "published", "", "proportion", False, False, False, "", "", 1, now)
-    rows = [(area.pk, rate.pk, p.pk, Decimal("1.5"), *fixed) for p in periods]
-    assert bulk.insert_rows(Figure, columns, rows, on_rows=heard.append) == 5
+    periods = [factories.financial_year(start).pk for start in range(2010, 2015)]
+    rows = figure_rows(area.pk, rate.pk, periods)
+    assert bulk.insert_rows(Figure, FIGURE_COLUMNS, rows, on_rows=heard.append) == 5
     assert heard == [2, 4]
     assert list(Figure.objects.values_list("value", flat=True)) == [Decimal("1.5")] * 5
+
+
+def replication_role() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's per-row key checks")
+def test_a_key_to_a_row_that_does_not_exist_is_refused_and_nothing_is_written(scene) -> None:
+    area, rate, *_ = scene
+    periods = [factories.financial_year(start).pk for start in range(2010, 2013)]
+    rows = figure_rows(area.pk, rate.pk, periods)
+    rows[1] = (area.pk + 1000, *rows[1][1:])  # an authority that does not exist
+    missing = f"area_id {area.pk + 1000} not present"
+    with pytest.raises(IntegrityError, match=missing), transaction.atomic():
+        bulk.insert_rows(Figure, FIGURE_COLUMNS, rows)
+    assert not Figure.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's per-row key checks")
+def test_keys_are_checked_once_and_later_writes_are_checked_row_by_row(scene) -> None:
+    area, rate, *_ = scene
+    periods = [factories.financial_year(start).pk for start in range(2010, 2013)]
+    with transaction.atomic():
+        bulk.insert_rows(Figure, FIGURE_COLUMNS, figure_rows(area.pk, rate.pk, periods))
+        # The per-row checks are on again for whatever the transaction writes next.
+        assert replication_role() == "origin"
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Figure.objects.filter(period_id=periods[0]).update(area_id=area.pk + 1000)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert Figure.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL roles and privileges")
+def test_a_connection_that_may_not_turn_the_checks_off_still_imports(scene, worker_id) -> None:
+    area, rate, *_ = scene
+    periods = [factories.financial_year(start).pk for start in range(2010, 2013)]
+    role = f"csc_limited_{worker_id}"
+    with connection.cursor() as cursor:
+        # Created inside the test's transaction, so rolled back with it.
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET LOCAL ROLE {role}")
+    try:
+        written = bulk.insert_rows(Figure, FIGURE_COLUMNS, figure_rows(area.pk, rate.pk, periods))
+        assert replication_role() == "origin"
+        with pytest.raises(IntegrityError), transaction.atomic():
+            bad = figure_rows(area.pk + 1000, rate.pk, [periods[0]])
+            bulk.insert_rows(Figure, FIGURE_COLUMNS, bad)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    assert written == 3
+    assert Figure.objects.count() == 3
+    assert bulk.keys_checked_at_once()  # the test database's own role may
 
 
 def test_text_with_tabs_newlines_and_backslashes_arrives_as_written(scene) -> None:
