@@ -40,10 +40,11 @@ def test_styles_and_scripts_load(page: Page, live_server):
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith("system-ui"), font
     assert "serif" not in font.replace("sans-serif", "")
-    # app.js ran as a module, initialised GOV.UK Frontend, and plotly is there for charts.
+    # app.js ran as a module and initialised GOV.UK Frontend; plotly.js (over 1 MB) is loaded
+    # only by pages with charts.
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
     expect(page.locator("body")).to_have_class(re.compile(r"\bjs-enabled\b"))
-    assert page.evaluate("typeof window.Plotly") == "object"
+    assert page.evaluate("typeof window.Plotly") == "undefined"
     # The password component's "Show" button only appears once its JavaScript has run.
     expect(page.get_by_role("button", name="Show password")).to_be_visible()
 
