@@ -8,6 +8,7 @@ without a SECRET_KEY and turns on the secure defaults that `manage.py check --de
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -148,6 +149,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every dashboard is rebuilt each night, whatever was written (catalogue edits by spreadsheet
+# in the admin, say, which queue no rebuild of their own). Beat runs in docker-compose.
+CELERY_BEAT_SCHEDULE = {
+    "rebuild-every-dashboard": {
+        "task": "indicators.tasks.rebuild_all_dashboards",
+        "schedule": crontab(
+            hour=env.int("DASHBOARD_REBUILD_HOUR", default=2),
+            minute=env.int("DASHBOARD_REBUILD_MINUTE", default=30),
+        ),
+    }
+}
 
 # The cache carries what the web and the workers share while work is under way (an import's
 # progress). Redis in a deployment: CACHE_URL, else the broker's Redis. With neither, each

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
-from . import services
+from . import dashboards, services
 from .models import (
     Area,
     BreakdownCategory,
@@ -31,8 +31,37 @@ from .models import (
 from .resources import IndicatorResource, ThemeResource
 
 
+class ChangesDashboards:
+    """For the catalogue, areas, neighbours and comparators edited here: what the admin saves or
+    deletes queues a rebuild of the dashboards that show it (figures and targets edited here
+    go through their services, which do the same)."""
+
+    def authorities_shown(self, obj: Any) -> set[int]:
+        """The authorities whose dashboards show `obj`: by default, all of them (a theme's
+        or an indicator's name is on every dashboard that shows its figures)."""
+        return set(Area.objects.authorities().values_list("pk", flat=True))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        dashboards.dashboards_changed(authority_ids=self.authorities_shown(obj))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        dashboards.dashboards_changed(authority_ids=self.authorities_shown(form.instance))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        shown = self.authorities_shown(obj)
+        super().delete_model(request, obj)  # type: ignore[misc]
+        dashboards.dashboards_changed(authority_ids=shown)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        shown = set().union(*(self.authorities_shown(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        dashboards.dashboards_changed(authority_ids=shown)
+
+
 @admin.register(Theme)
-class ThemeAdmin(ImportExportModelAdmin):
+class ThemeAdmin(ChangesDashboards, ImportExportModelAdmin):
     resource_classes = [ThemeResource]
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
@@ -41,7 +70,7 @@ class ThemeAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportModelAdmin):
+class IndicatorAdmin(ChangesDashboards, ImportExportModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["code", "title", "theme", "unit", "polarity", "frequency", "roll_up"]
     list_filter = ["theme", "unit", "polarity", "frequency", "measure_type", "source", "roll_up"]
@@ -51,7 +80,7 @@ class IndicatorAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ChangesDashboards, admin.ModelAdmin):
     list_display = ["name", "kind", "ons_code", "dfe_code", "region", "nation"]
     list_filter = ["kind", "nation", "region"]
     search_fields = ["name", "slug", "ons_code", "dfe_code"]
@@ -69,16 +98,26 @@ class StatisticalNeighbourInline(admin.TabularInline):
 
 
 @admin.register(NeighbourSet)
-class NeighbourSetAdmin(admin.ModelAdmin):
+class NeighbourSetAdmin(ChangesDashboards, admin.ModelAdmin):
     list_display = ["name", "published_on", "source"]
+
+    def authorities_shown(self, obj: NeighbourSet) -> set[int]:
+        return set(
+            Comparator.objects.filter(neighbour_set=obj).values_list("authority_id", flat=True)
+        )
+
     search_fields = ["name", "source"]
     date_hierarchy = "published_on"
     inlines = [StatisticalNeighbourInline]
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(admin.ModelAdmin):
+class ComparatorAdmin(ChangesDashboards, admin.ModelAdmin):
     list_display = ["authority", "label", "kind", "area", "neighbour_set", "order"]
+
+    def authorities_shown(self, obj: Comparator) -> set[int]:
+        return {obj.authority_id}
+
     list_filter = ["kind", "authority"]
     search_fields = ["label", "authority__name", "area__name"]
     list_select_related = ["authority", "area", "neighbour_set"]
@@ -94,7 +133,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(BreakdownCategory)
-class BreakdownCategoryAdmin(admin.ModelAdmin):
+class BreakdownCategoryAdmin(ChangesDashboards, admin.ModelAdmin):
     list_display = ["dimension", "name", "order"]
     list_filter = ["dimension"]
     search_fields = ["dimension", "name"]

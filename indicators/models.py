@@ -625,3 +625,59 @@ class TargetChange(models.Model):
         return (
             f"{self.target}: {self.old_lower}-{self.old_upper} -> {self.new_lower}-{self.new_upper}"
         )
+
+
+class Dashboard(models.Model):
+    """An authority's dashboard: when its snapshots were built, and when something they show
+    last changed. Its snapshots are what the dashboard page reads (see `dashboards.py`)."""
+
+    authority = models.OneToOneField(
+        Area, on_delete=models.CASCADE, primary_key=True, related_name="dashboard"
+    )
+    # When the current snapshots began reading the data: everything committed before then is
+    # in them.
+    built_at = models.DateTimeField(null=True, blank=True)
+    # The latest write to a figure, target or comparator the dashboard shows; later than
+    # built_at while a rebuild is due.
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Dashboard of {self.authority_id}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.built_at is None or (
+            self.changed_at is not None and self.changed_at > self.built_at
+        )
+
+
+class DashboardSnapshot(models.Model):
+    """One view of a dashboard as last built: the whole authority (no category), or one of its
+    localities or teams. Replaced whole by each rebuild, inside one transaction, so a reader
+    sees the old snapshot or the new one, never a mixture."""
+
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="snapshots")
+    category = models.ForeignKey(
+        BreakdownCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    built_at = models.DateTimeField()
+    # The latest change to a figure or target the snapshot shows: "figures as at".
+    data_as_at = models.DateTimeField(null=True, blank=True)
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dashboard"],
+                condition=Q(category__isnull=True),
+                name="one_authority_snapshot",
+            ),
+            models.UniqueConstraint(
+                fields=["dashboard", "category"],
+                condition=Q(category__isnull=False),
+                name="one_snapshot_per_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard snapshot of {self.dashboard_id} ({self.category_id or 'all'})"

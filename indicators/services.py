@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import bulk, entry_checks, metrics
+from . import bulk, dashboards, entry_checks, metrics
 from .formatting import format_value, round_half_up
 from .models import (
     Area,
@@ -203,6 +203,7 @@ def _record(
     reason: str,
 ) -> None:
     _change_row(figure, user=user, channel=channel, before=before, reason=reason).save()
+    dashboards.dashboards_changed(area_ids=[figure.area_id])
 
 
 def _check_version(figure: Figure, expected_version: int | None) -> None:
@@ -502,6 +503,7 @@ def target_set(
         target = Target(authority=authority, indicator=indicator, financial_year=financial_year)
     target.lower, target.upper, target.tolerance = lower, upper, tolerance
     target.save()
+    dashboards.dashboards_changed(authority_ids=[authority.pk])
     TargetChange.objects.create(
         target=target,
         changed_by=user,
@@ -573,6 +575,7 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
                 # Its parts have gone (an import rolled back, a month removed): a figure
                 # derived from them would say what they no longer say.
                 existing.delete()
+                dashboards.dashboards_changed(area_ids=[area.pk])
             continue
         all_approved = all(part.status == FigureStatus.APPROVED for part in parts)
         status = FigureStatus.APPROVED if all_approved else FigureStatus.DRAFT
@@ -1021,6 +1024,7 @@ def _figures_write(
     Figure.objects.bulk_create(created)
     _update_rows(updated, _WRITTEN_FIELDS)
     FigureChange.objects.bulk_create(changes)
+    dashboards.dashboards_changed(area_ids=[authority.pk])
     if period.kind in ROLL_UP_TARGETS:
         from .tasks import roll_up_figures
 
@@ -1352,6 +1356,7 @@ def figures_import(
                 )
             )
     bulk.insert_rows(FigureChange, _CHANGE_COLUMNS, changes)
+    dashboards.dashboards_changed(area_ids={outcome.key[0] for outcome in outcomes})
     report(total, "Figures written")
     return outcomes
 
@@ -1363,10 +1368,13 @@ def figures_restore(
     created (state None) are removed with their audit trail; those it changed get back the
     state it replaced, recorded in their audit trail. Call inside the caller's transaction."""
     removed = [figure_id for figure_id, before in figures if before is None]
+    areas: set[int] = set()
     for start in range(0, len(removed), 10_000):
         # Only the ids are read: an import may have created a million figures. Relations to
         # figures (their audit rows, import records) follow their own on_delete rules.
-        Figure.objects.filter(pk__in=removed[start : start + 10_000]).only("pk").delete()
+        chunk = Figure.objects.filter(pk__in=removed[start : start + 10_000])
+        areas.update(chunk.values_list("area_id", flat=True).distinct())
+        chunk.only("pk").delete()
     before_of = {figure_id: before for figure_id, before in figures if before is not None}
     restored: list[Figure] = []
     changes: list[FigureChange] = []
@@ -1384,3 +1392,5 @@ def figures_restore(
         )
     _update_rows(restored, [*IMPORTED_FIELDS, "version", "updated_by", "updated_at"])
     FigureChange.objects.bulk_create(changes, batch_size=2000)
+    areas.update(figure.area_id for figure in restored)
+    dashboards.dashboards_changed(area_ids=areas)

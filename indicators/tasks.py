@@ -1,8 +1,9 @@
 """Celery tasks: thin wrappers that take ids, call one service and own their retry policy."""
 
 from celery import shared_task
+from django.core.cache import cache
 
-from . import services
+from . import dashboards, services
 from .models import Area, Indicator, Period
 
 
@@ -16,3 +17,23 @@ def roll_up_figures(area_id: int, indicator_id: int, period_id: int) -> int:
         period=Period.objects.get(pk=period_id),
     )
     return len(derived)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def rebuild_dashboard(authority_id: int) -> str:
+    """Rebuild one authority's dashboard. Idempotent, and safe beside another rebuild of the
+    same authority (they take turns). The queued mark is cleared first, so a write made while
+    this runs queues the rebuild after it."""
+    cache.delete(dashboards.queued_key(authority_id))
+    authority = Area.objects.filter(pk=authority_id).first()
+    if authority is None:
+        return "gone"  # the authority was deleted after the rebuild was queued
+    dashboard = dashboards.dashboard_rebuild(authority=authority)
+    return dashboard.built_at.isoformat() if dashboard.built_at else ""
+
+
+@shared_task(acks_late=True)
+def rebuild_all_dashboards() -> int:
+    """Queue a rebuild of every authority's dashboard (nightly, or when an admin asks): one
+    task each, so that every worker process takes a share."""
+    return dashboards.rebuild_all_queue()

@@ -5,6 +5,7 @@ The caller compares twice: with the previous period and with the same period las
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -67,3 +68,23 @@ def direction_of_travel(
     # No polarity, or a move that leaves the distance to the band unchanged (say, within it):
     # say which way the figure went without calling it better or worse.
     return _travel(Direction.UP if change > 0 else Direction.DOWN, change)
+
+
+def moves_worsening(
+    values: Sequence[Decimal | None], polarity: str, bands: Sequence[TargetBand | None]
+) -> int:
+    """How many moves in a row, up to the latest, have been for the worse: 3 for a figure that
+    worsened in each of its last three periods. `values` run oldest first, with the target
+    band that applied to each (a band measure is worse as it moves away from its band); a gap
+    (no value) ends the run."""
+    if len(values) != len(bands):
+        raise ValueError("Give a target band (or None) for every value.")
+    run = 0
+    for position in range(len(values) - 1, 0, -1):
+        travel = direction_of_travel(
+            values[position], values[position - 1], polarity, bands[position]
+        )
+        if travel.direction != Direction.WORSENING:
+            break
+        run += 1
+    return run

@@ -34,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from indicators import bulk
+from indicators import bulk, dashboards
 from indicators import periods as period_rules
 from indicators import services as figure_services
 from indicators.models import (
@@ -676,6 +676,7 @@ def _rollback_targets(user: User, batch: ImportBatch) -> None:
         target = targets[change.object_id]
         if change.before is None:
             target.delete()
+            dashboards.dashboards_changed(authority_ids=[target.authority_id])
             continue
         figure_services.target_set(
             user=user,

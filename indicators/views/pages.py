@@ -2,11 +2,11 @@
 `selectors`, which asks `accounts.access`; charts are built in `charts`."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import access
-from indicators import charts, selectors
+from indicators import charts, dashboards, selectors
 
 
 @login_required
@@ -20,8 +20,17 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def authority_home(request: HttpRequest, slug: str) -> HttpResponse:
-    home = selectors.authority_home(request.user, slug)
-    return render(request, "indicators/authority_home.html", {"home": home})
+    """The team managers' dashboard: the authority's latest snapshot."""
+    try:
+        page = dashboards.dashboard_page(
+            request.user,
+            slug,
+            theme=request.GET.get("theme", ""),
+            scope=request.GET.get("scope", ""),
+        )
+    except dashboards.UnknownFilter as unknown:
+        raise Http404(str(unknown)) from unknown
+    return render(request, "indicators/dashboard.html", {"page": page})
 
 
 @login_required

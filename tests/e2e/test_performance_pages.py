@@ -30,8 +30,8 @@ def test_officer_goes_from_start_to_home_to_indicator(
     assert_accessible(page)
 
     page.get_by_role("link", name="Performance figures for Wiltshire").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Children’s social care performance")
-    row = page.locator("tr", has=page.get_by_role("link", name=ASSESSMENTS, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children’s social care dashboard")
+    row = page.locator("li.app-tile", has=page.get_by_role("link", name=ASSESSMENTS, exact=True))
     expect(row).to_contain_text("87%")
     expect(row).to_contain_text("Red: below target")
     assert_accessible(page)
