@@ -151,6 +151,7 @@ def test_rebuilding_again_gives_the_same_snapshot(north) -> None:
     second = dashboards.dashboard_rebuild(authority=north)
     assert whole(north).content == content
     assert DashboardSnapshot.objects.count() == 1
+    assert first.built_at is not None and second.built_at is not None
     assert second.built_at > first.built_at
 
 
