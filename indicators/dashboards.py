@@ -419,29 +419,33 @@ def dashboards_changed(*, area_ids: Iterable[int] = (), authority_ids: Iterable[
     targets or comparators) changed. After the transaction commits, once for however many
     calls it made, the dashboards that show them are marked stale and their rebuilds
     queued. Nothing happens if the transaction rolls back."""
-    pending = _pending()
-    first = not pending["areas"] and not pending["authorities"]
-    pending["areas"].update(area_ids)
-    pending["authorities"].update(authority_ids)
-    if first:
-        transaction.on_commit(_after_commit)
+    if not connection.in_atomic_block:
+        request_rebuilds(authorities_affected(area_ids) | set(authority_ids))
+        return
+    pending: _Pending | None = getattr(connection, "_csc_dashboards_pending", None)
+    if pending is None or not pending.waiting():
+        pending = _Pending()
+        connection._csc_dashboards_pending = pending  # type: ignore[attr-defined]
+        transaction.on_commit(pending.run)
+    pending.areas.update(area_ids)
+    pending.authorities.update(authority_ids)
 
 
-def _pending() -> dict[str, set[int]]:
-    """What this connection's open transaction has changed so far."""
-    state: dict[str, set[int]] | None = getattr(connection, "_csc_dashboards_changed", None)
-    if state is None or not connection.in_atomic_block:
-        state = {"areas": set(), "authorities": set()}
-        connection._csc_dashboards_changed = state  # type: ignore[attr-defined]
-    return state
+class _Pending:
+    """What one transaction has changed so far, sent on once it commits."""
 
+    def __init__(self) -> None:
+        self.areas: set[int] = set()
+        self.authorities: set[int] = set()
 
-def _after_commit() -> None:
-    pending = _pending()
-    authority_ids = authorities_affected(pending["areas"]) | pending["authorities"]
-    pending["areas"].clear()
-    pending["authorities"].clear()
-    request_rebuilds(authority_ids)
+    def waiting(self) -> bool:
+        """Whether this transaction's commit will still run this: not once it has run, nor
+        once a rollback has dropped it (Django drops a rolled-back savepoint's callbacks)."""
+        # Each entry is (savepoint ids, callback, robust); django-stubs knows only two.
+        return any(entry[1] == self.run for entry in connection.run_on_commit)
+
+    def run(self) -> None:
+        request_rebuilds(authorities_affected(self.areas) | self.authorities)
 
 
 def request_rebuilds(authority_ids: Iterable[int]) -> None:

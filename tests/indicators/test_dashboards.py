@@ -236,6 +236,19 @@ def test_a_write_rolled_back_queues_nothing(
     assert callbacks == [] and queued == []
     assert not Dashboard.objects.filter(pk=north.pk, changed_at__isnull=False).exists()
 
+    # The next transaction that commits still queues its rebuild.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        services.figure_set(
+            user=None,
+            area=north,
+            indicator=visits,
+            period=month(6),
+            value=Decimal(2),
+            reason="x",
+            correction_reason="typed wrongly",
+        )
+    assert queued == [north.pk]
+
 
 def test_a_figure_elsewhere_touches_the_dashboards_that_compare_with_it(north) -> None:
     england = north.comparators.get(label="England").area

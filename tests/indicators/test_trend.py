@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -5,7 +6,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from indicators.rag import TargetBand
-from indicators.trend import Direction, direction_of_travel
+from indicators.trend import Direction, direction_of_travel, moves_worsening
 
 D = Decimal
 values = st.decimals(min_value=-10000, max_value=10000, allow_nan=False, places=2)
@@ -100,3 +101,55 @@ def test_change_is_current_minus_previous(
     current: Decimal, previous: Decimal, polarity: str
 ) -> None:
     assert direction_of_travel(current, previous, polarity).change == current - previous
+
+
+# --- how many periods running a measure has worsened ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("series", "polarity", "run"),
+    [
+        (["90", "88", "85", "86", "84", "82"], "higher", 2),
+        (["15", "16", "17", "18"], "lower", 3),
+        (["15", "16", "17", "18"], "higher", 0),
+        (["18", "17", None, "17", "16"], "higher", 1),  # a gap ends the run
+        (["5"], "higher", 0),
+        (["5", "5", "4"], "higher", 1),  # no change is not worse
+        (["5", "4", "3"], "none", 0),  # without polarity nothing is worse
+    ],
+)
+def test_moves_worsening_examples(series: list[str | None], polarity: str, run: int) -> None:
+    values = [None if value is None else D(value) for value in series]
+    assert moves_worsening(values, polarity, [None] * len(values)) == run
+
+
+def test_a_band_measure_worsens_as_it_moves_away_from_its_band() -> None:
+    band = TargetBand(D(17), D(19))
+    values = [D(18), D(20), D(22), D(25)]
+    assert moves_worsening(values, "band", [band] * 4) == 3
+    assert moves_worsening(values[::-1], "band", [band] * 4) == 0
+
+
+@given(st.lists(st.one_of(st.none(), values), max_size=30), st.sampled_from(["higher", "lower"]))
+def test_the_run_is_the_worse_moves_counted_back_from_the_latest(series, polarity) -> None:
+    run = moves_worsening(series, polarity, [None] * len(series))
+    assert 0 <= run <= max(0, len(series) - 1)
+    worse = (lambda a, b: a < b) if polarity == "higher" else (lambda a, b: a > b)
+    # Every move in the run was for the worse...
+    for position in range(len(series) - run, len(series)):
+        assert series[position] is not None and series[position - 1] is not None
+        assert worse(series[position], series[position - 1])
+    # ...and the move before it was not (or there was none).
+    before = len(series) - run - 1
+    if before >= 1:
+        previous, current = series[before - 1], series[before]
+        assert previous is None or current is None or not worse(current, previous)
+
+
+@given(st.lists(values, min_size=2, max_size=30))
+def test_turning_polarity_round_turns_worse_runs_into_better_ones(series) -> None:
+    assume(all(a != b for a, b in itertools.pairwise(series)))
+    higher = moves_worsening(series, "higher", [None] * len(series))
+    lower = moves_worsening(series, "lower", [None] * len(series))
+    assert higher == 0 or lower == 0
+    assert higher + lower >= 1  # the latest move was one or the other
