@@ -1,0 +1,378 @@
+"""Dashboards at England scale (issue 5): rebuilds, page server times and script weight.
+
+    DEBUG=true .venv/bin/python bench/dashboards.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+        [--workers 2] [--runs 40] [--authorities 165]
+
+Generates its own data in a throwaway database: England, nine regions and 165 authorities
+(175 areas with figures), 80 monthly indicators in 8 themes, 8 years of months (April 2017 to
+March 2025) for every area and indicator, five localities per authority with figures for 10 of
+the indicators, a target band per authority, indicator and year, and for each authority
+England, its region and ten statistical neighbours as comparators (2.1 million figures). Then
+it prints, with the issue's targets:
+
+1. a full rebuild of every authority's dashboard, shared among `--workers` processes as the
+   Celery worker's processes share the nightly rebuild (target <= 60 s on 2 cores);
+2. one authority's rebuild, over several authorities (target <= 1 s);
+3. the dashboard page's server time through the whole Django stack (django.test.Client, signed
+   in as a team manager), p95 and queries (targets p95 <= 100 ms, <= 10 queries);
+4. the indicator page's server time, p95 (target <= 150 ms);
+5. the JavaScript each page loads, gzipped (target <= 500 kB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import multiprocessing
+import os
+import re
+import statistics
+import sys
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from common import ROOT, throwaway_database
+
+REGIONS = 9
+INDICATORS = 80
+THEMES = 8
+WITH_LOCALITIES = 10
+LOCALITIES = 5
+NEIGHBOURS = 10
+FIRST_YEAR = 2017  # April 2017 ...
+YEARS = 8  # ... to March 2025
+TARGETS = {
+    "full rebuild (s)": 60.0,
+    "one authority (s)": 1.0,
+    "dashboard p95 (ms)": 100.0,
+    "dashboard queries": 10,
+    "indicator page p95 (ms)": 150.0,
+    "JavaScript per page (kB gzipped)": 500.0,
+}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="a PostgreSQL server (the targets are for it)")
+    parser.add_argument("--authorities", type=int, default=165)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=40, help="page requests timed per page")
+    return parser.parse_args()
+
+
+def _months() -> list[date]:
+    return [date(FIRST_YEAR + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(12 * YEARS)]
+
+
+def generate(authorities: int) -> dict[str, object]:
+    """The England-scale data set, written with the imports' bulk loader."""
+    from django.utils import timezone
+
+    from indicators import bulk, periods
+    from indicators.models import (
+        Area,
+        AreaKind,
+        BreakdownCategory,
+        Comparator,
+        ComparatorKind,
+        Figure,
+        Indicator,
+        NeighbourSet,
+        Period,
+        PeriodKind,
+        StatisticalNeighbour,
+        Target,
+        Theme,
+    )
+
+    now = timezone.now()
+    england = Area.objects.create(name="England", slug="england", kind=AreaKind.NATION)
+    regions = [
+        Area.objects.create(name=f"Region {r}", slug=f"region-{r}", kind=AreaKind.REGION)
+        for r in range(REGIONS)
+    ]
+    la = Area.objects.bulk_create(
+        Area(
+            name=f"Authority {a:03d}",
+            slug=f"authority-{a:03d}",
+            kind=AreaKind.AUTHORITY,
+            region=regions[a % REGIONS],
+            dfe_code=f"{800 + a}",
+        )
+        for a in range(authorities)
+    )
+    groups = Area.objects.bulk_create(
+        Area(name=f"Neighbours of {a.name}", slug=f"sn-{a.slug}", kind=AreaKind.GROUP) for a in la
+    )
+    themes = [Theme.objects.create(name=f"Theme {t}", slug=f"theme-{t}", order=t) for t in range(8)]
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            code=f"BENCH-{i:02d}",
+            title=f"% of bench measure {i:02d} done on time",
+            definition="A benchmark measure.",
+            theme=themes[i % THEMES],
+            unit="percent",
+            polarity="higher" if i % 2 else "lower",
+            frequency="monthly",
+            measure_type="events",
+            decimals=1,
+            source="local",
+            roll_up="none",
+            order=i,
+        )
+        for i in range(INDICATORS)
+    )
+    months = Period.objects.bulk_create(
+        Period(kind=PeriodKind.MONTH, start=start, end=periods.bounds(PeriodKind.MONTH, start)[1])
+        for start in _months()
+    )
+    years = Period.objects.bulk_create(
+        Period(
+            kind=PeriodKind.FINANCIAL_YEAR,
+            start=date(FIRST_YEAR + y, 4, 1),
+            end=date(FIRST_YEAR + y + 1, 3, 31),
+        )
+        for y in range(YEARS)
+    )
+    localities = BreakdownCategory.objects.bulk_create(
+        BreakdownCategory(dimension="locality", name=f"Locality {n}", authority=a, order=n)
+        for a in la
+        for n in range(LOCALITIES)
+    )
+    sn = NeighbourSet.objects.create(name="Bench neighbours", published_on=date(2025, 1, 1))
+    StatisticalNeighbour.objects.bulk_create(
+        StatisticalNeighbour(neighbour_set=sn, authority=a, neighbour=la[(i + k) % len(la)], rank=k)
+        for i, a in enumerate(la)
+        for k in range(1, NEIGHBOURS + 1)
+    )
+    Comparator.objects.bulk_create(
+        comparator
+        for a, group in zip(la, groups, strict=True)
+        for comparator in (
+            Comparator(authority=a, kind=ComparatorKind.NATION, area=england, label="England"),
+            Comparator(
+                authority=a, kind=ComparatorKind.REGION, area=a.region, label="Region", order=1
+            ),
+            Comparator(
+                authority=a,
+                kind=ComparatorKind.NEIGHBOURS,
+                area=group,
+                neighbour_set=sn,
+                label="SN",
+                order=2,
+            ),
+        )
+    )
+    bulk.insert_rows(
+        Target,
+        (
+            "authority_id",
+            "indicator_id",
+            "financial_year_id",
+            "lower",
+            "upper",
+            "tolerance",
+            "updated_at",
+        ),
+        (
+            (a.pk, i.pk, y.pk, Decimal(60), Decimal(75), Decimal(2), now)
+            for a in la
+            for i in indicators
+            for y in years
+        ),
+    )
+    columns = (
+        "area_id",
+        "indicator_id",
+        "period_id",
+        "breakdown_id",
+        "value",
+        "suppression",
+        "status",
+        "source",
+        "source_note",
+        "ratio_kind",
+        "is_provisional",
+        "is_estimated",
+        "is_revised",
+        "commentary",
+        "review_comment",
+        "version",
+        "updated_at",
+    )
+    fixed = ("", "approved", "typed", "", "proportion", False, False, False, "", "", 1, now)
+
+    def value(seed: int, step: int) -> Decimal:
+        # A wandering line between 40% and 95%, different for every area and indicator.
+        return Decimal(40 + (seed * 7 + step * (seed % 5 + 1)) % 55) + Decimal(seed % 10) / 10
+
+    def rows():
+        for area in (england, *regions, *la):
+            for i in indicators:
+                seed = area.pk * 131 + i.pk
+                for step, month in enumerate(months):
+                    yield (area.pk, i.pk, month.pk, None, value(seed, step), *fixed)
+        by_authority: dict[int, list[BreakdownCategory]] = {}
+        for category in localities:
+            by_authority.setdefault(category.authority_id, []).append(category)
+        for area in la:
+            for i in indicators[:WITH_LOCALITIES]:
+                for category in by_authority[area.pk]:
+                    seed = area.pk * 131 + i.pk + category.pk
+                    for step, month in enumerate(months):
+                        yield (area.pk, i.pk, month.pk, category.pk, value(seed, step), *fixed)
+
+    written = bulk.insert_rows(Figure, columns, rows())
+    return {"figures": written, "authorities": [a.pk for a in la], "slugs": [a.slug for a in la]}
+
+
+def _rebuild_share(authority_ids: list[int]) -> float:
+    """One worker process's share of the full rebuild: the time it took."""
+    from django.db import connections
+
+    from indicators.dashboards import dashboard_rebuild
+    from indicators.models import Area, Period
+
+    connections.close_all()  # a process of its own needs connections of its own
+    started = time.perf_counter()
+    periods = {period.pk: period for period in Period.objects.all()}
+    for area in Area.objects.filter(pk__in=authority_ids):
+        dashboard_rebuild(authority=area, periods=periods)
+    return time.perf_counter() - started
+
+
+def full_rebuild(authority_ids: list[int], workers: int) -> float:
+    from django.db import connections
+
+    connections.close_all()  # not to be shared with the forked processes
+    shares = [authority_ids[w::workers] for w in range(workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_rebuild_share, shares)
+    return time.perf_counter() - started
+
+
+def one_rebuild(authority_ids: list[int], samples: int = 10) -> list[float]:
+    from indicators.dashboards import dashboard_rebuild
+    from indicators.models import Area
+
+    times = []
+    for area in Area.objects.filter(pk__in=authority_ids[:samples]):
+        started = time.perf_counter()
+        dashboard_rebuild(authority=area)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+
+
+def page_times(client, urls: list[str]) -> tuple[list[float], int, str]:
+    """Server time of each GET (ms), the most queries any took, and the last page's HTML."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times: list[float] = []
+    most = 0
+    body = ""
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        most = max(most, len(queries.captured_queries))
+        body = response.content.decode()
+    return times, most, body
+
+
+def script_weight(html: str) -> float:
+    """The JavaScript a page loads from static/, gzipped, in kB (app.js imports GOV.UK
+    Frontend's module too)."""
+    files = set(re.findall(r'<script[^>]+src="/static/([^"]+)"', html))
+    if "js/app.js" in files:
+        files.add("dist/govuk-frontend.min.js")
+    return (
+        sum(len(gzip.compress((ROOT / "static" / name).read_bytes(), 9)) for name in files) / 1000
+    )
+
+
+def main() -> None:
+    arguments = _arguments()
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"  # rebuilds queued by writes wait
+    sys.setrecursionlimit(10_000)
+    with throwaway_database(arguments.database_url, "csc-bench-dashboards") as engine:
+        import gc
+
+        from django.test import Client
+
+        from accounts.services import membership_set, user_set
+        from indicators.models import Area
+
+        started = time.perf_counter()
+        data = generate(arguments.authorities)
+        print(f"Database: {engine}")
+        print(
+            f"Generated {data['figures']:,} figures for {len(data['authorities'])} authorities, "
+            f"9 regions and England in {time.perf_counter() - started:.0f} s"
+        )
+        gc.freeze()
+        results: dict[str, float] = {}
+        authority_ids: list[int] = data["authorities"]  # type: ignore[assignment]
+        results["full rebuild (s)"] = full_rebuild(authority_ids, arguments.workers)
+        print(
+            f"full rebuild of {len(authority_ids)} dashboards with {arguments.workers} "
+            f"processes: {results['full rebuild (s)']:.1f} s"
+        )
+        ones = one_rebuild(authority_ids)
+        results["one authority (s)"] = max(ones)
+        print(
+            f"one authority's rebuild: median {statistics.median(ones):.2f} s, "
+            f"max {max(ones):.2f} s over {len(ones)}"
+        )
+
+        slug = data["slugs"][0]  # type: ignore[index]
+        manager = user_set(username="bench.manager", password=uuid.uuid4().hex)
+        membership_set(user=manager, authority=Area.objects.get(slug=slug), role="manager")
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(manager)
+        dashboard = [f"/a/{slug}/"] * arguments.runs
+        client.get(dashboard[0])  # templates compiled, as in a running server
+        times, queries, html = page_times(client, dashboard)
+        results["dashboard p95 (ms)"] = _p95(times)
+        results["dashboard queries"] = queries
+        print(
+            f"dashboard page: p50 {statistics.median(times):.0f} ms, p95 {_p95(times):.0f} ms, "
+            f"max {max(times):.0f} ms over {len(times)}; {queries} queries "
+            f"({len(html) / 1000:.0f} kB of HTML)"
+        )
+        weights = {"dashboard": script_weight(html)}
+        codes = [f"BENCH-{i:02d}" for i in range(INDICATORS)]
+        pages = [f"/a/{slug}/indicators/{codes[n % len(codes)]}/" for n in range(arguments.runs)]
+        client.get(pages[0])
+        times, queries, html = page_times(client, pages)
+        results["indicator page p95 (ms)"] = _p95(times)
+        print(
+            f"indicator page: p50 {statistics.median(times):.0f} ms, p95 {_p95(times):.0f} ms, "
+            f"max {max(times):.0f} ms over {len(times)}; up to {queries} queries"
+        )
+        weights["indicator page"] = script_weight(html)
+        results["JavaScript per page (kB gzipped)"] = max(weights.values())
+        print(
+            "JavaScript per page, gzipped: "
+            + ", ".join(f"{page} {kb:.0f} kB" for page, kb in weights.items())
+        )
+    missed = [name for name, target in TARGETS.items() if results[name] > target]
+    for name, target in TARGETS.items():
+        print(f"target {name} <= {target:g}: {'NOT met' if name in missed else 'met'}")
+    if missed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
