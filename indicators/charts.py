@@ -242,13 +242,23 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         _vertical_line(figure, value, colour, "dashdot")
         figure.add_trace(_line_key(f"{item.label} (published): {item.text}", colour, "dashdot"))
     values = [row.value for row in page.ranked]
+    # The legend sits at the foot of the figure, below the axis title, in rows of about two
+    # entries: the bottom margin grows with it so that it never covers the axis.
+    legend_rows = (len(figure.data) + 1) // 2
+    bottom = 70 + 24 * legend_rows
     figure.update_layout(
         barmode="overlay",
-        margin={"l": 20, "r": 20, "t": 10, "b": 60},
-        height=max(220, 34 * len(labels) + 40 * (1 + len(page.boundaries) + len(published)) // 2),
+        margin={"l": 20, "r": 20, "t": 10, "b": bottom},
+        height=34 * max(len(labels), 3) + bottom + 20,
         font=FONT,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "traceorder": "normal"},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
         yaxis={
             "type": "category",
             "categoryorder": "array",
