@@ -333,3 +333,17 @@ def test_summary_sentence_without_a_figure() -> None:
         "Authority A is not ranked in the South West region for 2017/18 (suppressed (c: "
         "suppressed to protect confidentiality)); 1 authority is ranked."
     )
+
+
+@pytest.mark.django_db
+def test_a_period_with_only_suppressed_figures_says_so(
+    personas: Personas, world: World, region: Area
+) -> None:
+    published(Area.objects.get(slug="devon"), world, 2014, None, suppression="x")
+    response = client_for(personas.officer_a).get(URL, {"period": "fy-2014-15"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="nothing-ranked"' in body
+    assert 'data-testid="ranking-table"' not in body
+    assert "Devon Suppressed (x: not available)" in text_of(body)
+    assert "0 authorities are ranked" in text_of(body)
