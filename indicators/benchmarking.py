@@ -382,6 +382,9 @@ def _choose_period(
 def benchmark_page(
     user: AnyUser, slug: str, code: str, *, group_key: str = "", period_key: str = ""
 ) -> BenchmarkPage:
+    """The indicator ranked across a group of the authority for a period (403 / 404 as the
+    indicator page). An unknown group or period is not an exception: the page carries the
+    error, the choices to pick from, and no ranking."""
     authority = authority_for(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
