@@ -136,3 +136,23 @@ def require_import_batch(
         "Your account does not give you access to this import. Ask your administrator if you "
         "need it."
     )
+
+
+def comparable_figures(user: User | AnonymousUser, figures: QuerySet[Any]) -> QuerySet[Any]:
+    """Narrow a queryset of other authorities' figures to those the user may see beside their
+    own (benchmarking): published statistics of any area, and every figure of an authority in
+    which the user may view figures (all of them, for an admin). Another authority's typed,
+    imported or draft figures stay its own until they are published. Filtered in the same
+    query, so a caller reads a group's figures in one query whatever the group's size."""
+    from django.db.models import Q
+
+    from indicators.models import FigureSource
+
+    if not (user.is_authenticated and user.is_active):
+        return figures.none()
+    if is_admin(user):
+        return figures
+    return figures.filter(
+        Q(source=FigureSource.PUBLISHED)
+        | Q(area__in=authorities_for(user, Permission.VIEW_FIGURES).values("pk"))
+    )

@@ -14,12 +14,17 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .benchmarking import BenchmarkPage, RankedRow
 from .selectors import BreakdownTable, IndicatorPage
 
 # Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
 OWN_COLOUR = "#1d70b8"
 COMPARATOR_COLOURS = ["#505a5f", "#6f3c9c", "#b05400", "#00703c", "#912b88"]
 TARGET_FILL = "rgba(0, 112, 60, 0.15)"
+# Benchmarking: the other authorities' bars, and the group's quartile boundaries.
+OTHER_COLOUR = "#505a5f"
+BOUNDARY_COLOUR = "#0b0c0c"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"}
 
 
 def _midpoint(start: date, end: date) -> date:
@@ -146,5 +151,128 @@ def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]
             "rangemode": "tozero",
         },
         plot_bgcolor="white",
+    )
+    return _as_json(figure)
+
+
+def _line_key(name: str, colour: str, dash: str) -> go.Scatter:
+    """A legend entry for a line drawn as a shape (shapes have no legend of their own)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=name,
+        line={"color": colour, "dash": dash, "width": 2},
+        hoverinfo="skip",
+    )
+
+
+def _vertical_line(figure: go.Figure, x: Decimal, colour: str, dash: str) -> None:
+    figure.add_shape(
+        type="line",
+        x0=float(x),
+        x1=float(x),
+        yref="paper",
+        y0=0,
+        y1=1,
+        line={"color": colour, "dash": dash, "width": 2},
+        layer="above",
+    )
+
+
+def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
+    """The group's ranked values as horizontal bars, best at the top. The page's own authority
+    is told apart three ways: its colour, a hatched pattern and "(this authority)" in bold by
+    its name. The median and quartile boundaries, and the comparators' published values for
+    the same period, are vertical lines named in the legend."""
+    indicator = page.indicator
+
+    def label(row: RankedRow) -> str:
+        return f"<b>{row.name} (this authority)</b>" if row.is_own else row.name
+
+    def bar_text(row: RankedRow) -> str:
+        return f"{row.text} ({row.band})" if row.band else row.text
+
+    def hover(row: RankedRow) -> str:
+        place = f"rank {row.rank_text}" if page.is_ranked else f"position {row.rank_text}"
+        band = f", quartile {row.band}" if row.band else ""
+        return f"{row.name}: {row.text} ({place}{band})"
+
+    labels = [label(row) for row in page.ranked]
+    figure = go.Figure()
+    for is_own, name, colour, pattern in (
+        (False, "Other authorities in the group", OTHER_COLOUR, ""),
+        (True, f"{page.authority.name} (this authority)", OWN_COLOUR, "/"),
+    ):
+        rows = [row for row in page.ranked if row.is_own == is_own]
+        if not rows:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=[_number(row.value) for row in rows],
+                y=[label(row) for row in rows],
+                orientation="h",
+                name=name,
+                text=[bar_text(row) for row in rows],
+                textposition="auto",
+                hovertext=[hover(row) for row in rows],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={
+                    "color": colour,
+                    "line": {"color": BOUNDARY_COLOUR if is_own else colour, "width": 1},
+                    "pattern": {"shape": pattern, "fgcolor": "white", "solidity": 0.3},
+                },
+            )
+        )
+    boundary_names = (
+        ("Lower quartile", "Median", "Upper quartile") if len(page.boundaries) == 3 else ("Median",)
+    )
+    boundary_texts = (
+        (page.lower_quartile_text, page.median_text, page.upper_quartile_text)
+        if len(page.boundaries) == 3
+        else (page.median_text,)
+    )
+    for value, name, text in zip(page.boundaries, boundary_names, boundary_texts, strict=True):
+        dash = "dash" if name == "Median" else "dot"
+        _vertical_line(figure, value, BOUNDARY_COLOUR, dash)
+        figure.add_trace(_line_key(f"{name} of the group: {text}", BOUNDARY_COLOUR, dash))
+    published = [(item, item.value) for item in page.published if item.value is not None]
+    for index, (item, value) in enumerate(published):
+        colour = COMPARATOR_COLOURS[(index + 1) % len(COMPARATOR_COLOURS)]
+        _vertical_line(figure, value, colour, "dashdot")
+        figure.add_trace(_line_key(f"{item.label} (published): {item.text}", colour, "dashdot"))
+    values = [row.value for row in page.ranked]
+    # The legend sits at the foot of the figure, below the axis title, in rows of about two
+    # entries: the bottom margin grows with it so that it never covers the axis.
+    legend_rows = (len(figure.data) + 1) // 2
+    bottom = 70 + 24 * legend_rows
+    figure.update_layout(
+        barmode="overlay",
+        margin={"l": 20, "r": 20, "t": 10, "b": bottom},
+        height=34 * max(len(labels), 3) + bottom + 20,
+        font=FONT,
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "autorange": "reversed",
+            "automargin": True,
+        },
+        xaxis={
+            "title": {"text": indicator.get_unit_display()},
+            "ticksuffix": "%" if indicator.unit == "percent" else "",
+            "rangemode": "tozero" if all(value >= 0 for value in values) else "normal",
+            "automargin": True,
+        },
+        plot_bgcolor="white",
+        hovermode="closest",
     )
     return _as_json(figure)

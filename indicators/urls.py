@@ -1,11 +1,16 @@
 from django.urls import include, path
 
-from .views import pages
+from .views import benchmarking, pages
 
 urlpatterns = [
     path("", pages.start, name="start"),
     path("a/<slug:slug>/", pages.authority_home, name="authority_home"),
     path("a/<slug:slug>/indicators/<str:code>/", pages.indicator_detail, name="indicator_detail"),
+    path(
+        "a/<slug:slug>/indicators/<str:code>/benchmarking/",
+        benchmarking.indicator_benchmarking,
+        name="indicator_benchmarking",
+    ),
     path("a/<slug:slug>/", include("indicators.urls_entry")),
     path("a/<slug:slug>/", include("indicators.urls_review")),
 ]

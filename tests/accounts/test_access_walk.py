@@ -82,6 +82,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     },
     "authority_home": AUTHORITY_FIGURES,
     "indicator_detail": AUTHORITY_FIGURES,
+    "indicator_benchmarking": AUTHORITY_FIGURES,
     "entry_choose": AUTHORITY_EDITING,
     "entry": AUTHORITY_EDITING,
     "entry_submit": POST_ONLY,
