@@ -63,7 +63,8 @@ def trend_summary(
 def breakdown_summary(
     dimension: str, period_label: str, points: Sequence[Point], unit: str, decimals: int
 ) -> str:
-    """ "By locality in September 2021: highest Exeter 82%, lowest Mid & East 58%, of 4."."""
+    """ "By locality in September 2021: highest Exeter 82%, lowest Mid & East 58%, of 4 with a
+    value."."""
     valued = [(point.label, point.value) for point in points if point.value is not None]
     opening = f"By {dimension} in {period_label}"
     if not valued:
