@@ -30,6 +30,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -67,7 +68,14 @@ def _months() -> list[date]:
     return [date(FIRST_YEAR + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(12 * YEARS)]
 
 
-def generate(authorities: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class Generated:
+    figures: int
+    authority_ids: list[int]
+    slugs: list[str]
+
+
+def generate(authorities: int) -> Generated:
     """The England-scale data set, written with the imports' bulk loader."""
     from django.utils import timezone
 
@@ -226,7 +234,7 @@ def generate(authorities: int) -> dict[str, object]:
                         yield (area.pk, i.pk, month.pk, category.pk, value(seed, step), *fixed)
 
     written = bulk.insert_rows(Figure, columns, rows())
-    return {"figures": written, "authorities": [a.pk for a in la], "slugs": [a.slug for a in la]}
+    return Generated(written, [a.pk for a in la], [a.slug for a in la])
 
 
 def _rebuild_share(authority_ids: list[int]) -> float:
@@ -318,12 +326,12 @@ def main() -> None:
         data = generate(arguments.authorities)
         print(f"Database: {engine}")
         print(
-            f"Generated {data['figures']:,} figures for {len(data['authorities'])} authorities, "
+            f"Generated {data.figures:,} figures for {len(data.authority_ids)} authorities, "
             f"9 regions and England in {time.perf_counter() - started:.0f} s"
         )
         gc.freeze()
         results: dict[str, float] = {}
-        authority_ids: list[int] = data["authorities"]  # type: ignore[assignment]
+        authority_ids = data.authority_ids
         results["full rebuild (s)"] = full_rebuild(authority_ids, arguments.workers)
         print(
             f"full rebuild of {len(authority_ids)} dashboards with {arguments.workers} "
@@ -336,7 +344,7 @@ def main() -> None:
             f"max {max(ones):.2f} s over {len(ones)}"
         )
 
-        slug = data["slugs"][0]  # type: ignore[index]
+        slug = data.slugs[0]
         manager = user_set(username="bench.manager", password=uuid.uuid4().hex)
         membership_set(user=manager, authority=Area.objects.get(slug=slug), role="manager")
         client = Client(HTTP_HOST="localhost")

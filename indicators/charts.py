@@ -15,7 +15,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .benchmarking import BenchmarkPage, RankedRow
-from .selectors import BreakdownTable, IndicatorPage
+from .formatting import format_target
+from .selectors import BreakdownTable, IndicatorPage, NeighbourComparison
 
 # Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
 OWN_COLOUR = "#1d70b8"
@@ -24,7 +25,10 @@ TARGET_FILL = "rgba(0, 112, 60, 0.15)"
 # Benchmarking: the other authorities' bars, and the group's quartile boundaries.
 OTHER_COLOUR = "#505a5f"
 BOUNDARY_COLOUR = "#0b0c0c"
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"}
+TARGET_LINE = "#00703c"
+MEAN_COLOUR = "#0b0c0c"
+NEIGHBOUR_COLOUR = "#505a5f"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
 def _midpoint(start: date, end: date) -> date:
@@ -40,6 +44,7 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     indicator = page.indicator
     suffix = "%" if indicator.unit == "percent" else ""
     figure = go.Figure()
+    _add_target_bands(figure, page)
     x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
     figure.add_trace(
         go.Scatter(
@@ -85,27 +90,10 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     # plotly's calendar ticks; past a dozen points every other label keeps them legible.
     step = 1 if len(page.rows) <= 12 else 2
     tick_rows = page.rows[::-1][::step][::-1]
-    first = page.rows[0].period.start if page.rows else None
-    last = page.rows[-1].period.end if page.rows else None
-    for year, lower, upper in page.targets:
-        if first is None or last is None or year.end < first or year.start > last:
-            continue
-        low = lower if lower is not None else upper
-        high = upper if upper is not None else lower
-        figure.add_shape(
-            type="rect",
-            x0=max(year.start, first),
-            x1=min(year.end, last),
-            y0=_number(low),
-            y1=_number(high),
-            fillcolor=TARGET_FILL,
-            line={"color": "#00703c", "width": 1, "dash": "dot"},
-            layer="below",
-        )
     figure.update_layout(
         margin={"l": 60, "r": 20, "t": 20, "b": 60},
         height=380,
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+        font={"family": FONT},
         legend={"orientation": "h", "y": -0.2},
         yaxis={"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
         xaxis={
@@ -118,6 +106,39 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         hovermode="closest",
     )
     return _as_json(figure)
+
+
+def _add_target_bands(figure: go.Figure, page: IndicatorPage) -> None:
+    """Each year's target band as a shaded area behind the lines, drawn as a trace (not a
+    shape) so that the legend names it; one legend entry stands for every year's band."""
+    if not page.rows:
+        return
+    indicator = page.indicator
+    first, last = page.rows[0].period.start, page.rows[-1].period.end
+    bands = 0
+    for year, lower, upper in page.targets:
+        if year.end < first or year.start > last:
+            continue
+        low = _number(lower if lower is not None else upper)
+        high = _number(upper if upper is not None else lower)
+        x0, x1 = max(year.start, first), min(year.end, last)
+        band = format_target(lower, upper, indicator.unit, indicator.decimals)
+        figure.add_trace(
+            go.Scatter(
+                x=[x0, x1, x1, x0, x0],
+                y=[low, low, high, high, low],
+                fill="toself",
+                fillcolor=TARGET_FILL,
+                line={"color": TARGET_LINE, "width": 1, "dash": "dot"},
+                mode="lines",
+                name="Target band",
+                legendgroup="target",
+                showlegend=bands == 0,
+                text=[f"Target {year.label}: {band}"] * 5,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+        bands += 1
 
 
 def _as_json(figure: go.Figure) -> dict[str, Any]:
@@ -143,7 +164,7 @@ def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]
     figure.update_layout(
         margin={"l": 200, "r": 20, "t": 10, "b": 40},
         height=max(160, 48 * len(names) + 60),
-        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+        font={"family": FONT},
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={
             "title": {"text": page.indicator.get_unit_display()},
@@ -250,7 +271,7 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         barmode="overlay",
         margin={"l": 20, "r": 20, "t": 10, "b": bottom},
         height=34 * max(len(labels), 3) + bottom + 20,
-        font=FONT,
+        font={"family": FONT},
         showlegend=True,
         legend={
             "orientation": "h",
@@ -274,5 +295,60 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         },
         plot_bgcolor="white",
         hovermode="closest",
+    )
+    return _as_json(figure)
+
+
+def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict[str, Any]:
+    """The authority and each of its statistical neighbours for one period, best first: the
+    authority's own bar in its own colour and named as such, the neighbours' mean and England's
+    figure as labelled lines across."""
+    bars = [bar for bar in comparison.bars if bar.value is not None]
+    names = [f"{bar.name} (this authority)" if bar.is_own else bar.name for bar in bars]
+    figure = go.Figure(
+        go.Bar(
+            x=[_number(bar.value) for bar in bars],
+            y=names,
+            orientation="h",
+            text=[bar.text for bar in bars],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            marker={
+                "color": [OWN_COLOUR if bar.is_own else NEIGHBOUR_COLOUR for bar in bars],
+                # A pattern as well as a colour, so the bar stands out without colour vision.
+                "pattern": {"shape": ["/" if bar.is_own else "" for bar in bars]},
+            },
+            showlegend=False,
+        )
+    )
+    dashes = ["dash", "dot", "dashdot"]
+    for index, line in enumerate(comparison.references):
+        # A line across every bar, as a trace so that the legend names it.
+        figure.add_trace(
+            go.Scatter(
+                x=[_number(line.value)] * 2,
+                y=[names[0], names[-1]],
+                mode="lines",
+                name=f"{line.label}: {line.text}",
+                line={
+                    "color": MEAN_COLOUR if index == 0 else COMPARATOR_COLOURS[index],
+                    "dash": dashes[index % len(dashes)],
+                    "width": 2,
+                },
+                hovertemplate=f"{line.label}: {line.text} ({line.note})<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        margin={"l": 200, "r": 20, "t": 10, "b": 60},
+        height=max(200, 36 * len(names) + 120),
+        font={"family": FONT},
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={
+            "title": {"text": page.indicator.get_unit_display()},
+            "ticksuffix": "%" if page.indicator.unit == "percent" else "",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="white",
     )
     return _as_json(figure)

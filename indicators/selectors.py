@@ -14,14 +14,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
 from accounts.access import Permission
 
-from . import metrics, periods
+from . import metrics, periods, summaries
 from .formatting import format_change, format_target, format_value
 from .models import (
     Area,
@@ -78,6 +78,10 @@ TREND_WINDOW_MONTHS: dict[str, int] = {
     Frequency.QUARTERLY: 36,
     Frequency.ANNUAL: 120,
 }
+
+# How far before a page's window a comparator's published figure is still read, to stand
+# beside the window's first figures: national figures come out a year or so after the period.
+COMPARATOR_LOOKBACK_MONTHS = 24
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -147,6 +151,10 @@ class FigureRow:
     # Without a target: better, similar or worse than the first comparator with a figure.
     comparison: ComparisonResult | None = None
     commentary: str = ""
+    # The counts behind a ratio, and a suppressed figure's published code, for downloads.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    suppression: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -229,37 +237,46 @@ def _comparator_members(comparators: Sequence[Comparator]) -> dict[int, list[int
     return members
 
 
-def _load_context(authority: Area, indicators: Iterable[Indicator]) -> _Context:
+def _load_context(
+    authority: Area, indicators: Iterable[Indicator], *, since: date | None = None
+) -> _Context:
+    """The figures, targets and comparators' figures of `indicators`: all of them, or with
+    `since` only those of periods ending on or after it (a page's window), so that a page reads
+    the same few rows however many years of history are held."""
     indicator_ids = [indicator.id for indicator in indicators]
     comparators = list(
         Comparator.objects.filter(authority=authority).select_related("area").order_by("order")
     )
     context = _Context(authority=authority, comparators=comparators)
-    for figure in (
-        Figure.objects.overall()
-        .filter(area=authority, indicator_id__in=indicator_ids)
-        .select_related("period")
-        .order_by("period__end", "period__start")
-    ):
+    own = Figure.objects.overall().filter(area=authority, indicator_id__in=indicator_ids)
+    targets = Target.objects.filter(authority=authority, indicator_id__in=indicator_ids)
+    published = Figure.objects.overall().filter(
+        area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids
+    )
+    members = Figure.objects.overall().filter(indicator_id__in=indicator_ids)
+    if since is not None:
+        own = own.filter(period__end__gte=since)
+        targets = targets.filter(financial_year__end__gte=since)
+        # A comparator's published figure stands beside later local figures (England's
+        # 2016/17 figure beside this authority's 2017/18), so look back a little further.
+        published = published.filter(
+            period__end__gte=periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS)
+        )
+        members = members.filter(period__end__gte=since)
+    for figure in own.select_related("period").order_by("period__end", "period__start"):
         context.own.setdefault(figure.indicator_id, []).append(figure)
-    for target in Target.objects.filter(
-        authority=authority, indicator_id__in=indicator_ids
-    ).select_related("financial_year"):
+    for target in targets.select_related("financial_year"):
         context.targets[(target.indicator_id, target.financial_year.start)] = target
-    for figure in (
-        Figure.objects.overall()
-        .filter(area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids)
-        .select_related("period")
-        .order_by("period__end")
-    ):
+    for figure in published.select_related("period").order_by("period__end"):
         context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
             figure
         )
     context.members = _comparator_members(comparators)
     member_ids = {area_id for ids in context.members.values() for area_id in ids}
     if member_ids:
-        for figure in Figure.objects.overall().filter(
-            area_id__in=member_ids, indicator_id__in=indicator_ids
+        # Only the value is read from a member's figure (the mean of members' values).
+        for figure in members.filter(area_id__in=member_ids).only(
+            "area_id", "indicator_id", "period_id", "value"
         ):
             key = (figure.area_id, figure.indicator_id, figure.period_id)
             context.member_figures[key] = figure
@@ -403,6 +420,9 @@ def _row(context: _Context, indicator: Indicator, figure: Figure) -> FigureRow:
         comparators=cells,
         comparison=None if target else _comparison(indicator, figure.value, cells),
         commentary=figure.commentary,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        suppression=figure.suppression,
     )
 
 
@@ -507,10 +527,57 @@ class BreakdownTable:
     period: Period
     rows: list[tuple[str, str]]  # category name, formatted value
     values: list[Decimal | None]  # the same, as numbers, for the chart
+    summary: str = ""  # the chart's one-sentence summary
+
+    @property
+    def slug(self) -> str:
+        return "-".join(self.dimension.lower().split())
 
     @property
     def element_id(self) -> str:
-        return "breakdown-" + "-".join(self.dimension.lower().split()) + "-data"
+        return f"breakdown-{self.slug}-data"
+
+
+@dataclass(frozen=True)
+class NeighbourBar:
+    """One authority on the statistical-neighbour chart: the authority itself or a neighbour."""
+
+    name: str
+    value: Decimal | None
+    text: str  # "22.6%", "suppressed (c)" or "no figure"
+    is_own: bool
+    position: int | None  # 1 = best (highest, for a measure without polarity); None: no value
+    neighbour_rank: int | None  # the neighbour model's rank, 1 = most alike; None for itself
+    closeness: str  # the model's closeness band ("Very close"), where the list has one
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A value drawn across the neighbour chart: the neighbours' mean, England's figure."""
+
+    label: str
+    value: Decimal
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NeighbourComparison:
+    set_name: str  # which publication of neighbours ("DfE statistical neighbours 2021")
+    neighbour_count: int
+    period: Period | None  # the latest period with neighbours' figures; None when none loaded
+    bars: list[NeighbourBar]  # best first; the authority itself among them
+    references: list[ReferenceLine]
+    summary: str  # one sentence, for the chart
+    message: str  # why there is no chart, when there is none
+
+    @property
+    def has_chart(self) -> bool:
+        return self.period is not None and any(bar.value is not None for bar in self.bars)
+
+    @property
+    def has_closeness(self) -> bool:
+        return any(bar.closeness for bar in self.bars)
 
 
 @dataclass(frozen=True)
@@ -528,6 +595,8 @@ class IndicatorPage:
     derived: list[FigureRow]  # quarters and years rolled up from the months, newest first
     history: list[HistoryRow]  # the latest changes to the authority's figures
     can_edit: bool
+    trend_summary: str = ""  # the trend chart's one-sentence summary
+    neighbours: NeighbourComparison | None = None
 
     @property
     def is_rated(self) -> bool:
@@ -539,10 +608,39 @@ class IndicatorPage:
         """A single figure is not a trend: it gets a table, not a chart."""
         return len(self.rows) > 1
 
+    @property
+    def file_name(self) -> str:
+        """The download's name without its extension: "authority-a-ASMT-45"."""
+        return f"{self.authority.slug}-{self.indicator.code}"
+
 
 def _window_start(indicator: Indicator, latest_end: date) -> date:
     months = TREND_WINDOW_MONTHS[indicator.frequency]
     return periods.add_months(latest_end.replace(day=1), -(months - 1))
+
+
+def _native_first(indicator: Indicator) -> Case:
+    """1 for a figure of the period kind the indicator is reported in, else 0: for ordering,
+    as `_native` prefers them."""
+    return Case(
+        When(period__kind__in=NATIVE_KINDS[indicator.frequency], then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _latest_end(authority: Area, indicator: Indicator) -> date | None:
+    """The end of the authority's latest overall figure, of the indicator's own kind of period
+    if it has any: where the page's trend window ends."""
+    latest: date | None = (
+        Figure.objects.overall()
+        .filter(area=authority, indicator=indicator)
+        .annotate(native=_native_first(indicator))
+        .order_by("-native", "-period__end")
+        .values_list("period__end", flat=True)
+        .first()
+    )
+    return latest
 
 
 def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[BreakdownTable]:
@@ -555,36 +653,184 @@ def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[B
     ):
         if figure.breakdown is not None:  # always, given the filter; this narrows the type
             by_dimension[figure.breakdown.dimension].append(figure)
-    return [
-        BreakdownTable(
-            dimension=dimension,
-            period=period,
-            rows=[
-                (figure.breakdown.name if figure.breakdown else "", _value_text(indicator, figure))
-                for figure in figures
-            ],
-            values=[figure.value for figure in figures],
+    tables = []
+    for dimension, figures in by_dimension.items():
+        names = [figure.breakdown.name if figure.breakdown else "" for figure in figures]
+        values = [figure.value for figure in figures]
+        tables.append(
+            BreakdownTable(
+                dimension=dimension,
+                period=period,
+                rows=[
+                    (name, _value_text(indicator, figure))
+                    for name, figure in zip(names, figures, strict=True)
+                ],
+                values=values,
+                summary=summaries.breakdown_summary(
+                    dimension,
+                    period.label,
+                    [summaries.Point(n, v) for n, v in zip(names, values, strict=True)],
+                    indicator.unit,
+                    indicator.decimals,
+                ),
+            )
         )
-        for dimension, figures in by_dimension.items()
+    return tables
+
+
+def _plain_text(indicator: Indicator, found: tuple[Decimal | None, str] | None) -> str:
+    """A value read without its figure, as `_value_text` writes a figure's."""
+    if found is None:
+        return "no figure"
+    value, suppression = found
+    if value is None:
+        return f"suppressed ({suppression})"
+    return format_value(value, indicator.unit, indicator.decimals)
+
+
+def _neighbour_comparison(
+    authority: Area, indicator: Indicator, comparators: Sequence[Comparator]
+) -> NeighbourComparison:
+    """The authority against each of its statistical neighbours, for the latest period for
+    which neighbours' figures are loaded (of the indicator's own kind of period if any): three
+    queries, whatever the history held."""
+    comparator = next(
+        (c for c in comparators if c.kind == ComparatorKind.NEIGHBOURS and c.neighbour_set_id),
+        None,
+    )
+    if comparator is None:
+        return NeighbourComparison(
+            "", 0, None, [], [], "", f"No statistical neighbours are set for {authority.name}."
+        )
+    neighbours = list(
+        StatisticalNeighbour.objects.filter(
+            neighbour_set_id=comparator.neighbour_set_id, authority=authority
+        )
+        .select_related("neighbour", "neighbour_set")
+        .order_by("rank")
+    )
+    if not neighbours:
+        return NeighbourComparison(
+            "", 0, None, [], [], "", f"No statistical neighbours are listed for {authority.name}."
+        )
+    set_name = neighbours[0].neighbour_set.name
+    neighbour_ids = [row.neighbour_id for row in neighbours]
+    latest = (
+        Figure.objects.overall()
+        .filter(area_id__in=neighbour_ids, indicator=indicator, value__isnull=False)
+        .annotate(native=_native_first(indicator))
+        .order_by("-native", "-period__end", "period__start")
+        .values_list("period_id", "period__kind", "period__start", "period__end")
+        .first()
+    )
+    if latest is None:
+        return NeighbourComparison(
+            set_name,
+            len(neighbours),
+            None,
+            [],
+            [],
+            "",
+            f"No figures of {authority.name}’s statistical neighbours are loaded for this measure.",
+        )
+    period_id, kind, start, end = latest
+    period = Period(pk=period_id, kind=kind, start=start, end=end)
+    nations = [c for c in comparators if c.kind == ComparatorKind.NATION]
+    found: dict[int, tuple[Decimal | None, str]] = {
+        area_id: (value, suppression)
+        for area_id, value, suppression in Figure.objects.overall()
+        .filter(
+            indicator=indicator,
+            period_id=period_id,
+            area_id__in=[authority.id, *neighbour_ids, *(c.area_id for c in nations)],
+        )
+        .values_list("area_id", "value", "suppression")
+    }
+    entries = [(authority.name, authority.id, True, None, "")] + [
+        (row.neighbour.name, row.neighbour_id, False, row.rank, row.closeness) for row in neighbours
     ]
+    values = [found[area_id][0] if area_id in found else None for _n, area_id, *_ in entries]
+    bars = []
+    position = 0
+    for index in summaries.neighbour_order(values, indicator.polarity):
+        name, area_id, is_own, rank, closeness = entries[index]
+        if values[index] is not None:
+            position += 1
+        bars.append(
+            NeighbourBar(
+                name=name,
+                value=values[index],
+                text=_plain_text(indicator, found.get(area_id)),
+                is_own=is_own,
+                position=position if values[index] is not None else None,
+                neighbour_rank=rank,
+                closeness=closeness,
+            )
+        )
+    neighbour_values = values[1:]
+    references = []
+    mean = metrics.mean_of_available(neighbour_values)
+    if mean.value is not None:
+        references.append(
+            ReferenceLine(
+                "Neighbours’ mean",
+                mean.value,
+                format_value(mean.value, indicator.unit, indicator.decimals),
+                f"mean of {mean.count} "
+                f"{'neighbour’s figure' if mean.count == 1 else 'neighbours’ figures'}",
+            )
+        )
+    for nation in nations:
+        value = found.get(nation.area_id, (None, ""))[0]
+        if value is not None:
+            references.append(
+                ReferenceLine(
+                    nation.label,
+                    value,
+                    format_value(value, indicator.unit, indicator.decimals),
+                    "published figure",
+                )
+            )
+    return NeighbourComparison(
+        set_name=set_name,
+        neighbour_count=len(neighbours),
+        period=period,
+        bars=bars,
+        references=references,
+        summary=summaries.neighbour_summary(
+            authority.name,
+            values[0],
+            period.label,
+            neighbour_values,
+            indicator.unit,
+            indicator.decimals,
+        ),
+        message="",
+    )
 
 
 def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
+    """An indicator for one authority: its trend over the window with target and comparators,
+    its neighbours, its breakdowns, derived figures and history. A fixed number of queries
+    (about twenty), and only the window's figures are read, however much history is held."""
     authority = authority_for(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
     except Indicator.DoesNotExist as missing:
         raise Http404("There is no indicator with this code.") from missing
-    context = _load_context(authority, [indicator])
+    latest_end = _latest_end(authority, indicator)
+    # A measure kept only by category has no overall figures, so nothing to read beside them.
+    since = _window_start(indicator, latest_end) if latest_end is not None else date.max
+    context = _load_context(authority, [indicator], since=since)
     summary = _summary(context, indicator)
-    figures = _native(indicator, context.own.get(indicator.id, []))
+    own = context.own.get(indicator.id, [])
+    figures = _native(indicator, own)
     rows: list[FigureRow] = []
     window_text = "No figures have been entered yet."
     breakdowns: list[BreakdownTable] = []
     if figures:
         latest = figures[-1]
-        start = _window_start(indicator, latest.period.end)
-        shown = [figure for figure in figures if figure.period.end >= start]
+        shown = [figure for figure in figures if figure.period.end >= since]
         rows = [_row(context, indicator, figure) for figure in shown]
         window_text = (
             f"{len(shown)} figures from {shown[0].period.label} to {latest.period.label}"
@@ -621,6 +867,11 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         ),
         key=lambda item: item[0].start,
     )
+    # Quarters and years rolled up from the months, within the window, newest first.
+    rolled = sorted(
+        (figure for figure in own if figure.source == FigureSource.ROLLED_UP),
+        key=lambda figure: (-figure.period.end.toordinal(), figure.period.kind),
+    )
     return IndicatorPage(
         authority=authority,
         indicator=indicator,
@@ -630,9 +881,27 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         comparator_labels=[context.comparators[index].label for index in shown_comparators],
         breakdowns=breakdowns,
         targets=targets,
-        derived=derived_figures(authority, indicator),
+        derived=[_row(context, indicator, figure) for figure in rolled],
         history=_history_rows(authority, indicator, HISTORY_ON_PAGE),
         can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        trend_summary=_trend_summary(authority, indicator, rows),
+        neighbours=_neighbour_comparison(authority, indicator, context.comparators),
+    )
+
+
+def _trend_summary(authority: Area, indicator: Indicator, rows: Sequence[FigureRow]) -> str:
+    if not rows:
+        return ""
+    latest = rows[-1]
+    return summaries.trend_summary(
+        authority.name,
+        [summaries.Point(row.period.label, row.value) for row in rows],
+        indicator.unit,
+        indicator.decimals,
+        target_text=latest.target_text,
+        comparators=[
+            (cell.label, cell.text, cell.period_label) for cell in latest.comparators_with_values
+        ],
     )
 
 

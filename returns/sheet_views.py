@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import SignedInRequest
+from indicators import downloads
+from indicators import selectors as indicator_selectors
 
 from . import selectors, services, spreadsheet_files
 from .forms import SheetUploadForm
@@ -55,6 +57,20 @@ def authority_export(request: SignedInRequest, slug: str, table: str, fmt: str) 
     rows = selectors.authority_export(request.user, slug, table)
     content = spreadsheet_files.export(rows.table, file_format, rows.header, rows.rows)
     return _download(content, rows.file_name, file_format)
+
+
+@login_required
+def indicator_download(request: SignedInRequest, slug: str, code: str, fmt: str) -> HttpResponse:
+    """Every number of an indicator page, as the page shows it to this user (the page's
+    selector checks access)."""
+    file_format = _format(fmt)
+    page = indicator_selectors.indicator_page(request.user, slug, code)
+    tables = downloads.page_tables(page)
+    if file_format == "csv":
+        content = spreadsheet_files.csv_file(*downloads.one_sheet(tables))
+    else:
+        content = spreadsheet_files.xlsx_file(tables)
+    return _download(content, page.file_name, file_format)
 
 
 @login_required

@@ -40,5 +40,10 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         "page": page,
         "chart": charts.indicator_trend(page) if page.has_trend else None,
         "breakdowns": [(table, charts.breakdown_bars(page, table)) for table in page.breakdowns],
+        "neighbour_chart": (
+            charts.neighbour_bars(page, page.neighbours)
+            if page.neighbours is not None and page.neighbours.has_chart
+            else None
+        ),
     }
     return render(request, "indicators/indicator_detail.html", context)

@@ -106,6 +106,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     # may see its live figures.
     "authority_sheets:imports": AUTHORITY_EDITING,
     "authority_sheets:export": AUTHORITY_FIGURES,
+    # An indicator page's numbers: whoever may open the page.
+    "authority_sheets:indicator_download": AUTHORITY_FIGURES,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page

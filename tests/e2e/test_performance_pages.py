@@ -80,3 +80,42 @@ def test_devon_trend_and_locality_charts_are_drawn_and_accessible(
     expect(page.get_by_role("heading", name="By locality")).to_be_visible()
     expect(page.locator(".app-chart--breakdown.js-plotly-plot")).to_have_count(2)
     assert_accessible(page)
+
+
+def test_wiltshire_trend_neighbour_and_team_charts_with_their_summaries(
+    page: Page, live_server, wiltshire_officer
+) -> None:
+    """The demo holds no figures of Wiltshire's neighbours: the test adds 2017/18 figures
+    for its ten DfE neighbours, and its assessments by team, to see all three charts."""
+    from indicators.models import BreakdownCategory, Period, StatisticalNeighbour
+    from tests import factories
+
+    indicator = Indicator.objects.get(title=ASSESSMENTS)
+    wiltshire = Area.objects.get(slug="wiltshire")
+    year = Period.objects.from_text("2017/18")
+    for row in StatisticalNeighbour.objects.filter(authority=wiltshire).order_by("rank"):
+        factories.figure(row.neighbour, indicator, year, str(75 + row.rank))
+    for order, (team, value) in enumerate((("North team", "91"), ("South team", "82"))):
+        category = BreakdownCategory.objects.create(
+            dimension="team", name=team, authority=wiltshire, order=order
+        )
+        factories.figure(wiltshire, indicator, year, value, breakdown=category)
+
+    sign_in(page, live_server, "wilts.officer", PASSWORD)
+    page.goto(f"/a/wiltshire/indicators/{indicator.code}/")
+    expect(page.locator(".app-chart.js-plotly-plot")).to_have_count(3)
+    expect(page.get_by_test_id("trend-summary")).to_contain_text("Wiltshire: 87% in 2017/18")
+    # Neighbours 76% to 85%: mean 80.5%, shown as 81%.
+    expect(page.get_by_test_id("neighbours-summary")).to_have_text(
+        "Wiltshire: 87% in 2017/18; its 10 statistical neighbours range from 76% to 85%, mean 81%."
+    )
+    expect(page.get_by_test_id("neighbours-table").locator("tbody tr")).to_have_count(11)
+    expect(page.get_by_test_id("neighbours-table").locator("tbody tr").first).to_contain_text(
+        "Wiltshire (this authority)"
+    )
+    expect(page.get_by_test_id("breakdown-summary")).to_have_text(
+        "By team in 2017/18: highest North team 91%, lowest South team 82%, of 2 with a value."
+    )
+    expect(page.locator(".modebar-btn[data-title*='Produced with Plotly']")).to_have_count(0)
+    expect(page.get_by_role("link", name="Download as a spreadsheet (XLSX)")).to_be_visible()
+    assert_accessible(page)

@@ -1,14 +1,33 @@
 """The authority home and indicator pages show what the seed packs report."""
 
+import csv
 import html as html_module
+import io
+import json
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from accounts.models import User
+from indicators import selectors
 from indicators.demo import demo_load
-from indicators.models import Indicator
+from indicators.models import (
+    Area,
+    AreaKind,
+    BreakdownCategory,
+    Comparator,
+    ComparatorKind,
+    Figure,
+    Indicator,
+    NeighbourSet,
+    PeriodKind,
+    StatisticalNeighbour,
+)
+from tests import factories
+from tests.conftest import Personas, World
 
 ASSESSMENTS = "% single assessments completed by 45 days"
 
@@ -168,3 +187,398 @@ def test_devon_quarters_and_years_are_derived_from_its_months(
     assert "Q2 2021/22 686 (derived)" in text
     # April 2021 to March 2022 has only six months here: derived, but provisional.
     assert "2021/22 686 (derived, provisional)" in text
+
+
+# --- the indicator page's neighbours, summaries, downloads and query bounds --------------------
+
+
+def neighbours_of_a(
+    world: World, names_and_values: list[tuple[str, str | None]], *, with_figures: bool = True
+) -> list[Area]:
+    """Authority A's statistical neighbours in rank order, each with a 2017/18 figure of
+    `world.indicator` (None: suppressed, code c), and A's comparator of their mean."""
+    neighbour_set = NeighbourSet.objects.create(
+        name="Test neighbours 2025", published_on=date(2025, 4, 1)
+    )
+    group = factories.AreaFactory(
+        name="Authority A’s statistical neighbours", slug="a-neighbours", kind=AreaKind.GROUP
+    )
+    year = factories.financial_year(2017)
+    areas = []
+    for rank, (name, value) in enumerate(names_and_values, start=1):
+        area = factories.AreaFactory(name=name, slug=f"neighbour-{rank}")
+        areas.append(area)
+        StatisticalNeighbour.objects.create(
+            neighbour_set=neighbour_set,
+            authority=world.authority_a,
+            neighbour=area,
+            rank=rank,
+            closeness="Very close",
+        )
+        if not with_figures:
+            continue
+        if value is None:
+            Figure.objects.create(
+                area=area,
+                indicator=world.indicator,
+                period=year,
+                value=None,
+                suppression="c",
+                ratio_kind="proportion",
+                status="approved",
+                source="published",
+            )
+        else:
+            factories.figure(area, world.indicator, year, value)
+    Comparator.objects.create(
+        authority=world.authority_a,
+        kind=ComparatorKind.NEIGHBOURS,
+        area=group,
+        neighbour_set=neighbour_set,
+        label="Statistical neighbours",
+        order=2,
+    )
+    return areas
+
+
+def localities_of_a(world: World, values: dict[str, str]) -> None:
+    year = factories.financial_year(2017)
+    for order, (name, value) in enumerate(values.items()):
+        category = BreakdownCategory.objects.create(
+            dimension="locality", name=name, authority=world.authority_a, order=order
+        )
+        factories.figure(world.authority_a, world.indicator, year, value, breakdown=category)
+
+
+def chart_data(html: str, element_id: str) -> dict:
+    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html)
+    assert match, f"no chart data #{element_id}"
+    return json.loads(match.group(1))
+
+
+def table_text(html: str, testid: str) -> str:
+    return text_of(html.split(f'data-testid="{testid}"')[1].split("</table>")[0])
+
+
+NEIGHBOURS = [("Nearby One", "92"), ("Nearby Two", "84"), ("Nearby Three", None)]
+
+
+@pytest.mark.django_db
+def test_the_neighbour_chart_ranks_the_authority_among_its_neighbours(
+    world: World, personas: Personas
+) -> None:
+    neighbours_of_a(world, NEIGHBOURS)
+    factories.figure(world.england, world.indicator, factories.financial_year(2017), "85")
+    client = Client()
+    client.force_login(personas.officer_a)
+    html = client.get("/a/authority-a/indicators/ASMT-T/").content.decode()
+    page = text_of(html)
+    # 87 against neighbours of 92 and 84 (the third suppressed): mean (92 + 84) / 2 = 88.
+    assert (
+        "Authority A: 87% in 2017/18; the 2 of its 3 statistical neighbours with a figure "
+        "range from 84% to 92%, mean 88%."
+    ) in page
+    assert "Compared with statistical neighbours, 2017/18" in page
+    table = table_text(html, "neighbours-table")
+    assert "1 Nearby One 92% 1 Very close" in table
+    assert "2 Authority A (this authority) 87%" in table
+    assert "3 Nearby Two 84% 2 Very close" in table
+    assert "not ranked Nearby Three suppressed (c) 3 Very close" in table
+    assert "Neighbours’ mean 88% (mean of 2 neighbours’ figures)" in table
+    assert "England 85% (published figure)" in table
+
+    chart = chart_data(html, "neighbours-chart-data")
+    bars = chart["data"][0]
+    assert bars["y"] == ["Nearby One", "Authority A (this authority)", "Nearby Two"]
+    assert bars["x"] == [92, 87, 84]
+    own, other, _ = bars["marker"]["color"]
+    assert own != other and bars["marker"]["color"][2] == own
+    assert [trace["name"] for trace in chart["data"][1:]] == [
+        "Neighbours’ mean: 88%",
+        "England: 85%",
+    ]
+
+
+@pytest.mark.django_db
+def test_every_chart_has_a_one_sentence_summary_and_a_table(
+    world: World, personas: Personas
+) -> None:
+    neighbours_of_a(world, NEIGHBOURS)
+    localities_of_a(world, {"North": "70", "South": "95", "East": "88"})
+    client = Client()
+    client.force_login(personas.officer_a)
+    html = client.get("/a/authority-a/indicators/ASMT-T/").content.decode()
+    page = text_of(html)
+    # 80% in 2015/16 to 87% in 2017/18; England's latest is 83% for 2016/17; the neighbours'
+    # mean for 2017/18 is computed from the two with figures.
+    assert (
+        "Authority A: 87% in 2017/18, up 7 percentage points from 80% in 2015/16 (3 figures); "
+        "target 90–95%; England 83% (2016/17); Statistical neighbours 88% (2017/18)."
+    ) in page
+    assert "By locality in 2017/18: highest South 95%, lowest North 70%, of 3 with a value." in page
+    breakdown = table_text(html, "breakdown-table")
+    assert "North 70%" in breakdown and "South 95%" in breakdown and "East 88%" in breakdown
+    for element in ("trend-chart-data", "neighbours-chart-data", "breakdown-locality-data"):
+        assert f'data-figure="{element}"' in html
+    # The target band is a named series of the trend chart, as is each comparator.
+    names = {trace.get("name") for trace in chart_data(html, "trend-chart-data")["data"]}
+    assert {"Target band", "Authority A", "England", "Statistical neighbours"} <= names
+
+
+@pytest.mark.django_db
+def test_the_neighbour_section_says_when_no_figures_are_loaded(
+    world: World, personas: Personas
+) -> None:
+    client = Client()
+    client.force_login(personas.officer_a)
+    url = "/a/authority-a/indicators/ASMT-T/"
+    assert "No statistical neighbours are set for Authority A." in text_of(
+        client.get(url).content.decode()
+    )
+    neighbours_of_a(world, NEIGHBOURS, with_figures=False)
+    html = client.get(url).content.decode()
+    assert (
+        "No figures of Authority A’s statistical neighbours are loaded for this measure."
+        in text_of(html)
+    )
+    assert "neighbours-chart-data" not in html
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.django_db
+def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Personas) -> None:
+    neighbours_of_a(world, NEIGHBOURS)
+    localities_of_a(world, {"North": "70", "South": "95"})
+    factories.figure(world.england, world.indicator, factories.financial_year(2017), "85")
+    client = Client()
+    client.force_login(personas.manager_a)
+    html = client.get("/a/authority-a/indicators/ASMT-T/").content.decode()
+    assert 'href="/a/authority-a/indicators/ASMT-T/download.csv"' in html
+    assert 'href="/a/authority-a/indicators/ASMT-T/download.xlsx"' in html
+
+    response = client.get("/a/authority-a/indicators/ASMT-T/download.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="authority-a-ASMT-T.csv"'
+    rows = _csv_rows(response)
+    assert rows[0] == [
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "flags",
+        "target",
+        "rating",
+        "England",
+        "England period",
+        "Statistical neighbours",
+        "Statistical neighbours period",
+    ]
+    latest = next(row for row in rows if row[:1] == ["2017/18"])
+    assert latest == [
+        "2017/18",
+        "87",
+        "",
+        "",
+        "",
+        "90–95%",
+        "Red: below target",
+        "85",
+        "2017/18",
+        "88",
+        "2017/18",
+    ]
+    start = rows.index(NEIGHBOUR_HEADER)
+    assert rows[start + 1 : start + 5] == [
+        ["2017/18", "1", "Nearby One", "92", "92%", "1", "Very close"],
+        ["2017/18", "2", "Authority A (this authority)", "87", "87%", "", ""],
+        ["2017/18", "3", "Nearby Two", "84", "84%", "2", "Very close"],
+        ["2017/18", "", "Nearby Three", "", "suppressed (c)", "3", "Very close"],
+    ]
+    assert [
+        "2017/18",
+        "",
+        "Neighbours’ mean",
+        "88",
+        "88% (mean of 2 neighbours’ figures)",
+        "",
+        "",
+    ] in rows
+    start = rows.index(["breakdown period", "dimension", "category", "value", "as shown"])
+    assert rows[start + 1 :] == [
+        ["2017/18", "locality", "North", "70", "70%"],
+        ["2017/18", "locality", "South", "95", "95%"],
+    ]
+
+    response = client.get("/a/authority-a/indicators/ASMT-T/download.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="authority-a-ASMT-T.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["figures", "neighbours", "breakdowns"]
+    figures = [[cell.value for cell in row] for row in book["figures"].iter_rows()]
+    assert figures[-1][:2] == ["2017/18", 87]
+    neighbours = [[cell.value for cell in row] for row in book["neighbours"].iter_rows()]
+    assert neighbours[1][:4] == ["2017/18", 1, "Nearby One", 92]
+
+
+NEIGHBOUR_HEADER = [
+    "neighbours period",
+    "rank",
+    "authority",
+    "value",
+    "as shown",
+    "neighbour rank",
+    "closeness",
+]
+
+
+@pytest.mark.django_db
+def test_the_downloads_escape_formulae(world: World, personas: Personas) -> None:
+    formula = '=HYPERLINK("http://example.com","click")'
+    neighbours_of_a(world, [(formula, "92"), ("@SUM(1+1)", "84")])
+    localities_of_a(world, {"-1 team": "70", "+44 team": "95"})
+    client = Client()
+    client.force_login(personas.officer_a)
+    rows = _csv_rows(client.get("/a/authority-a/indicators/ASMT-T/download.csv"))
+    names = {row[2] for row in rows if len(row) > 2}
+    assert "'" + formula in names and "'@SUM(1+1)" in names
+    assert formula not in names
+    categories = {row[2] for row in rows if row[:1] == ["2017/18"] and row[1:2] == ["locality"]}
+    assert categories == {"'-1 team", "'+44 team"}
+
+    content = client.get("/a/authority-a/indicators/ASMT-T/download.xlsx").content
+    sheet = load_workbook(io.BytesIO(content))["neighbours"]
+    cell = sheet.cell(row=2, column=3)
+    assert cell.data_type == "s" and cell.value == "'" + formula
+    breakdowns = load_workbook(io.BytesIO(content))["breakdowns"]
+    assert {breakdowns.cell(row=r, column=3).value for r in (2, 3)} == {"'-1 team", "'+44 team"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a/authority-a/indicators/ASMT-T/",
+        "/a/authority-a/indicators/ASMT-T/download.csv",
+        "/a/authority-a/indicators/ASMT-T/download.xlsx",
+    ],
+)
+def test_another_authoritys_officer_and_a_councillor_are_refused(
+    world: World, personas: Personas, path: str
+) -> None:
+    neighbours_of_a(world, NEIGHBOURS)
+    for user in (personas.officer_b, personas.councillor_a):
+        client = Client()
+        client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 403, (user.username, path)
+        assert b"Nearby One" not in response.content
+    assert Client().get(path).status_code == 302  # to the sign-in page
+
+
+def monthly_history(world: World, code: str, months: int, neighbours: int) -> Indicator:
+    """A monthly measure of authority A: `months` figures to September 2021, England's
+    annual figures, `neighbours` neighbours with a figure every month, a region of three
+    authorities, three localities and a target every year."""
+    from indicators import periods
+
+    indicator = factories.IndicatorFactory(code=code, frequency="monthly", title=f"Monthly {code}")
+    last = date(2021, 9, 1)
+    month_periods = [
+        factories.period(PeriodKind.MONTH, periods.add_months(last, -back))
+        for back in range(months - 1, -1, -1)
+    ]
+    region = factories.AreaFactory(
+        name=f"Region {code}", slug=f"region-{code.lower()}", kind=AreaKind.REGION
+    )
+    Comparator.objects.create(
+        authority=world.authority_a,
+        kind=ComparatorKind.REGION,
+        area=region,
+        label="Region",
+        order=3,
+    )
+    for number in range(3):
+        member = factories.AreaFactory(
+            name=f"{code} region member {number}", slug=f"{code.lower()}-rm-{number}", region=region
+        )
+        for period in month_periods:
+            factories.figure(member, indicator, period, str(60 + number))
+    neighbour_set = NeighbourSet.objects.create(name=f"Set {code}", published_on=date(2025, 4, 1))
+    group = factories.AreaFactory(name=f"SN {code}", slug=f"sn-{code.lower()}", kind=AreaKind.GROUP)
+    Comparator.objects.create(
+        authority=world.authority_a,
+        kind=ComparatorKind.NEIGHBOURS,
+        area=group,
+        neighbour_set=neighbour_set,
+        label=f"SN {code}",
+        order=4,
+    )
+    for rank in range(1, neighbours + 1):
+        neighbour = factories.AreaFactory(
+            name=f"{code} neighbour {rank}", slug=f"{code.lower()}-n-{rank}"
+        )
+        StatisticalNeighbour.objects.create(
+            neighbour_set=neighbour_set, authority=world.authority_a, neighbour=neighbour, rank=rank
+        )
+        for period in month_periods:
+            factories.figure(neighbour, indicator, period, str(50 + rank))
+    for index, period in enumerate(month_periods):
+        factories.figure(world.authority_a, indicator, period, str(70 + index % 20))
+    for year in range(2015, 2022):
+        factories.figure(world.england, indicator, factories.financial_year(year), "75")
+        factories.target(world.authority_a, indicator, factories.financial_year(year), "80", "90")
+    for order, name in enumerate(("North", "South", "East")):
+        category, _ = BreakdownCategory.objects.get_or_create(
+            dimension="locality", name=name, authority=world.authority_a, defaults={"order": order}
+        )
+        factories.figure(world.authority_a, indicator, month_periods[-1], "77", breakdown=category)
+    return indicator
+
+
+# Queries of the indicator page, whatever the history held: the session and user, the authority
+# and the membership behind the access check, the indicator, where the window ends, the
+# comparators, the window's figures, targets, comparators' and members' figures (with the
+# neighbour, region and group lists), the breakdowns, the history, the edit permission, and
+# the neighbour chart's list, latest period and figures.
+INDICATOR_PAGE_QUERIES = 19
+
+
+@pytest.mark.django_db
+# Neighbour r has 50 + r every month: 51% to (50 + n)%, mean 51.5% (52%) or 55.5% (56%).
+@pytest.mark.parametrize(("months", "neighbours", "mean"), [(5, 2, "52%"), (40, 10, "56%")])
+def test_the_indicator_page_reads_in_the_same_few_queries_however_much_history(
+    world: World, personas: Personas, django_assert_max_num_queries, months, neighbours, mean
+) -> None:
+    indicator = monthly_history(world, "HIST", months=months, neighbours=neighbours)
+    client = Client()
+    client.force_login(personas.officer_a)
+    with django_assert_max_num_queries(INDICATOR_PAGE_QUERIES):
+        response = client.get(f"/a/authority-a/indicators/{indicator.code}/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(INDICATOR_PAGE_QUERIES):
+        download = client.get(f"/a/authority-a/indicators/{indicator.code}/download.xlsx")
+    assert download.status_code == 200
+    text = text_of(response.content.decode())
+    shown = min(months, 18)
+    assert f"{shown} figures from" in text and "to September 2021" in text
+    assert (
+        f"its {neighbours} statistical neighbours range from 51% to {50 + neighbours}%, "
+        f"mean {mean}."
+    ) in text
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_reads_only_its_window(world: World, personas: Personas) -> None:
+    """40 months are held; the page's context holds the 18 of its window (and comparators'
+    figures from a little before, to stand beside the first of them), never the rest."""
+    indicator = monthly_history(world, "LARGE", months=40, neighbours=3)
+    since = date(2020, 4, 1)  # 18 months to September 2021
+    context = selectors._load_context(world.authority_a, [indicator], since=since)
+    own = context.own[indicator.id]
+    assert len(own) == 18 and min(figure.period.end for figure in own) >= since
+    members = Figure.objects.filter(pk__in=[f.pk for f in context.member_figures.values()])
+    assert members.count() == 18 * 6  # 3 neighbours and 3 region members
+    assert not members.filter(period__end__lt=since).exists()
+    page = selectors.indicator_page(personas.officer_a, "authority-a", indicator.code)
+    assert len(page.rows) == 18
