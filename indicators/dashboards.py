@@ -81,6 +81,8 @@ class _Figure:
     is_estimated: bool
     is_provisional: bool
     is_revised: bool
+    numerator: Decimal | None
+    denominator: Decimal | None
     period_id: int
     status: str
     suppression: str
@@ -536,6 +538,14 @@ class RebuildProgress:
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
 
+    @property
+    def note(self) -> str:
+        return f"{self.done} of {self.total} dashboards rebuilt"
+
+    def as_json(self) -> dict[str, Any]:
+        """What the page's script polls for (the shape an import's progress has too)."""
+        return {"working": self.working, "percent": self.percent, "note": self.note}
+
 
 def rebuild_progress() -> RebuildProgress:
     asked = cache.get(ALL_REBUILD_KEY)
@@ -617,3 +627,43 @@ def _snapshot(authority: Area, category_id: int | None) -> DashboardSnapshot | N
         .filter(dashboard_id=authority.pk, category_id=category_id)
         .first()
     )
+
+
+# --- the admins' page: every dashboard, and rebuilding them all ----------------------------
+
+
+@dataclass(frozen=True)
+class RebuildsPage:
+    dashboards: list[tuple[Area, Dashboard | None]]  # every authority, with its dashboard
+    progress: RebuildProgress
+
+
+def rebuilds_page(user: Any) -> RebuildsPage:
+    """Every authority's dashboard with when it was built and whether a rebuild is due, and
+    how far the latest rebuild of them all has got. Admins only."""
+    from accounts import access
+
+    access.require_admin(user)
+    built = {dashboard.pk: dashboard for dashboard in Dashboard.objects.all()}
+    return RebuildsPage(
+        [(area, built.get(area.pk)) for area in Area.objects.authorities().order_by("name")],
+        rebuild_progress(),
+    )
+
+
+def dashboards_rebuild_request(*, user: Any, authority_slug: str = "") -> int:
+    """An admin asks for every dashboard (or one authority's) to be rebuilt now: the rebuilds
+    are queued once the request commits. Says how many were asked for."""
+    from accounts import access
+
+    from .tasks import rebuild_dashboard
+
+    access.require_admin(user)
+    if authority_slug:
+        authority = Area.objects.authorities().filter(slug=authority_slug).first()
+        if authority is None:
+            raise UnknownFilter("There is no such authority.")
+        transaction.on_commit(lambda: rebuild_dashboard.delay(authority.pk))
+        return 1
+    transaction.on_commit(rebuild_all_queue)
+    return Area.objects.authorities().count()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import benchmarking, pages
+from .views import benchmarking, pages, rebuilds
 
 urlpatterns = [
     path("", pages.start, name="start"),
@@ -10,6 +10,13 @@ urlpatterns = [
         "a/<slug:slug>/indicators/<str:code>/benchmarking/",
         benchmarking.indicator_benchmarking,
         name="indicator_benchmarking",
+    ),
+    path("dashboards/", rebuilds.dashboard_rebuilds, name="dashboard_rebuilds"),
+    path("dashboards/rebuild/", rebuilds.dashboard_rebuild, name="dashboard_rebuild"),
+    path(
+        "dashboards/progress/",
+        rebuilds.dashboard_rebuild_progress,
+        name="dashboard_rebuild_progress",
     ),
     path("a/<slug:slug>/", include("indicators.urls_entry")),
     path("a/<slug:slug>/", include("indicators.urls_review")),

@@ -298,3 +298,55 @@ def test_a_dashboard_never_built_is_built_when_first_opened(north) -> None:
     body = client.get("/a/northshire/").content.decode()
     assert 'data-indicator="VISITS"' in body
     assert Dashboard.objects.get(pk=north.pk).built_at is not None
+
+
+def test_an_admin_rebuilds_every_dashboard_and_sees_how_far_it_has_got(
+    north, personas, eager_tasks, django_capture_on_commit_callbacks
+) -> None:
+    client = Client()
+    client.force_login(personas.admin)
+    page = client.get("/dashboards/").content.decode()
+    assert 'data-authority="northshire"' in page and "never" in page
+    assert 'data-testid="rebuild-progress"' not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dashboards/rebuild/")
+    assert response.status_code == 302
+    body = client.get(response["Location"]).content.decode()
+    count = north.__class__.objects.filter(kind=AreaKind.AUTHORITY).count()
+    assert f"Rebuilding {count} dashboards." in body
+    # Tasks run in-process here, so the rebuild is done by the time the page is shown.
+    assert 'data-testid="rebuild-done"' in body
+    assert f"{count} of {count} dashboards rebuilt" in body
+    assert client.get("/dashboards/progress/").json() == {
+        "working": False,
+        "percent": 100,
+        "note": f"{count} of {count} dashboards rebuilt",
+    }
+    assert Dashboard.objects.get(pk=north.pk).built_at is not None
+
+
+def test_progress_counts_the_dashboards_built_since_the_rebuild_was_asked_for(north) -> None:
+    from django.core.cache import cache
+
+    others = [factories.AreaFactory(name=f"Other {n}", slug=f"other-{n}") for n in range(3)]
+    cache.set(dashboards.ALL_REBUILD_KEY, {"started": timezone.now().isoformat(), "total": 4})
+    assert dashboards.rebuild_progress().as_json() == {
+        "working": True,
+        "percent": 0,
+        "note": "0 of 4 dashboards rebuilt",
+    }
+    dashboards.dashboard_rebuild(authority=north)
+    dashboards.dashboard_rebuild(authority=others[0])
+    progress = dashboards.rebuild_progress()
+    assert (progress.working, progress.percent, progress.done) == (True, 50, 2)
+
+
+def test_only_an_admin_may_rebuild(north, personas, queued) -> None:
+    client = Client()
+    client.force_login(personas.manager_a)
+    assert client.post("/dashboards/rebuild/").status_code == 403
+    assert client.post("/dashboards/rebuild/", {"authority": "northshire"}).status_code == 403
+    assert queued == []
+    client.force_login(personas.admin)
+    assert client.post("/dashboards/rebuild/", {"authority": "nowhere"}).status_code == 404
