@@ -3,16 +3,18 @@
 Every chart is drawn in the browser by the locally served plotly.js, and every chart is
 accompanied on the page by a text summary and a table of the same numbers, since plotly's SVG
 has no accessible name.
+
+Figures are written as plotly's JSON (a dict of `data` traces and a `layout`), not built with
+plotly's `graph_objects`: those check every property as it is set, which cost 12 ms or more a
+chart, a third of the indicator page's time. The tests check every chart against plotly's
+schema instead (tests/indicators/test_pages.py and test_benchmarking.py).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-
-import plotly.graph_objects as go
 
 from .benchmarking import BenchmarkPage, RankedRow
 from .formatting import format_target
@@ -39,15 +41,26 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _scatter(**properties: Any) -> dict[str, Any]:
+    return {"type": "scatter", **properties}
+
+
+def _bar(**properties: Any) -> dict[str, Any]:
+    return {"type": "bar", **properties}
+
+
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    return {"data": data, "layout": layout}
+
+
 def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     """The authority's figures over time, its target bands, and its comparators' values."""
     indicator = page.indicator
     suffix = "%" if indicator.unit == "percent" else ""
-    figure = go.Figure()
-    _add_target_bands(figure, page)
+    data = _target_bands(page)
     x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
-    figure.add_trace(
-        go.Scatter(
+    data.append(
+        _scatter(
             x=x,
             y=[_number(row.value) for row in page.rows],
             text=[f"{row.period.label}: {row.text}" for row in page.rows],
@@ -71,8 +84,8 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         if not points:
             continue
         colour = COMPARATOR_COLOURS[index % len(COMPARATOR_COLOURS)]
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            _scatter(
                 x=[_midpoint(period.start, period.end) for _cell, period in points],
                 y=[_number(cell.value) for cell, _period in points],
                 text=[
@@ -90,29 +103,30 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     # plotly's calendar ticks; past a dozen points every other label keeps them legible.
     step = 1 if len(page.rows) <= 12 else 2
     tick_rows = page.rows[::-1][::step][::-1]
-    figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 20, "b": 60},
-        height=380,
-        font={"family": FONT},
-        legend={"orientation": "h", "y": -0.2},
-        yaxis={"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
-        xaxis={
+    layout = {
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
+        "height": 380,
+        "font": {"family": FONT},
+        "legend": {"orientation": "h", "y": -0.2},
+        "yaxis": {"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
+        "xaxis": {
             "type": "date",
             "tickmode": "array",
             "tickvals": [_midpoint(row.period.start, row.period.end) for row in tick_rows],
             "ticktext": [row.period.short_label for row in tick_rows],
         },
-        plot_bgcolor="white",
-        hovermode="closest",
-    )
-    return _as_json(figure)
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+    }
+    return _figure(data, layout)
 
 
-def _add_target_bands(figure: go.Figure, page: IndicatorPage) -> None:
+def _target_bands(page: IndicatorPage) -> list[dict[str, Any]]:
     """Each year's target band as a shaded area behind the lines, drawn as a trace (not a
     shape) so that the legend names it; one legend entry stands for every year's band."""
+    traces: list[dict[str, Any]] = []
     if not page.rows:
-        return
+        return traces
     indicator = page.indicator
     first, last = page.rows[0].period.start, page.rows[-1].period.end
     bands = 0
@@ -123,8 +137,8 @@ def _add_target_bands(figure: go.Figure, page: IndicatorPage) -> None:
         high = _number(upper if upper is not None else lower)
         x0, x1 = max(year.start, first), min(year.end, last)
         band = format_target(lower, upper, indicator.unit, indicator.decimals)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 x=[x0, x1, x1, x0, x0],
                 y=[low, low, high, high, low],
                 fill="toself",
@@ -139,46 +153,39 @@ def _add_target_bands(figure: go.Figure, page: IndicatorPage) -> None:
             )
         )
         bands += 1
-
-
-def _as_json(figure: go.Figure) -> dict[str, Any]:
-    # Round-trip through plotly's own encoder: it knows dates and numpy types.
-    result: dict[str, Any] = json.loads(figure.to_json())
-    return result
+    return traces
 
 
 def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]:
     """One bar per category (locality, service, role...) for the latest period."""
     names = [name for name, _text in table.rows]
-    figure = go.Figure(
-        go.Bar(
-            x=[_number(value) for value in table.values],
-            y=names,
-            orientation="h",
-            text=[text for _name, text in table.rows],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
-            marker={"color": OWN_COLOUR},
-        )
+    bars = _bar(
+        x=[_number(value) for value in table.values],
+        y=names,
+        orientation="h",
+        text=[text for _name, text in table.rows],
+        textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+        marker={"color": OWN_COLOUR},
     )
-    figure.update_layout(
-        margin={"l": 200, "r": 20, "t": 10, "b": 40},
-        height=max(160, 48 * len(names) + 60),
-        font={"family": FONT},
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={
+    layout = {
+        "margin": {"l": 200, "r": 20, "t": 10, "b": 40},
+        "height": max(160, 48 * len(names) + 60),
+        "font": {"family": FONT},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "xaxis": {
             "title": {"text": page.indicator.get_unit_display()},
             "ticksuffix": "%" if page.indicator.unit == "percent" else "",
             "rangemode": "tozero",
         },
-        plot_bgcolor="white",
-    )
-    return _as_json(figure)
+        "plot_bgcolor": "white",
+    }
+    return _figure([bars], layout)
 
 
-def _line_key(name: str, colour: str, dash: str) -> go.Scatter:
+def _line_key(name: str, colour: str, dash: str) -> dict[str, Any]:
     """A legend entry for a line drawn as a shape (shapes have no legend of their own)."""
-    return go.Scatter(
+    return _scatter(
         x=[None],
         y=[None],
         mode="lines",
@@ -188,17 +195,17 @@ def _line_key(name: str, colour: str, dash: str) -> go.Scatter:
     )
 
 
-def _vertical_line(figure: go.Figure, x: Decimal, colour: str, dash: str) -> None:
-    figure.add_shape(
-        type="line",
-        x0=float(x),
-        x1=float(x),
-        yref="paper",
-        y0=0,
-        y1=1,
-        line={"color": colour, "dash": dash, "width": 2},
-        layer="above",
-    )
+def _vertical_line(x: Decimal, colour: str, dash: str) -> dict[str, Any]:
+    return {
+        "type": "line",
+        "x0": float(x),
+        "x1": float(x),
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": colour, "dash": dash, "width": 2},
+        "layer": "above",
+    }
 
 
 def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
@@ -220,7 +227,8 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         return f"{row.name}: {row.text} ({place}{band})"
 
     labels = [label(row) for row in page.ranked]
-    figure = go.Figure()
+    data: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
     for is_own, name, colour, pattern in (
         (False, "Other authorities in the group", OTHER_COLOUR, ""),
         (True, f"{page.authority.name} (this authority)", OWN_COLOUR, "/"),
@@ -228,8 +236,8 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         rows = [row for row in page.ranked if row.is_own == is_own]
         if not rows:
             continue
-        figure.add_trace(
-            go.Bar(
+        data.append(
+            _bar(
                 x=[_number(row.value) for row in rows],
                 y=[label(row) for row in rows],
                 orientation="h",
@@ -255,48 +263,49 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
     )
     for value, name, text in zip(page.boundaries, boundary_names, boundary_texts, strict=True):
         dash = "dash" if name == "Median" else "dot"
-        _vertical_line(figure, value, BOUNDARY_COLOUR, dash)
-        figure.add_trace(_line_key(f"{name} of the group: {text}", BOUNDARY_COLOUR, dash))
+        shapes.append(_vertical_line(value, BOUNDARY_COLOUR, dash))
+        data.append(_line_key(f"{name} of the group: {text}", BOUNDARY_COLOUR, dash))
     published = [(item, item.value) for item in page.published if item.value is not None]
     for index, (item, value) in enumerate(published):
         colour = COMPARATOR_COLOURS[(index + 1) % len(COMPARATOR_COLOURS)]
-        _vertical_line(figure, value, colour, "dashdot")
-        figure.add_trace(_line_key(f"{item.label} (published): {item.text}", colour, "dashdot"))
+        shapes.append(_vertical_line(value, colour, "dashdot"))
+        data.append(_line_key(f"{item.label} (published): {item.text}", colour, "dashdot"))
     values = [row.value for row in page.ranked]
     # The legend sits at the foot of the figure, below the axis title, in rows of about two
     # entries: the bottom margin grows with it so that it never covers the axis.
-    legend_rows = (len(figure.data) + 1) // 2
+    legend_rows = (len(data) + 1) // 2
     bottom = 70 + 24 * legend_rows
-    figure.update_layout(
-        barmode="overlay",
-        margin={"l": 20, "r": 20, "t": 10, "b": bottom},
-        height=34 * max(len(labels), 3) + bottom + 20,
-        font={"family": FONT},
-        showlegend=True,
-        legend={
+    layout = {
+        "barmode": "overlay",
+        "shapes": shapes,
+        "margin": {"l": 20, "r": 20, "t": 10, "b": bottom},
+        "height": 34 * max(len(labels), 3) + bottom + 20,
+        "font": {"family": FONT},
+        "showlegend": True,
+        "legend": {
             "orientation": "h",
             "yref": "container",
             "y": 0,
             "yanchor": "bottom",
             "traceorder": "normal",
         },
-        yaxis={
+        "yaxis": {
             "type": "category",
             "categoryorder": "array",
             "categoryarray": labels,
             "autorange": "reversed",
             "automargin": True,
         },
-        xaxis={
+        "xaxis": {
             "title": {"text": indicator.get_unit_display()},
             "ticksuffix": "%" if indicator.unit == "percent" else "",
             "rangemode": "tozero" if all(value >= 0 for value in values) else "normal",
             "automargin": True,
         },
-        plot_bgcolor="white",
-        hovermode="closest",
-    )
-    return _as_json(figure)
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+    }
+    return _figure(data, layout)
 
 
 def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict[str, Any]:
@@ -305,8 +314,8 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
     figure as labelled lines across."""
     bars = [bar for bar in comparison.bars if bar.value is not None]
     names = [f"{bar.name} (this authority)" if bar.is_own else bar.name for bar in bars]
-    figure = go.Figure(
-        go.Bar(
+    data = [
+        _bar(
             x=[_number(bar.value) for bar in bars],
             y=names,
             orientation="h",
@@ -320,12 +329,12 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
             },
             showlegend=False,
         )
-    )
+    ]
     dashes = ["dash", "dot", "dashdot"]
     for index, line in enumerate(comparison.references):
         # A line across every bar, as a trace so that the legend names it.
-        figure.add_trace(
-            go.Scatter(
+        data.append(
+            _scatter(
                 x=[_number(line.value)] * 2,
                 y=[names[0], names[-1]],
                 mode="lines",
@@ -338,17 +347,17 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
                 hovertemplate=f"{line.label}: {line.text} ({line.note})<extra></extra>",
             )
         )
-    figure.update_layout(
-        margin={"l": 200, "r": 20, "t": 10, "b": 60},
-        height=max(200, 36 * len(names) + 120),
-        font={"family": FONT},
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={
+    layout = {
+        "margin": {"l": 200, "r": 20, "t": 10, "b": 60},
+        "height": max(200, 36 * len(names) + 120),
+        "font": {"family": FONT},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "xaxis": {
             "title": {"text": page.indicator.get_unit_display()},
             "ticksuffix": "%" if page.indicator.unit == "percent" else "",
             "rangemode": "tozero",
         },
-        legend={"orientation": "h", "y": -0.15},
-        plot_bgcolor="white",
-    )
-    return _as_json(figure)
+        "legend": {"orientation": "h", "y": -0.15},
+        "plot_bgcolor": "white",
+    }
+    return _figure(data, layout)

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date
 
+import plotly.graph_objects
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
@@ -320,6 +321,8 @@ def test_every_chart_has_a_one_sentence_summary_and_a_table(
     assert "North 70%" in breakdown and "South 95%" in breakdown and "East 88%" in breakdown
     for element in ("trend-chart-data", "neighbours-chart-data", "breakdown-locality-data"):
         assert f'data-figure="{element}"' in html
+        # Charts are written as plotly's JSON by hand: plotly's own schema checks them here.
+        plotly.graph_objects.Figure(chart_data(html, element))
     # The target band is a named series of the trend chart, as is each comparator.
     names = {trace.get("name") for trace in chart_data(html, "trend-chart-data")["data"]}
     assert {"Target band", "Authority A", "England", "Statistical neighbours"} <= names
