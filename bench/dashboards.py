@@ -33,7 +33,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from common import ROOT, throwaway_database
 

@@ -41,9 +41,7 @@ def test_a_manager_reads_the_dashboard_and_narrows_it(page: Page, live_server, d
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Children’s social care dashboard: Locality: North"
     )
-    expect(page.locator("li.app-tile[data-indicator='CIN-VISITS'] .app-figure")).to_have_text(
-        "59%"
-    )
+    expect(page.locator("li.app-tile[data-indicator='CIN-VISITS'] .app-figure")).to_have_text("59%")
     assert_accessible(page)
 
     # One theme only.

@@ -70,3 +70,42 @@ def test_two_rebuilds_at_once_take_turns(north) -> None:  # noqa: F811
     assert errors == []
     assert DashboardSnapshot.objects.filter(dashboard_id=north.pk).count() == 1
     assert visits_text(north) == "82%"
+
+
+@pytest.mark.celery
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL,
+    reason="CELERY_BROKER_URL is not set: the worker test needs Redis (.ci/run sets it)",
+)
+def test_a_month_saved_on_the_entry_form_shows_on_the_dashboard_within_seconds() -> None:
+    from django.test import Client
+
+    from tests.entry_world import build, form_fields
+
+    world = build()
+    dashboards.dashboard_rebuild(authority=world.authority)
+    officer = Client()
+    officer.force_login(world.officer)
+    manager = Client()
+    manager.force_login(world.manager)
+    home = f"/a/{world.authority.slug}/"
+    assert f"80% {world.month.label}" not in tile_text(manager.get(home), world.visits.code)
+
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        form = form_fields(officer.get(world.url).content.decode())
+        saved = officer.post(world.url, form | world.good_values())
+        assert saved.status_code == 302
+        deadline = time.monotonic() + 30
+        text = ""
+        while time.monotonic() < deadline:
+            text = tile_text(manager.get(home), world.visits.code)
+            if f"80% {world.month.label}" in text:
+                break
+            time.sleep(0.3)
+    assert f"80% {world.month.label}" in text, text
+
+
+def tile_text(response, code: str) -> str:
+    from tests.indicators.test_pages import tile
+
+    return tile(response.content.decode(), code)
