@@ -18,6 +18,7 @@ from typing import Any
 
 from .benchmarking import BenchmarkPage, RankedRow
 from .formatting import format_target
+from .models import Indicator
 from .selectors import BreakdownTable, IndicatorPage, NeighbourComparison
 
 # Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
@@ -41,6 +42,15 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _value_axis(indicator: Indicator, **extra: Any) -> dict[str, Any]:
+    """The axis that carries an indicator's values: its unit as the title, % where a rate."""
+    return {
+        "title": {"text": indicator.get_unit_display()},
+        "ticksuffix": "%" if indicator.unit == "percent" else "",
+        **extra,
+    }
+
+
 def _scatter(**properties: Any) -> dict[str, Any]:
     return {"type": "scatter", **properties}
 
@@ -56,7 +66,6 @@ def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any
 def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     """The authority's figures over time, its target bands, and its comparators' values."""
     indicator = page.indicator
-    suffix = "%" if indicator.unit == "percent" else ""
     data = _target_bands(page)
     x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
     data.append(
@@ -108,7 +117,7 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         "height": 380,
         "font": {"family": FONT},
         "legend": {"orientation": "h", "y": -0.2},
-        "yaxis": {"title": {"text": indicator.get_unit_display()}, "ticksuffix": suffix},
+        "yaxis": _value_axis(indicator),
         "xaxis": {
             "type": "date",
             "tickmode": "array",
@@ -173,11 +182,7 @@ def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]
         "height": max(160, 48 * len(names) + 60),
         "font": {"family": FONT},
         "yaxis": {"autorange": "reversed", "automargin": True},
-        "xaxis": {
-            "title": {"text": page.indicator.get_unit_display()},
-            "ticksuffix": "%" if page.indicator.unit == "percent" else "",
-            "rangemode": "tozero",
-        },
+        "xaxis": _value_axis(page.indicator, rangemode="tozero"),
         "plot_bgcolor": "white",
     }
     return _figure([bars], layout)
@@ -296,12 +301,11 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
             "autorange": "reversed",
             "automargin": True,
         },
-        "xaxis": {
-            "title": {"text": indicator.get_unit_display()},
-            "ticksuffix": "%" if indicator.unit == "percent" else "",
-            "rangemode": "tozero" if all(value >= 0 for value in values) else "normal",
-            "automargin": True,
-        },
+        "xaxis": _value_axis(
+            indicator,
+            rangemode="tozero" if all(value >= 0 for value in values) else "normal",
+            automargin=True,
+        ),
         "plot_bgcolor": "white",
         "hovermode": "closest",
     }
@@ -352,11 +356,7 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
         "height": max(200, 36 * len(names) + 120),
         "font": {"family": FONT},
         "yaxis": {"autorange": "reversed", "automargin": True},
-        "xaxis": {
-            "title": {"text": page.indicator.get_unit_display()},
-            "ticksuffix": "%" if page.indicator.unit == "percent" else "",
-            "rangemode": "tozero",
-        },
+        "xaxis": _value_axis(page.indicator, rangemode="tozero"),
         "legend": {"orientation": "h", "y": -0.15},
         "plot_bgcolor": "white",
     }

@@ -184,12 +184,6 @@ class IndicatorSummary:
     breakdown_dimensions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ThemeSummary:
-    theme: Theme
-    rows: list[IndicatorSummary]
-
-
 @dataclass
 class _Context:
     """Everything a summary needs, fetched up front in a handful of queries."""
@@ -478,46 +472,6 @@ def _summary(context: _Context, indicator: Indicator) -> IndicatorSummary:
         travel_year=travel_year,
         travel_text=_travel_text(indicator, travel, previous),
         travel_year_text=(_travel_text(indicator, travel_year, year_before) if travel_year else ""),
-    )
-
-
-@dataclass(frozen=True)
-class AuthorityHome:
-    authority: Area
-    themes: list[ThemeSummary]
-    comparator_labels: list[str]
-    can_edit: bool  # may enter figures and set targets
-
-
-def authority_home(user: AnyUser, slug: str) -> AuthorityHome:
-    """Every indicator with figures for the authority, by theme, with its latest position."""
-    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
-    indicators = list(
-        Indicator.objects.filter(figures__area=authority)
-        .distinct()
-        .select_related("theme")
-        .order_by("theme__order", "theme__name", "order", "title")
-    )
-    context = _load_context(authority, indicators)
-    dimensions: dict[int, set[str]] = defaultdict(set)
-    for indicator_id, dimension in (
-        Figure.objects.filter(area=authority, breakdown__isnull=False)
-        .values_list("indicator_id", "breakdown__dimension")
-        .distinct()
-    ):
-        dimensions[indicator_id].add(dimension)
-    themes: dict[int, ThemeSummary] = {}
-    for indicator in indicators:
-        summary = themes.setdefault(indicator.theme_id, ThemeSummary(indicator.theme, []))
-        row = _summary(context, indicator)
-        if row.latest is None:
-            row = replace(row, breakdown_dimensions=tuple(sorted(dimensions[indicator.id])))
-        summary.rows.append(row)
-    return AuthorityHome(
-        authority=authority,
-        themes=list(themes.values()),
-        comparator_labels=[comparator.label for comparator in context.comparators],
-        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
     )
 
 
