@@ -429,6 +429,9 @@ class FigureSource(models.TextChoices):
     RETURN = "return", "Derived from a statutory return"
     ROLLED_UP = "rolled_up", "Rolled up from shorter periods"
     PUBLISHED = "published", "Published statistics"
+    # Summaries of the authority's own records: % of case audits good or better, complaints
+    # upheld, compliments, survey results (see the audits and complaints apps).
+    RECORDS = "records", "Derived from records (audits, complaints, surveys)"
 
 
 class SuppressionCode(models.TextChoices):
