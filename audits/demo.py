@@ -175,7 +175,11 @@ class _Loader:
             plan = services.plan_save(
                 user=None,
                 authority=authority,
-                values={"name": item["name"], "start": _day(item["start"]), "end": _day(item["end"])},
+                values={
+                    "name": item["name"],
+                    "start": _day(item["start"]),
+                    "end": _day(item["end"]),
+                },
             )
         for order, entry in enumerate(item["priorities"], start=1):
             priority = Priority.objects.filter(plan=plan, title=entry["title"]).first()

@@ -146,7 +146,12 @@ def parse_audit_log(
     for column in columns:
         if _key(column) not in COLUMN_KEYS and column.strip():
             parsed.findings.append(
-                (1, column, f"The column '{column}' is not one this log has: it is ignored.", WARNING)
+                (
+                    1,
+                    column,
+                    f"The column '{column}' is not one this log has: it is ignored.",
+                    WARNING,
+                )
             )
     if missing:
         return parsed
@@ -237,7 +242,8 @@ def _record(
         refuse("Moderated judgement", "A moderated judgement needs the auditor's judgement.")
     if len(findings) > errors_before and any(f[3] == ERROR for f in findings[errors_before:]):
         return None
-    assert audit_date is not None and judgement is not None and moderated is not None
+    if audit_date is None or judgement is None or moderated is None:  # refused above
+        return None
     themes = tuple(
         dict.fromkeys(t.strip() for t in values.get("themes", "").split(";") if t.strip())
     )

@@ -129,8 +129,7 @@ def audit_summaries_derive(
     not written again. A quarter still under way gets its figures once it has ended (figures
     describe finished periods), when the next write or the nightly run derives it."""
     indicators = {
-        i.code: i
-        for i in Indicator.objects.filter(code__in=[GOOD_OR_BETTER_CODE, MODERATION_CODE])
+        i.code: i for i in Indicator.objects.filter(code__in=[GOOD_OR_BETTER_CODE, MODERATION_CODE])
     }
     if not indicators:
         return []
@@ -318,8 +317,7 @@ def audit_log_commit(
             )
         }
         themes = {
-            t.name: t
-            for t in _learning_themes(authority, [n for r in records for n in r.themes])
+            t.name: t for t in _learning_themes(authority, [n for r in records for n in r.themes])
         }
         audits = CaseAudit.objects.bulk_create(
             [

@@ -6,268 +6,682 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0004_figure_source_records'),
+        ("indicators", "0004_figure_source_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditProgramme',
+            name="AuditProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('theme', models.CharField(blank=True, help_text='What the audits look at, e.g. Children in need.', max_length=200)),
-                ('kind', models.CharField(choices=[('routine', 'Routine audit programme'), ('deep_dive', 'Deep dive'), ('thematic', 'Thematic audit')], max_length=12)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('description', models.TextField(blank=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "theme",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the audits look at, e.g. Children in need.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine audit programme"),
+                            ("deep_dive", "Deep dive"),
+                            ("thematic", "Thematic audit"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start', 'name'],
+                "ordering": ["-start", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAudit',
+            name="CaseAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_reference', models.CharField(help_text="A code, never the child's name: up to four capital letters, an optional hyphen and three to ten digits, such as CIN-0042, or the case-system number, such as 204518.", max_length=15)),
-                ('audit_date', models.DateField()),
-                ('auditor', models.CharField(blank=True, max_length=120)),
-                ('judgement', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=20)),
-                ('moderated_judgement', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=20)),
-                ('moderator', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.auditprogramme')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.breakdowncategory')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case_reference",
+                    models.CharField(
+                        help_text="A code, never the child's name: up to four capital letters, an optional hyphen and three to ten digits, such as CIN-0042, or the case-system number, such as 204518.",
+                        max_length=15,
+                    ),
+                ),
+                ("audit_date", models.DateField()),
+                ("auditor", models.CharField(blank=True, max_length=120)),
+                (
+                    "judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "moderated_judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("moderator", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="audits.auditprogramme",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.breakdowncategory",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-audit_date', 'case_reference'],
+                "ordering": ["-audit_date", "case_reference"],
             },
         ),
         migrations.CreateModel(
-            name='ImprovementPlan',
+            name="ImprovementPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start', 'name'],
+                "ordering": ["-start", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('ofsted', 'Ofsted'), ('ciw', 'Care Inspectorate Wales'), ('other', 'Other')], max_length=10)),
-                ('framework', models.CharField(blank=True, help_text='e.g. ILACS, SIF (single inspection framework).', max_length=80)),
-                ('kind', models.CharField(choices=[('inspection', 'Inspection'), ('monitoring', 'Monitoring visit'), ('focused', 'Focused visit'), ('jtai', 'Joint targeted area inspection')], max_length=12)),
-                ('start', models.DateField(verbose_name='Date')),
-                ('focus', models.CharField(blank=True, help_text='e.g. Family Front Door.', max_length=200)),
-                ('judgement', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=20)),
-                ('headlines', models.TextField(help_text='What the inspectors said, one point a line.')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[
+                            ("ofsted", "Ofsted"),
+                            ("ciw", "Care Inspectorate Wales"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "framework",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. ILACS, SIF (single inspection framework).",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "Inspection"),
+                            ("monitoring", "Monitoring visit"),
+                            ("focused", "Focused visit"),
+                            ("jtai", "Joint targeted area inspection"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="Date")),
+                (
+                    "focus",
+                    models.CharField(
+                        blank=True, help_text="e.g. Family Front Door.", max_length=200
+                    ),
+                ),
+                (
+                    "judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "headlines",
+                    models.TextField(help_text="What the inspectors said, one point a line."),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
+                "ordering": ["start"],
             },
         ),
         migrations.CreateModel(
-            name='LearningTheme',
+            name="LearningTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('strength', 'Strength'), ('improvement', 'Area for improvement'), ('action', 'Action')], max_length=12)),
-                ('text', models.TextField()),
-                ('recorded_on', models.DateField()),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('audit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='audits.caseaudit')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='audits.auditprogramme')),
-                ('themes', models.ManyToManyField(blank=True, related_name='findings', to='audits.learningtheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strength", "Strength"),
+                            ("improvement", "Area for improvement"),
+                            ("action", "Action"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("recorded_on", models.DateField()),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="audits.caseaudit",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="audits.auditprogramme",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True, related_name="findings", to="audits.learningtheme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_on', 'order', 'id'],
+                "ordering": ["-recorded_on", "order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='caseaudit',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='audits', to='audits.learningtheme'),
+            model_name="caseaudit",
+            name="themes",
+            field=models.ManyToManyField(
+                blank=True, related_name="audits", to="audits.learningtheme"
+            ),
         ),
         migrations.CreateModel(
-            name='PracticeObservation',
+            name="PracticeObservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('observed_on', models.DateField()),
-                ('observed_by', models.CharField(blank=True, help_text='A role, e.g. senior managers and team managers.', max_length=120)),
-                ('setting', models.CharField(help_text='What was observed.', max_length=200)),
-                ('went_well', models.TextField(blank=True, help_text='One point a line.')),
-                ('to_improve', models.TextField(blank=True, help_text='One point a line.')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("observed_on", models.DateField()),
+                (
+                    "observed_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="A role, e.g. senior managers and team managers.",
+                        max_length=120,
+                    ),
+                ),
+                ("setting", models.CharField(help_text="What was observed.", max_length=200)),
+                ("went_well", models.TextField(blank=True, help_text="One point a line.")),
+                ("to_improve", models.TextField(blank=True, help_text="One point a line.")),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-observed_on', 'id'],
+                "ordering": ["-observed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PracticeWeek',
+            name="PracticeWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('focus', models.CharField(blank=True, max_length=200)),
-                ('headline_findings', models.TextField(help_text='One finding a line.')),
-                ('quick_wins', models.TextField(blank=True, help_text='One quick win a line.')),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                ("focus", models.CharField(blank=True, max_length=200)),
+                ("headline_findings", models.TextField(help_text="One finding a line.")),
+                ("quick_wins", models.TextField(blank=True, help_text="One quick win a line.")),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
+                "ordering": ["-start"],
             },
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='audits.improvementplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priorities",
+                        to="audits.improvementplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'priorities',
-                'ordering': ['plan', 'order', 'id'],
+                "verbose_name_plural": "priorities",
+                "ordering": ["plan", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='Action')),
-                ('owner', models.CharField(blank=True, max_length=120)),
-                ('due', models.DateField(blank=True, null=True, verbose_name='Due date')),
-                ('rag', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5, verbose_name='RAG status')),
-                ('completed', models.BooleanField(default=False)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('priority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='audits.priority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="Action")),
+                ("owner", models.CharField(blank=True, max_length=120)),
+                ("due", models.DateField(blank=True, null=True, verbose_name="Due date")),
+                (
+                    "rag",
+                    models.CharField(
+                        blank=True,
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=5,
+                        verbose_name="RAG status",
+                    ),
+                ),
+                ("completed", models.BooleanField(default=False)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="audits.priority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'order', 'id'],
+                "ordering": ["priority", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ActionUpdate',
+            name="ActionUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_on', models.DateField(verbose_name='Date')),
-                ('note', models.TextField(verbose_name='Progress')),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=5, verbose_name='RAG status')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='audits.action')),
-                ('written_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("written_on", models.DateField(verbose_name="Date")),
+                ("note", models.TextField(verbose_name="Progress")),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=5,
+                        verbose_name="RAG status",
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="audits.action",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-written_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rag__in', ['red', 'amber', 'green'])), name='action_update_rag_known')],
+                "ordering": ["-written_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rag__in", ["red", "amber", "green"])),
+                        name="action_update_rag_known",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='auditprogramme',
-            constraint=models.UniqueConstraint(fields=('authority', 'name'), name='audit_programme_unique'),
+            model_name="auditprogramme",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "name"), name="audit_programme_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['routine', 'deep_dive', 'thematic'])), name='audit_programme_kind_known'),
+            model_name="auditprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["routine", "deep_dive", "thematic"])),
+                name="audit_programme_kind_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('start__lte', models.F('end')), _connector='OR'), name='audit_programme_dates_in_order'),
+            model_name="auditprogramme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    ("end__isnull", True),
+                    ("start__lte", models.F("end")),
+                    _connector="OR",
+                ),
+                name="audit_programme_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='improvementplan',
-            constraint=models.UniqueConstraint(fields=('authority', 'name'), name='improvement_plan_unique'),
+            model_name="improvementplan",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "name"), name="improvement_plan_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='improvementplan',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('start__lte', models.F('end')), _connector='OR'), name='improvement_plan_dates_in_order'),
+            model_name="improvementplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True),
+                    ("end__isnull", True),
+                    ("start__lte", models.F("end")),
+                    _connector="OR",
+                ),
+                name="improvement_plan_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(('body__in', ['ofsted', 'ciw', 'other'])), name='inspection_body_known'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body__in", ["ofsted", "ciw", "other"])),
+                name="inspection_body_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['inspection', 'monitoring', 'focused', 'jtai'])), name='inspection_kind_known'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["inspection", "monitoring", "focused", "jtai"])),
+                name="inspection_kind_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'monitoring'), _negated=True), ('judgement', ''), _connector='OR'), name='monitoring_visit_has_no_judgement'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "monitoring"), _negated=True),
+                    ("judgement", ""),
+                    _connector="OR",
+                ),
+                name="monitoring_visit_has_no_judgement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learningtheme',
-            constraint=models.UniqueConstraint(fields=('authority', 'name'), name='learning_theme_unique'),
+            model_name="learningtheme",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "name"), name="learning_theme_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('audit__isnull', False), ('programme__isnull', False), _connector='OR'), name='finding_of_an_audit_or_programme'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("audit__isnull", False), ("programme__isnull", False), _connector="OR"
+                ),
+                name="finding_of_an_audit_or_programme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['strength', 'improvement', 'action'])), name='finding_kind_known'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["strength", "improvement", "action"])),
+                name="finding_kind_known",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseaudit',
-            index=models.Index(fields=['authority', 'audit_date'], name='audits_case_authori_e83541_idx'),
+            model_name="caseaudit",
+            index=models.Index(
+                fields=["authority", "audit_date"], name="audits_case_authori_e83541_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('case_reference__regex', '^[A-Z]{0,4}-?[0-9]{3,10}$')), name='case_reference_is_a_code'),
+            model_name="caseaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("case_reference__regex", "^[A-Z]{0,4}-?[0-9]{3,10}$")),
+                name="case_reference_is_a_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaudit',
-            constraint=models.UniqueConstraint(fields=('authority', 'case_reference', 'audit_date'), name='case_audit_once_a_day'),
+            model_name="caseaudit",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "case_reference", "audit_date"), name="case_audit_once_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('judgement', ''), ('judgement__in', ['outstanding', 'good', 'requires_improvement', 'inadequate']), _connector='OR'), name='case_audit_judgement_known'),
+            model_name="caseaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("judgement", ""),
+                    (
+                        "judgement__in",
+                        ["outstanding", "good", "requires_improvement", "inadequate"],
+                    ),
+                    _connector="OR",
+                ),
+                name="case_audit_judgement_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('moderated_judgement', ''), ('moderated_judgement__in', ['outstanding', 'good', 'requires_improvement', 'inadequate']), _connector='OR'), name='case_audit_moderated_judgement_known'),
+            model_name="caseaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("moderated_judgement", ""),
+                    (
+                        "moderated_judgement__in",
+                        ["outstanding", "good", "requires_improvement", "inadequate"],
+                    ),
+                    _connector="OR",
+                ),
+                name="case_audit_moderated_judgement_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseaudit',
-            constraint=models.CheckConstraint(condition=models.Q(('moderated_judgement', ''), models.Q(('judgement', ''), _negated=True), _connector='OR'), name='moderation_needs_a_judgement'),
+            model_name="caseaudit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("moderated_judgement", ""),
+                    models.Q(("judgement", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="moderation_needs_a_judgement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='practiceweek',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lte', models.F('end'))), name='practice_week_dates_in_order'),
+            model_name="practiceweek",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lte", models.F("end"))),
+                name="practice_week_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priority',
-            constraint=models.UniqueConstraint(fields=('plan', 'title'), name='priority_unique_in_plan'),
+            model_name="priority",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "title"), name="priority_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('rag', ''), ('rag__in', ['red', 'amber', 'green']), _connector='OR'), name='action_rag_known'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rag", ""), ("rag__in", ["red", "amber", "green"]), _connector="OR"
+                ),
+                name="action_rag_known",
+            ),
         ),
     ]

@@ -38,7 +38,7 @@ def audit(
         audit_date=on,
         judgement=judgement,
         moderated_judgement=moderated,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -19,9 +19,7 @@ TODAY = date(2024, 6, 1)
 
 def _row(**values: str) -> dict[str, str]:
     row = dict.fromkeys(HEADER, "")
-    row.update(
-        {"Case reference": "CIN-0042", "Audit date": "10/04/2017", "Judgement": "Good"}
-    )
+    row.update({"Case reference": "CIN-0042", "Audit date": "10/04/2017", "Judgement": "Good"})
     for key, value in values.items():
         row[HEADER[COLUMNS.index(key)]] = value
     return row
@@ -77,7 +75,9 @@ def test_duplicates_missing_columns_and_empty_files() -> None:
     assert _errors(duplicate) == [(3, "Case reference")]
     assert "repeats row 2" in duplicate.findings[0][2]
 
-    missing = parse_audit_log([{"Case reference": "CIN-0042", "Audit date": "10/04/2017"}], today=TODAY)
+    missing = parse_audit_log(
+        [{"Case reference": "CIN-0042", "Audit date": "10/04/2017"}], today=TODAY
+    )
     assert _errors(missing) == [(1, "Judgement")]
     assert not missing.records
 

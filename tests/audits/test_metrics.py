@@ -36,7 +36,9 @@ def test_good_or_better_uses_the_moderated_judgement(audits: list[AuditResult]) 
 
     judged = [a for a in audits if a.judgement]
     assert ratio.denominator == len(judged)
-    expected = sum(1 for a in judged if (a.moderated_judgement or a.judgement) in {"good", "outstanding"})
+    expected = sum(
+        1 for a in judged if (a.moderated_judgement or a.judgement) in {"good", "outstanding"}
+    )
     assert ratio.numerator == expected
     assert ratio.percent is None or 0 <= ratio.percent <= 100
 
