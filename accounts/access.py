@@ -156,3 +156,32 @@ def comparable_figures(user: User | AnonymousUser, figures: QuerySet[Any]) -> Qu
         Q(source=FigureSource.PUBLISHED)
         | Q(area__in=authorities_for(user, Permission.VIEW_FIGURES).values("pk"))
     )
+
+
+def may_read_quality_assurance(user: User | AnonymousUser, authority: Area) -> bool:
+    """Case audits, findings, inspections and improvement plans: those who may see the
+    authority's live figures (its officers and managers, and admins). Councillors never see
+    case-level audits; they read what a published pack summarises."""
+    return can(user, Permission.VIEW_FIGURES, authority)
+
+
+def may_record_quality_assurance(user: User | AnonymousUser, authority: Area) -> bool:
+    """Entering audits, findings, inspections and plans: those who enter the authority's
+    figures (its performance officers), and admins."""
+    return can(user, Permission.EDIT_FIGURES, authority)
+
+
+def require_quality_assurance_reader(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_read_quality_assurance(user, authority):
+        raise PermissionDenied(
+            f"Your account does not give you access to {authority.name}'s quality assurance "
+            "records. Ask your administrator if you need it."
+        )
+
+
+def require_quality_assurance_recorder(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_record_quality_assurance(user, authority):
+        raise PermissionDenied(
+            f"Your account does not let you record {authority.name}'s audits, inspections or "
+            "improvement plans. Ask your administrator if you need it."
+        )

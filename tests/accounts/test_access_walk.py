@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.models import Figure
 from returns.models import ImportBatch
+from tests.audits.factories import quality_world
 from tests.conftest import Personas, World
 
 ALLOWED, DENIED, SIGN_IN, REDIRECT = 200, 403, "sign-in", 302
@@ -111,6 +112,25 @@ EXPECTED: dict[str, dict[str, object]] = {
     "authority_sheets:export": AUTHORITY_FIGURES,
     # An indicator page's numbers: whoever may open the page.
     "authority_sheets:indicator_download": AUTHORITY_FIGURES,
+    # Quality assurance: read as live figures are (never councillors: case-level audits);
+    # recorded by those who enter figures.
+    "audits:quality": AUTHORITY_FIGURES,
+    "audits:programme_add": AUTHORITY_EDITING,
+    "audits:programme_edit": AUTHORITY_EDITING,
+    "audits:audit_add": AUTHORITY_EDITING,
+    "audits:audit_edit": AUTHORITY_EDITING,
+    "audits:log_template": AUTHORITY_EDITING,
+    "audits:finding_add": AUTHORITY_EDITING,
+    "audits:theme_add": AUTHORITY_EDITING,
+    "audits:observation_add": AUTHORITY_EDITING,
+    "audits:practice_week_add": AUTHORITY_EDITING,
+    "audits:inspection_add": AUTHORITY_EDITING,
+    "audits:inspection_edit": AUTHORITY_EDITING,
+    "audits:plan_add": AUTHORITY_EDITING,
+    "audits:priority_add": AUTHORITY_EDITING,
+    "audits:action_add": AUTHORITY_EDITING,
+    "audits:action_edit": AUTHORITY_EDITING,
+    "audits:action_update": AUTHORITY_EDITING,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -166,6 +186,16 @@ def _path_for(route: str, world: World) -> str:
         "<str:reference>": "indicators",
         "<str:fmt>": "xlsx",
     }
+    if "_id>" in route:
+        quality = quality_world(world.authority_a)
+        substitutions |= {
+            "<int:programme_id>": str(quality.programme.pk),
+            "<int:audit_id>": str(quality.audit.pk),
+            "<int:inspection_id>": str(quality.inspection.pk),
+            "<int:plan_id>": str(quality.plan.pk),
+            "<int:priority_id>": str(quality.priority.pk),
+            "<int:action_id>": str(quality.action.pk),
+        }
     for placeholder, value in substitutions.items():
         path = path.replace(placeholder, value)
     return path

@@ -75,12 +75,17 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 result = demo_load()
+                # Quality assurance records from the same seeds (audits app; issue 6).
+                from audits.demo import audits_demo_load
+
+                quality = audits_demo_load()
                 if with_users:
                     self._users()
         except DemoDataError as error:
             raise CommandError("\n".join(error.messages)) from error
         for line in result.lines():
             self.stdout.write(line)
+        self.stdout.write(quality.line())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if with_users:
             self._print_users()

@@ -1,0 +1,78 @@
+"""The quality assurance page in a browser: charts drawn, tables beside them, no axe
+violations; an officer adds a case audit through the form and the quarter's figures follow."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.services import membership_set, user_set
+from audits.demo import audits_demo_load
+from audits.models import CaseAudit
+from indicators.demo import demo_load
+from indicators.models import Area, Figure
+from tests.audits.factories import audit
+from tests.e2e.conftest import assert_accessible, sign_in
+
+PASSWORD = "e2e-quality-password-2026"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def wiltshire_officer(eager_tasks):
+    demo_load()
+    audits_demo_load()
+    wiltshire = Area.objects.get(slug="wiltshire")
+    for n, (day, judgement, moderated) in enumerate(
+        [
+            (date(2017, 4, 3), "good", "good"),
+            (date(2017, 5, 3), "requires_improvement", ""),
+            (date(2017, 7, 3), "outstanding", "good"),
+            (date(2017, 8, 3), "inadequate", ""),
+        ]
+    ):
+        audit(wiltshire, f"QA-{n:04d}", day, judgement, moderated)
+    user = user_set(username="wiltshire.qa", password=PASSWORD)
+    membership_set(user=user, authority=wiltshire, role="officer")
+    return user
+
+
+def test_an_officer_reads_the_page_and_adds_a_case_audit(
+    page: Page, live_server, wiltshire_officer
+) -> None:
+    sign_in(page, live_server, "wiltshire.qa", PASSWORD)
+    page.goto("/a/wiltshire/")
+    page.get_by_role("link", name="Quality assurance").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quality assurance")
+    # Plotly drew each chart (an SVG inside its element), and each has its table.
+    expect(page.locator(".app-chart .main-svg").first).to_be_visible()
+    expect(page.locator(".app-chart")).to_have_count(3)
+    expect(page.get_by_test_id("distribution-table")).to_contain_text("Q1 2017/18")
+    expect(page.get_by_test_id("themes-table")).to_contain_text("Plans for children")
+    expect(page.get_by_test_id("trend-summary")).to_contain_text("50% of judged audits")
+    expect(page.get_by_test_id("inspections")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Add a case audit").click()
+    assert_accessible(page)
+    page.get_by_label("Case reference").fill("Tom Jones")
+    page.get_by_label("Audit date").fill("10/08/2017")
+    page.get_by_label("Overall judgement").select_option(label="Good")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Never enter a child’s name")
+    assert_accessible(page)
+    assert not CaseAudit.objects.filter(case_reference__contains="TOM").exists()
+
+    page.get_by_label("Case reference").fill("QA-0100")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner, .govuk-body").first).to_be_visible()
+    expect(page.get_by_test_id("recent-audits")).to_contain_text("QA-0100")
+    wiltshire = Area.objects.get(slug="wiltshire")
+    figure = Figure.objects.get(
+        area=wiltshire,
+        indicator__code="AUDIT-GOOD",
+        period__kind="quarter",
+        period__start=date(2017, 7, 1),
+    )
+    assert (figure.numerator, figure.denominator) == (2, 3)
