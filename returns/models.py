@@ -23,6 +23,7 @@ class ImportKind(models.TextChoices):
     SHEET_TARGETS = "sheet_targets", "Targets (spreadsheet: XLSX or CSV)"
     SHEET_INDICATORS = "sheet_indicators", "Indicator catalogue (spreadsheet: XLSX or CSV)"
     SHEET_AREAS = "sheet_areas", "Areas (spreadsheet: XLSX or CSV)"
+    AUDIT_LOG = "audit_log", "Case audit results log (spreadsheet: XLSX or CSV)"
 
 
 # Spreadsheets of the app's own tables (docs/0010). An authority's performance officers import
@@ -33,7 +34,9 @@ SHEET_KINDS = (
     ImportKind.SHEET_INDICATORS,
     ImportKind.SHEET_AREAS,
 )
-AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS)
+# An authority's own record logs (returns/record_logs.py), imported by its officers.
+LOG_KINDS = (ImportKind.AUDIT_LOG,)
+AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS, *LOG_KINDS)
 
 
 class BatchStatus(models.TextChoices):

@@ -41,10 +41,19 @@ from indicators.models import (
     StatisticalNeighbour,
 )
 
-from . import derive_903, derive_cin, neighbours, published, spreadsheet_services, ssda903_xml
+from . import (
+    derive_903,
+    derive_cin,
+    neighbours,
+    published,
+    record_logs,
+    spreadsheet_services,
+    ssda903_xml,
+)
 from .findings import Finding
 from .memory import gc_paused
 from .models import (
+    LOG_KINDS,
     SHEET_KINDS,
     BatchChange,
     BatchStatus,
@@ -93,6 +102,8 @@ def batch_create(
         raise ValidationError(f"{upload.name} is empty.")
     if kind in RETURN_KINDS and (authority is None or not authority.is_authority):
         raise ValidationError("Choose the authority whose return this is.")
+    if kind in LOG_KINDS and (authority is None or not authority.is_authority):
+        raise ValidationError("Choose the authority whose log this is.")
     if kind in RETURN_KINDS and collection_year is None:
         raise ValidationError("Give the collection year: 2025 for the year to 31 March 2025.")
     digest = hashlib.sha256()
@@ -312,6 +323,8 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
             _validate_neighbours(batch)
         elif batch.kind in SHEET_KINDS:
             spreadsheet_services.sheet_validate(batch)
+        elif batch.kind in LOG_KINDS:
+            record_logs.log_validate(batch)
         elif batch.kind in RETURN_KINDS:
             _validate_return(batch)
         else:
@@ -372,6 +385,8 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
             _commit_neighbours(batch)
         elif batch.kind in SHEET_KINDS:
             spreadsheet_services.sheet_commit(user=user, batch=batch)
+        elif batch.kind in LOG_KINDS:
+            record_logs.log_commit(user=user, batch=batch)
         elif batch.kind in RETURN_KINDS:
             _write_figures(user, batch, _return_contents(batch, create=True))
         else:
@@ -459,6 +474,8 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
             _rollback_neighbours(batch)
         elif batch.kind in SHEET_KINDS:
             spreadsheet_services.sheet_rollback(user=user, batch=batch)
+        elif batch.kind in LOG_KINDS:
+            record_logs.log_rollback(user=user, batch=batch)
         else:
             _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK
