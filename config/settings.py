@@ -152,13 +152,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every dashboard is rebuilt each night, whatever was written (catalogue edits by spreadsheet
 # in the admin, say, which queue no rebuild of their own). Beat runs in docker-compose.
 CELERY_BEAT_SCHEDULE = {
+    # Summaries of the quarter that has just ended, from the audits entered during it.
+    "derive-audit-summaries": {
+        "task": "audits.tasks.derive_audit_summaries",
+        "schedule": crontab(hour=1, minute=45),
+    },
     "rebuild-every-dashboard": {
         "task": "indicators.tasks.rebuild_all_dashboards",
         "schedule": crontab(
             hour=env.int("DASHBOARD_REBUILD_HOUR", default=2),
             minute=env.int("DASHBOARD_REBUILD_MINUTE", default=30),
         ),
-    }
+    },
 }
 
 # The cache carries what the web and the workers share while work is under way (an import's

@@ -123,3 +123,31 @@ def test_an_action_update_sets_the_actions_rag(authority) -> None:
     world.action.refresh_from_db()
     assert (world.action.rag, world.action.completed) == ("green", True)
     assert ActionUpdate.objects.get().rag == "green"
+
+
+def test_the_nightly_run_derives_a_quarter_once_it_has_ended(monkeypatch) -> None:
+    from datetime import date as real_date
+
+    from audits import services as audit_services
+    from audits.tasks import derive_audit_summaries
+    from indicators.models import Figure
+    from tests import factories as core
+    from tests.audits.factories import audit, summary_indicators
+
+    summary_indicators()
+    authority = core.AreaFactory(name="Nightshire", slug="nightshire")
+    # Entered during the quarter: no figure yet, since the quarter has not ended.
+    monkeypatch.setattr(audit_services.timezone, "localdate", lambda: real_date(2024, 5, 20))
+    audit(authority, "CIN-0500", real_date(2024, 5, 2), judgement="good")
+    audit(authority, "CIN-0501", real_date(2024, 5, 9), judgement="inadequate")
+    assert not Figure.objects.filter(area=authority, indicator__code="AUDIT-GOOD").exists()
+
+    # The night after the quarter ends, the run derives it.
+    monkeypatch.setattr(audit_services.timezone, "localdate", lambda: real_date(2024, 7, 1))
+    assert derive_audit_summaries() == 1
+    figure = Figure.objects.get(area=authority, indicator__code="AUDIT-GOOD")
+    assert (figure.numerator, figure.denominator, figure.period.start) == (
+        1,
+        2,
+        real_date(2024, 4, 1),
+    )
