@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from .findings import Finding, Severity, has_errors
-from .working_days import working_days_between
+from indicators.working_days import working_days_between
 
 # --- Indicator codes (indicators/catalogue/indicators.csv) -----------------------------------
 REF_COUNT = "REF-COUNT"

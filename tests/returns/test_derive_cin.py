@@ -35,7 +35,7 @@ from returns.derive_cin import (
     derive_cin,
 )
 from returns.findings import Severity
-from returns.working_days import is_working_day, working_days_between
+from indicators.working_days import is_working_day, working_days_between
 
 D = datetime.date
 
