@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("imports/", include("returns.urls")),
     path("a/<slug:slug>/", include("returns.urls_authority")),
+    path("a/<slug:slug>/voice/", include("complaints.urls")),
     path("", include("indicators.urls")),
 ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0003_dashboards'),
+        ("indicators", "0003_dashboards"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='figure',
-            name='source',
-            field=models.CharField(choices=[('typed', 'Typed in'), ('imported', 'Imported'), ('return', 'Derived from a statutory return'), ('rolled_up', 'Rolled up from shorter periods'), ('published', 'Published statistics'), ('records', 'Derived from records (audits, complaints, surveys)')], max_length=12),
+            model_name="figure",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("typed", "Typed in"),
+                    ("imported", "Imported"),
+                    ("return", "Derived from a statutory return"),
+                    ("rolled_up", "Rolled up from shorter periods"),
+                    ("published", "Published statistics"),
+                    ("records", "Derived from records (audits, complaints, surveys)"),
+                ],
+                max_length=12,
+            ),
         ),
     ]
