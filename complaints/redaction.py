@@ -292,9 +292,10 @@ def flag_identifiers(text: str) -> list[Span]:
 
 
 def merge(spans: Iterable[Span]) -> list[Span]:
-    """Overlapping or touching spans joined into one (the first one's kind), sorted."""
+    """Overlapping or touching spans joined into one, sorted. The joined span keeps the kind of
+    the longest span starting first (a phone number, not the digits inside it)."""
     merged: list[Span] = []
-    for span in sorted(spans):
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start <= merged[-1].end:
             last = merged[-1]
             merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
