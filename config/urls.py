@@ -7,5 +7,6 @@ urlpatterns = [
     path("imports/", include("returns.urls")),
     path("a/<slug:slug>/", include("returns.urls_authority")),
     path("a/<slug:slug>/quality/", include("audits.urls")),
+    path("a/<slug:slug>/voice/", include("complaints.urls")),
     path("", include("indicators.urls")),
 ]

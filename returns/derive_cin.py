@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from indicators.working_days import working_days_between
+
 from .findings import Finding, Severity, has_errors
-from .working_days import working_days_between
 
 # --- Indicator codes (indicators/catalogue/indicators.csv) -----------------------------------
 REF_COUNT = "REF-COUNT"

@@ -64,6 +64,7 @@ class SheetUploadForm(forms.Form):
             (ImportKind.SHEET_FIGURES.value, "Figures"),
             (ImportKind.SHEET_TARGETS.value, "Targets"),
             (ImportKind.AUDIT_LOG.value, "Case audit results log"),
+            (ImportKind.COMPLAINTS_LOG.value, "Complaints log"),
         ],
         initial=ImportKind.SHEET_FIGURES.value,
         error_messages={"required": "Choose whether the spreadsheet holds figures or targets"},

@@ -24,6 +24,7 @@ class ImportKind(models.TextChoices):
     SHEET_INDICATORS = "sheet_indicators", "Indicator catalogue (spreadsheet: XLSX or CSV)"
     SHEET_AREAS = "sheet_areas", "Areas (spreadsheet: XLSX or CSV)"
     AUDIT_LOG = "audit_log", "Case audit results log (spreadsheet: XLSX or CSV)"
+    COMPLAINTS_LOG = "complaints_log", "Complaints log (spreadsheet: XLSX or CSV)"
 
 
 # Spreadsheets of the app's own tables (docs/0010). An authority's performance officers import
@@ -35,7 +36,7 @@ SHEET_KINDS = (
     ImportKind.SHEET_AREAS,
 )
 # An authority's own record logs (returns/record_logs.py), imported by its officers.
-LOG_KINDS = (ImportKind.AUDIT_LOG,)
+LOG_KINDS = (ImportKind.AUDIT_LOG, ImportKind.COMPLAINTS_LOG)
 AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS, *LOG_KINDS)
 
 

@@ -1,4 +1,4 @@
-"""Import batches of an authority's own record logs: its case audit results (the audits app),
+"""Import batches of an authority's own record logs: its case audit results (the audits app)
 and its complaints log (the complaints app).
 
 Each app owns its log: the columns, a pure parser that returns records and row-level
@@ -39,7 +39,8 @@ class RecordLog:
     table: str  # kept on each SheetChange: which records a rollback removes
     sheet: str  # the workbook's sheet read when it has one of this name, else its first
     noun: str  # "case audits"
-    parse: Callable[[list[dict[str, str]], list[str]], tuple[list[Any], list[LogFinding]]]
+    # (rows, header, authority) -> records and findings
+    parse: Callable[[list[dict[str, str]], list[str], Area], tuple[list[Any], list[LogFinding]]]
     check: Callable[[Area, Sequence[Any]], list[LogFinding]]
     commit: Callable[[User | None, Area, Sequence[Any]], list[int]]
     rollback: Callable[[User | None, Area, list[int]], None]
@@ -48,7 +49,9 @@ class RecordLog:
 def _audit_log() -> RecordLog:
     from audits import logs, services
 
-    def parse(rows: list[dict[str, str]], header: list[str]) -> tuple[list[Any], list[LogFinding]]:
+    def parse(
+        rows: list[dict[str, str]], header: list[str], _authority: Area
+    ) -> tuple[list[Any], list[LogFinding]]:
         parsed = logs.parse_audit_log(rows, today=timezone.localdate(), header=header)
         return list(parsed.records), list(parsed.findings)
 
@@ -69,9 +72,44 @@ def _audit_log() -> RecordLog:
     )
 
 
+def _complaints_log() -> RecordLog:
+    from complaints import logs, services
+    from complaints.models import Complaint
+
+    def parse(
+        rows: list[dict[str, str]], _header: list[str], authority: Area
+    ) -> tuple[list[Any], list[LogFinding]]:
+        # The parser checks references against the stored log itself.
+        stored = Complaint.objects.filter(authority=authority).values_list("reference", flat=True)
+        parsed = logs.parse_complaints_log(
+            rows, existing_references=set(stored), today=timezone.localdate()
+        )
+        return list(parsed.records), [
+            (finding.row_number, finding.column, finding.message, finding.severity)
+            for finding in parsed.findings
+        ]
+
+    return RecordLog(
+        table="complaint",
+        sheet="complaints",
+        noun="complaints",
+        parse=parse,
+        check=lambda _authority, _records: [],
+        commit=lambda user, authority, records: services.complaint_log_commit(
+            user=user, authority=authority, records=records
+        ),
+        rollback=lambda user, authority, ids: services.complaint_log_rollback(
+            user=user, authority=authority, complaint_ids=ids
+        ),
+    )
+
+
 # The apps are asked only when a log is imported, so that `returns` does not load them at
 # start-up for every other kind of import.
-LOGS: dict[str, Callable[[], RecordLog]] = {ImportKind.AUDIT_LOG: _audit_log}
+LOGS: dict[str, Callable[[], RecordLog]] = {
+    ImportKind.AUDIT_LOG: _audit_log,
+    ImportKind.COMPLAINTS_LOG: _complaints_log,
+}
 
 
 def _log(batch: ImportBatch) -> RecordLog:
@@ -125,7 +163,7 @@ def _plan(batch: ImportBatch) -> tuple[RecordLog, list[Any], list[Finding], int]
     rows, header, reading = _rows(batch, log)
     if any(finding.is_error for finding in reading):
         return log, [], reading, len(rows)
-    records, found = log.parse(rows, header)
+    records, found = log.parse(rows, header, authority)
     findings = [*reading, *_findings(found)]
     if records and not any(finding.is_error for finding in findings):
         findings += _findings(log.check(authority, records))

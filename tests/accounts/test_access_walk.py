@@ -131,6 +131,18 @@ EXPECTED: dict[str, dict[str, object]] = {
     "audits:action_add": AUTHORITY_EDITING,
     "audits:action_edit": AUTHORITY_EDITING,
     "audits:action_update": AUTHORITY_EDITING,
+    # Complaints, compliments and voice: the page, the case-level log and the cleared quotes
+    # for those who see live figures; entry and redaction review for those who enter them.
+    "complaints:voice": AUTHORITY_FIGURES,
+    "complaints:quotes_csv": AUTHORITY_FIGURES,
+    "complaints:complaints": AUTHORITY_FIGURES,
+    "complaints:complaint_add": AUTHORITY_EDITING,
+    "complaints:complaint_respond": AUTHORITY_EDITING,
+    "complaints:compliment_add": AUTHORITY_EDITING,
+    "complaints:survey_add": AUTHORITY_EDITING,
+    "complaints:comment_add": AUTHORITY_EDITING,
+    "complaints:redaction_queue": AUTHORITY_EDITING,
+    "complaints:redaction_review": AUTHORITY_EDITING,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -170,6 +182,29 @@ def _a_batch() -> ImportBatch:
     return batch
 
 
+def _complaint_records(world: World) -> dict[str, str]:
+    """A complaint and a compliment of authority A, for the addresses that name one."""
+    from datetime import date
+
+    from complaints.models import Complaint, Compliment
+
+    complaint = Complaint.objects.filter(authority=world.authority_a).first()
+    if complaint is None:
+        complaint = Complaint.objects.create(
+            authority=world.authority_a, reference="CMP-1", stage="1", received=date(2017, 4, 3)
+        )
+    compliment = Compliment.objects.filter(authority=world.authority_a).first()
+    if compliment is None:
+        compliment = Compliment.objects.create(
+            authority=world.authority_a, received=date(2017, 5, 1), text="Thanks"
+        )
+    return {
+        "<int:complaint_id>": str(complaint.pk),
+        "<str:item_kind>": "compliment",
+        "<int:item_id>": str(compliment.pk),
+    }
+
+
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
     figure = Figure.objects.get(
@@ -185,6 +220,7 @@ def _path_for(route: str, world: World) -> str:
         "<str:table>": "figures",
         "<str:reference>": "indicators",
         "<str:fmt>": "xlsx",
+        **(_complaint_records(world) if "/voice/" in path else {}),
     }
     if "_id>" in route:
         quality = quality_world(world.authority_a)

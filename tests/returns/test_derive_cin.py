@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indicators.working_days import is_working_day, working_days_between
 from returns.derive_cin import (
     ASMT_45,
     ASMT_COUNT,
@@ -35,7 +36,6 @@ from returns.derive_cin import (
     derive_cin,
 )
 from returns.findings import Severity
-from returns.working_days import is_working_day, working_days_between
 
 D = datetime.date
 

@@ -119,3 +119,68 @@ def test_a_log_with_the_wrong_columns_is_refused(
     assert batch.error_count >= 1
     assert batch.findings.filter(severity="error", row__lte=1).exists()
     assert not CaseAudit.objects.exists()
+
+
+COMPLAINT_HEADER = ["Reference", "Stage", "Received", "Responded", "Outcome", "Team", "Themes"]
+
+
+def test_an_officer_imports_a_complaints_log_commits_and_rolls_back(
+    officer, django_capture_on_commit_callbacks
+) -> None:
+    from complaints.models import Complaint
+
+    rows = [
+        ["CMP-0001", "1", "03/05/2017", "10/05/2017", "Upheld", "", "Communication"],
+        ["CMP-0002", "2", "2017-05-04", "", "", "", ""],
+    ]
+    content = csv_bytes(COMPLAINT_HEADER, *rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(
+            "/a/wiltshire/imports/",
+            {"kind": "complaints_log", "file": SimpleUploadedFile("complaints.csv", content)},
+        )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    page = officer.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Ready for review" in page and "2 new, 0 changed, 0 unchanged" in page, page
+    assert not Complaint.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/imports/{batch.pk}/commit/")
+    assert sorted(Complaint.objects.values_list("reference", flat=True)) == [
+        "CMP-0001",
+        "CMP-0002",
+    ]
+    # The same file again: every reference is already in the log, so nothing can be written.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            "/a/wiltshire/imports/",
+            {"kind": "complaints_log", "file": SimpleUploadedFile("again.csv", content)},
+        )
+    again = ImportBatch.objects.latest("pk")
+    assert again.error_count == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/imports/{batch.pk}/rollback/")
+    assert not Complaint.objects.exists()
+
+
+def test_a_bad_complaints_log_writes_nothing(officer, django_capture_on_commit_callbacks) -> None:
+    from complaints.models import Complaint
+
+    rows = [
+        ["Jayden Smith", "1", "03/05/2017", "", "", "", ""],  # a name as the reference
+        ["CMP-0003", "5", "03/05/2017", "", "", "", ""],  # no stage 5
+        ["CMP-0004", "1", "10/05/2017", "03/05/2017", "Upheld", "", ""],  # answered before
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            "/a/wiltshire/imports/",
+            {
+                "kind": "complaints_log",
+                "file": SimpleUploadedFile("bad.csv", csv_bytes(COMPLAINT_HEADER, *rows)),
+            },
+        )
+    batch = ImportBatch.objects.latest("pk")
+    assert {f.row for f in batch.findings.filter(severity="error")} >= {2, 3, 4}
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/imports/{batch.pk}/commit/")
+    assert not Complaint.objects.exists()

@@ -79,11 +79,17 @@ class Command(BaseCommand):
                 from audits.demo import audits_demo_load
 
                 quality = audits_demo_load()
+                # The complaints app builds on indicators; its demo records come after the
+                # catalogue and areas they belong to (imported here, not at the top, so that
+                # indicators does not depend on complaints).
+                from complaints.demo import complaints_demo_load
+
+                complaints_result = complaints_demo_load()
                 if with_users:
                     self._users()
         except DemoDataError as error:
             raise CommandError("\n".join(error.messages)) from error
-        for line in result.lines():
+        for line in [*result.lines(), *complaints_result.lines()]:
             self.stdout.write(line)
         self.stdout.write(quality.line())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,203 @@
+"""Reads for the complaints, compliments and voice pages, always taking the acting user.
+
+Nothing unredacted leaves this module except through `redaction_item`, which is for the
+review page and asks for the right to edit. Pages, packs and exports read quotes and comments
+through `cleared_quotes` and `cleared_comments`, which return cleared, redacted text only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts import access
+from accounts.access import Permission
+from indicators.models import Area, AreaKind
+from indicators.periods import financial_year_start
+
+from . import metrics
+from .models import (
+    Complaint,
+    Compliment,
+    RedactableText,
+    RedactionState,
+    SurveyComment,
+    SurveyQuestion,
+    VoiceSurvey,
+)
+
+ITEM_KINDS: dict[str, type[RedactableText]] = {"compliment": Compliment, "comment": SurveyComment}
+
+
+def authority_for(user: Any, slug: str, permission: Permission) -> Area:
+    authority = get_object_or_404(Area, slug=slug, kind=AreaKind.AUTHORITY)
+    access.require(user, permission, authority)
+    return authority
+
+
+@dataclass(frozen=True)
+class ClearedText:
+    text: str
+    received: date
+    where: str  # "Compliment" or the survey's title
+
+
+def cleared_quotes(user: Any, authority: Area, *, limit: int = 20) -> list[ClearedText]:
+    """Compliments' quotes as redacted and confirmed by a person; nothing else."""
+    access.require(user, Permission.VIEW_FIGURES, authority)
+    rows = (
+        Compliment.objects.filter(authority=authority, redaction_state=RedactionState.CLEARED)
+        .exclude(redacted_text="")
+        .order_by("-received", "pk")
+        .values_list("redacted_text", "received")[:limit]
+    )
+    return [ClearedText(text, received, "Compliment") for text, received in rows]
+
+
+def cleared_comments(user: Any, authority: Area, *, limit: int = 50) -> list[ClearedText]:
+    """Survey comments as redacted and confirmed by a person; nothing else."""
+    access.require(user, Permission.VIEW_FIGURES, authority)
+    rows = (
+        SurveyComment.objects.filter(
+            survey__authority=authority, redaction_state=RedactionState.CLEARED
+        )
+        .exclude(redacted_text="")
+        .order_by("-survey__conducted_on", "pk")
+        .values_list("redacted_text", "survey__conducted_on", "survey__title")[:limit]
+    )
+    return [ClearedText(text, day, title) for text, day, title in rows]
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    survey: VoiceSurvey
+    questions: list[SurveyQuestion]
+
+
+@dataclass
+class VoicePage:
+    authority: Area
+    can_edit: bool
+    quarters: list[metrics.QuarterRow]
+    years: list[metrics.YearOutcomes]
+    compliment_total: int
+    compliments_by_year: list[tuple[date, int]]
+    compliment_themes: list[tuple[str, int]]
+    complaint_themes: list[tuple[str, int]]
+    quotes: list[ClearedText]
+    surveys: list[SurveyResult]
+    comments: list[ClearedText]
+    awaiting_review: int
+
+    def year_label(self, start: date) -> str:
+        return metrics.year_label(start)
+
+    @property
+    def compliment_years(self) -> list[tuple[str, int]]:
+        return [(metrics.year_label(year), count) for year, count in self.compliments_by_year]
+
+
+def voice_page(user: Any, slug: str) -> VoicePage:
+    """Everything on the complaints, compliments and voice page, in a fixed number of queries."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    complaint_rows = list(
+        Complaint.objects.filter(authority=authority).values_list(
+            "stage", "received", "responded", "outcome", "within_timescale", "themes"
+        )
+    )
+    facts = [metrics.ComplaintFacts(*row[:5]) for row in complaint_rows]
+    compliments = list(
+        Compliment.objects.filter(authority=authority).values_list("received", "themes")
+    )
+    by_year: dict[date, int] = {}
+    for received, _themes in compliments:
+        year = financial_year_start(received)
+        by_year[year] = by_year.get(year, 0) + 1
+    surveys = list(VoiceSurvey.objects.filter(authority=authority).prefetch_related("questions"))
+    awaiting = (
+        Compliment.objects.filter(
+            authority=authority, redaction_state=RedactionState.FLAGGED
+        ).count()
+        + SurveyComment.objects.filter(
+            survey__authority=authority, redaction_state=RedactionState.FLAGGED
+        ).count()
+    )
+    return VoicePage(
+        authority=authority,
+        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        quarters=metrics.quarter_rows(facts),
+        years=metrics.outcomes_by_year(facts),
+        compliment_total=len(compliments),
+        compliments_by_year=sorted(by_year.items()),
+        compliment_themes=metrics.theme_counts(themes for _day, themes in compliments),
+        complaint_themes=metrics.theme_counts(row[5] for row in complaint_rows),
+        quotes=cleared_quotes(user, authority),
+        surveys=[SurveyResult(s, list(s.questions.all())) for s in surveys],
+        comments=cleared_comments(user, authority),
+        awaiting_review=awaiting,
+    )
+
+
+def complaint_log(user: Any, slug: str) -> tuple[Area, list[Complaint]]:
+    """The case-level log: officers and managers of the authority (never councillors)."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    return authority, list(Complaint.objects.filter(authority=authority))
+
+
+def complaint_for(user: Any, slug: str, complaint_id: int) -> Complaint:
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    return get_object_or_404(Complaint, pk=complaint_id, authority=authority)
+
+
+def surveys_for(user: Any, slug: str) -> tuple[Area, list[VoiceSurvey]]:
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    return authority, list(VoiceSurvey.objects.filter(authority=authority))
+
+
+def survey_for(user: Any, slug: str, survey_id: int) -> VoiceSurvey:
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    return get_object_or_404(VoiceSurvey, pk=survey_id, authority=authority)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    kind: str
+    item: RedactableText
+    label: str
+
+
+def redaction_queue(user: Any, slug: str) -> tuple[Area, list[ReviewItem]]:
+    """Quotes and comments waiting for a person to review their flags."""
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    compliments = Compliment.objects.filter(
+        authority=authority, redaction_state=RedactionState.FLAGGED
+    )
+    comments = SurveyComment.objects.filter(
+        survey__authority=authority, redaction_state=RedactionState.FLAGGED
+    ).select_related("survey")
+    items = [
+        ReviewItem("compliment", c, f"Compliment of {c.received:%-d %B %Y}") for c in compliments
+    ]
+    items += [ReviewItem("comment", c, f"Comment on {c.survey.title}") for c in comments]
+    return authority, items
+
+
+def redaction_item(
+    user: Any | AnonymousUser, slug: str, item_kind: str, item_id: int
+) -> tuple[Area, RedactableText]:
+    """One quote or comment with its words as written: for the review page only."""
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    model = ITEM_KINDS.get(item_kind)
+    if model is None:
+        raise Http404("No such kind of text.")
+    item: RedactableText
+    if model is Compliment:
+        item = get_object_or_404(Compliment, pk=item_id, authority=authority)
+    else:
+        item = get_object_or_404(SurveyComment, pk=item_id, survey__authority=authority)
+    return authority, item

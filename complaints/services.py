@@ -1,0 +1,411 @@
+"""State changes for complaints, compliments, surveys and redaction. Each runs in a transaction
+and, where it changes what the summaries count, re-derives the authority's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import (
+    Area,
+    ChangeChannel,
+    Figure,
+    FigureSource,
+    FigureStatus,
+    Indicator,
+    Period,
+    PeriodKind,
+)
+from indicators.services import figure_set, figures_restore, figures_roll_up
+
+from . import metrics, redaction
+from .logs import ComplaintRecord, reference_problem
+from .models import (
+    Complaint,
+    Compliment,
+    Outcome,
+    RedactableText,
+    RedactionState,
+    Stage,
+    SurveyComment,
+    SurveyQuestion,
+    VoiceSurvey,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+DERIVED_REASON = "Derived from the complaints log"
+
+
+# --- derived figures ----------------------------------------------------------------------
+
+
+def complaints_summaries_derive(*, authority: Area) -> None:
+    """Write the authority's quarterly summaries as figures, and remove a derived figure whose
+    quarter has nothing to count any more. Call inside the writing transaction."""
+    complaints = [
+        metrics.ComplaintFacts(stage, received, responded, outcome, within)
+        for stage, received, responded, outcome, within in Complaint.objects.filter(
+            authority=authority
+        ).values_list("stage", "received", "responded", "outcome", "within_timescale")
+    ]
+    compliment_dates = list(
+        Compliment.objects.filter(authority=authority).values_list("received", flat=True)
+    )
+    questions = [
+        metrics.QuestionFacts(conducted_on, percent, respondents, measure)
+        for conducted_on, percent, respondents, measure in SurveyQuestion.objects.filter(
+            survey__authority=authority
+        ).values_list("survey__conducted_on", "percent_positive", "respondents", "measure")
+    ]
+    wanted = metrics.summarise(
+        complaints=complaints,
+        compliment_dates=compliment_dates,
+        questions=questions,
+        today=timezone.localdate(),
+    )
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=metrics.DERIVED_CODES)}
+    periods = {
+        period.start: period
+        for period in Period.objects.filter(
+            kind=PeriodKind.QUARTER, start__in={start for _code, start in wanted}
+        )
+    }
+    for (code, start), derived in sorted(wanted.items()):
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue  # the catalogue is not loaded (a bare test database)
+        period = periods.get(start) or Period.objects.get_or_create_for(PeriodKind.QUARTER, start)
+        figure_set(
+            user=None,
+            area=authority,
+            indicator=indicator,
+            period=period,
+            value=derived.value,
+            numerator=derived.numerator,
+            denominator=derived.denominator,
+            source=FigureSource.RECORDS,
+            status=FigureStatus.APPROVED,
+            channel=ChangeChannel.DERIVED,
+            reason=DERIVED_REASON,
+        )
+    stale = [
+        figure
+        for figure in Figure.objects.filter(
+            area=authority,
+            indicator__code__in=metrics.DERIVED_CODES,
+            period__kind=PeriodKind.QUARTER,
+            breakdown__isnull=True,
+            source=FigureSource.RECORDS,
+        ).select_related("indicator", "period")
+        if (figure.indicator.code, figure.period.start) not in wanted
+    ]
+    if stale:
+        figures_restore(
+            user=None,
+            figures=[(figure.pk, None) for figure in stale],
+            reason="Its records were removed from the complaints log",
+        )
+        # The year's figure rolled up from the removed quarter would say what it no longer says.
+        for figure in stale:
+            figures_roll_up(area=authority, indicator=figure.indicator, period=figure.period)
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+
+def _check_complaint(
+    *, stage: str, received: date, responded: date | None, outcome: str, today: date
+) -> None:
+    if stage not in Stage.values:
+        raise ValidationError({"stage": "Choose the stage."})
+    if received > today:
+        raise ValidationError({"received": "The date received cannot be in the future."})
+    if responded is not None:
+        if responded < received:
+            raise ValidationError(
+                {"responded": "The response cannot be dated before the complaint was received."}
+            )
+        if responded > today:
+            raise ValidationError({"responded": "The response date cannot be in the future."})
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": "Choose the outcome of the answered complaint."})
+    elif outcome:
+        raise ValidationError({"responded": "Give the date of the response with its outcome."})
+
+
+def _apply_timeliness(complaint: Complaint) -> None:
+    result = metrics.timeliness(
+        stage=complaint.stage,
+        received=complaint.received,
+        responded=complaint.responded,
+        extended=complaint.extended,
+    )
+    complaint.working_days = result.working_days
+    complaint.within_timescale = result.within_timescale
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    user: User | None,
+    authority: Area,
+    reference: str,
+    stage: str,
+    received: date,
+    responded: date | None = None,
+    outcome: str = "",
+    extended: bool = False,
+    team: str = "",
+    themes: Sequence[str] = (),
+    derive: bool = True,
+) -> Complaint:
+    reference = reference.strip()
+    problem = reference_problem(reference)
+    if problem:
+        raise ValidationError({"reference": problem})
+    if Complaint.objects.filter(authority=authority, reference__iexact=reference).exists():
+        raise ValidationError({"reference": f"{reference} is already in the complaints log."})
+    _check_complaint(
+        stage=stage,
+        received=received,
+        responded=responded,
+        outcome=outcome,
+        today=timezone.localdate(),
+    )
+    complaint = Complaint(
+        authority=authority,
+        reference=reference,
+        stage=stage,
+        received=received,
+        responded=responded,
+        outcome=outcome,
+        extended=extended,
+        team=team.strip(),
+        themes=[theme.strip() for theme in themes if theme.strip()],
+        updated_by=user,
+    )
+    _apply_timeliness(complaint)
+    complaint.save()
+    if derive:
+        complaints_summaries_derive(authority=authority)
+    return complaint
+
+
+@transaction.atomic
+def complaint_respond(
+    *,
+    user: User | None,
+    complaint: Complaint,
+    responded: date,
+    outcome: str,
+    extended: bool = False,
+) -> Complaint:
+    """Record the response and outcome of a complaint (or correct them)."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _check_complaint(
+        stage=complaint.stage,
+        received=complaint.received,
+        responded=responded,
+        outcome=outcome,
+        today=timezone.localdate(),
+    )
+    complaint.responded = responded
+    complaint.outcome = outcome
+    complaint.extended = extended
+    complaint.updated_by = user
+    _apply_timeliness(complaint)
+    complaint.save()
+    complaints_summaries_derive(authority=complaint.authority)
+    return complaint
+
+
+def complaint_log_commit(
+    *, user: User | None, authority: Area, records: Sequence[ComplaintRecord]
+) -> list[int]:
+    """Store the parsed rows of a complaints log (logs.parse_complaints_log, no errors) and
+    re-derive the summaries once. Runs inside the caller's transaction (the import batch's):
+    a refusal raises ValidationError and the caller's rollback leaves nothing written."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("complaint_log_commit runs inside the import batch's transaction.")
+    ids = [
+        complaint_create(
+            user=user,
+            authority=authority,
+            reference=record.reference,
+            stage=record.stage,
+            received=record.received,
+            responded=record.responded,
+            outcome=record.outcome,
+            extended=record.extended,
+            team=record.team,
+            themes=record.themes,
+            derive=False,
+        ).pk
+        for record in records
+    ]
+    complaints_summaries_derive(authority=authority)
+    return ids
+
+
+def complaint_log_rollback(
+    *, user: User | None, authority: Area, complaint_ids: Sequence[int]
+) -> None:
+    """Remove the complaints a log import created, and re-derive the summaries without them."""
+    with transaction.atomic():
+        Complaint.objects.filter(authority=authority, pk__in=complaint_ids).delete()
+        complaints_summaries_derive(authority=authority)
+
+
+# --- compliments and surveys --------------------------------------------------------------
+
+
+def _flag(item: RedactableText) -> None:
+    """Propose the flags for new words; words with nothing to hide still wait for a person."""
+    item.flags = [
+        [span.start, span.end, span.kind] for span in redaction.flag_identifiers(item.text)
+    ]
+    item.redaction_state = RedactionState.FLAGGED
+    item.redacted_text = ""
+
+
+@transaction.atomic
+def compliment_create(
+    *,
+    user: User | None,
+    authority: Area,
+    received: date,
+    team: str = "",
+    themes: Sequence[str] = (),
+    quote: str = "",
+) -> Compliment:
+    if received > timezone.localdate():
+        raise ValidationError({"received": "The date received cannot be in the future."})
+    compliment = Compliment(
+        authority=authority,
+        received=received,
+        team=team.strip(),
+        themes=[theme.strip() for theme in themes if theme.strip()],
+        text=quote.strip(),
+    )
+    _flag(compliment)
+    if not compliment.text:
+        # Nothing was quoted, so nothing can identify anyone.
+        compliment.redaction_state = RedactionState.CLEARED
+        compliment.cleared_at = timezone.now()
+        compliment.cleared_by = user
+    compliment.save()
+    complaints_summaries_derive(authority=authority)
+    return compliment
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    text: str
+    percent_positive: Decimal
+    respondents: int | None = None
+    measure: str = ""
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    user: User | None,
+    authority: Area,
+    title: str,
+    audience: str,
+    conducted_on: date,
+    questions: Sequence[QuestionInput],
+) -> VoiceSurvey:
+    if not title.strip():
+        raise ValidationError({"title": "Give the survey a title."})
+    if conducted_on > timezone.localdate():
+        raise ValidationError(
+            {"conducted_on": "The survey's closing date cannot be in the future."}
+        )
+    if not questions:
+        raise ValidationError("Give at least one question with its % positive.")
+    for question in questions:
+        if not (Decimal(0) <= question.percent_positive <= Decimal(100)):
+            raise ValidationError(f"{question.text}: % positive must be from 0 to 100.")
+    survey = VoiceSurvey.objects.create(
+        authority=authority, title=title.strip(), audience=audience, conducted_on=conducted_on
+    )
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(
+            survey=survey,
+            text=question.text.strip(),
+            percent_positive=question.percent_positive,
+            respondents=question.respondents,
+            measure=question.measure,
+            order=index,
+        )
+        for index, question in enumerate(questions)
+    )
+    complaints_summaries_derive(authority=authority)
+    return survey
+
+
+@transaction.atomic
+def survey_comment_add(*, user: User | None, survey: VoiceSurvey, text: str) -> SurveyComment:
+    if not text.strip():
+        raise ValidationError({"text": "Enter the comment."})
+    comment = SurveyComment(survey=survey, text=text.strip())
+    _flag(comment)
+    comment.save()
+    return comment
+
+
+# --- redaction ------------------------------------------------------------------------------
+
+
+def _locked(item: RedactableText) -> RedactableText:
+    locked = type(item).objects.select_for_update().get(pk=item.pk)  # type: ignore[attr-defined]
+    if locked.is_cleared:
+        raise ValidationError("This has already been cleared: its flags cannot change.")
+    return locked
+
+
+@transaction.atomic
+def redaction_flag_add(*, user: User | None, item: RedactableText, words: str) -> RedactableText:
+    """Flag every occurrence of words a person spotted (a name in lower case, a nickname)."""
+    item = _locked(item)
+    spans = redaction.spans_for_words(item.text, words)
+    if not spans:
+        raise ValidationError({"words": f"{words.strip()!r} does not appear in the text."})
+    current = [redaction.Span(start, end, kind) for start, end, kind in item.flags]
+    item.flags = [[s.start, s.end, s.kind] for s in redaction.merge([*current, *spans])]
+    item.save(update_fields=["flags"])
+    return item
+
+
+@transaction.atomic
+def redaction_confirm(
+    *, user: User, item: RedactableText, keep: Sequence[int] | None = None
+) -> RedactableText:
+    """A person confirms the flags: those in `keep` (indexes into the flags; all when None) are
+    replaced with "XXXX", the others were false flags and are dropped. Only now is the text
+    cleared for pages, packs and exports."""
+    item = _locked(item)
+    flags = [redaction.Span(start, end, kind) for start, end, kind in item.flags]
+    if keep is not None:
+        if any(index < 0 or index >= len(flags) for index in keep):
+            raise ValidationError("The flags changed while you were reviewing: look again.")
+        flags = [flags[index] for index in sorted(set(keep))]
+    item.flags = [[s.start, s.end, s.kind] for s in flags]
+    item.redacted_text = redaction.redact(item.text, flags)
+    item.redaction_state = RedactionState.CLEARED
+    item.cleared_at = timezone.now()
+    item.cleared_by = user
+    item.save(
+        update_fields=["flags", "redacted_text", "redaction_state", "cleared_at", "cleared_by"]
+    )
+    return item
