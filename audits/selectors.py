@@ -229,3 +229,128 @@ def owned(user: AnyUser, slug: str, model: type[Any], pk: int) -> tuple[Area, An
     except model.DoesNotExist as missing:
         raise Http404("There is no such record for this authority.") from missing
     return authority, record
+
+
+# --- removing a record ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a confirmation page says before a record is removed: what it is, and what else
+    goes or changes with it."""
+
+    authority: Area
+    record: Any
+    noun: str  # "case audit"
+    details: list[tuple[str, str]]
+    consequences: list[str]
+
+    @property
+    def title(self) -> str:
+        return f"Remove this {self.noun}"
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else "–"
+
+
+def _case_audit_removal(audit: CaseAudit) -> tuple[list[tuple[str, str]], list[str]]:
+    start, end = bounds(PeriodKind.QUARTER, audit.audit_date)
+    findings = audit.findings.count()
+    consequences = []
+    if findings:
+        consequences.append(
+            f"The {findings} finding{'s' if findings != 1 else ''} recorded from this audit "
+            f"{'are' if findings != 1 else 'is'} removed with it."
+        )
+    consequences.append(
+        f"The quarter’s summary figures for {label(PeriodKind.QUARTER, start, end)} (case audits "
+        "good or better, moderation agreement) are worked out again; if no judged audit is "
+        "left in the quarter, its figure is removed."
+    )
+    details = [
+        ("Case reference", audit.case_reference),
+        ("Audit date", _day(audit.audit_date)),
+        ("Overall judgement", audit.get_judgement_display() or "No overall judgement"),
+        ("Programme", str(audit.programme) if audit.programme else "–"),
+    ]
+    return details, consequences
+
+
+def _action_removal(action: Action) -> tuple[list[tuple[str, str]], list[str]]:
+    updates = action.updates.count()
+    consequences = (
+        [
+            f"Its {updates} progress update{'s' if updates != 1 else ''} "
+            f"{'are' if updates != 1 else 'is'} removed with it."
+        ]
+        if updates
+        else []
+    )
+    details = [
+        ("Action", action.text),
+        ("Priority", action.priority.title),
+        ("Improvement plan", action.priority.plan.name),
+        ("Owner", action.owner or "–"),
+        ("Due", _day(action.due)),
+    ]
+    return details, consequences
+
+
+def _describe(record: Any) -> tuple[str, list[tuple[str, str]], list[str]]:
+    if isinstance(record, CaseAudit):
+        return "case audit", *_case_audit_removal(record)
+    if isinstance(record, Finding):
+        source = record.audit or record.programme
+        return (
+            "finding",
+            [
+                ("Kind of finding", record.get_kind_display()),
+                ("Finding", record.text),
+                ("From", str(source) if source else "–"),
+            ],
+            ["It is no longer counted in the learning themes."],
+        )
+    if isinstance(record, PracticeObservation):
+        return (
+            "practice observation",
+            [
+                ("What was observed", record.setting),
+                ("Date observed", _day(record.observed_on)),
+                ("Observed by", record.observed_by or "–"),
+            ],
+            [],
+        )
+    if isinstance(record, PracticeWeek):
+        return (
+            "practice week",
+            [("Name", record.name), ("Dates", f"{_day(record.start)} to {_day(record.end)}")],
+            [],
+        )
+    if isinstance(record, Inspection):
+        return (
+            "inspection or visit",
+            [
+                ("Inspection or visit", str(record)),
+                ("Date", _day(record.start)),
+                ("Overall judgement", record.get_judgement_display() or "–"),
+            ],
+            ["It leaves the inspection timeline."],
+        )
+    if isinstance(record, Action):
+        return "action", *_action_removal(record)
+    raise TypeError(f"{type(record).__name__} records are not removed from these pages.")
+
+
+def removal(user: AnyUser, slug: str, model: type[Any], pk: int) -> Removal:
+    """A record of the authority named in the address, described for its confirmation page,
+    for a user who may record there."""
+    authority, record = owned(user, slug, model, pk)
+    noun, details, consequences = _describe(record)
+    return Removal(
+        authority=authority,
+        record=record,
+        noun=noun,
+        details=details,
+        consequences=consequences,
+    )

@@ -239,8 +239,11 @@ def case_audit_save(
 
 
 @transaction.atomic
-def case_audit_delete(*, user: User | None, audit: CaseAudit) -> None:
-    authority, audit_date = audit.authority, audit.audit_date
+def case_audit_delete(*, user: User | None, authority: Area, audit: CaseAudit) -> None:
+    """Remove a case audit (and the findings recorded from it), and re-derive its quarter's
+    summary figures: the figure is updated, or removed if no judged audit is left."""
+    _same_authority(authority, audit)
+    audit_date = audit.audit_date
     audit.delete()
     audit_summaries_derive(authority=authority, quarters=[audit_date])
 
@@ -417,6 +420,26 @@ def practice_week_save(
     return _save(week or PracticeWeek(authority=authority), values)
 
 
+@transaction.atomic
+def finding_delete(*, user: User | None, authority: Area, finding: Finding) -> None:
+    _same_authority(authority, finding)
+    finding.delete()
+
+
+@transaction.atomic
+def observation_delete(
+    *, user: User | None, authority: Area, observation: PracticeObservation
+) -> None:
+    _same_authority(authority, observation)
+    observation.delete()
+
+
+@transaction.atomic
+def practice_week_delete(*, user: User | None, authority: Area, week: PracticeWeek) -> None:
+    _same_authority(authority, week)
+    week.delete()
+
+
 # --- inspections and improvement plans ------------------------------------------------------
 
 
@@ -431,6 +454,12 @@ def inspection_save(
     _require_authority(authority)
     _same_authority(authority, inspection)
     return _save(inspection or Inspection(authority=authority), values)
+
+
+@transaction.atomic
+def inspection_delete(*, user: User | None, authority: Area, inspection: Inspection) -> None:
+    _same_authority(authority, inspection)
+    inspection.delete()
 
 
 @transaction.atomic
@@ -470,6 +499,13 @@ def action_save(
     if action is not None and action.priority_id != priority.pk:
         raise ValidationError("This action belongs to another priority.")
     return _save(action or Action(priority=priority), values)
+
+
+@transaction.atomic
+def action_delete(*, user: User | None, authority: Area, action: Action) -> None:
+    """Remove an action of one of the authority's plans, with its progress updates."""
+    _same_authority(authority, action.priority.plan)
+    action.delete()
 
 
 @transaction.atomic

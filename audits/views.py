@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,8 +23,11 @@ from .models import (
     Action,
     AuditProgramme,
     CaseAudit,
+    Finding,
     ImprovementPlan,
     Inspection,
+    PracticeObservation,
+    PracticeWeek,
     Priority,
 )
 
@@ -132,9 +135,14 @@ def audit_edit(request: SignedInRequest, slug: str, audit_id: int | None = None)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def finding_add(request: SignedInRequest, slug: str) -> HttpResponse:
-    authority = selectors.recorder_authority(request.user, slug)
-    form = forms.FindingForm(request.POST or None, authority=authority)
+def finding_edit(
+    request: SignedInRequest, slug: str, finding_id: int | None = None
+) -> HttpResponse:
+    if finding_id is None:
+        authority, finding = selectors.recorder_authority(request.user, slug), None
+    else:
+        authority, finding = selectors.owned(request.user, slug, Finding, finding_id)
+    form = forms.FindingForm(request.POST or None, instance=finding, authority=authority)
     return _record(
         request,
         form=form,
@@ -143,9 +151,10 @@ def finding_add(request: SignedInRequest, slug: str) -> HttpResponse:
             authority=authority,
             values=form.values(),
             themes=list(form.cleaned_data["themes"]),
+            finding=finding,
         ),
         authority=authority,
-        title="Add a finding",
+        title="Change a finding" if finding else "Add a finding",
         saved="Saved the finding.",
     )
 
@@ -169,34 +178,46 @@ def theme_add(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def observation_add(request: SignedInRequest, slug: str) -> HttpResponse:
-    authority = selectors.recorder_authority(request.user, slug)
-    form = forms.ObservationForm(request.POST or None, authority=authority)
+def observation_edit(
+    request: SignedInRequest, slug: str, observation_id: int | None = None
+) -> HttpResponse:
+    if observation_id is None:
+        authority, observation = selectors.recorder_authority(request.user, slug), None
+    else:
+        authority, observation = selectors.owned(
+            request.user, slug, PracticeObservation, observation_id
+        )
+    form = forms.ObservationForm(request.POST or None, instance=observation, authority=authority)
     return _record(
         request,
         form=form,
         save=lambda: services.observation_save(
-            user=request.user, authority=authority, values=form.values()
+            user=request.user, authority=authority, values=form.values(), observation=observation
         ),
         authority=authority,
-        title="Add a practice observation",
+        title="Change a practice observation" if observation else "Add a practice observation",
         saved="Saved the practice observation.",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_week_add(request: SignedInRequest, slug: str) -> HttpResponse:
-    authority = selectors.recorder_authority(request.user, slug)
-    form = forms.PracticeWeekForm(request.POST or None, authority=authority)
+def practice_week_edit(
+    request: SignedInRequest, slug: str, week_id: int | None = None
+) -> HttpResponse:
+    if week_id is None:
+        authority, week = selectors.recorder_authority(request.user, slug), None
+    else:
+        authority, week = selectors.owned(request.user, slug, PracticeWeek, week_id)
+    form = forms.PracticeWeekForm(request.POST or None, instance=week, authority=authority)
     return _record(
         request,
         form=form,
         save=lambda: services.practice_week_save(
-            user=request.user, authority=authority, values=form.values()
+            user=request.user, authority=authority, values=form.values(), week=week
         ),
         authority=authority,
-        title="Add a practice week",
+        title="Change a practice week" if week else "Add a practice week",
         saved="Saved the practice week.",
     )
 
@@ -225,32 +246,52 @@ def inspection_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_add(request: SignedInRequest, slug: str) -> HttpResponse:
-    authority = selectors.recorder_authority(request.user, slug)
-    form = forms.PlanForm(request.POST or None, authority=authority)
+def plan_edit(request: SignedInRequest, slug: str, plan_id: int | None = None) -> HttpResponse:
+    if plan_id is None:
+        authority, plan = selectors.recorder_authority(request.user, slug), None
+    else:
+        authority, plan = selectors.owned(request.user, slug, ImprovementPlan, plan_id)
+    form = forms.PlanForm(request.POST or None, instance=plan, authority=authority)
     return _record(
         request,
         form=form,
         save=lambda: services.plan_save(
-            user=request.user, authority=authority, values=form.values()
+            user=request.user, authority=authority, values=form.values(), plan=plan
         ),
         authority=authority,
-        title="Add an improvement plan",
+        title="Change an improvement plan" if plan else "Add an improvement plan",
         saved="Saved the improvement plan.",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def priority_add(request: SignedInRequest, slug: str, plan_id: int) -> HttpResponse:
-    authority, plan = selectors.owned(request.user, slug, ImprovementPlan, plan_id)
-    form = forms.PriorityForm(request.POST or None)
+def priority_edit(
+    request: SignedInRequest,
+    slug: str,
+    plan_id: int | None = None,
+    priority_id: int | None = None,
+) -> HttpResponse:
+    """Add a priority to a plan (the address names the plan), or change one (it names the
+    priority)."""
+    priority: Priority | None
+    if priority_id is not None:
+        authority, priority = selectors.owned(request.user, slug, Priority, priority_id)
+        plan = priority.plan
+    elif plan_id is not None:
+        authority, plan = selectors.owned(request.user, slug, ImprovementPlan, plan_id)
+        priority = None
+    else:
+        raise Http404("There is no such plan.")
+    form = forms.PriorityForm(request.POST or None, instance=priority)
     return _record(
         request,
         form=form,
-        save=lambda: services.priority_save(user=request.user, plan=plan, values=form.values()),
+        save=lambda: services.priority_save(
+            user=request.user, plan=plan, values=form.values(), priority=priority
+        ),
         authority=authority,
-        title=f"Add a priority to {plan.name}",
+        title=f"Change a priority of {plan.name}" if priority else f"Add a priority to {plan.name}",
         saved="Saved the priority.",
     )
 
@@ -303,6 +344,118 @@ def action_update_add(request: SignedInRequest, slug: str, action_id: int) -> Ht
         authority=authority,
         title=f"Progress on “{action.text[:80]}”",
         saved="Saved the progress update.",
+    )
+
+
+# --- removing a record: a confirmation page, then a POST -------------------------------------
+
+
+def _remove(
+    request: SignedInRequest,
+    *,
+    removal: selectors.Removal,
+    remove: Callable[[], Any],
+    removed: str,
+) -> HttpResponse:
+    """Show what would be removed and what follows from it; remove only on a POST."""
+    error = ""
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            messages.success(request, removed)
+            return redirect("audits:quality", slug=removal.authority.slug)
+    return render(
+        request,
+        "audits/confirm_remove.html",
+        {"removal": removal, "authority": removal.authority, "error": error},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_delete(request: SignedInRequest, slug: str, audit_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, CaseAudit, audit_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.case_audit_delete(
+            user=request.user, authority=removal.authority, audit=removal.record
+        ),
+        removed=f"Removed the case audit {removal.record}; the quarter’s summary figures are "
+        "worked out again.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_delete(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, Finding, finding_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.finding_delete(
+            user=request.user, authority=removal.authority, finding=removal.record
+        ),
+        removed="Removed the finding.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_delete(request: SignedInRequest, slug: str, observation_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, PracticeObservation, observation_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.observation_delete(
+            user=request.user, authority=removal.authority, observation=removal.record
+        ),
+        removed="Removed the practice observation.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_week_delete(request: SignedInRequest, slug: str, week_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, PracticeWeek, week_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.practice_week_delete(
+            user=request.user, authority=removal.authority, week=removal.record
+        ),
+        removed="Removed the practice week.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_delete(request: SignedInRequest, slug: str, inspection_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, Inspection, inspection_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.inspection_delete(
+            user=request.user, authority=removal.authority, inspection=removal.record
+        ),
+        removed="Removed the inspection or visit.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_delete(request: SignedInRequest, slug: str, action_id: int) -> HttpResponse:
+    removal = selectors.removal(request.user, slug, Action, action_id)
+    return _remove(
+        request,
+        removal=removal,
+        remove=lambda: services.action_delete(
+            user=request.user, authority=removal.authority, action=removal.record
+        ),
+        removed="Removed the action.",
     )
 
 

@@ -121,15 +121,28 @@ EXPECTED: dict[str, dict[str, object]] = {
     "audits:audit_edit": AUTHORITY_EDITING,
     "audits:log_template": AUTHORITY_EDITING,
     "audits:finding_add": AUTHORITY_EDITING,
+    "audits:finding_edit": AUTHORITY_EDITING,
     "audits:theme_add": AUTHORITY_EDITING,
     "audits:observation_add": AUTHORITY_EDITING,
+    "audits:observation_edit": AUTHORITY_EDITING,
     "audits:practice_week_add": AUTHORITY_EDITING,
+    "audits:practice_week_edit": AUTHORITY_EDITING,
     "audits:inspection_add": AUTHORITY_EDITING,
     "audits:inspection_edit": AUTHORITY_EDITING,
     "audits:plan_add": AUTHORITY_EDITING,
+    "audits:plan_edit": AUTHORITY_EDITING,
     "audits:priority_add": AUTHORITY_EDITING,
+    "audits:priority_edit": AUTHORITY_EDITING,
     "audits:action_add": AUTHORITY_EDITING,
     "audits:action_edit": AUTHORITY_EDITING,
+    # Removing a record: a GET shows the confirmation page (nothing is removed), the POST
+    # removes; both for those who record.
+    "audits:audit_delete": AUTHORITY_EDITING,
+    "audits:finding_delete": AUTHORITY_EDITING,
+    "audits:observation_delete": AUTHORITY_EDITING,
+    "audits:practice_week_delete": AUTHORITY_EDITING,
+    "audits:inspection_delete": AUTHORITY_EDITING,
+    "audits:action_delete": AUTHORITY_EDITING,
     "audits:action_update": AUTHORITY_EDITING,
     # Complaints, compliments and voice: the page, the case-level log and the cleared quotes
     # for those who see live figures; entry and redaction review for those who enter them.
@@ -231,6 +244,9 @@ def _path_for(route: str, world: World) -> str:
             "<int:plan_id>": str(quality.plan.pk),
             "<int:priority_id>": str(quality.priority.pk),
             "<int:action_id>": str(quality.action.pk),
+            "<int:finding_id>": str(quality.finding.pk),
+            "<int:observation_id>": str(quality.observation.pk),
+            "<int:week_id>": str(quality.practice_week.pk),
         }
     for placeholder, value in substitutions.items():
         path = path.replace(placeholder, value)

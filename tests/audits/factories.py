@@ -8,8 +8,11 @@ from audits.models import (
     Action,
     AuditProgramme,
     CaseAudit,
+    Finding,
     ImprovementPlan,
     Inspection,
+    PracticeObservation,
+    PracticeWeek,
     Priority,
 )
 from indicators.catalogue import catalogue_load
@@ -50,6 +53,9 @@ class QualityWorld:
     plan: ImprovementPlan
     priority: Priority
     action: Action
+    finding: Finding
+    observation: PracticeObservation
+    practice_week: PracticeWeek
 
 
 def quality_world(authority: Area) -> QualityWorld:
@@ -62,6 +68,9 @@ def quality_world(authority: Area) -> QualityWorld:
             ImprovementPlan.objects.get(authority=authority),
             Priority.objects.get(plan__authority=authority),
             Action.objects.get(priority__plan__authority=authority),
+            Finding.objects.get(authority=authority),
+            PracticeObservation.objects.get(authority=authority),
+            PracticeWeek.objects.get(authority=authority),
         )
     programme = services.programme_save(
         user=None,
@@ -84,4 +93,43 @@ def quality_world(authority: Area) -> QualityWorld:
     action = services.action_save(
         user=None, priority=priority, values={"text": "Recruit social workers", "rag": "amber"}
     )
-    return QualityWorld(programme, case_audit, inspection, plan, priority, action)
+    finding = services.finding_save(
+        user=None,
+        authority=authority,
+        values={
+            "kind": "strength",
+            "text": "Plans are clear",
+            "audit": case_audit,
+            "recorded_on": date(2017, 5, 3),
+        },
+    )
+    observation = services.observation_save(
+        user=None,
+        authority=authority,
+        values={
+            "observed_on": date(2017, 6, 1),
+            "setting": "Child protection conference",
+            "went_well": "Families were heard",
+        },
+    )
+    practice_week = services.practice_week_save(
+        user=None,
+        authority=authority,
+        values={
+            "name": "Practice week",
+            "start": date(2017, 6, 5),
+            "end": date(2017, 6, 9),
+            "headline_findings": "Visits are purposeful",
+        },
+    )
+    return QualityWorld(
+        programme,
+        case_audit,
+        inspection,
+        plan,
+        priority,
+        action,
+        finding,
+        observation,
+        practice_week,
+    )

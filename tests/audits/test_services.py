@@ -63,7 +63,9 @@ def test_a_changed_judgement_updates_and_a_deleted_audit_removes(authority) -> N
     assert first.moderation_outcome == "changed"
     assert _figure(authority, moderation).value == 0
 
-    services.case_audit_delete(user=None, audit=CaseAudit.objects.get(pk=first.pk))
+    services.case_audit_delete(
+        user=None, authority=authority, audit=CaseAudit.objects.get(pk=first.pk)
+    )
     assert _figure(authority, good) is None
     assert _figure(authority, moderation) is None
 
