@@ -1,5 +1,6 @@
 """The quality assurance page in a browser: charts drawn, tables beside them, no axe
-violations; an officer adds a case audit through the form and the quarter's figures follow."""
+violations; an officer adds a case audit through the form and the quarter's figures follow;
+an officer corrects a finding and removes a case audit through its confirmation page."""
 
 from datetime import date
 
@@ -8,7 +9,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.services import membership_set, user_set
 from audits.demo import audits_demo_load
-from audits.models import CaseAudit
+from audits import services
+from audits.models import CaseAudit, Finding
 from indicators.demo import demo_load
 from indicators.models import Area, Figure
 from tests.audits.factories import audit
@@ -76,3 +78,58 @@ def test_an_officer_reads_the_page_and_adds_a_case_audit(
         period__start=date(2017, 7, 1),
     )
     assert (figure.numerator, figure.denominator) == (2, 3)
+
+
+def test_an_officer_corrects_a_finding_and_removes_a_case_audit(
+    page: Page, live_server, wiltshire_officer
+) -> None:
+    wiltshire = Area.objects.get(slug="wiltshire")
+    finding = services.finding_save(
+        user=None,
+        authority=wiltshire,
+        values={
+            "kind": "strength",
+            "text": "Plans are clear",
+            "audit": CaseAudit.objects.get(authority=wiltshire, case_reference="QA-0000"),
+            "recorded_on": date(2017, 4, 3),
+        },
+    )
+    sign_in(page, live_server, "wiltshire.qa", PASSWORD)
+    page.goto("/a/wiltshire/quality/")
+
+    page.get_by_role("link", name="Change the finding “Plans are clear”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change a finding")
+    text = page.get_by_label("Finding", exact=True)
+    expect(text).to_have_value("Plans are clear")
+    text.fill("Plans are clear and kept up to date")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved the finding.")
+    expect(page.get_by_test_id("findings")).to_contain_text("Plans are clear and kept up to date")
+    finding.refresh_from_db()
+    assert finding.text == "Plans are clear and kept up to date"
+
+    # Q2 2017/18 has QA-0002 (good once moderated) and QA-0003 (inadequate): 1 of 2.
+    page.get_by_role("link", name="Remove the case audit QA-0003 (3 Aug 2017)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to remove this case audit?"
+    )
+    expect(page.get_by_test_id("removal-details")).to_contain_text("QA-0003")
+    expect(page.get_by_test_id("removal-consequences")).to_contain_text(
+        "The quarter’s summary figures for Q2 2017/18"
+    )
+    assert_accessible(page)
+    assert CaseAudit.objects.filter(case_reference="QA-0003").exists()
+    page.get_by_role("button", name="Remove this case audit").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Removed the case audit QA-0003"
+    )
+    expect(page.get_by_test_id("recent-audits")).not_to_contain_text("QA-0003")
+    assert not CaseAudit.objects.filter(case_reference="QA-0003").exists()
+    figure = Figure.objects.get(
+        area=wiltshire,
+        indicator__code="AUDIT-GOOD",
+        period__kind="quarter",
+        period__start=date(2017, 7, 1),
+    )
+    assert (figure.numerator, figure.denominator) == (1, 1)
+    assert Finding.objects.filter(pk=finding.pk).exists()  # QA-0000's finding stays
