@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.services import membership_set, user_set
-from audits.demo import audits_demo_load
 from audits import services
+from audits.demo import audits_demo_load
 from audits.models import CaseAudit, Finding
 from indicators.demo import demo_load
 from indicators.models import Area, Figure
