@@ -65,7 +65,7 @@ def records(world: World, catalogue) -> dict[str, object]:
 
 def paths(records: dict[str, object]) -> list[tuple[str, str]]:
     """(address, kind) of every change and remove page."""
-    ids = {kind: record.pk for kind, record in records.items()}  # type: ignore[attr-defined]
+    ids = {kind: record.pk for kind, record in records.items()}
     return [
         (f"{BASE}/complaints/{ids['complaint']}/change/", "change"),
         (f"{BASE}/complaints/{ids['complaint']}/remove/", "remove"),
