@@ -93,6 +93,10 @@ class VoicePage:
     surveys: list[SurveyResult]
     comments: list[ClearedText]
     awaiting_review: int
+    # For those who may edit: every compliment and comment, to change or remove. Their words
+    # as written are not here: the page shows the review state, never unredacted text.
+    compliment_records: list[Compliment]
+    comment_records: list[SurveyComment]
 
     def year_label(self, start: date) -> str:
         return metrics.year_label(start)
@@ -127,9 +131,10 @@ def voice_page(user: Any, slug: str) -> VoicePage:
             survey__authority=authority, redaction_state=RedactionState.FLAGGED
         ).count()
     )
+    can_edit = access.can(user, Permission.EDIT_FIGURES, authority)
     return VoicePage(
         authority=authority,
-        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        can_edit=can_edit,
         quarters=metrics.quarter_rows(facts),
         years=metrics.outcomes_by_year(facts),
         compliment_total=len(compliments),
@@ -140,6 +145,24 @@ def voice_page(user: Any, slug: str) -> VoicePage:
         surveys=[SurveyResult(s, list(s.questions.all())) for s in surveys],
         comments=cleared_comments(user, authority),
         awaiting_review=awaiting,
+        compliment_records=_compliment_records(authority) if can_edit else [],
+        comment_records=_comment_records(authority) if can_edit else [],
+    )
+
+
+def _compliment_records(authority: Area) -> list[Compliment]:
+    return list(
+        Compliment.objects.filter(authority=authority).only(
+            "pk", "received", "team", "themes", "redaction_state"
+        )
+    )
+
+
+def _comment_records(authority: Area) -> list[SurveyComment]:
+    return list(
+        SurveyComment.objects.filter(survey__authority=authority)
+        .select_related("survey")
+        .only("pk", "redaction_state", "redacted_text", "survey__title", "survey__conducted_on")
     )
 
 
@@ -152,6 +175,27 @@ def complaint_log(user: Any, slug: str) -> tuple[Area, list[Complaint]]:
 def complaint_for(user: Any, slug: str, complaint_id: int) -> Complaint:
     authority = authority_for(user, slug, Permission.EDIT_FIGURES)
     return get_object_or_404(Complaint, pk=complaint_id, authority=authority)
+
+
+def compliment_for(user: Any, slug: str, compliment_id: int) -> Compliment:
+    """A compliment to change or remove, for those who may edit the authority's records."""
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    return get_object_or_404(Compliment, pk=compliment_id, authority=authority)
+
+
+def comment_for(user: Any, slug: str, comment_id: int) -> SurveyComment:
+    authority = authority_for(user, slug, Permission.EDIT_FIGURES)
+    return get_object_or_404(
+        SurveyComment.objects.select_related("survey"), pk=comment_id, survey__authority=authority
+    )
+
+
+def survey_with_questions(
+    user: Any, slug: str, survey_id: int
+) -> tuple[VoiceSurvey, list[SurveyQuestion]]:
+    """A survey and its questions in order, for its change page."""
+    survey = survey_for(user, slug, survey_id)
+    return survey, list(survey.questions.all())
 
 
 def surveys_for(user: Any, slug: str) -> tuple[Area, list[VoiceSurvey]]:

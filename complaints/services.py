@@ -228,6 +228,73 @@ def complaint_respond(
     return complaint
 
 
+def _owned_complaint(complaint: Complaint, authority: Area) -> Complaint:
+    """The complaint, locked, when it is the authority's; refused otherwise."""
+    locked = (
+        Complaint.objects.select_for_update().filter(pk=complaint.pk, authority=authority).first()
+    )
+    if locked is None:
+        raise ValidationError(f"This complaint is not in {authority.name}'s complaints log.")
+    return locked
+
+
+@transaction.atomic
+def complaint_update(
+    *,
+    user: User | None,
+    authority: Area,
+    complaint: Complaint,
+    reference: str,
+    stage: str,
+    received: date,
+    responded: date | None = None,
+    outcome: str = "",
+    extended: bool = False,
+    team: str = "",
+    themes: Sequence[str] = (),
+) -> Complaint:
+    """Correct any of a complaint's fields; working days and "within timescale" are derived
+    again from the dates, and the quarter summaries with them."""
+    complaint = _owned_complaint(complaint, authority)
+    reference = reference.strip()
+    problem = reference_problem(reference)
+    if problem:
+        raise ValidationError({"reference": problem})
+    if (
+        Complaint.objects.filter(authority=authority, reference__iexact=reference)
+        .exclude(pk=complaint.pk)
+        .exists()
+    ):
+        raise ValidationError({"reference": f"{reference} is already in the complaints log."})
+    _check_complaint(
+        stage=stage,
+        received=received,
+        responded=responded,
+        outcome=outcome,
+        today=timezone.localdate(),
+    )
+    complaint.reference = reference
+    complaint.stage = stage
+    complaint.received = received
+    complaint.responded = responded
+    complaint.outcome = outcome
+    complaint.extended = extended
+    complaint.team = team.strip()
+    complaint.themes = [theme.strip() for theme in themes if theme.strip()]
+    complaint.updated_by = user
+    _apply_timeliness(complaint)
+    complaint.save()
+    complaints_summaries_derive(authority=authority)
+    return complaint
+
+
+@transaction.atomic
+def complaint_delete(*, user: User | None, authority: Area, complaint: Complaint) -> None:
+    """Remove a complaint entered by mistake; its quarter's summaries are derived again."""
+    _owned_complaint(complaint, authority).delete()
+    complaints_summaries_derive(authority=authority)
+
+
 def complaint_log_commit(
     *, user: User | None, authority: Area, records: Sequence[ComplaintRecord]
 ) -> list[int]:
@@ -307,6 +374,56 @@ def compliment_create(
     return compliment
 
 
+def _owned_compliment(compliment: Compliment, authority: Area) -> Compliment:
+    locked = (
+        Compliment.objects.select_for_update().filter(pk=compliment.pk, authority=authority).first()
+    )
+    if locked is None:
+        raise ValidationError(f"This compliment is not one of {authority.name}'s.")
+    return locked
+
+
+@transaction.atomic
+def compliment_update(
+    *,
+    user: User | None,
+    authority: Area,
+    compliment: Compliment,
+    received: date,
+    team: str = "",
+    themes: Sequence[str] = (),
+    quote: str = "",
+) -> Compliment:
+    """Correct a compliment. New words in its quote go back through redaction: flagged again,
+    and shown nowhere until a person confirms them (an empty quote has nothing to hide)."""
+    compliment = _owned_compliment(compliment, authority)
+    if received > timezone.localdate():
+        raise ValidationError({"received": "The date received cannot be in the future."})
+    compliment.received = received
+    compliment.team = team.strip()
+    compliment.themes = [theme.strip() for theme in themes if theme.strip()]
+    quote = quote.strip()
+    if quote != compliment.text:
+        compliment.text = quote
+        _flag(compliment)
+        compliment.cleared_at = None
+        compliment.cleared_by = None
+        if not compliment.text:
+            compliment.redaction_state = RedactionState.CLEARED
+            compliment.cleared_at = timezone.now()
+            compliment.cleared_by = user
+    compliment.save()
+    complaints_summaries_derive(authority=authority)
+    return compliment
+
+
+@transaction.atomic
+def compliment_delete(*, user: User | None, authority: Area, compliment: Compliment) -> None:
+    """Remove a compliment entered by mistake; its quarter's count is derived again."""
+    _owned_compliment(compliment, authority).delete()
+    complaints_summaries_derive(authority=authority)
+
+
 @dataclass(frozen=True)
 class QuestionInput:
     text: str
@@ -325,6 +442,16 @@ def survey_create(
     conducted_on: date,
     questions: Sequence[QuestionInput],
 ) -> VoiceSurvey:
+    _check_survey(title=title, conducted_on=conducted_on, questions=questions)
+    survey = VoiceSurvey.objects.create(
+        authority=authority, title=title.strip(), audience=audience, conducted_on=conducted_on
+    )
+    _store_questions(survey, questions)
+    complaints_summaries_derive(authority=authority)
+    return survey
+
+
+def _check_survey(*, title: str, conducted_on: date, questions: Sequence[QuestionInput]) -> None:
     if not title.strip():
         raise ValidationError({"title": "Give the survey a title."})
     if conducted_on > timezone.localdate():
@@ -336,9 +463,9 @@ def survey_create(
     for question in questions:
         if not (Decimal(0) <= question.percent_positive <= Decimal(100)):
             raise ValidationError(f"{question.text}: % positive must be from 0 to 100.")
-    survey = VoiceSurvey.objects.create(
-        authority=authority, title=title.strip(), audience=audience, conducted_on=conducted_on
-    )
+
+
+def _store_questions(survey: VoiceSurvey, questions: Sequence[QuestionInput]) -> None:
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
             survey=survey,
@@ -350,8 +477,47 @@ def survey_create(
         )
         for index, question in enumerate(questions)
     )
+
+
+def _owned_survey(survey: VoiceSurvey, authority: Area) -> VoiceSurvey:
+    locked = (
+        VoiceSurvey.objects.select_for_update().filter(pk=survey.pk, authority=authority).first()
+    )
+    if locked is None:
+        raise ValidationError(f"This survey is not one of {authority.name}'s.")
+    return locked
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    user: User | None,
+    authority: Area,
+    survey: VoiceSurvey,
+    title: str,
+    audience: str,
+    conducted_on: date,
+    questions: Sequence[QuestionInput],
+) -> VoiceSurvey:
+    """Correct a survey and replace its questions with those given (in that order); its
+    comments stay as they are."""
+    survey = _owned_survey(survey, authority)
+    _check_survey(title=title, conducted_on=conducted_on, questions=questions)
+    survey.title = title.strip()
+    survey.audience = audience
+    survey.conducted_on = conducted_on
+    survey.save()
+    survey.questions.all().delete()
+    _store_questions(survey, questions)
     complaints_summaries_derive(authority=authority)
     return survey
+
+
+@transaction.atomic
+def survey_delete(*, user: User | None, authority: Area, survey: VoiceSurvey) -> None:
+    """Remove a survey with its questions and comments; the summaries are derived again."""
+    _owned_survey(survey, authority).delete()
+    complaints_summaries_derive(authority=authority)
 
 
 @transaction.atomic
@@ -362,6 +528,21 @@ def survey_comment_add(*, user: User | None, survey: VoiceSurvey, text: str) -> 
     _flag(comment)
     comment.save()
     return comment
+
+
+@transaction.atomic
+def survey_comment_delete(*, user: User | None, authority: Area, comment: SurveyComment) -> None:
+    """Remove a comment entered by mistake. Comments are not counted in any summary, but the
+    summaries are derived again all the same, as after every removal (it costs one pass)."""
+    locked = (
+        SurveyComment.objects.select_for_update()
+        .filter(pk=comment.pk, survey__authority=authority)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(f"This comment is not one of {authority.name}'s.")
+    locked.delete()
+    complaints_summaries_derive(authority=authority)
 
 
 # --- redaction ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from . import charts, selectors, services
 from .forms import (
@@ -188,21 +189,11 @@ def survey_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     questions = QuestionFormSet(request.POST or None, prefix="questions")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
-        given = [
-            services.QuestionInput(
-                text=q["text"],
-                percent_positive=q["percent_positive"],
-                respondents=q.get("respondents"),
-                measure=q.get("measure") or "",
-            )
-            for q in questions.cleaned_data
-            if q.get("text")
-        ]
         try:
             services.survey_create(
                 user=request.user,  # type: ignore[arg-type]
                 authority=authority,
-                questions=given,
+                questions=_question_inputs(questions),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -214,7 +205,13 @@ def survey_add(request: HttpRequest, slug: str) -> HttpResponse:
     return _form_page(
         request,
         "complaints/survey_form.html",
-        {"authority": authority, "form": form, "questions": questions},
+        {
+            "authority": authority,
+            "form": form,
+            "questions": questions,
+            "title": "Add survey results",
+            "button": "Add the survey",
+        },
         status=400 if has_errors else 200,
     )
 
@@ -307,4 +304,308 @@ def redaction_review(request: HttpRequest, slug: str, item_kind: str, item_id: i
             "add_form": add_form,
         },
         status=status,
+    )
+
+
+# --- change and remove ------------------------------------------------------------------------
+
+
+def _themes_text(themes: list[str]) -> str:
+    return "; ".join(themes)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_change(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = selectors.complaint_for(request.user, slug, complaint_id)
+    initial = {
+        "reference": complaint.reference,
+        "stage": complaint.stage,
+        "received": complaint.received,
+        "responded": complaint.responded,
+        "outcome": complaint.outcome,
+        "extended": complaint.extended,
+        "team": complaint.team,
+        "themes": _themes_text(complaint.themes),
+    }
+    form = ComplaintForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.complaint_update(
+                user=request.user,  # type: ignore[arg-type]
+                authority=complaint.authority,
+                complaint=complaint,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                f"Complaint {saved.reference} changed; the quarter’s summary figures are "
+                "worked out again.",
+            )
+            return redirect(reverse("complaints:complaints", args=[slug]))
+    return _form_page(
+        request,
+        "complaints/form.html",
+        {
+            "authority": complaint.authority,
+            "form": form,
+            "title": f"Change complaint {complaint.reference}",
+            "button": "Save the changes",
+            "hint": "Working days and whether it was answered in timescale are worked out "
+            "from the dates.",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compliment_change(request: HttpRequest, slug: str, compliment_id: int) -> HttpResponse:
+    compliment = selectors.compliment_for(request.user, slug, compliment_id)
+    initial = {
+        "received": compliment.received,
+        "team": compliment.team,
+        "themes": _themes_text(compliment.themes),
+        "quote": compliment.text,
+    }
+    form = ComplimentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.compliment_update(
+                user=request.user,  # type: ignore[arg-type]
+                authority=compliment.authority,
+                compliment=compliment,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            if saved.is_cleared:
+                messages.success(request, "Compliment changed.")
+                return redirect(_voice_url(slug))
+            messages.success(
+                request,
+                "Compliment changed. Its quote is shown nowhere until you review it again.",
+            )
+            return redirect(
+                reverse("complaints:redaction_review", args=[slug, "compliment", saved.pk])
+            )
+    return _form_page(
+        request,
+        "complaints/form.html",
+        {
+            "authority": compliment.authority,
+            "form": form,
+            "title": f"Change the compliment of {compliment.received:%-d %B %Y}",
+            "button": "Save the changes",
+            "hint": "A changed quote is flagged again and shown nowhere until it is reviewed.",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _question_inputs(questions: Any) -> list[services.QuestionInput]:
+    return [
+        services.QuestionInput(
+            text=q["text"],
+            percent_positive=q["percent_positive"],
+            respondents=q.get("respondents"),
+            measure=q.get("measure") or "",
+        )
+        for q in questions.cleaned_data
+        if q.get("text")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_change(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey, current = selectors.survey_with_questions(request.user, slug, survey_id)
+    form = SurveyForm(
+        request.POST or None,
+        initial={
+            "title": survey.title,
+            "audience": survey.audience,
+            "conducted_on": survey.conducted_on,
+        },
+    )
+    questions = QuestionFormSet(
+        request.POST or None,
+        prefix="questions",
+        initial=[
+            {
+                "text": q.text,
+                "percent_positive": q.percent_positive,
+                "respondents": q.respondents,
+                "measure": q.measure,
+            }
+            for q in current
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
+        try:
+            services.survey_update(
+                user=request.user,  # type: ignore[arg-type]
+                authority=survey.authority,
+                survey=survey,
+                questions=_question_inputs(questions),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, "Survey results changed; the summary figures are worked out again."
+            )
+            return redirect(_voice_url(slug))
+    has_errors = bool(form.errors) or any(questions.errors) if request.method == "POST" else False
+    return _form_page(
+        request,
+        "complaints/survey_form.html",
+        {
+            "authority": survey.authority,
+            "form": form,
+            "questions": questions,
+            "title": f"Change {survey.title}",
+            "button": "Save the changes",
+            "hint": "Empty a question’s text and % positive to remove it.",
+        },
+        status=400 if has_errors else 200,
+    )
+
+
+def _remove_page(
+    request: HttpRequest,
+    *,
+    authority: Any,
+    what: str,
+    facts: list[tuple[str, str]],
+    consequence: str,
+    remove: Any,
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """GET: what the record is and what removing it does. POST: remove it, say so, go back."""
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect(back)
+    return render(
+        request,
+        "complaints/confirm_remove.html",
+        {
+            "authority": authority,
+            "what": what,
+            "facts": facts,
+            "consequence": consequence,
+            "back": back,
+        },
+    )
+
+
+SUMMARIES_AGAIN = "The quarter’s summary figures are worked out again without it."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_remove(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+    complaint = selectors.complaint_for(request.user, slug, complaint_id)
+    return _remove_page(
+        request,
+        authority=complaint.authority,
+        what=f"complaint {complaint.reference}",
+        facts=[
+            ("Reference", complaint.reference),
+            ("Stage", complaint.get_stage_display()),
+            ("Received", f"{complaint.received:%-d %B %Y}"),
+            ("Outcome", complaint.get_outcome_display() or "Not answered yet"),
+        ],
+        consequence=f"Removing it takes it out of the complaints log. {SUMMARIES_AGAIN}",
+        remove=lambda: services.complaint_delete(
+            user=request.user,  # type: ignore[arg-type]
+            authority=complaint.authority,
+            complaint=complaint,
+        ),
+        done=f"Complaint {complaint.reference} removed; the summary figures are worked out again.",
+        back=reverse("complaints:complaints", args=[slug]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compliment_remove(request: HttpRequest, slug: str, compliment_id: int) -> HttpResponse:
+    compliment = selectors.compliment_for(request.user, slug, compliment_id)
+    return _remove_page(
+        request,
+        authority=compliment.authority,
+        what=f"the compliment of {compliment.received:%-d %B %Y}",
+        facts=[
+            ("Received", f"{compliment.received:%-d %B %Y}"),
+            ("Team", compliment.team or "Not given"),
+            ("Themes", _themes_text(compliment.themes) or "None"),
+            ("Quote", compliment.get_redaction_state_display() if compliment.text else "None"),
+        ],
+        consequence=f"Removing it removes its quote too. {SUMMARIES_AGAIN}",
+        remove=lambda: services.compliment_delete(
+            user=request.user,  # type: ignore[arg-type]
+            authority=compliment.authority,
+            compliment=compliment,
+        ),
+        done="Compliment removed; the summary figures are worked out again.",
+        back=_voice_url(slug),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_remove(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+    survey, questions = selectors.survey_with_questions(request.user, slug, survey_id)
+    return _remove_page(
+        request,
+        authority=survey.authority,
+        what=f"the survey {survey.title}",
+        facts=[
+            ("Survey", survey.title),
+            ("Who answered", survey.get_audience_display()),
+            ("Closed", f"{survey.conducted_on:%-d %B %Y}"),
+            ("Questions", str(len(questions))),
+        ],
+        consequence=(f"Removing it removes its questions and its comments too. {SUMMARIES_AGAIN}"),
+        remove=lambda: services.survey_delete(
+            user=request.user,  # type: ignore[arg-type]
+            authority=survey.authority,
+            survey=survey,
+        ),
+        done=f"{survey.title} removed; the summary figures are worked out again.",
+        back=_voice_url(slug),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_remove(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
+    comment = selectors.comment_for(request.user, slug, comment_id)
+    return _remove_page(
+        request,
+        authority=comment.survey.authority,
+        what=f"a comment on {comment.survey.title}",
+        facts=[
+            ("Survey", comment.survey.title),
+            ("Comment", comment.redacted_text if comment.is_cleared else "Awaiting review"),
+        ],
+        consequence="Removing it takes it off the voice page, packs and downloads.",
+        remove=lambda: services.survey_comment_delete(
+            user=request.user,  # type: ignore[arg-type]
+            authority=comment.survey.authority,
+            comment=comment,
+        ),
+        done="Comment removed.",
+        back=_voice_url(slug),
     )

@@ -151,9 +151,18 @@ EXPECTED: dict[str, dict[str, object]] = {
     "complaints:complaints": AUTHORITY_FIGURES,
     "complaints:complaint_add": AUTHORITY_EDITING,
     "complaints:complaint_respond": AUTHORITY_EDITING,
+    # Changing and removing a record: a GET of a remove page is its confirmation page (it
+    # removes nothing); the POST that removes is tested in tests/complaints/test_edits.py.
+    "complaints:complaint_change": AUTHORITY_EDITING,
+    "complaints:complaint_remove": AUTHORITY_EDITING,
     "complaints:compliment_add": AUTHORITY_EDITING,
+    "complaints:compliment_change": AUTHORITY_EDITING,
+    "complaints:compliment_remove": AUTHORITY_EDITING,
     "complaints:survey_add": AUTHORITY_EDITING,
+    "complaints:survey_change": AUTHORITY_EDITING,
+    "complaints:survey_remove": AUTHORITY_EDITING,
     "complaints:comment_add": AUTHORITY_EDITING,
+    "complaints:comment_remove": AUTHORITY_EDITING,
     "complaints:redaction_queue": AUTHORITY_EDITING,
     "complaints:redaction_review": AUTHORITY_EDITING,
     "accounts:login": {
@@ -196,10 +205,11 @@ def _a_batch() -> ImportBatch:
 
 
 def _complaint_records(world: World) -> dict[str, str]:
-    """A complaint and a compliment of authority A, for the addresses that name one."""
+    """A complaint, a compliment, a survey and a comment of authority A, for the addresses
+    that name one."""
     from datetime import date
 
-    from complaints.models import Complaint, Compliment
+    from complaints.models import Complaint, Compliment, SurveyComment, VoiceSurvey
 
     complaint = Complaint.objects.filter(authority=world.authority_a).first()
     if complaint is None:
@@ -211,10 +221,24 @@ def _complaint_records(world: World) -> dict[str, str]:
         compliment = Compliment.objects.create(
             authority=world.authority_a, received=date(2017, 5, 1), text="Thanks"
         )
+    survey = VoiceSurvey.objects.filter(authority=world.authority_a).first()
+    if survey is None:
+        survey = VoiceSurvey.objects.create(
+            authority=world.authority_a,
+            title="Your Voice",
+            audience="children",
+            conducted_on=date(2017, 11, 30),
+        )
+    comment = SurveyComment.objects.filter(survey=survey).first()
+    if comment is None:
+        comment = SurveyComment.objects.create(survey=survey, text="Thanks")
     return {
         "<int:complaint_id>": str(complaint.pk),
         "<str:item_kind>": "compliment",
         "<int:item_id>": str(compliment.pk),
+        "<int:compliment_id>": str(compliment.pk),
+        "<int:survey_id>": str(survey.pk),
+        "<int:comment_id>": str(comment.pk),
     }
 
 

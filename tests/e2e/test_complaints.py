@@ -2,6 +2,8 @@
 their tables, and a compliment whose quote names someone, cleared on the review page; axe on
 each page."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -87,3 +89,48 @@ def test_a_bad_compliment_gets_a_message_and_writes_nothing(
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     assert Compliment.objects.count() == before
+
+
+def test_a_complaint_added_answered_and_removed(
+    page: Page, live_server, wiltshire_officer: str
+) -> None:
+    from complaints.models import Complaint
+
+    sign_in(page, live_server, wiltshire_officer, factories.PASSWORD)
+    page.goto("/a/wiltshire/voice/complaints/")
+    page.get_by_role("link", name="Add a complaint").click()
+    page.get_by_label("Reference").fill("CMP-2018-0999")
+    page.get_by_label("Stage").select_option("1")
+    page.get_by_label("Date received").fill("05/03/2018")
+    page.get_by_label("Team").fill("North")
+    page.get_by_label("Themes").fill("Communication")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Complaint CMP-2018-0999 added."
+    )
+
+    page.get_by_role("link", name=re.compile(r"CMP-2018-0999\W+record the response")).click()
+    page.get_by_label("Date of the response").fill("12/03/2018")
+    page.get_by_label("Outcome").select_option("upheld")
+    page.get_by_role("button", name="Save the response").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Response to CMP-2018-0999 recorded."
+    )
+    complaint = Complaint.objects.get(reference="CMP-2018-0999")
+    assert complaint.outcome == "upheld" and complaint.within_timescale is True
+
+    page.get_by_role("link", name="Remove complaint CMP-2018-0999").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove complaint CMP-2018-0999?")
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "summary figures are worked out again"
+    )
+    assert_accessible(page)
+    assert Complaint.objects.filter(reference="CMP-2018-0999").exists()
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Complaints log")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Complaint CMP-2018-0999 removed"
+    )
+    expect(page.get_by_test_id("complaint-table")).not_to_contain_text("CMP-2018-0999")
+    assert not Complaint.objects.filter(reference="CMP-2018-0999").exists()
