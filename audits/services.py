@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from indicators import dashboards
 from indicators import services as figure_services
 from indicators.models import (
     Area,
@@ -97,12 +96,8 @@ def _quarter_figure(
     if not ratio.denominator:
         if existing is not None:
             # Its audits have gone (deleted, moved to another quarter, an import rolled back).
-            existing.delete()
-            dashboards.dashboards_changed(area_ids=[authority.pk])
-            from indicators.tasks import roll_up_figures
-
-            transaction.on_commit(
-                lambda: roll_up_figures.delay(authority.pk, indicator.pk, quarter.pk)
+            figure_services.figures_from_records_remove(
+                figures=[existing], reason="Its case audits were removed"
             )
         return None
     return figure_services.figure_set(

@@ -23,7 +23,7 @@ from indicators.models import (
     Period,
     PeriodKind,
 )
-from indicators.services import figure_set, figures_restore, figures_roll_up
+from indicators.services import figure_set, figures_from_records_remove
 
 from . import metrics, redaction
 from .logs import ComplaintRecord, reference_problem
@@ -109,14 +109,9 @@ def complaints_summaries_derive(*, authority: Area) -> None:
         if (figure.indicator.code, figure.period.start) not in wanted
     ]
     if stale:
-        figures_restore(
-            user=None,
-            figures=[(figure.pk, None) for figure in stale],
-            reason="Its records were removed from the complaints log",
+        figures_from_records_remove(
+            figures=stale, reason="Its records were removed from the complaints log"
         )
-        # The year's figure rolled up from the removed quarter would say what it no longer says.
-        for figure in stale:
-            figures_roll_up(area=authority, indicator=figure.indicator, period=figure.period)
 
 
 # --- complaints -------------------------------------------------------------------------------

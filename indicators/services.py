@@ -1361,6 +1361,15 @@ def figures_import(
     return outcomes
 
 
+def figures_from_records_remove(*, figures: Sequence[Figure], reason: str) -> None:
+    """Remove figures derived from an authority's records (case audits, complaints, surveys)
+    whose records have gone, with their audit trail, and derive again the longer periods
+    rolled up from them: a year's total must not go on counting a quarter that has gone."""
+    figures_restore(user=None, figures=[(figure.pk, None) for figure in figures], reason=reason)
+    for figure in figures:
+        figures_roll_up(area=figure.area, indicator=figure.indicator, period=figure.period)
+
+
 def figures_restore(
     *, user: User | None, figures: Sequence[tuple[int, dict[str, Any] | None]], reason: str
 ) -> None:
