@@ -185,3 +185,107 @@ def require_quality_assurance_recorder(user: User | AnonymousUser, authority: Ar
             f"Your account does not let you record {authority.name}'s audits, inspections or "
             "improvement plans. Ask your administrator if you need it."
         )
+
+
+# --- scrutiny packs -------------------------------------------------------------------------
+# A pack is passed as any object with `authority`, `status` and `created_by_id` (the
+# `scrutiny.Pack` model), since this app sits below `scrutiny` and does not import it.
+
+PUBLISHED = "published"  # scrutiny.models.PackStatus.PUBLISHED
+
+
+def _pack_authority_ok(user: User | AnonymousUser, pack: Any, permission: Permission) -> bool:
+    return can(user, permission, pack.authority)
+
+
+def may_compose_packs(user: User | AnonymousUser, authority: Area) -> bool:
+    """Creating and editing an authority's draft packs, and submitting them for review: its
+    performance officers, and admins."""
+    return can(user, Permission.EDIT_FIGURES, authority)
+
+
+def may_read_pack(user: User | AnonymousUser, pack: Any) -> bool:
+    """A published pack: anyone who may read the authority's published packs (its councillors,
+    officers and managers). An unpublished one (draft, in review, approved): only those who
+    compose or approve the authority's packs. Never another authority's."""
+    if pack.status == PUBLISHED:
+        return _pack_authority_ok(user, pack, Permission.READ_PUBLISHED_PACKS)
+    return _pack_authority_ok(user, pack, Permission.EDIT_FIGURES) or _pack_authority_ok(
+        user, pack, Permission.APPROVE_FIGURES
+    )
+
+
+def may_edit_pack(user: User | AnonymousUser, pack: Any) -> bool:
+    """Whether the user may change the pack's sections: its authority's composers. (Whether
+    the pack may still change, being a draft, is the services' rule, with its own message.)"""
+    return may_compose_packs(user, pack.authority)
+
+
+def may_review_pack(user: User | AnonymousUser, pack: Any) -> bool:
+    """Returning, approving and publishing: the authority's managers, and admins. Approval
+    takes a second person: whoever created the pack may not approve it (an admin included)."""
+    if not _pack_authority_ok(user, pack, Permission.APPROVE_FIGURES):
+        return False
+    return pack.created_by_id is None or pack.created_by_id != user.pk
+
+
+def may_publish_pack(user: User | AnonymousUser, pack: Any) -> bool:
+    """Publishing an approved pack to councillors: the authority's managers, and admins."""
+    return _pack_authority_ok(user, pack, Permission.APPROVE_FIGURES)
+
+
+def _refuse_pack(pack: Any, doing: str) -> PermissionDenied:
+    return PermissionDenied(
+        f"Your account does not let you {doing} {pack.authority.name}'s scrutiny packs. Ask "
+        "your administrator if you need it."
+    )
+
+
+def require_pack_composer(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_compose_packs(user, authority):
+        raise PermissionDenied(
+            f"Your account does not let you prepare {authority.name}'s scrutiny packs. Ask "
+            "your administrator if you need it."
+        )
+
+
+def require_pack_reader(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_read_pack(user, pack):
+        raise _refuse_pack(pack, "read")
+
+
+def require_pack_editor(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_edit_pack(user, pack):
+        raise _refuse_pack(pack, "edit")
+
+
+def require_pack_reviewer(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_review_pack(user, pack):
+        if _pack_authority_ok(user, pack, Permission.APPROVE_FIGURES):
+            raise PermissionDenied(
+                "You created this pack, so someone else must review and approve it."
+            )
+        raise _refuse_pack(pack, "review")
+
+
+def require_pack_publisher(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_publish_pack(user, pack):
+        raise _refuse_pack(pack, "publish")
+
+
+def readable_packs(user: User | AnonymousUser, packs: QuerySet[Any]) -> QuerySet[Any]:
+    """Narrow a queryset of packs to those `may_read_pack` allows, in the same query."""
+    from django.db.models import Q
+
+    if not (user.is_authenticated and user.is_active):
+        return packs.none()
+    if is_admin(user):
+        return packs
+    published = authorities_for(user, Permission.READ_PUBLISHED_PACKS).values("pk")
+    composing = authorities_for(user, Permission.EDIT_FIGURES).values("pk")
+    reviewing = authorities_for(user, Permission.APPROVE_FIGURES).values("pk")
+    return packs.filter(
+        Q(status=PUBLISHED, authority__in=published)
+        | Q(authority__in=composing)
+        | Q(authority__in=reviewing)
+    )

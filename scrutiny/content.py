@@ -1,0 +1,316 @@
+"""What each section of a pack shows, read from live data, as plain JSON-able dicts.
+
+Reads only. The figures come through `indicators.selectors.pack_indicators`, so ratings,
+targets, comparators and direction of travel follow the same rules as every other page; audits
+and complaints come through those apps' selectors (the voice section through `cleared_quotes`
+and `cleared_comments` only, so no unredacted words reach a pack). Every figure shown carries
+its id and version, so that publishing can freeze it and a later correction can be seen
+(`revisions.py`).
+
+The dicts are what `PackSection.frozen` stores at publication and what the pages will render:
+one shape, live or frozen.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from audits import selectors as audit_selectors
+from complaints import selectors as complaint_selectors
+from indicators import selectors as indicator_selectors
+from indicators.models import ComparatorKind, Figure, Indicator
+
+from . import glossary
+from .markdown import render
+from .models import LISTED_KINDS, Pack, PackSection, SectionKind
+
+if TYPE_CHECKING:
+    from indicators.selectors import FigureRow, PackIndicator, ShownFigure
+
+# The appendix shows this many years (or periods) before the current one, as seed 000 does.
+APPENDIX_PRIOR = 2
+# A theme page's chart and table: the seeds' packs show 18 months, or three years.
+TREND_POINTS = 18
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def figure_dict(shown: ShownFigure) -> dict[str, Any]:
+    row = shown.row
+    return {
+        "figure_id": shown.figure_id,
+        "version": shown.version,
+        "period": row.period.label,
+        "value": _decimal(row.value),
+        "text": row.text,
+        "flags": list(row.flags),
+        "provisional": "provisional" in row.flags,
+    }
+
+
+def _comparators(item: PackIndicator, row: FigureRow) -> list[dict[str, Any]]:
+    cells = []
+    for index, cell in enumerate(row.comparators):
+        ids = item.comparator_figures[index] if index < len(item.comparator_figures) else None
+        cells.append(
+            {
+                "label": cell.label,
+                "area": cell.area_name,
+                "kind": item.comparator_kinds[index],
+                "value": _decimal(cell.value),
+                "text": cell.text,
+                "period": cell.period_label,
+                "method": cell.method,
+                "note": cell.note,
+                "figure_id": ids[0] if ids else None,
+                "version": ids[1] if ids else None,
+            }
+        )
+    return cells
+
+
+def indicator_dict(item: PackIndicator) -> dict[str, Any]:
+    """An indicator as a theme page or indicator set shows it."""
+    summary = item.summary
+    indicator = summary.indicator
+    latest = summary.latest
+    current = item.history[-1] if latest is not None and item.history else None
+    return {
+        "code": indicator.code,
+        "title": indicator.title,
+        "definition": indicator.definition,
+        "what_good_looks_like": indicator.what_good_looks_like,
+        "unit": indicator.unit,
+        "polarity": indicator.get_polarity_display(),
+        "latest": figure_dict(current) if current else None,
+        "target": latest.target_text if latest else "no target",
+        "rag": str(latest.rag.rating) if latest else "",
+        "rating": latest.rating_words if latest else "no figure",
+        "travel": summary.travel_text,
+        "travel_year": summary.travel_year_text,
+        "comparators": _comparators(item, latest) if latest else [],
+        "commentary": latest.commentary if latest else "",
+        "trend": [figure_dict(shown) for shown in item.history[-TREND_POINTS:]],
+    }
+
+
+def _cell_of(indicator: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
+    return next((cell for cell in indicator["comparators"] if cell["kind"] in kinds), None)
+
+
+def appendix_row(item: PackIndicator) -> dict[str, Any]:
+    """A row of the appendix data set: prior periods, current (provisional where so), target,
+    England (or Wales), statistical neighbours, direction of travel."""
+    shown = indicator_dict(item)
+    prior = item.history[:-1][-APPENDIX_PRIOR:] if item.history else ()
+    return {
+        "code": shown["code"],
+        "title": shown["title"],
+        "unit": shown["unit"],
+        "prior": [figure_dict(figure) for figure in prior],
+        "current": shown["latest"],
+        "target": shown["target"],
+        "rag": shown["rag"],
+        "national": _cell_of(shown, (ComparatorKind.NATION,)),
+        "neighbours": _cell_of(shown, (ComparatorKind.NEIGHBOURS,)),
+        "travel": shown["travel"],
+    }
+
+
+def _indicators_of(section: PackSection) -> list[Indicator]:
+    """A theme page: its theme's indicators. An indicator set or the appendix: the ones chosen,
+    or, when none are, every indicator the authority has a figure for by the period's end."""
+    pack = section.pack
+    if section.kind == SectionKind.THEME_PAGE:
+        return list(Indicator.objects.filter(theme=section.theme).select_related("theme"))
+    chosen = list(section.indicators.select_related("theme"))
+    if chosen or section.kind not in LISTED_KINDS:
+        return chosen
+    with_figures = (
+        Figure.objects.overall()
+        .filter(area_id=pack.authority_id, period__end__lte=pack.period.end)
+        .values("indicator_id")
+    )
+    return list(Indicator.objects.filter(id__in=with_figures).select_related("theme"))
+
+
+def _pack_indicators(section: PackSection) -> list[PackIndicator]:
+    indicators = _indicators_of(section)
+    if not indicators:
+        return []
+    items = indicator_selectors.pack_indicators(
+        section.pack.authority, indicators, as_at=section.pack.period.end
+    )
+    # An indicator with no figure by the period's end has nothing to show councillors.
+    return [item for item in items if item.summary.latest is not None]
+
+
+def _quality_assurance(user: Any, pack: Pack) -> dict[str, Any]:
+    page = audit_selectors.quality_page(user, pack.authority.slug)
+    return {
+        "audited": page.audited,
+        "good_or_better": {
+            "numerator": page.good_or_better.numerator,
+            "denominator": page.good_or_better.denominator,
+            "percent": page.good_or_better.percent,
+        },
+        "moderation_agreed": {
+            "numerator": page.moderation.numerator,
+            "denominator": page.moderation.denominator,
+            "percent": page.moderation.percent,
+        },
+        "quarters": [
+            {
+                "label": quarter.label,
+                "audited": quarter.results.audited,
+                "good_or_better_percent": quarter.good_percent,
+                "target": quarter.target_text,
+            }
+            for quarter in page.judged_quarters
+        ],
+        "themes": [{"theme": name, "count": count} for name, count in page.themes],
+        "findings": [
+            {"kind": finding.get_kind_display(), "text": finding.text} for finding in page.findings
+        ],
+        "observations": len(page.observations),
+    }
+
+
+def _voice(user: Any, pack: Pack) -> dict[str, Any]:
+    page = complaint_selectors.voice_page(user, pack.authority.slug)
+    quotes = complaint_selectors.cleared_quotes(user, pack.authority)
+    comments = complaint_selectors.cleared_comments(user, pack.authority)
+    return {
+        "complaints_by_quarter": [
+            {
+                "label": quarter.label,
+                "received": quarter.total_received,
+                "upheld": quarter.upheld,
+                "concluded": quarter.concluded,
+            }
+            for quarter in page.quarters
+        ],
+        "outcomes_by_year": [
+            {"label": year.label, "counts": dict(year.counts)} for year in page.years
+        ],
+        "compliments": page.compliment_total,
+        "compliment_themes": [{"theme": n, "count": c} for n, c in page.compliment_themes],
+        "complaint_themes": [{"theme": n, "count": c} for n, c in page.complaint_themes],
+        "surveys": [
+            {
+                "title": result.survey.title,
+                "questions": [
+                    {"text": q.text, "percent_positive": _decimal(q.percent_positive)}
+                    for q in result.questions
+                ],
+            }
+            for result in page.surveys
+        ],
+        # Cleared, redacted words only: never `page.compliment_records` or the like.
+        "quotes": [{"text": q.text, "where": q.where} for q in quotes],
+        "comments": [{"text": c.text, "where": c.where} for c in comments],
+    }
+
+
+def _inspections(user: Any, pack: Pack) -> dict[str, Any]:
+    page = audit_selectors.quality_page(user, pack.authority.slug)
+    return {
+        "inspections": [
+            {
+                "date": inspection.start.isoformat(),
+                "body": inspection.get_body_display(),
+                "kind": inspection.get_kind_display(),
+                "focus": inspection.focus,
+                "judgement": inspection.get_judgement_display() if inspection.judgement else "",
+                "headlines": [line for line in inspection.headlines.splitlines() if line.strip()],
+            }
+            for inspection in page.inspections
+            if inspection.start <= pack.period.end
+        ],
+        "plans": [
+            {
+                "name": plan.name,
+                "priorities": [
+                    {
+                        "title": priority.title,
+                        "actions": [
+                            {
+                                "text": action.text,
+                                "owner": action.owner,
+                                "due": action.due.isoformat() if action.due else None,
+                                "rag": action.rag,
+                                "completed": action.completed,
+                            }
+                            for action in priority.actions.all()
+                        ],
+                    }
+                    for priority in plan.priorities.all()
+                ],
+            }
+            for plan in page.plans
+        ],
+    }
+
+
+def section_content(section: PackSection, *, user: Any) -> dict[str, Any]:
+    """One section's live content (the glossary's needs the whole pack: `pack_content`)."""
+    base: dict[str, Any] = {
+        "kind": section.kind,
+        "title": section.title,
+        "narrative": section.narrative,
+        "narrative_html": render(section.narrative),
+    }
+    pack = section.pack
+    if section.kind == SectionKind.THEME_PAGE:
+        base["theme"] = section.theme.name if section.theme else ""
+        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section)]
+    elif section.kind == SectionKind.INDICATOR_SET:
+        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section)]
+    elif section.kind == SectionKind.APPENDIX:
+        base["period"] = pack.period.label
+        base["rows"] = [appendix_row(item) for item in _pack_indicators(section)]
+    elif section.kind == SectionKind.QUALITY_ASSURANCE:
+        base["quality"] = _quality_assurance(user, pack)
+    elif section.kind == SectionKind.VOICE:
+        base["voice"] = _voice(user, pack)
+    elif section.kind == SectionKind.INSPECTIONS:
+        base["inspections"] = _inspections(user, pack)
+    return base
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string in a section's content, for the glossary to search."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [
+            text for key, item in value.items() if key != "narrative_html" for text in _texts(item)
+        ]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def pack_content(pack: Pack, *, user: Any) -> list[dict[str, Any]]:
+    """Every section's live content, in order; the glossary lists the abbreviations the other
+    sections use (their titles, narrative, indicator titles and definitions...)."""
+    sections = list(
+        pack.sections.select_related("pack__authority", "pack__period", "theme").order_by("order")
+    )
+    contents = [section_content(section, user=user) for section in sections]
+    words = [pack.title, pack.committee] + [
+        text
+        for section, content in zip(sections, contents, strict=True)
+        if section.kind != SectionKind.GLOSSARY
+        for text in _texts(content)
+    ]
+    terms = [
+        {"abbreviation": t.abbreviation, "expansion": t.expansion} for t in glossary.used_in(words)
+    ]
+    for section, content in zip(sections, contents, strict=True):
+        if section.kind == SectionKind.GLOSSARY:
+            content["terms"] = terms
+    return contents

@@ -1,0 +1,287 @@
+"""Every change to a scrutiny pack: one keyword-only function per change, in a transaction.
+
+Workflow: draft -> in review -> approved -> published, with in review -> draft when a reviewer
+returns it. Only a draft's sections change. Each step is recorded as a `PackEvent` (who, when,
+from, to, comment). Publishing stores each section's content as it stood (`frozen`), with every
+figure's id and version, and the pack never reads live figures again (see `selectors`).
+
+Who may do what is `accounts.access`; a step out of order is a ValidationError that says what
+the pack's status is and what would be needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import access
+from indicators.models import Area, AreaKind, Indicator, Period, Theme
+
+from . import blueprints
+from .content import pack_content
+from .models import Pack, PackEvent, PackSection, PackStatus, SectionKind, TemplateKind
+
+
+def _locked(pack: Pack) -> Pack:
+    """The pack's row, locked until commit, so two reviewers cannot both move it."""
+    return Pack.objects.select_for_update().select_related("authority", "period").get(pk=pack.pk)
+
+
+def _record(pack: Pack, user: Any, from_status: str, to_status: str, comment: str = "") -> None:
+    PackEvent.objects.create(
+        pack=pack, from_status=from_status, to_status=to_status, by=user, comment=comment
+    )
+
+
+def _require_draft(pack: Pack) -> None:
+    if pack.status != PackStatus.DRAFT:
+        raise ValidationError(
+            f"This pack is {pack.get_status_display().lower()}: only a draft can be changed. "
+            "A reviewer can return a pack in review to draft."
+        )
+
+
+def _move(pack: Pack, user: Any, *, expected: str, to: str, doing: str, comment: str) -> Pack:
+    if pack.status != expected:
+        raise ValidationError(
+            f"This pack is {pack.get_status_display().lower()}, so it cannot be {doing}: only a "
+            f"pack that is {PackStatus(expected).label.lower()} can."
+        )
+    from_status = pack.status
+    pack.status = to
+    if to == PackStatus.PUBLISHED:
+        pack.published_at = timezone.now()
+    pack.save(update_fields=["status", "published_at"])
+    _record(pack, user, from_status, to, comment)
+    return pack
+
+
+# --- composition ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_create(
+    *,
+    user: Any,
+    authority: Area,
+    title: str,
+    committee: str,
+    meeting_date: date,
+    period: Period,
+    template: str,
+) -> Pack:
+    """A new draft pack with the template's default sections (see `blueprints`)."""
+    access.require_pack_composer(user, authority)
+    if authority.kind != AreaKind.AUTHORITY:
+        raise ValidationError("A pack is prepared for a local authority.")
+    if template not in TemplateKind.values:
+        raise ValidationError(f"There is no pack template called {template!r}.")
+    if not title.strip() or not committee.strip():
+        raise ValidationError("Give the pack a title and the committee it is for.")
+    pack = Pack.objects.create(
+        authority=authority,
+        title=title.strip(),
+        committee=committee.strip(),
+        meeting_date=meeting_date,
+        period=period,
+        template=template,
+        created_by=user,
+    )
+    sections: list[PackSection] = []
+    for spec in blueprints.BLUEPRINTS[template]:
+        if isinstance(spec, blueprints.EveryTheme):
+            sections.extend(
+                PackSection(kind=spec.kind, title=theme.name, theme=theme)
+                for theme in Theme.objects.order_by("order", "name")
+            )
+        else:
+            sections.append(PackSection(kind=spec.kind, title=spec.title, narrative=spec.narrative))
+    for order, section in enumerate(sections, start=1):
+        section.pack = pack
+        section.order = order
+    PackSection.objects.bulk_create(sections)
+    _record(pack, user, "", PackStatus.DRAFT, f"Created from the {template} template")
+    return pack
+
+
+def _check_section(kind: str, theme: Theme | None) -> None:
+    if kind not in SectionKind.values:
+        raise ValidationError(f"There is no kind of section called {kind!r}.")
+    if kind == SectionKind.THEME_PAGE and theme is None:
+        raise ValidationError("Choose the theme this page shows.")
+
+
+@transaction.atomic
+def section_add(
+    *,
+    user: Any,
+    pack: Pack,
+    kind: str,
+    title: str = "",
+    narrative: str = "",
+    theme: Theme | None = None,
+    indicators: Sequence[Indicator] = (),
+) -> PackSection:
+    """A new section at the end of a draft pack."""
+    pack = _locked(pack)
+    access.require_pack_editor(user, pack)
+    _require_draft(pack)
+    _check_section(kind, theme)
+    last = pack.sections.order_by("-order").values_list("order", flat=True).first() or 0
+    section = PackSection.objects.create(
+        pack=pack,
+        order=last + 1,
+        kind=kind,
+        title=title.strip() or (theme.name if theme else blueprints.DEFAULT_TITLES[kind]),
+        narrative=narrative,
+        theme=theme,
+    )
+    if indicators:
+        section.indicators.set(indicators)
+    return section
+
+
+@transaction.atomic
+def section_remove(*, user: Any, section: PackSection) -> None:
+    """Remove a section of a draft; those after it move up, so the order stays 1, 2, 3..."""
+    pack = _locked(section.pack)
+    access.require_pack_editor(user, pack)
+    _require_draft(pack)
+    order = PackSection.objects.get(pk=section.pk, pack=pack).order
+    PackSection.objects.filter(pk=section.pk).delete()
+    PackSection.objects.filter(pack=pack, order__gt=order).update(order=F("order") - 1)
+
+
+@transaction.atomic
+def section_move(*, user: Any, section: PackSection, direction: str) -> PackSection:
+    """Swap a section with the one above ("up") or below ("down")."""
+    pack = _locked(section.pack)
+    access.require_pack_editor(user, pack)
+    _require_draft(pack)
+    if direction not in ("up", "down"):
+        raise ValidationError("A section moves up or down.")
+    section = PackSection.objects.get(pk=section.pk, pack=pack)
+    other_order = section.order - 1 if direction == "up" else section.order + 1
+    other = PackSection.objects.filter(pack=pack, order=other_order).first()
+    if other is None:
+        where = "first" if direction == "up" else "last"
+        raise ValidationError(f"“{section.title}” is already the {where} section.")
+    # The unique (pack, order) constraint is deferred to commit, so a plain swap holds.
+    other.order, section.order = section.order, other.order
+    other.save(update_fields=["order"])
+    section.save(update_fields=["order"])
+    return section
+
+
+@transaction.atomic
+def section_edit(
+    *,
+    user: Any,
+    section: PackSection,
+    title: str | None = None,
+    narrative: str | None = None,
+    theme: Theme | None = None,
+    indicators: Sequence[Indicator] | None = None,
+) -> PackSection:
+    """Change a draft section's title, narrative (markdown, stored as written and sanitised
+    when rendered), theme or indicators. Arguments left as None are left alone."""
+    pack = _locked(section.pack)
+    access.require_pack_editor(user, pack)
+    _require_draft(pack)
+    section = PackSection.objects.get(pk=section.pk, pack=pack)
+    if title is not None:
+        if not title.strip():
+            raise ValidationError("A section needs a title.")
+        section.title = title.strip()
+    if narrative is not None:
+        section.narrative = narrative
+    if theme is not None:
+        section.theme = theme
+    _check_section(section.kind, section.theme)
+    section.save()
+    if indicators is not None:
+        section.indicators.set(indicators)
+    return section
+
+
+# --- workflow --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_submit(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+    """Draft -> in review: the composer asks for review."""
+    pack = _locked(pack)
+    access.require_pack_editor(user, pack)
+    if not pack.sections.exists():
+        raise ValidationError("A pack with no sections cannot be submitted for review.")
+    return _move(
+        pack,
+        user,
+        expected=PackStatus.DRAFT,
+        to=PackStatus.IN_REVIEW,
+        doing="submitted for review",
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def pack_return(*, user: Any, pack: Pack, comment: str) -> Pack:
+    """In review -> draft, with the reviewer's reasons (required: the composer must know)."""
+    pack = _locked(pack)
+    access.require_pack_reviewer(user, pack)
+    if not comment.strip():
+        raise ValidationError("Say what needs to change before returning the pack.")
+    return _move(
+        pack,
+        user,
+        expected=PackStatus.IN_REVIEW,
+        to=PackStatus.DRAFT,
+        doing="returned to draft",
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def pack_approve(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+    """In review -> approved, by a manager (or admin) who did not create the pack."""
+    pack = _locked(pack)
+    access.require_pack_reviewer(user, pack)
+    return _move(
+        pack,
+        user,
+        expected=PackStatus.IN_REVIEW,
+        to=PackStatus.APPROVED,
+        doing="approved",
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def pack_publish(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+    """Approved -> published: each section's content is frozen as it stands now."""
+    pack = _locked(pack)
+    access.require_pack_publisher(user, pack)
+    if pack.status != PackStatus.APPROVED:
+        raise ValidationError(
+            f"This pack is {pack.get_status_display().lower()}, so it cannot be published: "
+            "only an approved pack can."
+        )
+    sections = list(pack.sections.order_by("order"))
+    contents = pack_content(pack, user=user)
+    for section, content in zip(sections, contents, strict=True):
+        section.frozen = content
+    PackSection.objects.bulk_update(sections, ["frozen"])
+    return _move(
+        pack,
+        user,
+        expected=PackStatus.APPROVED,
+        to=PackStatus.PUBLISHED,
+        doing="published",
+        comment=comment,
+    )

@@ -1,0 +1,43 @@
+"""Revision since publication: a later version of a frozen figure is noted, never swapped in."""
+
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scrutiny.revisions import REVISED, LiveFigure, annotate, revision_note
+
+WHEN = datetime(2018, 7, 1, 9, 30, tzinfo=UTC)
+
+
+def live(version: int, text: str = "88%") -> LiveFigure:
+    return LiveFigure(figure_id=7, version=version, text=text, value="88", updated_at=WHEN)
+
+
+def test_the_same_version_has_no_note() -> None:
+    assert revision_note({"figure_id": 7, "version": 3, "text": "87%"}, live(3)) is None
+
+
+def test_a_later_version_is_revised_since_publication_with_the_new_value_and_when() -> None:
+    note = revision_note({"figure_id": 7, "version": 3, "text": "87%"}, live(4))
+    assert note == {"note": REVISED, "text": "88%", "value": "88", "at": WHEN.isoformat()}
+
+
+def test_a_withdrawn_figure_is_noted() -> None:
+    note = revision_note({"figure_id": 7, "version": 3}, None)
+    assert note is not None and note["text"] == "figure withdrawn"
+
+
+@given(st.integers(1, 50), st.integers(1, 50))
+def test_a_note_exactly_when_the_version_has_moved_on(frozen: int, now: int) -> None:
+    note = revision_note({"figure_id": 7, "version": frozen, "text": "87%"}, live(now))
+    assert (note is not None) == (now > frozen)
+
+
+def test_annotate_keeps_the_frozen_value_and_adds_the_note() -> None:
+    content = {"rows": [{"current": {"figure_id": 7, "version": 3, "text": "87%"}}]}
+    annotated = annotate(content, {7: live(4)})
+    current = annotated["rows"][0]["current"]
+    assert current["text"] == "87%"
+    assert current["revision"]["text"] == "88%"
+    assert "revision" not in content["rows"][0]["current"]  # the frozen dict is untouched

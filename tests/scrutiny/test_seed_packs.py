@@ -1,0 +1,106 @@
+"""Packs built from the demo data hold the figures the seeds quote."""
+
+from datetime import date
+
+import pytest
+
+from indicators.demo import demo_load
+from indicators.models import Area, Period
+from scrutiny import services
+from scrutiny.content import pack_content
+from scrutiny.models import PackStatus, SectionKind, TemplateKind
+from scrutiny.selectors import published_content
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def member(username: str, slug: str, role: str):
+    user = factories.UserFactory(username=username)
+    factories.MembershipFactory(user=user, authority=Area.objects.get(slug=slug), role=role)
+    return user
+
+
+@pytest.fixture
+def demo(eager_tasks) -> None:
+    demo_load()
+
+
+def indicators_in(contents: list[dict]) -> dict[str, dict]:
+    return {
+        item["code"]: item
+        for content in contents
+        if content["kind"] in (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET)
+        for item in content["indicators"]
+    }
+
+
+def test_seed_000_wiltshire_annual_report(demo) -> None:
+    officer = member("wilts.officer", "wiltshire", "officer")
+    manager = member("wilts.manager", "wiltshire", "manager")
+    pack = services.pack_create(
+        user=officer,
+        authority=Area.objects.get(slug="wiltshire"),
+        title="Performance & Outcomes for Families & Children's Services (Social Care)",
+        committee="Children's Select Committee",
+        meeting_date=date(2018, 6, 19),
+        period=factories.financial_year(2017),
+        template=TemplateKind.ANNUAL_REPORT,
+    )
+    services.pack_submit(user=officer, pack=pack)
+    services.pack_approve(user=manager, pack=pack)
+    services.pack_publish(user=manager, pack=pack)
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.PUBLISHED
+    contents = published_content(pack)
+    shown = indicators_in(contents)
+    assessments = shown["ASMT-45"]
+    # Paragraph 17: 87% within 45 working days (SN 80%, Eng 83%); 2017/18 is provisional.
+    assert assessments["latest"]["text"] == "87%"
+    assert assessments["latest"]["period"] == "2017/18"
+    assert assessments["latest"]["provisional"] is True
+    assert assessments["target"] == "90–95%"
+    cells = {cell["kind"]: cell for cell in assessments["comparators"]}
+    assert cells["nation"]["text"] == "83%" and cells["nation"]["period"] == "2016/17"
+    assert cells["neighbours"]["text"] == "80%"
+    assert "Worsening" in assessments["travel"]
+    # Paragraph 18: ICPCs within 15 days, 90% (SN 73%, Eng 77%).
+    icpc = shown["ICPC-15"]
+    assert icpc["latest"]["text"] == "90%"
+    # Paragraph 19: second plans 20% (SN 23%, Eng 19%).
+    second = shown["CPP-2ND"]
+    assert second["latest"]["text"] == "20%"
+    appendix = next(c for c in contents if c["kind"] == SectionKind.APPENDIX)
+    row = next(r for r in appendix["rows"] if r["code"] == "ASMT-45")
+    assert [p["text"] for p in row["prior"]] == ["80%", "90%"]
+    assert row["current"]["text"] == "87%" and row["current"]["provisional"]
+    assert row["national"]["text"] == "83%" and row["neighbours"]["text"] == "80%"
+    glossary = next(c for c in contents if c["kind"] == SectionKind.GLOSSARY)
+    assert {"CIN", "CP", "EET"} <= {t["abbreviation"] for t in glossary["terms"]}
+
+
+def test_seed_002_devon_monthly_scrutiny_pack(demo) -> None:
+    officer = member("devon.officer", "devon", "officer")
+    september = Period.objects.get(kind="month", start=date(2021, 9, 1))
+    pack = services.pack_create(
+        user=officer,
+        authority=Area.objects.get(slug="devon"),
+        title="Children's Social Care Performance",
+        committee="Children's Scrutiny Committee",
+        meeting_date=date(2021, 11, 9),
+        period=september,
+        template=TemplateKind.SCRUTINY_PACK,
+    )
+    contents = pack_content(pack, user=officer)
+    shown = indicators_in(contents)
+    cin = next(
+        v for v in shown.values() if v["title"] == "Children on child in need plans at month end"
+    )
+    # Page "Children in Need": 686 children on a CIN plan in the current month, and the trend.
+    assert cin["latest"]["text"] == "686" and cin["latest"]["period"] == "September 2021"
+    assert cin["trend"][0]["text"] == "650" and cin["trend"][0]["period"] == "October 2020"
+    assert cin["latest"]["figure_id"] and cin["latest"]["version"] >= 1
+    assert cin["definition"]
+    assert any(
+        c["kind"] == SectionKind.THEME_PAGE and c["theme"] == "Children in need" for c in contents
+    )
