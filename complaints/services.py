@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -223,13 +223,21 @@ def complaint_respond(
     return complaint
 
 
-def _owned_complaint(complaint: Complaint, authority: Area) -> Complaint:
-    """The complaint, locked, when it is the authority's; refused otherwise."""
+# A record of the authority's own: a complaint, a compliment or a survey.
+R = TypeVar("R", Complaint, Compliment, VoiceSurvey)
+
+
+def _owned(record: R, authority: Area, refusal: str) -> R:
+    """The record, locked for the change, when it is the authority's; refused otherwise (a
+    record of another authority named in a request)."""
     locked = (
-        Complaint.objects.select_for_update().filter(pk=complaint.pk, authority=authority).first()
+        type(record)
+        ._default_manager.select_for_update()
+        .filter(pk=record.pk, authority=authority)
+        .first()
     )
     if locked is None:
-        raise ValidationError(f"This complaint is not in {authority.name}'s complaints log.")
+        raise ValidationError(refusal.format(authority=authority.name))
     return locked
 
 
@@ -250,7 +258,9 @@ def complaint_update(
 ) -> Complaint:
     """Correct any of a complaint's fields; working days and "within timescale" are derived
     again from the dates, and the quarter summaries with them."""
-    complaint = _owned_complaint(complaint, authority)
+    complaint = _owned(
+        complaint, authority, "This complaint is not in {authority}'s complaints log."
+    )
     reference = reference.strip()
     problem = reference_problem(reference)
     if problem:
@@ -286,7 +296,7 @@ def complaint_update(
 @transaction.atomic
 def complaint_delete(*, user: User | None, authority: Area, complaint: Complaint) -> None:
     """Remove a complaint entered by mistake; its quarter's summaries are derived again."""
-    _owned_complaint(complaint, authority).delete()
+    _owned(complaint, authority, "This complaint is not in {authority}'s complaints log.").delete()
     complaints_summaries_derive(authority=authority)
 
 
@@ -369,15 +379,6 @@ def compliment_create(
     return compliment
 
 
-def _owned_compliment(compliment: Compliment, authority: Area) -> Compliment:
-    locked = (
-        Compliment.objects.select_for_update().filter(pk=compliment.pk, authority=authority).first()
-    )
-    if locked is None:
-        raise ValidationError(f"This compliment is not one of {authority.name}'s.")
-    return locked
-
-
 @transaction.atomic
 def compliment_update(
     *,
@@ -391,7 +392,7 @@ def compliment_update(
 ) -> Compliment:
     """Correct a compliment. New words in its quote go back through redaction: flagged again,
     and shown nowhere until a person confirms them (an empty quote has nothing to hide)."""
-    compliment = _owned_compliment(compliment, authority)
+    compliment = _owned(compliment, authority, "This compliment is not one of {authority}'s.")
     if received > timezone.localdate():
         raise ValidationError({"received": "The date received cannot be in the future."})
     compliment.received = received
@@ -415,7 +416,7 @@ def compliment_update(
 @transaction.atomic
 def compliment_delete(*, user: User | None, authority: Area, compliment: Compliment) -> None:
     """Remove a compliment entered by mistake; its quarter's count is derived again."""
-    _owned_compliment(compliment, authority).delete()
+    _owned(compliment, authority, "This compliment is not one of {authority}'s.").delete()
     complaints_summaries_derive(authority=authority)
 
 
@@ -474,15 +475,6 @@ def _store_questions(survey: VoiceSurvey, questions: Sequence[QuestionInput]) ->
     )
 
 
-def _owned_survey(survey: VoiceSurvey, authority: Area) -> VoiceSurvey:
-    locked = (
-        VoiceSurvey.objects.select_for_update().filter(pk=survey.pk, authority=authority).first()
-    )
-    if locked is None:
-        raise ValidationError(f"This survey is not one of {authority.name}'s.")
-    return locked
-
-
 @transaction.atomic
 def survey_update(
     *,
@@ -496,7 +488,7 @@ def survey_update(
 ) -> VoiceSurvey:
     """Correct a survey and replace its questions with those given (in that order); its
     comments stay as they are."""
-    survey = _owned_survey(survey, authority)
+    survey = _owned(survey, authority, "This survey is not one of {authority}'s.")
     _check_survey(title=title, conducted_on=conducted_on, questions=questions)
     survey.title = title.strip()
     survey.audience = audience
@@ -511,7 +503,7 @@ def survey_update(
 @transaction.atomic
 def survey_delete(*, user: User | None, authority: Area, survey: VoiceSurvey) -> None:
     """Remove a survey with its questions and comments; the summaries are derived again."""
-    _owned_survey(survey, authority).delete()
+    _owned(survey, authority, "This survey is not one of {authority}'s.").delete()
     complaints_summaries_derive(authority=authority)
 
 
