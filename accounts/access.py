@@ -204,15 +204,27 @@ def may_compose_packs(user: User | AnonymousUser, authority: Area) -> bool:
     return can(user, Permission.EDIT_FIGURES, authority)
 
 
+def may_follow_packs(user: User | AnonymousUser, authority: Area) -> bool:
+    """Seeing an authority's packs in the making (drafts, their sections and workflow
+    history): those who compose them (officers) and those who approve them (managers), and
+    admins. Never councillors: they read published packs only."""
+    return can(user, Permission.EDIT_FIGURES, authority) or can(
+        user, Permission.APPROVE_FIGURES, authority
+    )
+
+
+def may_read_packs_of(user: User | AnonymousUser, authority: Area) -> bool:
+    """Opening an authority's list of packs: whoever may read its published packs."""
+    return can(user, Permission.READ_PUBLISHED_PACKS, authority)
+
+
 def may_read_pack(user: User | AnonymousUser, pack: Any) -> bool:
     """A published pack: anyone who may read the authority's published packs (its councillors,
     officers and managers). An unpublished one (draft, in review, approved): only those who
     compose or approve the authority's packs. Never another authority's."""
     if pack.status == PUBLISHED:
         return _pack_authority_ok(user, pack, Permission.READ_PUBLISHED_PACKS)
-    return _pack_authority_ok(user, pack, Permission.EDIT_FIGURES) or _pack_authority_ok(
-        user, pack, Permission.APPROVE_FIGURES
-    )
+    return may_follow_packs(user, pack.authority)
 
 
 def may_edit_pack(user: User | AnonymousUser, pack: Any) -> bool:
@@ -247,6 +259,20 @@ def require_pack_composer(user: User | AnonymousUser, authority: Area) -> None:
             f"Your account does not let you prepare {authority.name}'s scrutiny packs. Ask "
             "your administrator if you need it."
         )
+
+
+def require_packs_reader(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_read_packs_of(user, authority):
+        raise PermissionDenied(
+            f"Your account does not let you read {authority.name}'s scrutiny packs. Ask "
+            "your administrator if you need it."
+        )
+
+
+def require_pack_follower(user: User | AnonymousUser, pack: Any) -> None:
+    """The composing page of any pack, published or not: those who compose or approve."""
+    if not may_follow_packs(user, pack.authority):
+        raise _refuse_pack(pack, "prepare or review")
 
 
 def require_pack_reader(user: User | AnonymousUser, pack: Any) -> None:

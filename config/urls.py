@@ -8,5 +8,6 @@ urlpatterns = [
     path("a/<slug:slug>/", include("returns.urls_authority")),
     path("a/<slug:slug>/quality/", include("audits.urls")),
     path("a/<slug:slug>/voice/", include("complaints.urls")),
+    path("a/<slug:slug>/packs/", include("scrutiny.urls")),
     path("", include("indicators.urls")),
 ]

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts import access
-from indicators.models import Figure
+from indicators.models import Area, AreaKind, Figure, Theme
 from indicators.selectors import figure_text
 
 from . import revisions
 from .content import pack_content
-from .models import Pack, PackStatus
+from .models import Pack, PackEvent, PackSection, PackStatus
 
 
 def packs_for(user: Any, *, status: str | None = None) -> QuerySet[Pack]:
@@ -79,3 +80,142 @@ def pack_content_for(user: Any, pack: Pack) -> list[dict[str, Any]]:
     if pack.status == PackStatus.PUBLISHED:
         return published_content(pack)
     return pack_content(pack, user=user)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _authority(slug: str) -> Area:
+    try:
+        return Area.objects.get(slug=slug, kind=AreaKind.AUTHORITY)
+    except Area.DoesNotExist as missing:
+        raise Http404("There is no authority at this address.") from missing
+
+
+@dataclass(frozen=True)
+class PackList:
+    authority: Area
+    packs: list[Pack]
+    can_compose: bool
+
+
+def pack_list(user: Any, slug: str) -> PackList:
+    """An authority's packs as the user may see them: councillors the published ones, those
+    who compose or approve every one. 403 for anyone who may not read its packs at all."""
+    authority = _authority(slug)
+    access.require_packs_reader(user, authority)
+    return PackList(
+        authority=authority,
+        packs=list(packs_for(user).filter(authority=authority)),
+        can_compose=access.may_compose_packs(user, authority),
+    )
+
+
+def composer_authority(user: Any, slug: str) -> Area:
+    """The authority a new pack is for, if the user may prepare its packs (else 403/404)."""
+    authority = _authority(slug)
+    access.require_pack_composer(user, authority)
+    return authority
+
+
+def _pack_of(slug: str, pack_id: int) -> Pack:
+    pack = _pack(pack_id)
+    if pack.authority.slug != slug:
+        raise Http404("There is no such pack.")
+    return pack
+
+
+def pack_to_read(user: Any, slug: str, pack_id: int) -> Pack:
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_reader(user, pack)
+    return pack
+
+
+def pack_to_follow(user: Any, slug: str, pack_id: int) -> Pack:
+    """A pack for its composing page or a workflow step: those who compose or approve."""
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_follower(user, pack)
+    return pack
+
+
+def pack_to_edit(user: Any, slug: str, pack_id: int) -> Pack:
+    """A pack whose sections the user may change (its authority's composers)."""
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_editor(user, pack)
+    return pack
+
+
+def pack_to_review(user: Any, slug: str, pack_id: int) -> Pack:
+    """A pack the user may return or approve (a manager who did not create it)."""
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_reviewer(user, pack)
+    return pack
+
+
+def section_to_edit(user: Any, slug: str, pack_id: int, section_id: int) -> PackSection:
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_editor(user, pack)
+    try:
+        section = pack.sections.select_related("theme").get(pk=section_id)
+    except PackSection.DoesNotExist as missing:
+        raise Http404("There is no such section in this pack.") from missing
+    section.pack = pack
+    return section
+
+
+@dataclass(frozen=True)
+class ComposePage:
+    pack: Pack
+    sections: list[PackSection]
+    events: list[PackEvent]
+    can_edit: bool
+    can_review: bool
+    can_publish: bool
+    themes: list[Theme]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.pack.status == PackStatus.DRAFT
+
+    @property
+    def may_submit(self) -> bool:
+        return self.can_edit and self.pack.status == PackStatus.DRAFT
+
+    @property
+    def may_review(self) -> bool:
+        return self.can_review and self.pack.status == PackStatus.IN_REVIEW
+
+    @property
+    def may_publish(self) -> bool:
+        return self.can_publish and self.pack.status == PackStatus.APPROVED
+
+
+def compose_page(user: Any, slug: str, pack_id: int) -> ComposePage:
+    pack = pack_to_follow(user, slug, pack_id)
+    return ComposePage(
+        pack=pack,
+        sections=list(pack.sections.select_related("theme").order_by("order")),
+        events=list(pack.events.select_related("by").order_by("at", "id")),
+        can_edit=access.may_edit_pack(user, pack),
+        can_review=access.may_review_pack(user, pack),
+        can_publish=access.may_publish_pack(user, pack),
+        themes=list(Theme.objects.order_by("order", "name")),
+    )
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    pack: Pack
+    sections: list[dict[str, Any]]
+    is_published: bool
+
+
+def reading_page(user: Any, slug: str, pack_id: int) -> ReadingPage:
+    """The councillors' view: a published pack's frozen content with its revision notes, or
+    (for those who prepare or review it) a draft's live content."""
+    pack = pack_to_read(user, slug, pack_id)
+    return ReadingPage(
+        pack=pack,
+        sections=pack_content_for(user, pack),
+        is_published=pack.status == PackStatus.PUBLISHED,
+    )

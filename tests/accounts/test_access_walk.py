@@ -70,6 +70,16 @@ SIGNED_IN: dict[str, object] = {
     **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b", "admin"), ALLOWED),
 }
 
+# Published scrutiny packs of authority A: its councillors, officers and managers, and admins.
+PACK_READERS: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    "officer_a": ALLOWED,
+    "manager_a": ALLOWED,
+    "councillor_a": ALLOWED,
+    "officer_b": DENIED,
+    "admin": ALLOWED,
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -165,6 +175,22 @@ EXPECTED: dict[str, dict[str, object]] = {
     "complaints:comment_remove": AUTHORITY_EDITING,
     "complaints:redaction_queue": AUTHORITY_EDITING,
     "complaints:redaction_review": AUTHORITY_EDITING,
+    # Scrutiny packs (the pack in the walk is published): the list and the reading view for
+    # anyone who reads the authority's published packs, councillors included; the composing
+    # page for those who prepare or approve packs; a new pack and section editing for those
+    # who prepare them; every change is a POST.
+    "scrutiny:packs": PACK_READERS,
+    "scrutiny:pack_read": PACK_READERS,
+    "scrutiny:pack_add": AUTHORITY_EDITING,
+    "scrutiny:pack_compose": AUTHORITY_FIGURES,
+    "scrutiny:section_edit": AUTHORITY_EDITING,
+    "scrutiny:section_add": POST_ONLY,
+    "scrutiny:section_move": POST_ONLY,
+    "scrutiny:section_remove": POST_ONLY,
+    "scrutiny:pack_submit": POST_ONLY,
+    "scrutiny:pack_return": POST_ONLY,
+    "scrutiny:pack_approve": POST_ONLY,
+    "scrutiny:pack_publish": POST_ONLY,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -242,6 +268,39 @@ def _complaint_records(world: World) -> dict[str, str]:
     }
 
 
+def _pack_records(world: World) -> dict[str, str]:
+    """A published pack of authority A (composed by its officer, approved and published by its
+    manager), and its first section, for the addresses that name one."""
+    from datetime import date
+
+    from accounts.models import Membership
+    from indicators.models import Period
+    from scrutiny import services as pack_services
+    from scrutiny.models import Pack
+
+    pack = Pack.objects.filter(authority=world.authority_a).first()
+    if pack is None:
+        officer, manager = (
+            Membership.objects.get(authority=world.authority_a, role=role).user
+            for role in ("officer", "manager")
+        )
+        pack = pack_services.pack_create(
+            user=officer,
+            authority=world.authority_a,
+            title="Performance 2017/18",
+            committee="Children's Select Committee",
+            meeting_date=date(2018, 6, 19),
+            period=Period.objects.get(kind="fy", start=date(2017, 4, 1)),
+            template="scrutiny",
+        )
+        pack_services.pack_submit(user=officer, pack=pack)
+        pack_services.pack_approve(user=manager, pack=pack)
+        pack_services.pack_publish(user=manager, pack=pack)
+    section = pack.sections.order_by("order").first()
+    assert section is not None
+    return {"<int:pack_id>": str(pack.pk), "<int:section_id>": str(section.pk)}
+
+
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
     figure = Figure.objects.get(
@@ -258,6 +317,7 @@ def _path_for(route: str, world: World) -> str:
         "<str:reference>": "indicators",
         "<str:fmt>": "xlsx",
         **(_complaint_records(world) if "/voice/" in path else {}),
+        **(_pack_records(world) if "/packs/" in path else {}),
     }
     if "_id>" in route:
         quality = quality_world(world.authority_a)

@@ -1,0 +1,86 @@
+"""Forms of the pack pages: they check what was typed; the services decide what may change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from indicators.models import Period, PeriodKind, Theme
+
+from .models import SectionKind, TemplateKind
+
+
+class PackForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter the pack’s title"})
+    committee = forms.CharField(
+        max_length=200,
+        help_text="For example, Children’s Select Committee",
+        error_messages={"required": "Enter the committee the pack is for"},
+    )
+    meeting_date = forms.DateField(
+        help_text="For example, 19/06/2018",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the date of the meeting",
+            "invalid": "Enter the date of the meeting as day/month/year, like 19/06/2018",
+        },
+    )
+    period = forms.ModelChoiceField(
+        label="Reporting period",
+        queryset=Period.objects.none(),
+        help_text="Figures are shown as they stood at the end of this period",
+        error_messages={"required": "Choose the period the pack reports on"},
+    )
+    template = forms.ChoiceField(
+        label="Template",
+        choices=TemplateKind.choices,
+        error_messages={"required": "Choose a template"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Years and quarters, newest first (read when the form is made, not at import).
+        self.fields["period"].queryset = Period.objects.filter(  # type: ignore[attr-defined]
+            kind__in=[PeriodKind.FINANCIAL_YEAR, PeriodKind.QUARTER]
+        ).order_by("-end", "start")
+
+
+class SectionAddForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of section", choices=SectionKind.choices)
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Left empty, the kind’s usual title"
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.order_by("order", "name"),
+        required=False,
+        help_text="For a theme page: the theme it shows",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == SectionKind.THEME_PAGE and not data.get("theme"):
+            self.add_error("theme", "Choose the theme this page shows")
+        return data
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the section’s title"}
+    )
+    narrative = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "Markdown: a blank line between paragraphs, # for a heading, - for a list, "
+            "[words](https://address) for a link"
+        ),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea,
+        error_messages={"required": "Say what needs to change before returning the pack"},
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scrutiny"
+
+urlpatterns = [
+    path("", views.packs, name="packs"),
+    path("add/", views.pack_add, name="pack_add"),
+    path("<int:pack_id>/", views.pack_read, name="pack_read"),
+    path("<int:pack_id>/compose/", views.pack_compose, name="pack_compose"),
+    path("<int:pack_id>/sections/add/", views.section_add, name="section_add"),
+    path("<int:pack_id>/sections/<int:section_id>/", views.section_edit, name="section_edit"),
+    path("<int:pack_id>/sections/<int:section_id>/move/", views.section_move, name="section_move"),
+    path(
+        "<int:pack_id>/sections/<int:section_id>/remove/",
+        views.section_remove,
+        name="section_remove",
+    ),
+    path("<int:pack_id>/submit/", views.pack_submit, name="pack_submit"),
+    path("<int:pack_id>/return/", views.pack_return, name="pack_return"),
+    path("<int:pack_id>/approve/", views.pack_approve, name="pack_approve"),
+    path("<int:pack_id>/publish/", views.pack_publish, name="pack_publish"),
+]
