@@ -54,7 +54,8 @@ def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_offi
     user = user_set(username="wilts.cllr", password=PASSWORD)
     membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="councillor")
     sign_in(page, live_server, "wilts.cllr", PASSWORD)
-    expect(page.get_by_text("has not published any packs yet")).to_be_visible()
+    page.get_by_role("link", name="Published scrutiny packs").click()
+    expect(page.get_by_text("has not published any scrutiny packs yet")).to_be_visible()
     code = Indicator.objects.get(title=ASSESSMENTS).code
     response = page.goto(f"/a/wiltshire/indicators/{code}/")
     assert response is not None and response.status == 403
