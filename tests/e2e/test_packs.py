@@ -1,0 +1,92 @@
+"""A scrutiny pack from creation to a councillor's reading, in a browser, on the demo data."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.services import membership_set, user_set
+from indicators.demo import demo_load
+from indicators.models import Area
+from tests.e2e.conftest import assert_accessible, sign_in
+
+PASSWORD = "e2e-demo-password-2026"
+TITLE = "Performance and outcomes 2017/18"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def wiltshire(eager_tasks):
+    demo_load()
+    wiltshire = Area.objects.get(slug="wiltshire")
+    for username, role in (
+        ("wilts.officer", "officer"),
+        ("wilts.manager", "manager"),
+        ("wilts.cllr", "councillor"),
+    ):
+        user = user_set(username=username, password=PASSWORD)
+        membership_set(user=user, authority=wiltshire, role=role)
+    return wiltshire
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def test_a_pack_from_draft_to_a_councillors_printed_page(
+    page: Page, live_server, wiltshire
+) -> None:
+    # The officer creates the pack, writes its introduction and submits it.
+    sign_in(page, live_server, "wilts.officer", PASSWORD)
+    page.goto(live_server.url + "/a/wiltshire/")
+    page.get_by_role("link", name="Scrutiny packs").click()
+    page.get_by_role("link", name="Create a pack").click()
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Committee").fill("Children’s Select Committee")
+    page.get_by_label("Meeting date").fill("19/06/2018")
+    page.get_by_label("Reporting period").select_option(label="2017/18")
+    page.get_by_label("Template").select_option(label="Annual performance report")
+    page.get_by_role("button", name="Create the pack").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert_accessible(page)
+    compose_url = page.url
+
+    page.get_by_role("link", name=re.compile(r"^Edit ")).first.click()
+    page.get_by_label("Narrative").fill("This report sets out **how we did** in 2017/18.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_test_id("preview").locator("strong")).to_have_text("how we did")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_test_id("status")).to_have_text("In review")
+    sign_out(page)
+
+    # The manager approves and publishes it.
+    sign_in(page, live_server, "wilts.manager", PASSWORD)
+    page.goto(compose_url)
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("button", name="Publish to councillors").click()
+    expect(page.get_by_test_id("status")).to_have_text("Published")
+    sign_out(page)
+
+    # The councillor opens it from the start page and reads it.
+    sign_in(page, live_server, "wilts.cllr", PASSWORD)
+    page.get_by_role("link", name="Published scrutiny packs of Wiltshire").click()
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_test_id("draft-banner")).to_have_count(0)
+    expect(page.get_by_text("how we did")).to_be_visible()
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link").first.click()
+    assert page.url.endswith("#section-1")
+    # plotly.js, served locally, drew a chart; its table gives the same figures.
+    chart = page.locator(".app-chart .main-svg").first
+    expect(chart).to_be_visible()
+    expect(page.locator("table[data-testid$='-table']").first).to_be_visible()
+    expect(page.get_by_test_id("latest").first).to_be_visible()
+    assert_accessible(page)
+
+    page.emulate_media(media="print")
+    expect(page.locator(".app-header__account")).to_be_hidden()
+    expect(page.locator(".govuk-breadcrumbs")).to_be_hidden()
