@@ -28,10 +28,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.periods import add_months, financial_year_start, quarter_number, quarter_start
+from indicators.periods import (
+    QUARTER,
+    add_months,
+    bounds,
+    financial_year_start,
+    quarter_number,
+    quarter_start,
+)
 from indicators.working_days import working_days_between
 
 STAGE_1, STAGE_2, STAGE_3, OMBUDSMAN = "1", "2", "3", "ombudsman"
@@ -144,7 +151,7 @@ def quarters_of_year(year_start: date) -> list[date]:
 
 
 def _quarter_end(start: date) -> date:
-    return add_months(start, 3) - timedelta(days=1)
+    return bounds(QUARTER, start)[1]
 
 
 def _is_concluded(facts: ComplaintFacts) -> bool:

@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from indicators.formatting import spreadsheet_safe
+
 from . import charts, selectors, services
 from .forms import (
     AddFlagForm,
@@ -64,8 +66,7 @@ def quotes_csv(request: HttpRequest, slug: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["date", "source", "text"])
     for row in rows:
-        text = f"'{row.text}" if row.text[:1] in ("=", "+", "-", "@") else row.text
-        writer.writerow([row.received.isoformat(), row.where, text])
+        writer.writerow([row.received.isoformat(), row.where, spreadsheet_safe(row.text)])
     return response
 
 

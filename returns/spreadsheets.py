@@ -49,9 +49,6 @@ BLANK_RUN = 1000
 MAX_ROWS = 1_000_000
 # A ZIP that unpacks beyond this is refused before any of it is read.
 UNPACKED_LIMIT = 1024 * 1024 * 1024
-# A spreadsheet shows a cell that begins with one of these as a formula; exports write them
-# after an apostrophe (indicators.formatting.spreadsheet_safe), which reading removes again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
