@@ -350,113 +350,57 @@ def action_update_add(request: SignedInRequest, slug: str, action_id: int) -> Ht
 # --- removing a record: a confirmation page, then a POST -------------------------------------
 
 
-def _remove(
-    request: SignedInRequest,
-    *,
-    removal: selectors.Removal,
-    remove: Callable[[], Any],
-    removed: str,
-) -> HttpResponse:
-    """Show what would be removed and what follows from it; remove only on a POST."""
-    error = ""
-    if request.method == "POST":
-        try:
-            remove()
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-        else:
-            messages.success(request, removed)
-            return redirect("audits:quality", slug=removal.authority.slug)
-    return render(
-        request,
-        "audits/confirm_remove.html",
-        {"removal": removal, "authority": removal.authority, "error": error},
-    )
+def _removal_page(
+    model: type[Any], remove: Callable[..., None], keyword: str, removed: str
+) -> Callable[..., HttpResponse]:
+    """The remove page of one kind of record: GET shows what would be removed and what follows
+    from it; a POST removes it through `remove` (given the record as `keyword`) and goes back
+    to the quality page saying `removed` (where "{record}" names the record)."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: SignedInRequest, slug: str, **record_id: int) -> HttpResponse:
+        # The address names the record by one id (audit_id, finding_id...).
+        (pk,) = record_id.values()
+        removal = selectors.removal(request.user, slug, model, pk)
+        error = ""
+        if request.method == "POST":
+            try:
+                remove(user=request.user, authority=removal.authority, **{keyword: removal.record})
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(request, removed.format(record=removal.record))
+                return redirect("audits:quality", slug=removal.authority.slug)
+        return render(
+            request,
+            "audits/confirm_remove.html",
+            {"removal": removal, "authority": removal.authority, "error": error},
+        )
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def audit_delete(request: SignedInRequest, slug: str, audit_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, CaseAudit, audit_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.case_audit_delete(
-            user=request.user, authority=removal.authority, audit=removal.record
-        ),
-        removed=f"Removed the case audit {removal.record}; the quarter’s summary figures are "
-        "worked out again.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def finding_delete(request: SignedInRequest, slug: str, finding_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, Finding, finding_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.finding_delete(
-            user=request.user, authority=removal.authority, finding=removal.record
-        ),
-        removed="Removed the finding.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def observation_delete(request: SignedInRequest, slug: str, observation_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, PracticeObservation, observation_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.observation_delete(
-            user=request.user, authority=removal.authority, observation=removal.record
-        ),
-        removed="Removed the practice observation.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def practice_week_delete(request: SignedInRequest, slug: str, week_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, PracticeWeek, week_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.practice_week_delete(
-            user=request.user, authority=removal.authority, week=removal.record
-        ),
-        removed="Removed the practice week.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def inspection_delete(request: SignedInRequest, slug: str, inspection_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, Inspection, inspection_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.inspection_delete(
-            user=request.user, authority=removal.authority, inspection=removal.record
-        ),
-        removed="Removed the inspection or visit.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_delete(request: SignedInRequest, slug: str, action_id: int) -> HttpResponse:
-    removal = selectors.removal(request.user, slug, Action, action_id)
-    return _remove(
-        request,
-        removal=removal,
-        remove=lambda: services.action_delete(
-            user=request.user, authority=removal.authority, action=removal.record
-        ),
-        removed="Removed the action.",
-    )
+audit_delete = _removal_page(
+    CaseAudit,
+    services.case_audit_delete,
+    "audit",
+    "Removed the case audit {record}; the quarter’s summary figures are worked out again.",
+)
+finding_delete = _removal_page(Finding, services.finding_delete, "finding", "Removed the finding.")
+observation_delete = _removal_page(
+    PracticeObservation,
+    services.observation_delete,
+    "observation",
+    "Removed the practice observation.",
+)
+practice_week_delete = _removal_page(
+    PracticeWeek, services.practice_week_delete, "week", "Removed the practice week."
+)
+inspection_delete = _removal_page(
+    Inspection, services.inspection_delete, "inspection", "Removed the inspection or visit."
+)
+action_delete = _removal_page(Action, services.action_delete, "action", "Removed the action.")
 
 
 @login_required
