@@ -1,9 +1,10 @@
 """The reading view's charts and notes, built from a pack's content dicts (live or frozen).
 
 Pure: dicts in, dicts out, no ORM. Each theme-page indicator with two or more figures gets a
-plotly figure written as plotly JSON (see `indicators.charts`: never `graph_objects`), with a
-title and a one-sentence summary; the page shows the same figures as a table beside it, since
-plotly's SVG has no accessible name. A frozen figure's revision note gets its date in words.
+trend chart (`line_charts.line_chart`, SVG drawn on the server so that the screen, the print
+and the PDF show the same vectors) of the authority's figures and, where the pack holds them,
+its comparators' values beside each figure; with a title, a one-sentence summary and a table of
+the same figures beside it. A frozen figure's revision note gets its date in words.
 """
 
 from __future__ import annotations
@@ -11,55 +12,76 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from indicators.charts import FONT, OWN_COLOUR, _figure, _scatter
-
-# Theme pages and indicator sets list indicators; only theme pages draw their trends.
-_LISTING = ("theme_page", "indicator_set")
+from .line_charts import SeriesInput, line_chart
 
 
 def _number(value: str | None) -> float | None:
     return None if value is None else float(value)
 
 
-def trend_chart(indicator: dict[str, Any], element_id: str) -> dict[str, Any] | None:
+def _comparator_lines(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The comparators with a value beside at least one of the points, in the pack's order.
+    Packs frozen before comparators were kept per point have none."""
+    lines: dict[str, dict[str, Any]] = {}
+    for point in points:
+        for cell in point.get("comparators", []):
+            if cell.get("value") is not None:
+                lines.setdefault(cell["label"], {"label": cell["label"], "kind": cell["kind"]})
+    return list(lines.values())
+
+
+def _cell(point: dict[str, Any], label: str) -> dict[str, Any] | None:
+    return next((c for c in point.get("comparators", []) if c["label"] == label), None)
+
+
+def trend_chart(
+    indicator: dict[str, Any], element_id: str, *, own_name: str
+) -> dict[str, Any] | None:
     """An indicator's figures over the pack's periods, or None with fewer than two."""
-    points = [point for point in indicator.get("trend", []) if point.get("value") is not None]
-    if len(points) < 2:
+    points = indicator.get("trend", [])
+    valued = [point for point in points if point.get("value") is not None]
+    if len(valued) < 2:
         return None
-    first, last = points[0], points[-1]
+    first, last = valued[0], valued[-1]
     summary = (
         f"{indicator['title']} went from {first['text']} in {first['period']} to "
         f"{last['text']} in {last['period']}."
     )
-    figure = _figure(
-        [
-            _scatter(
-                x=[point["period"] for point in points],
-                y=[_number(point["value"]) for point in points],
-                text=[f"{point['period']}: {point['text']}" for point in points],
-                hovertemplate="%{text}<extra></extra>",
-                mode="lines+markers",
-                name=indicator["title"],
-                line={"color": OWN_COLOUR, "width": 3},
-                marker={"size": 9},
+    comparators = _comparator_lines(points)
+    # A suppressed figure (no value) breaks the line; its row in the table says why.
+    series = [
+        SeriesInput(own_name, "own", tuple(_number(point["value"]) for point in points)),
+        *(
+            SeriesInput(
+                line["label"],
+                line["kind"],
+                tuple(
+                    _number(cell["value"]) if (cell := _cell(point, line["label"])) else None
+                    for point in points
+                ),
             )
-        ],
-        {
-            "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
-            "height": 320,
-            "font": {"family": FONT},
-            "showlegend": False,
-            "xaxis": {"type": "category"},
-            "yaxis": {"ticksuffix": "%" if indicator.get("unit") == "percent" else ""},
-            "plot_bgcolor": "white",
-            "hovermode": "closest",
-        },
-    )
+            for line in comparators
+        ),
+    ]
+    if comparators:
+        summary += " Beside it: " + ", ".join(line["label"] for line in comparators) + "."
     return {
         "element_id": element_id,
         "title": f"{indicator['title']}: trend",
         "summary": summary,
-        "figure": figure,
+        "chart": line_chart(
+            [point["period"] for point in points],
+            series,
+            suffix="%" if indicator.get("unit") == "percent" else "",
+        ),
+        "columns": [own_name, *(line["label"] for line in comparators)],
+        "rows": [
+            {
+                "point": point,
+                "comparators": [_cell(point, line["label"]) for line in comparators],
+            }
+            for point in points
+        ],
     }
 
 
@@ -76,15 +98,17 @@ def _revision_dates(content: Any) -> Any:
     return content
 
 
-def reading_sections(contents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The sections as the reading view shows them: each with an `anchor` for the contents
-    list, each theme-page indicator with its `chart` (or None)."""
+def reading_sections(contents: list[dict[str, Any]], *, own_name: str) -> list[dict[str, Any]]:
+    """The sections as the reading view and the PDF show them: each with an `anchor` for the
+    contents list, each theme-page indicator with its `chart` (or None)."""
     sections = []
     for index, content in enumerate(contents, start=1):
         section = _revision_dates(content)
         section["anchor"] = f"section-{index}"
         if section.get("kind") == "theme_page":
             for number, indicator in enumerate(section.get("indicators", []), start=1):
-                indicator["chart"] = trend_chart(indicator, f"chart-{index}-{number}")
+                indicator["chart"] = trend_chart(
+                    indicator, f"chart-{index}-{number}", own_name=own_name
+                )
         sections.append(section)
     return sections

@@ -72,6 +72,25 @@ def _comparators(item: PackIndicator, row: FigureRow) -> list[dict[str, Any]]:
     return cells
 
 
+def trend_point(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
+    """A figure of a theme page's trend, with each comparator's value beside it (by the same
+    rule as every page: published for the same or latest earlier period, else computed), which
+    its chart draws as the comparators' lines."""
+    return {
+        **figure_dict(shown),
+        "comparators": [
+            {
+                "label": cell.label,
+                "kind": kind,
+                "value": _decimal(cell.value),
+                "text": cell.text,
+                "period": cell.period_label,
+            }
+            for cell, kind in zip(shown.row.comparators, item.comparator_kinds, strict=True)
+        ],
+    }
+
+
 def indicator_dict(item: PackIndicator) -> dict[str, Any]:
     """An indicator as a theme page or indicator set shows it."""
     summary = item.summary
@@ -93,7 +112,7 @@ def indicator_dict(item: PackIndicator) -> dict[str, Any]:
         "travel_year": summary.travel_year_text,
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
-        "trend": [figure_dict(shown) for shown in item.history[-TREND_POINTS:]],
+        "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
     }
 
 

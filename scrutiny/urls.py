@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.packs, name="packs"),
     path("add/", views.pack_add, name="pack_add"),
     path("<int:pack_id>/", views.pack_read, name="pack_read"),
+    path("<int:pack_id>/pdf/", views.pack_pdf, name="pack_pdf"),
     path("<int:pack_id>/compose/", views.pack_compose, name="pack_compose"),
     path("<int:pack_id>/sections/add/", views.section_add, name="section_add"),
     path("<int:pack_id>/sections/<int:section_id>/", views.section_edit, name="section_edit"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SignedInRequest
 
-from . import charts, forms, selectors, services
+from . import charts, forms, pdf, selectors, services
 from .markdown import render as render_markdown
 
 
@@ -231,5 +231,19 @@ def pack_read(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse
     return render(
         request,
         "scrutiny/read.html",
-        {"page": page, "sections": charts.reading_sections(page.sections)},
+        {
+            "page": page,
+            "sections": charts.reading_sections(page.sections, own_name=page.pack.authority.name),
+        },
     )
+
+
+@login_required
+@require_GET
+def pack_pdf(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
+    """The reading view as a PDF download, for whoever may read the pack."""
+    page = selectors.reading_page(request.user, slug, pack_id)
+    document = pdf.pack_document(page)
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response

@@ -181,6 +181,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     # who prepare them; every change is a POST.
     "scrutiny:packs": PACK_READERS,
     "scrutiny:pack_read": PACK_READERS,
+    "scrutiny:pack_pdf": PACK_READERS,
     "scrutiny:pack_add": AUTHORITY_EDITING,
     "scrutiny:pack_compose": AUTHORITY_FIGURES,
     "scrutiny:section_edit": AUTHORITY_EDITING,

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Downloads and JSON are not pages.
-NOT_PAGES = ("download", "export", "template", "reference", "progress", "csv", "history_csv")
+NOT_PAGES = ("download", "export", "template", "reference", "progress", "csv", "history_csv", "pdf")
 
 
 def _pages(world: World) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from accounts.services import membership_set, user_set
 from indicators.demo import demo_load
@@ -28,6 +29,15 @@ def wiltshire(eager_tasks):
         user = user_set(username=username, password=PASSWORD)
         membership_set(user=user, authority=wiltshire, role=role)
     return wiltshire
+
+
+def bookmarks(outline) -> list[str]:
+    """A PDF's bookmarks, nested ones included, in order."""
+    return [
+        title
+        for item in outline
+        for title in (bookmarks(item) if isinstance(item, list) else [item.title])
+    ]
 
 
 def sign_out(page: Page) -> None:
@@ -80,9 +90,11 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     contents = page.get_by_role("navigation", name="Contents")
     contents.get_by_role("link").first.click()
     assert page.url.endswith("#section-1")
-    # plotly.js, served locally, drew a chart; its table gives the same figures.
-    chart = page.locator(".app-chart .main-svg").first
+    # A trend chart, drawn on the server as SVG with an accessible name; its table gives the
+    # same figures.
+    chart = page.get_by_role("img", name="% single assessments completed by 45 days: trend")
     expect(chart).to_be_visible()
+    expect(chart.locator("circle").first).to_be_visible()  # the authority's own points
     expect(page.locator("table[data-testid$='-table']").first).to_be_visible()
     expect(page.get_by_test_id("latest").first).to_be_visible()
     assert_accessible(page)
@@ -90,3 +102,16 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     page.emulate_media(media="print")
     expect(page.locator(".app-header__account")).to_be_hidden()
     expect(page.locator(".govuk-breadcrumbs")).to_be_hidden()
+    expect(page.get_by_test_id("pdf-link")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # ...and downloads it as a PDF, whose bookmarks are the pack's headings.
+    with page.expect_download(timeout=120_000) as downloading:
+        page.get_by_test_id("pdf-link").click()
+    download = downloading.value
+    assert download.suggested_filename.endswith(".pdf")
+    reader = PdfReader(download.path())
+    titles = bookmarks(reader.outline)
+    assert titles[0] == TITLE
+    assert "Appendix: data set" in titles and "Glossary" in titles
+    assert "87% (2017/18)" in "".join(sheet.extract_text() for sheet in reader.pages)
