@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .line_charts import SeriesInput, line_chart
+from django.utils.safestring import mark_safe
+
+from .line_charts import SeriesInput, chart_svg, line_chart, swatch_svg
 
 
 def _number(value: str | None) -> float | None:
@@ -65,15 +67,22 @@ def trend_chart(
     ]
     if comparators:
         summary += " Beside it: " + ", ".join(line["label"] for line in comparators) + "."
+    title = f"{indicator['title']}: trend"
+    chart = line_chart(
+        [point["period"] for point in points],
+        series,
+        suffix="%" if indicator.get("unit") == "percent" else "",
+    )
     return {
         "element_id": element_id,
-        "title": f"{indicator['title']}: trend",
+        "title": title,
         "summary": summary,
-        "chart": line_chart(
-            [point["period"] for point in points],
-            series,
-            suffix="%" if indicator.get("unit") == "percent" else "",
-        ),
+        # Markup built from numbers and escaped labels only (line_charts.chart_svg).
+        "svg": mark_safe(chart_svg(chart, element_id=element_id, title=f"{title}. {summary}")),  # noqa: S308
+        "key": [
+            {"name": line.name, "swatch": mark_safe(swatch_svg(line.style))}  # noqa: S308
+            for line in chart.series
+        ],
         "columns": [own_name, *(line["label"] for line in comparators)],
         "rows": [
             {
