@@ -247,7 +247,7 @@ def _inspections(user: Any, pack: Pack) -> dict[str, Any]:
                 "headlines": [line for line in inspection.headlines.splitlines() if line.strip()],
             }
             for inspection in page.inspections
-            if inspection.start <= pack.period.end
+            if inspection.start <= pack.meeting_date  # visits up to the meeting (seed 004)
         ],
         "plans": [
             {

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from indicators.models import Period, PeriodKind, Theme
+from indicators.models import Indicator, Period, PeriodKind, Theme
 
 from .models import SectionKind, TemplateKind
 
@@ -76,6 +76,26 @@ class SectionForm(forms.Form):
             "[words](https://address) for a link"
         ),
     )
+
+    def __init__(self, *args: Any, lists_indicators: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if lists_indicators:
+            # An indicator set or the appendix: the page shows the catalogue as checkboxes,
+            # grouped by theme (see `selectors.section_page`); none ticked is a valid choice.
+            self.fields["indicators"] = forms.ModelMultipleChoiceField(
+                queryset=Indicator.objects.all(),
+                required=False,
+                error_messages={
+                    "invalid_choice": "Choose indicators from the list: %(value)s is not one",
+                    "invalid_pk_value": "Choose indicators from the list: “%(pk)s” is not one",
+                },
+            )
+
+    def ticked(self) -> set[str]:
+        """The ids of the indicators to show ticked: as posted, or as stored."""
+        if "indicators" not in self.fields:
+            return set()
+        return {str(pk) for pk in self["indicators"].value() or ()}
 
 
 class ReturnForm(forms.Form):

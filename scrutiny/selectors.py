@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from accounts import access
-from indicators.models import Area, AreaKind, Figure, Theme
+from indicators.models import Area, AreaKind, Figure, Indicator, Theme
 from indicators.selectors import figure_text
 
 from . import revisions
 from .content import pack_content
-from .models import Pack, PackEvent, PackSection, PackStatus
+from .models import LISTED_KINDS, Pack, PackEvent, PackSection, PackStatus
 
 
 def packs_for(user: Any, *, status: str | None = None) -> QuerySet[Pack]:
@@ -163,15 +164,87 @@ def section_to_edit(user: Any, slug: str, pack_id: int, section_id: int) -> Pack
     return section
 
 
+def _with_figures(pack: Pack) -> set[int]:
+    """The indicators the pack's authority has a figure for by the end of its period: what an
+    indicator set or appendix with none chosen shows (the rule of `content._indicators_of`)."""
+    return set(
+        Figure.objects.overall()
+        .filter(area_id=pack.authority_id, period__end__lte=pack.period.end)
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorChoice:
+    pk: int
+    code: str
+    title: str
+    has_figure: bool
+
+
+@dataclass(frozen=True)
+class ThemeChoices:
+    theme: Theme
+    indicators: list[IndicatorChoice]
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    section: PackSection
+    # For an indicator set or the appendix: the catalogue by theme, which have a figure, and
+    # which are chosen now; empty for other kinds.
+    choices: list[ThemeChoices]
+    chosen: list[int]
+    with_figures: int
+
+    @property
+    def lists_indicators(self) -> bool:
+        return self.section.kind in LISTED_KINDS
+
+
+def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> SectionPage:
+    """The section edit page: the section and, for one that lists indicators, the catalogue to
+    choose from, grouped by theme, each saying whether the authority has a figure for it by
+    the end of the pack's period."""
+    section = section_to_edit(user, slug, pack_id, section_id)
+    if section.kind not in LISTED_KINDS:
+        return SectionPage(section=section, choices=[], chosen=[], with_figures=0)
+    with_figures = _with_figures(section.pack)
+    groups: dict[int, ThemeChoices] = {}
+    for indicator in Indicator.objects.select_related("theme").order_by(
+        "theme__order", "theme__name", "order", "title"
+    ):
+        group = groups.setdefault(
+            indicator.theme_id, ThemeChoices(theme=indicator.theme, indicators=[])
+        )
+        group.indicators.append(
+            IndicatorChoice(
+                pk=indicator.pk,
+                code=indicator.code,
+                title=indicator.title,
+                has_figure=indicator.pk in with_figures,
+            )
+        )
+    return SectionPage(
+        section=section,
+        choices=list(groups.values()),
+        chosen=list(section.indicators.values_list("pk", flat=True)),
+        with_figures=len(with_figures),
+    )
+
+
 @dataclass(frozen=True)
 class ComposePage:
     pack: Pack
-    sections: list[PackSection]
+    sections: Sequence[PackSection]
     events: list[PackEvent]
     can_edit: bool
     can_review: bool
     can_publish: bool
     themes: list[Theme]
+    # How many indicators an indicator set or appendix with none chosen shows.
+    with_figures: int
 
     @property
     def is_draft(self) -> bool:
@@ -192,14 +265,20 @@ class ComposePage:
 
 def compose_page(user: Any, slug: str, pack_id: int) -> ComposePage:
     pack = pack_to_follow(user, slug, pack_id)
+    # Each section with `chosen`: how many indicators it lists (an indicator set, the appendix).
+    sections = list(
+        pack.sections.select_related("theme").annotate(chosen=Count("indicators")).order_by("order")
+    )
+    listing = any(section.kind in LISTED_KINDS for section in sections)
     return ComposePage(
         pack=pack,
-        sections=list(pack.sections.select_related("theme").order_by("order")),
+        sections=sections,
         events=list(pack.events.select_related("by").order_by("at", "id")),
         can_edit=access.may_edit_pack(user, pack),
         can_review=access.may_review_pack(user, pack),
         can_publish=access.may_publish_pack(user, pack),
         themes=list(Theme.objects.order_by("order", "name")),
+        with_figures=len(_with_figures(pack)) if listing else 0,
     )
 
 

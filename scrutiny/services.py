@@ -25,7 +25,15 @@ from indicators.models import Area, AreaKind, Indicator, Period, Theme
 
 from . import blueprints
 from .content import pack_content
-from .models import Pack, PackEvent, PackSection, PackStatus, SectionKind, TemplateKind
+from .models import (
+    LISTED_KINDS,
+    Pack,
+    PackEvent,
+    PackSection,
+    PackStatus,
+    SectionKind,
+    TemplateKind,
+)
 
 
 def _locked(pack: Pack) -> Pack:
@@ -117,6 +125,30 @@ def _check_section(kind: str, theme: Theme | None) -> None:
         raise ValidationError("Choose the theme this page shows.")
 
 
+def _listed(kind: str, indicators: Sequence[Indicator | int]) -> list[Indicator]:
+    """The indicators a section of this kind is to list, each found in the catalogue (by
+    itself or its id); a refusal names any id that is not an indicator, before anything is
+    written. Only an indicator set and the appendix list indicators."""
+    if not indicators:
+        return []
+    if kind not in LISTED_KINDS:
+        raise ValidationError("Only an indicator set or an appendix data set lists indicators.")
+    ids: list[int] = []
+    for item in indicators:
+        pk = item.pk if isinstance(item, Indicator) else item
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            raise ValidationError(f"{pk!r} is not an indicator: nothing was saved.")
+        if pk not in ids:
+            ids.append(pk)
+    found = Indicator.objects.in_bulk(ids)
+    missing = [str(pk) for pk in ids if pk not in found]
+    if missing:
+        raise ValidationError(
+            f"There is no indicator with the id {', '.join(missing)}: nothing was saved."
+        )
+    return [found[pk] for pk in ids]
+
+
 @transaction.atomic
 def section_add(
     *,
@@ -126,13 +158,14 @@ def section_add(
     title: str = "",
     narrative: str = "",
     theme: Theme | None = None,
-    indicators: Sequence[Indicator] = (),
+    indicators: Sequence[Indicator | int] = (),
 ) -> PackSection:
     """A new section at the end of a draft pack."""
     pack = _locked(pack)
     access.require_pack_editor(user, pack)
     _require_draft(pack)
     _check_section(kind, theme)
+    listed = _listed(kind, indicators)
     last = pack.sections.order_by("-order").values_list("order", flat=True).first() or 0
     section = PackSection.objects.create(
         pack=pack,
@@ -142,8 +175,8 @@ def section_add(
         narrative=narrative,
         theme=theme,
     )
-    if indicators:
-        section.indicators.set(indicators)
+    if listed:
+        section.indicators.set(listed)
     return section
 
 
@@ -187,10 +220,15 @@ def section_edit(
     title: str | None = None,
     narrative: str | None = None,
     theme: Theme | None = None,
-    indicators: Sequence[Indicator] | None = None,
+    indicators: Sequence[Indicator | int] | None = None,
 ) -> PackSection:
     """Change a draft section's title, narrative (markdown, stored as written and sanitised
-    when rendered), theme or indicators. Arguments left as None are left alone."""
+    when rendered), theme or indicators. Arguments left as None are left alone.
+
+    `indicators` (indicators or their ids) replaces an indicator set's or the appendix's
+    chosen indicators; an empty list clears them, so the section shows every indicator with a
+    figure by the pack's period end (`content._indicators_of`). An id that is not an indicator,
+    or indicators for another kind of section, is refused and nothing is written."""
     pack = _locked(section.pack)
     access.require_pack_editor(user, pack)
     _require_draft(pack)
@@ -204,9 +242,10 @@ def section_edit(
     if theme is not None:
         section.theme = theme
     _check_section(section.kind, section.theme)
+    listed = None if indicators is None else _listed(section.kind, indicators)
     section.save()
-    if indicators is not None:
-        section.indicators.set(indicators)
+    if listed is not None:
+        section.indicators.set(listed)
     return section
 
 

@@ -107,9 +107,12 @@ def section_add(request: SignedInRequest, slug: str, pack_id: int) -> HttpRespon
 def section_edit(
     request: SignedInRequest, slug: str, pack_id: int, section_id: int
 ) -> HttpResponse:
-    section = selectors.section_to_edit(request.user, slug, pack_id, section_id)
-    initial = {"title": section.title, "narrative": section.narrative}
-    form = forms.SectionForm(request.POST or None, initial=initial)
+    page = selectors.section_page(request.user, slug, pack_id, section_id)
+    section = page.section
+    initial = {"title": section.title, "narrative": section.narrative, "indicators": page.chosen}
+    form = forms.SectionForm(
+        request.POST or None, initial=initial, lists_indicators=page.lists_indicators
+    )
     preview = render_markdown(section.narrative)
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -125,7 +128,14 @@ def section_edit(
     return render(
         request,
         "scrutiny/section_form.html",
-        {"form": form, "section": section, "pack": section.pack, "preview": preview},
+        {
+            "form": form,
+            "page": page,
+            "section": section,
+            "pack": section.pack,
+            "preview": preview,
+            "ticked": form.ticked(),
+        },
         status=400 if form.errors else 200,
     )
 

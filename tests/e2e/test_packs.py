@@ -68,6 +68,15 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_test_id("preview").locator("strong")).to_have_text("how we did")
     page.get_by_role("button", name="Save").click()
+
+    # The appendix lists one chosen indicator: ticked on its page, counted on the pack's.
+    page.get_by_role("link", name="Edit Appendix: data set").click()
+    expect(page.get_by_test_id("none-chosen")).to_contain_text("With none ticked")
+    choice = page.get_by_label("% single assessments completed by 45 days (ASMT-45)", exact=True)
+    choice.check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("chosen")).to_have_text("1 indicator chosen")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_test_id("status")).to_have_text("In review")
     sign_out(page)
@@ -97,6 +106,9 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     expect(chart.locator("circle").first).to_be_visible()  # the authority's own points
     expect(page.locator("table[data-testid$='-table']").first).to_be_visible()
     expect(page.get_by_test_id("latest").first).to_be_visible()
+    appendix = page.get_by_test_id("appendix")
+    expect(appendix.locator("tbody tr")).to_have_count(1)
+    expect(appendix).to_contain_text("% single assessments completed by 45 days")
     assert_accessible(page)
 
     page.emulate_media(media="print")

@@ -180,6 +180,112 @@ def test_a_councillor_sees_only_published_packs_on_the_list(pack, personas) -> N
     assert "has not published any scrutiny packs yet" in body
 
 
+def test_choosing_the_appendix_indicators_on_the_section_page(world, pack, personas) -> None:
+    theme = factories.ThemeFactory(name="Children in care", slug="cla", order=5)
+    unfilled = factories.IndicatorFactory(code="CLA-RATE", title="Looked after rate", theme=theme)
+    client = client_for(personas.officer_a)
+    base = f"{BASE}/{pack.pk}"
+    appendix = pack.sections.get(kind=SectionKind.APPENDIX)
+    # The composing page says what the appendix lists with none chosen.
+    compose = client.get(f"{base}/compose/").content.decode()
+    assert "None chosen: lists every indicator with a figure (1)" in compose
+
+    edit = f"{base}/sections/{appendix.pk}/"
+    body = client.get(edit).content.decode()
+    assert 'data-testid="indicator-choice"' in body
+    # A fieldset per theme, the indicators as checkboxes, whether each has a figure.
+    assert f'govuk-fieldset__legend--s">{theme.name}</legend>' in body
+    assert "% assessments completed in time (ASMT-T)" in body
+    assert "Looked after rate (CLA-RATE)" in body
+    assert body.count("Has a figure by the end of 2017/18") == 1
+    assert body.count("No figure by the end of 2017/18") == 1
+    assert (
+        "With none ticked, the appendix lists every indicator with a figure for Authority A by "
+        "the end of 2017/18: 1 at present." in body
+    )
+    assert "checked" not in body.split('data-testid="indicator-choice"')[1]
+
+    # Tick both: saved, and the composing page counts them.
+    response = client.post(
+        edit,
+        {
+            "title": appendix.title,
+            "narrative": "",
+            "indicators": [world.indicator.pk, unfilled.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert set(appendix.indicators.all()) == {world.indicator, unfilled}
+    assert "2 indicators chosen" in client.get(f"{base}/compose/").content.decode()
+    body = client.get(edit).content.decode()
+    assert body.count(" checked") == 2
+    assert "2 are chosen now." in body
+
+    # An id that is not an indicator: the error summary, what was ticked kept, nothing saved.
+    response = client.post(
+        edit, {"title": "Renamed", "narrative": "", "indicators": [world.indicator.pk, 987654]}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in body
+    assert "Choose indicators from the list: 987654 is not one" in body
+    assert 'href="#id_indicators"' in body and 'id="id_indicators"' in body
+    assert body.count(" checked") == 1
+    appendix.refresh_from_db()
+    assert appendix.title == "Appendix: data set"
+    assert set(appendix.indicators.all()) == {world.indicator, unfilled}
+
+    # None ticked clears the choice: the appendix lists every indicator with a figure again.
+    client.post(edit, {"title": appendix.title, "narrative": ""})
+    assert not appendix.indicators.exists()
+    compose = client.get(f"{base}/compose/").content.decode()
+    assert "None chosen: lists every indicator with a figure (1)" in compose
+
+
+def test_an_indicator_set_says_what_it_shows_and_a_narrative_has_no_choice(
+    world, pack, personas
+) -> None:
+    client = client_for(personas.officer_a)
+    base = f"{BASE}/{pack.pk}"
+    kpis = services.section_add(
+        user=personas.officer_a, pack=pack, kind=SectionKind.INDICATOR_SET, title="KPIs"
+    )
+    assert "None chosen: shows every indicator with a figure (1)" in (
+        client.get(f"{base}/compose/").content.decode()
+    )
+    body = client.get(f"{base}/sections/{kpis.pk}/").content.decode()
+    assert "With none ticked, the section shows every indicator with a figure" in body
+    client.post(
+        f"{base}/sections/{kpis.pk}/",
+        {"title": "KPIs", "narrative": "", "indicators": [world.indicator.pk]},
+    )
+    assert "1 indicator chosen" in client.get(f"{base}/compose/").content.decode()
+    reading = client.get(f"{base}/").content.decode()
+    assert "% assessments completed in time" in reading.split(">KPIs</h2>")[1]
+    narrative = pack.sections.get(order=1)
+    body = client.get(f"{base}/sections/{narrative.pk}/").content.decode()
+    assert 'data-testid="indicator-choice"' not in body
+    # Indicators posted for a narrative are not a field of its form: nothing changes.
+    client.post(
+        f"{base}/sections/{narrative.pk}/",
+        {"title": narrative.title, "narrative": "", "indicators": [world.indicator.pk]},
+    )
+    assert not narrative.indicators.exists()
+
+
+def test_a_section_in_review_keeps_its_indicators(world, pack, personas) -> None:
+    client = client_for(personas.officer_a)
+    appendix = pack.sections.get(kind=SectionKind.APPENDIX)
+    services.pack_submit(user=personas.officer_a, pack=pack)
+    response = client.post(
+        f"{BASE}/{pack.pk}/sections/{appendix.pk}/",
+        {"title": appendix.title, "narrative": "", "indicators": [world.indicator.pk]},
+    )
+    assert response.status_code == 400
+    assert "only a draft can be changed" in response.content.decode()
+    assert not appendix.indicators.exists()
+
+
 # --- the reading view of seed 000 -------------------------------------------------------------
 
 

@@ -1,11 +1,13 @@
 """Packs built from the demo data hold the figures the seeds quote."""
 
+import html
 from datetime import date
 
 import pytest
 
+from audits.demo import audits_demo_load
 from indicators.demo import demo_load
-from indicators.models import Area, Period
+from indicators.models import Area, Indicator, Period
 from scrutiny import services
 from scrutiny.content import pack_content
 from scrutiny.models import PackStatus, SectionKind, TemplateKind
@@ -104,3 +106,90 @@ def test_seed_002_devon_monthly_scrutiny_pack(demo) -> None:
     assert any(
         c["kind"] == SectionKind.THEME_PAGE and c["theme"] == "Children in need" for c in contents
     )
+
+
+def test_seed_004_worcestershire_improvement_update(demo, client) -> None:
+    """Cabinet, 12 July 2018: the inspection and monitoring visits, the Service Improvement
+    Plan 2018/19, and the key performance indicators of paragraph 5, as a councillor reads
+    the published pack."""
+    audits_demo_load()  # the inspections and plan (audits/demo_data/quality.json)
+    officer = member("worcs.officer", "worcestershire", "officer")
+    manager = member("worcs.manager", "worcestershire", "manager")
+    pack = services.pack_create(
+        user=officer,
+        authority=Area.objects.get(slug="worcestershire"),
+        title="Children's Social Care Services Improvement Plan",
+        committee="Cabinet",
+        meeting_date=date(2018, 7, 12),
+        period=Period.objects.get(kind="quarter", start=date(2018, 1, 1)),
+        template=TemplateKind.IMPROVEMENT_UPDATE,
+    )
+    kpis = pack.sections.get(kind=SectionKind.INDICATOR_SET)
+    paragraph_5 = ["REF-COUNT", "CLA-ENTRY", "CLA-LEAVE-12M", "ASMT-45", "CPP-RATE"]
+    services.section_edit(
+        user=officer,
+        section=kpis,
+        indicators=list(Indicator.objects.filter(code__in=paragraph_5)),
+    )
+    services.pack_submit(user=officer, pack=pack)
+    services.pack_approve(user=manager, pack=pack)
+    services.pack_publish(user=manager, pack=pack)
+
+    client.force_login(member("worcs.cllr", "worcestershire", "councillor"))
+    response = client.get(f"/a/worcestershire/packs/{pack.pk}/")
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "Draft: figures are live" not in body
+    sections = {}
+    for title in (
+        "Recommendation",
+        "Inspection history",
+        "Progress against priorities",
+        "Areas for development",
+        "Key performance indicators",
+        "Glossary",
+    ):
+        assert f">{title}</h2>" in body
+        sections[title] = body.split(f">{title}</h2>")[1].split("</section>")[0]
+
+    # Paragraph 2: the full inspection and the four monitoring visits, oldest first, with
+    # their headlines; the April 2018 visit came after the quarter but before the meeting.
+    history = sections["Inspection history"]
+    visits = [
+        ("Inspection (2016-10-01)", "Full Safeguarding Inspection of Children's Services"),
+        ("Monitoring visit (2017-05-01)", "Improvement Plan is not yet resulting in progress"),
+        ("Monitoring visit (2017-09-01)", "noted achievement of some tangible improvements"),
+        ("Monitoring visit (2018-01-01)", "Family Front Door and Children in Care Proceedings"),
+        ("Monitoring visit (2018-04-01)", "Corporate Parenting is now a strength"),
+    ]
+    places = []
+    for heading, words in visits:
+        assert f"Ofsted: {heading}" in history
+        assert words in history
+        places.append(history.index(f"Ofsted: {heading}"))
+    assert places == sorted(places)
+    assert "widespread and serious failures" in history
+    # Paragraph 7's focus for the next 12 months, and an area for development of paragraph 4.
+    assert "Service Improvement Plan 2018/19" in history
+    for priority in (
+        "Supporting and developing our workforce",
+        "Promoting social care best practice",
+        "Building our quality assurance processes",
+        "Listening to the voice of the child",
+        "Enhancing our multi-agency partnerships",
+        "Delivering effective Through Care",
+    ):
+        assert f"<strong>{priority}</strong>" in history
+    assert "Introduce a new moderated audit process, with a second auditor" in history
+
+    # Paragraph 5's key performance indicators, each with its own period.
+    kpi = sections["Key performance indicators"]
+    for code in paragraph_5:
+        assert code in kpi
+    assert "85% (Q4 2017/18)" in kpi  # assessments on time in Q4...
+    assert "up 19 percentage points from 66% (Q1 2017/18)" in kpi  # ...from 66% in Q1
+    assert "770 (Q4 2017/18)" in kpi and "from 1,000 (Q1 2017/18)" in kpi  # referrals
+    assert "269 (2017/18)" in kpi and "down 53 from 322 (2016/17)" in kpi  # into care
+    assert "48% (2017/18)" in kpi and "from 35% (2016/17)" in kpi  # left within 12 months
+    assert "36 (Q4 2017/18)" in kpi  # CP plans per 10,000
+    assert "Ofsted" in sections["Glossary"]

@@ -282,3 +282,87 @@ def test_blueprints_name_only_known_kinds() -> None:
     for specs in blueprints.BLUEPRINTS.values():
         for spec in specs:
             assert spec.kind in SectionKind.values
+
+
+# --- the indicators of an indicator set or the appendix ---------------------------------------
+
+
+def _shown(pack: Pack, personas, kind: str) -> list[str]:
+    content = next(c for c in pack_content(pack, user=personas.officer_a) if c["kind"] == kind)
+    items = content["rows"] if kind == SectionKind.APPENDIX else content["indicators"]
+    return [item["code"] for item in items]
+
+
+def test_choosing_the_indicators_of_a_set_and_the_appendix(world, pack, personas) -> None:
+    other = factories.IndicatorFactory(code="CIN-RATE", title="Children in need rate")
+    factories.figure(world.authority_a, other, factories.financial_year(2017), "300")
+    later = factories.IndicatorFactory(code="LATE", title="Only after the period")
+    factories.figure(world.authority_a, later, factories.financial_year(2018), "5")
+    kpis = services.section_add(
+        user=personas.officer_a, pack=pack, kind=SectionKind.INDICATOR_SET, title="KPIs"
+    )
+    appendix = pack.sections.get(kind=SectionKind.APPENDIX)
+    # None chosen: both show every indicator with a figure by the period's end (not LATE).
+    assert set(_shown(pack, personas, SectionKind.INDICATOR_SET)) == {"ASMT-T", "CIN-RATE"}
+    assert set(_shown(pack, personas, SectionKind.APPENDIX)) == {"ASMT-T", "CIN-RATE"}
+
+    # By the indicators themselves, or by their ids (as a page posts them).
+    services.section_edit(user=personas.officer_a, section=kpis, indicators=[other.pk])
+    services.section_edit(user=personas.officer_a, section=appendix, indicators=[world.indicator])
+    assert list(kpis.indicators.all()) == [other]
+    assert _shown(pack, personas, SectionKind.INDICATOR_SET) == ["CIN-RATE"]
+    assert _shown(pack, personas, SectionKind.APPENDIX) == ["ASMT-T"]
+    # One chosen with no figure by the period's end is not shown; an empty list clears.
+    services.section_edit(user=personas.officer_a, section=kpis, indicators=[other.pk, later.pk])
+    assert _shown(pack, personas, SectionKind.INDICATOR_SET) == ["CIN-RATE"]
+    services.section_edit(user=personas.officer_a, section=kpis, indicators=[])
+    assert not kpis.indicators.exists()
+    # Left as None, the choice is left alone.
+    services.section_edit(user=personas.officer_a, section=appendix, title="Data")
+    assert list(appendix.indicators.values_list("code", flat=True)) == ["ASMT-T"]
+
+
+@pytest.mark.parametrize("bad", [987654, "12", None, True])
+def test_an_id_that_is_not_an_indicator_is_refused_and_nothing_is_written(
+    world, pack, personas, bad
+) -> None:
+    appendix = pack.sections.get(kind=SectionKind.APPENDIX)
+    services.section_edit(user=personas.officer_a, section=appendix, indicators=[world.indicator])
+    with pytest.raises(ValidationError, match="nothing was saved"):
+        services.section_edit(
+            user=personas.officer_a,
+            section=appendix,
+            title="Renamed",
+            indicators=[world.indicator.pk, bad],
+        )
+    appendix.refresh_from_db()
+    assert appendix.title == "Appendix: data set"
+    assert list(appendix.indicators.all()) == [world.indicator]
+
+
+def test_only_an_indicator_set_or_the_appendix_lists_indicators(world, pack, personas) -> None:
+    narrative = pack.sections.get(order=1)
+    with pytest.raises(ValidationError, match="Only an indicator set or an appendix"):
+        services.section_edit(
+            user=personas.officer_a, section=narrative, indicators=[world.indicator]
+        )
+    with pytest.raises(ValidationError, match="Only an indicator set or an appendix"):
+        services.section_add(
+            user=personas.officer_a,
+            pack=pack,
+            kind=SectionKind.NARRATIVE,
+            indicators=[world.indicator],
+        )
+    assert not narrative.indicators.exists()
+
+
+def test_only_a_draft_changes_its_indicators(world, pack, personas) -> None:
+    appendix = pack.sections.get(kind=SectionKind.APPENDIX)
+    services.pack_submit(user=personas.officer_a, pack=pack)
+    with pytest.raises(ValidationError, match="only a draft can be changed"):
+        services.section_edit(
+            user=personas.officer_a, section=appendix, indicators=[world.indicator]
+        )
+    with pytest.raises(PermissionDenied):
+        services.section_edit(user=personas.manager_a, section=appendix, indicators=[])
+    assert not appendix.indicators.exists()
