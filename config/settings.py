@@ -231,9 +231,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step of a pack's PDF at INFO; its warnings still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# Scrutiny packs are printed to PDF by headless Chromium (scrutiny/pdf.py, docs/0016): Debian's
+# package puts it here; without it, the PDF download says so and the rest of the app works.
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 
 # Imports: files larger than this are refused before they are read; past it, the rest of an
 # upload is not even stored (returns/uploads.py).

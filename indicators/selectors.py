@@ -887,24 +887,32 @@ class PackIndicator:
 
 
 def pack_indicators(
-    authority: Area, indicators: Sequence[Indicator], *, as_at: date
+    authority: Area,
+    indicators: Sequence[Indicator],
+    *,
+    as_at: date,
+    since: date | None = None,
+    history_points: int | None = None,
 ) -> list[PackIndicator]:
     """The indicators' summaries as they stood for periods ending on or before `as_at` (a
     pack reporting on September 2021 shows September 2021, whatever has been entered since).
+    With `since`, only figures of periods ending on or after it are read (a pack's window);
+    with `history_points`, only that many of the latest figures are shown in `history`.
 
     No access check: a pack's content is composed by its services and selectors, which check
     the acting user on the pack (`accounts.access`) first. The rules are those of `_summary`
     and `_row`; a few queries whatever the number of indicators."""
-    context = _load_context(authority, indicators)
+    context = _load_context(authority, indicators, since=since)
     for indicator_id, figures in context.own.items():
         context.own[indicator_id] = [f for f in figures if f.period.end <= as_at]
     result = []
     for indicator in indicators:
         summary = _summary(context, indicator)
         native = _native(indicator, context.own.get(indicator.id, []))
+        shown = native[-history_points:] if history_points else native
         history = tuple(
             ShownFigure(figure.id, figure.version, _row(context, indicator, figure))
-            for figure in native
+            for figure in shown
         )
         comparator_figures: list[tuple[int, int] | None] = []
         if summary.latest is not None:

@@ -13,6 +13,7 @@ one shape, live or frozen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 APPENDIX_PRIOR = 2
 # A theme page's chart and table: the seeds' packs show 18 months, or three years.
 TREND_POINTS = 18
+# How far back a pack reads figures: enough for 18 months or quarters and the same period a
+# year before, and for annual measures the six years a trend chart has room for.
+HISTORY_YEARS = 6
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -156,15 +160,43 @@ def _indicators_of(section: PackSection) -> list[Indicator]:
     return list(Indicator.objects.filter(id__in=with_figures).select_related("theme"))
 
 
-def _pack_indicators(section: PackSection) -> list[PackIndicator]:
-    indicators = _indicators_of(section)
+def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackIndicator]:
+    """The pack's view of `indicators` (read once for the whole pack), by indicator id."""
     if not indicators:
-        return []
+        return {}
+    end = pack.period.end
+    since = end.replace(year=end.year - HISTORY_YEARS, day=min(end.day, 28))
     items = indicator_selectors.pack_indicators(
-        section.pack.authority, indicators, as_at=section.pack.period.end
+        pack.authority, indicators, as_at=end, since=since, history_points=TREND_POINTS
     )
+    return {item.summary.indicator.id: item for item in items}
+
+
+# The sections that show indicators' figures.
+_WITH_FIGURES = (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET, SectionKind.APPENDIX)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The pack's indicators, read once: each section's list, and every one's view."""
+
+    of_section: dict[int, list[Indicator]]
+    items: dict[int, PackIndicator]
+
+
+def _read_pack(pack: Pack, sections: list[PackSection]) -> _Read:
+    of_section = {s.pk: _indicators_of(s) for s in sections if s.kind in _WITH_FIGURES}
+    every = {i.id: i for indicators in of_section.values() for i in indicators}
+    return _Read(of_section, _read_indicators(pack, list(every.values())))
+
+
+def _pack_indicators(section: PackSection, read: _Read | None) -> list[PackIndicator]:
+    if read is None:
+        read = _read_pack(section.pack, [section])
+    indicators = read.of_section.get(section.pk, [])
+    shown = [read.items[i.id] for i in indicators if i.id in read.items]
     # An indicator with no figure by the period's end has nothing to show councillors.
-    return [item for item in items if item.summary.latest is not None]
+    return [item for item in shown if item.summary.latest is not None]
 
 
 def _quality_assurance(user: Any, pack: Pack) -> dict[str, Any]:
@@ -274,8 +306,11 @@ def _inspections(user: Any, pack: Pack) -> dict[str, Any]:
     }
 
 
-def section_content(section: PackSection, *, user: Any) -> dict[str, Any]:
-    """One section's live content (the glossary's needs the whole pack: `pack_content`)."""
+def section_content(
+    section: PackSection, *, user: Any, read: _Read | None = None
+) -> dict[str, Any]:
+    """One section's live content (the glossary's needs the whole pack: `pack_content`), from
+    the pack's indicators as `pack_content` read them (or read for this section alone)."""
     base: dict[str, Any] = {
         "kind": section.kind,
         "title": section.title,
@@ -285,12 +320,12 @@ def section_content(section: PackSection, *, user: Any) -> dict[str, Any]:
     pack = section.pack
     if section.kind == SectionKind.THEME_PAGE:
         base["theme"] = section.theme.name if section.theme else ""
-        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section)]
+        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section, read)]
     elif section.kind == SectionKind.INDICATOR_SET:
-        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section)]
+        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section, read)]
     elif section.kind == SectionKind.APPENDIX:
         base["period"] = pack.period.label
-        base["rows"] = [appendix_row(item) for item in _pack_indicators(section)]
+        base["rows"] = [appendix_row(item) for item in _pack_indicators(section, read)]
     elif section.kind == SectionKind.QUALITY_ASSURANCE:
         base["quality"] = _quality_assurance(user, pack)
     elif section.kind == SectionKind.VOICE:
@@ -319,7 +354,8 @@ def pack_content(pack: Pack, *, user: Any) -> list[dict[str, Any]]:
     sections = list(
         pack.sections.select_related("pack__authority", "pack__period", "theme").order_by("order")
     )
-    contents = [section_content(section, user=user) for section in sections]
+    read = _read_pack(pack, sections)
+    contents = [section_content(section, user=user, read=read) for section in sections]
     words = [pack.title, pack.committee] + [
         text
         for section, content in zip(sections, contents, strict=True)

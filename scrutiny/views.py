@@ -251,9 +251,18 @@ def pack_read(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse
 @login_required
 @require_GET
 def pack_pdf(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
-    """The reading view as a PDF download, for whoever may read the pack."""
+    """The reading view as a PDF download, for whoever may read the pack; where this server
+    cannot make PDFs, a page that says so (and that the reading view prints)."""
     page = selectors.reading_page(request.user, slug, pack_id)
-    document = pdf.pack_document(page)
+    try:
+        document = pdf.pack_document(page)
+    except pdf.PdfUnavailable as missing:
+        return render(
+            request,
+            "scrutiny/pdf_unavailable.html",
+            {"pack": page.pack, "reason": str(missing)},
+            status=503,
+        )
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response
