@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := static/dist/.built
 
-.PHONY: run test install assets migrate demo lint typecheck pytest serve clean
+.PHONY: run test install assets chromium migrate demo lint typecheck pytest serve clean
 
-run: install assets
+run: install assets chromium
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo --with-users
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install assets lint typecheck pytest
+test: install assets chromium lint typecheck pytest
 
 install: $(STAMP)
 
@@ -22,6 +22,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Scrutiny packs are printed to PDF by Debian's Chromium (docs/0016); the browser tests use it
+# too. Installed when missing and this is a Debian machine we may install on; otherwise said.
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "Chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium (pack PDFs and browser tests need it)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "Note: no Chromium at $(CHROMIUM): pack PDFs will say so and browser tests skip." \
+			"Install Debian's chromium package (as root: apt-get install chromium)."; \
+	fi
 
 assets: $(ASSETS)
 

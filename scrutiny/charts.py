@@ -4,12 +4,11 @@ Pure: dicts in, dicts out, no ORM. Each theme-page indicator with two or more fi
 trend chart (`line_charts.line_chart`, SVG drawn on the server so that the screen, the print
 and the PDF show the same vectors) of the authority's figures and, where the pack holds them,
 its comparators' values beside each figure; with a title, a one-sentence summary and a table of
-the same figures beside it. A frozen figure's revision note gets its date in words.
+the same figures beside it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils.safestring import mark_safe
@@ -34,6 +33,14 @@ def _comparator_lines(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _cell(point: dict[str, Any], label: str) -> dict[str, Any] | None:
     return next((c for c in point.get("comparators", []) if c["label"] == label), None)
+
+
+def _cell_text(cell: dict[str, Any] | None, point: dict[str, Any]) -> str:
+    """A comparator's value beside a figure, with its own period when that differs."""
+    if cell is None or not cell.get("text"):
+        return "no figure"
+    period = cell.get("period")
+    return f"{cell['text']} ({period})" if period and period != point["period"] else cell["text"]
 
 
 def trend_chart(
@@ -84,27 +91,17 @@ def trend_chart(
             for line in chart.series
         ],
         "columns": [own_name, *(line["label"] for line in comparators)],
+        # The table's cells as text, but for a figure with a note (provisional, or revised
+        # since publication), which the template shows with its note.
         "rows": [
             {
                 "point": point,
-                "comparators": [_cell(point, line["label"]) for line in comparators],
+                "plain": not (point.get("provisional") or point.get("revision")),
+                "cells": [_cell_text(_cell(point, line["label"]), point) for line in comparators],
             }
             for point in points
         ],
     }
-
-
-def _revision_dates(content: Any) -> Any:
-    """A copy in which every revision note carries `at_text` ("5 December 2026")."""
-    if isinstance(content, dict):
-        copy = {key: _revision_dates(value) for key, value in content.items()}
-        if content.get("note") and "at" in content:
-            at = content.get("at")
-            copy["at_text"] = f"{datetime.fromisoformat(at):%-d %B %Y}" if at else ""
-        return copy
-    if isinstance(content, list):
-        return [_revision_dates(item) for item in content]
-    return content
 
 
 def reading_sections(contents: list[dict[str, Any]], *, own_name: str) -> list[dict[str, Any]]:
@@ -112,12 +109,15 @@ def reading_sections(contents: list[dict[str, Any]], *, own_name: str) -> list[d
     contents list, each theme-page indicator with its `chart` (or None)."""
     sections = []
     for index, content in enumerate(contents, start=1):
-        section = _revision_dates(content)
-        section["anchor"] = f"section-{index}"
+        # Shallow copies: the content dicts stay as read (the PDF's cache key is made of them).
+        section = {**content, "anchor": f"section-{index}"}
         if section.get("kind") == "theme_page":
-            for number, indicator in enumerate(section.get("indicators", []), start=1):
-                indicator["chart"] = trend_chart(
-                    indicator, f"chart-{index}-{number}", own_name=own_name
-                )
+            section["indicators"] = [
+                {
+                    **indicator,
+                    "chart": trend_chart(indicator, f"chart-{index}-{number}", own_name=own_name),
+                }
+                for number, indicator in enumerate(section.get("indicators", []), start=1)
+            ]
         sections.append(section)
     return sections

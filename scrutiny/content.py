@@ -272,6 +272,8 @@ def _inspections(user: Any, pack: Pack) -> dict[str, Any]:
         "inspections": [
             {
                 "date": inspection.start.isoformat(),
+                # As committee reports name them ("the October 2016 inspection").
+                "date_text": f"{inspection.start:%B %Y}",
                 "body": inspection.get_body_display(),
                 "kind": inspection.get_kind_display(),
                 "focus": inspection.focus,

@@ -16,8 +16,6 @@ to a draft or a change to the layout gives a new one.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +30,9 @@ from .charts import reading_sections
 from .selectors import ReadingPage
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
-# Raise when pdf.html, _pack_body.html, pdf.css or the options below change, so that cached
-# PDFs are made again.
-LAYOUT_VERSION = 2
+# Raise when pdf.html, pdf.css or the options below change, so that cached PDFs are made again
+# (a change to the body they share raises selectors.LAYOUT_VERSION).
+PDF_VERSION = 1
 CACHE_SECONDS = 24 * 60 * 60
 # Chromium's header and footer are drawn in the page margin, at its own tiny default size
 # unless told otherwise.
@@ -68,26 +66,6 @@ def filename_for(page: ReadingPage) -> str:
     pack = page.pack
     stem = slugify(f"{pack.authority.name} {pack.title} {pack.meeting_date:%Y-%m-%d}")[:120]
     return f"{stem}{'' if page.is_published else '-draft'}.pdf"
-
-
-def _digest(page: ReadingPage) -> str:
-    pack = page.pack
-    shown = {
-        "layout": LAYOUT_VERSION,
-        "pack": [
-            pack.pk,
-            pack.title,
-            pack.committee,
-            pack.meeting_date.isoformat(),
-            pack.period.label,
-            pack.authority.name,
-            pack.status,
-            pack.published_at.isoformat() if pack.published_at else None,
-        ],
-        "sections": page.sections,
-    }
-    encoded = json.dumps(shown, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
 
 
 def _header(page: ReadingPage) -> str:
@@ -147,7 +125,7 @@ def render_pdf(page: ReadingPage) -> bytes:
 
 def pack_document(page: ReadingPage) -> PackDocument:
     """The pack's PDF, from the cache when nothing it shows has changed."""
-    key = f"scrutiny:pack-pdf:{page.pack.pk}:{_digest(page)}"
+    key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}"
     content = cache.get(key)
     if content is None:
         content = render_pdf(page)

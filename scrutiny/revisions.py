@@ -34,14 +34,22 @@ def revision_note(frozen: dict[str, Any], live: LiveFigure | None) -> dict[str, 
     if figure_id is None:
         return None
     if live is None:
-        return {"note": REVISED, "text": "figure withdrawn", "value": None, "at": None}
+        return {
+            "note": REVISED,
+            "text": "figure withdrawn",
+            "value": None,
+            "at": None,
+            "at_text": "",
+        }
     if live.figure_id != figure_id or live.version <= int(frozen.get("version") or 0):
         return None
+    at = live.updated_at
     return {
         "note": REVISED,
         "text": live.text,
         "value": live.value,
-        "at": live.updated_at.isoformat() if live.updated_at else None,
+        "at": at.isoformat() if at else None,
+        "at_text": f"{at:%-d %B %Y}" if at else "",  # "5 December 2026"
     }
 
 
@@ -55,6 +63,13 @@ def frozen_figures(content: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(content, list):
         for item in content:
             yield from frozen_figures(item)
+
+
+def any_revised(figures: list[dict[str, Any]], live: dict[int, LiveFigure]) -> bool:
+    """Whether any of the frozen figure dicts has a revision note to show."""
+    return any(
+        revision_note(figure, live.get(figure["figure_id"])) is not None for figure in figures
+    )
 
 
 def annotate(content: Any, live: dict[int, LiveFigure]) -> Any:

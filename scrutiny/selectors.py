@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,31 +48,45 @@ def pack_for_editing(user: Any, pack_id: int) -> Pack:
     return pack
 
 
-def _live(figure_ids: set[int]) -> dict[int, revisions.LiveFigure]:
-    figures = Figure.objects.filter(pk__in=figure_ids).select_related("indicator")
+def _live(frozen: dict[int, int]) -> dict[int, revisions.LiveFigure]:
+    """The figures now, by id, for frozen {figure id: version}. The versions are read for all
+    (one light query); the text and value only for those that have moved on, which are few."""
+    versions = dict(Figure.objects.filter(pk__in=frozen).values_list("pk", "version"))
+    moved = [pk for pk, version in versions.items() if version > frozen[pk]]
+    figures = {
+        figure.pk: figure
+        for figure in Figure.objects.filter(pk__in=moved).select_related("indicator")
+    }
     return {
-        figure.pk: revisions.LiveFigure(
-            figure_id=figure.pk,
-            version=figure.version,
-            text=figure_text(figure),
-            value=None if figure.value is None else str(figure.value),
-            updated_at=figure.updated_at,
+        pk: (
+            revisions.LiveFigure(
+                figure_id=pk,
+                version=figure.version,
+                text=figure_text(figure),
+                value=None if figure.value is None else str(figure.value),
+                updated_at=figure.updated_at,
+            )
+            if (figure := figures.get(pk)) is not None
+            # Unchanged since publication: only the version matters.
+            else revisions.LiveFigure(pk, version, text="", value=None, updated_at=None)
         )
-        for figure in figures
+        for pk, version in versions.items()
     }
 
 
 def published_content(pack: Pack) -> list[dict[str, Any]]:
     """A published pack's sections as frozen, each figure since revised carrying a note with
-    its new value and when (`revisions.annotate`). One query for the live figures, whatever
+    its new value and when (`revisions.annotate`). Two queries for the live figures, whatever
     the pack's size. The caller has checked the reader (`pack_for_reading`)."""
     if pack.status != PackStatus.PUBLISHED:
         raise ValueError("Only a published pack has frozen content.")
     frozen = [section.frozen or {} for section in pack.sections.order_by("order")]
-    ids = {
-        figure["figure_id"] for content in frozen for figure in revisions.frozen_figures(content)
-    }
-    live = _live(ids)
+    figures = [figure for content in frozen for figure in revisions.frozen_figures(content)]
+    # A figure shown twice (a trend point and the appendix) was frozen at one version.
+    live = _live({figure["figure_id"]: int(figure.get("version") or 0) for figure in figures})
+    # Usually nothing has been corrected since: the frozen content is shown as it is.
+    if not revisions.any_revised(figures, live):
+        return frozen
     return [revisions.annotate(content, live) for content in frozen]
 
 
@@ -282,11 +298,40 @@ def compose_page(user: Any, slug: str, pack_id: int) -> ComposePage:
     )
 
 
+# Raise when _pack_body.html (or what it includes) changes, so that cached pack bodies and PDFs
+# made with the old layout are not served.
+LAYOUT_VERSION = 3
+
+
 @dataclass(frozen=True)
 class ReadingPage:
     pack: Pack
     sections: list[dict[str, Any]]
     is_published: bool
+
+    def digest(self) -> str:
+        """A digest of everything the pack's body shows (its details, status and content,
+        revision notes included) and of the layout: the key under which its rendered body
+        and its PDF are cached. The same content gives the same key; any change a reader
+        could see gives a new one."""
+        pack = self.pack
+        shown = {
+            "layout": LAYOUT_VERSION,
+            "pack": [
+                pack.pk,
+                pack.title,
+                pack.committee,
+                pack.meeting_date.isoformat(),
+                pack.period.label,
+                pack.authority.name,
+                pack.authority.slug,
+                pack.status,
+                pack.published_at.isoformat() if pack.published_at else None,
+            ],
+            "sections": self.sections,
+        }
+        encoded = json.dumps(shown, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()
 
 
 def reading_page(user: Any, slug: str, pack_id: int) -> ReadingPage:

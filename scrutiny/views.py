@@ -5,6 +5,7 @@ error summary."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -238,14 +239,11 @@ def pack_publish(request: SignedInRequest, slug: str, pack_id: int) -> HttpRespo
 @require_GET
 def pack_read(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
     page = selectors.reading_page(request.user, slug, pack_id)
-    return render(
-        request,
-        "scrutiny/read.html",
-        {
-            "page": page,
-            "sections": charts.reading_sections(page.sections, own_name=page.pack.authority.name),
-        },
+    # Drawn only when the body is not already cached under the page's digest (read.html).
+    sections = functools.cache(
+        lambda: charts.reading_sections(page.sections, own_name=page.pack.authority.name)
     )
+    return render(request, "scrutiny/read.html", {"page": page, "sections": sections})
 
 
 @login_required

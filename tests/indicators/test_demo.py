@@ -32,6 +32,7 @@ from indicators.models import (
     Target,
     Theme,
 )
+from scrutiny.models import Pack, PackStatus
 
 ASSESSMENTS = "% single assessments completed by 45 days"
 MODELS = (
@@ -395,6 +396,7 @@ def test_load_demo_with_users_creates_the_personas(db, settings) -> None:
         ("wiltshire.manager", "wiltshire", Role.MANAGER),
         ("wiltshire.councillor", "wiltshire", Role.COUNCILLOR),
         ("devon.officer", "devon", Role.OFFICER),
+        ("devon.manager", "devon", Role.MANAGER),
         ("worcestershire.officer", "worcestershire", Role.OFFICER),
     }
     for username in [m[0] for m in memberships] + ["admin"]:
@@ -406,16 +408,32 @@ def test_load_demo_with_users_creates_the_personas(db, settings) -> None:
     assert not admin.memberships.exists()
     assert not User.objects.filter(username="wiltshire.officer", is_superuser=True).exists()
     assert "Figures:" in printed
+    # The demo packs, one per seed: Wiltshire's published for its councillor to read.
+    assert "Pack: Wiltshire, Performance & Outcomes" in printed and "(published)" in printed
+    published = Pack.objects.get(authority__slug="wiltshire")
+    assert published.status == PackStatus.PUBLISHED
+    assert (
+        published.sections.get(title="Introduction")
+        .frozen["narrative"]
+        .startswith("This report gives an overview")
+    )
+    assert set(Pack.objects.values_list("authority__slug", "status")) == {
+        ("wiltshire", PackStatus.PUBLISHED),
+        ("devon", PackStatus.IN_REVIEW),
+        ("worcestershire", PackStatus.DRAFT),
+    }
 
 
 def test_load_demo_with_users_twice_keeps_one_of_each(db, settings) -> None:
     settings.DEBUG = True
     call_command("load_demo", "--with-users", stdout=StringIO())
     counts = (User.objects.count(), Membership.objects.count(), Figure.objects.count())
+    assert Pack.objects.count() == 3
 
     call_command("load_demo", "--with-users", stdout=StringIO())
 
     assert (User.objects.count(), Membership.objects.count(), Figure.objects.count()) == counts
+    assert Pack.objects.count() == 3
 
 
 def test_load_demo_with_users_is_refused_when_debug_is_off(db, settings) -> None:

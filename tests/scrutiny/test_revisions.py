@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrutiny.revisions import REVISED, LiveFigure, annotate, revision_note
+from scrutiny.revisions import REVISED, LiveFigure, annotate, any_revised, revision_note
 
 WHEN = datetime(2018, 7, 1, 9, 30, tzinfo=UTC)
 
 
-def live(version: int, text: str = "88%") -> LiveFigure:
-    return LiveFigure(figure_id=7, version=version, text=text, value="88", updated_at=WHEN)
+def live(version: int, text: str = "88%", figure_id: int = 7) -> LiveFigure:
+    return LiveFigure(figure_id=figure_id, version=version, text=text, value="88", updated_at=WHEN)
 
 
 def test_the_same_version_has_no_note() -> None:
@@ -20,7 +20,13 @@ def test_the_same_version_has_no_note() -> None:
 
 def test_a_later_version_is_revised_since_publication_with_the_new_value_and_when() -> None:
     note = revision_note({"figure_id": 7, "version": 3, "text": "87%"}, live(4))
-    assert note == {"note": REVISED, "text": "88%", "value": "88", "at": WHEN.isoformat()}
+    assert note == {
+        "note": REVISED,
+        "text": "88%",
+        "value": "88",
+        "at": WHEN.isoformat(),
+        "at_text": "1 July 2018",
+    }
 
 
 def test_a_withdrawn_figure_is_noted() -> None:
@@ -41,3 +47,11 @@ def test_annotate_keeps_the_frozen_value_and_adds_the_note() -> None:
     assert current["text"] == "87%"
     assert current["revision"]["text"] == "88%"
     assert "revision" not in content["rows"][0]["current"]  # the frozen dict is untouched
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), max_size=6))
+def test_any_revised_exactly_when_some_figure_has_a_note(versions) -> None:
+    """The reading view shows the frozen content as it is unless `any_revised` says otherwise."""
+    figures = [{"figure_id": i, "version": frozen} for i, (frozen, _) in enumerate(versions)]
+    now = {i: live(current, figure_id=i) for i, (_, current) in enumerate(versions)}
+    assert any_revised(figures, now) == any(current > frozen for frozen, current in versions)

@@ -156,11 +156,11 @@ def test_seed_004_worcestershire_improvement_update(demo, client) -> None:
     # their headlines; the April 2018 visit came after the quarter but before the meeting.
     history = sections["Inspection history"]
     visits = [
-        ("Inspection (2016-10-01)", "Full Safeguarding Inspection of Children's Services"),
-        ("Monitoring visit (2017-05-01)", "Improvement Plan is not yet resulting in progress"),
-        ("Monitoring visit (2017-09-01)", "noted achievement of some tangible improvements"),
-        ("Monitoring visit (2018-01-01)", "Family Front Door and Children in Care Proceedings"),
-        ("Monitoring visit (2018-04-01)", "Corporate Parenting is now a strength"),
+        ("Inspection (October 2016)", "Full Safeguarding Inspection of Children's Services"),
+        ("Monitoring visit (May 2017)", "Improvement Plan is not yet resulting in progress"),
+        ("Monitoring visit (September 2017)", "noted achievement of some tangible improvements"),
+        ("Monitoring visit (January 2018)", "Family Front Door and Children in Care Proceedings"),
+        ("Monitoring visit (April 2018)", "Corporate Parenting is now a strength"),
     ]
     places = []
     for heading, words in visits:

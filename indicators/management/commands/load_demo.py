@@ -45,6 +45,7 @@ PERSONAS = (
     Persona("wiltshire.manager", "Wiltshire", "Manager", "wiltshire", Role.MANAGER),
     Persona("wiltshire.councillor", "Wiltshire", "Councillor", "wiltshire", Role.COUNCILLOR),
     Persona("devon.officer", "Devon", "Officer", "devon", Role.OFFICER),
+    Persona("devon.manager", "Devon", "Manager", "devon", Role.MANAGER),
     Persona("worcestershire.officer", "Worcestershire", "Officer", "worcestershire", Role.OFFICER),
 )
 
@@ -85,11 +86,16 @@ class Command(BaseCommand):
                 from complaints.demo import complaints_demo_load
 
                 complaints_result = complaints_demo_load()
+                pack_lines: list[str] = []
                 if with_users:
                     self._users()
+                    # Packs are made by the demo personas, through the pack services.
+                    from scrutiny.demo import packs_demo_load
+
+                    pack_lines = packs_demo_load()
         except DemoDataError as error:
             raise CommandError("\n".join(error.messages)) from error
-        for line in [*result.lines(), *complaints_result.lines()]:
+        for line in [*result.lines(), *complaints_result.lines(), *pack_lines]:
             self.stdout.write(line)
         self.stdout.write(quality.line())
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
