@@ -318,10 +318,11 @@ def main() -> None:
             f"over {len(made)}; {pages} pages, {len(document) / 1000:.0f} kB"
         )
         cache.clear()
-        first = _timed_get(councillor, f"{url}pdf/")[0]
+        made_and_cached = _timed_get(councillor, f"{url}pdf/")[0]
         again = [_timed_get(councillor, f"{url}pdf/")[0] for _ in range(5)]
         print(
-            f"PDF download through the page: first {first / 1000:.1f} s (made and cached), "
+            f"PDF download through the page: first {made_and_cached / 1000:.1f} s "
+            "(made and cached), "
             f"then {statistics.median(again):.0f} ms (from the cache)"
         )
     missed = [name for name, target in TARGETS.items() if results[name] > target]
