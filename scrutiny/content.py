@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from audits import selectors as audit_selectors
 from complaints import selectors as complaint_selectors
 from indicators import selectors as indicator_selectors
-from indicators.models import ComparatorKind, Figure, Indicator
+from indicators.models import ComparatorKind, Figure, Frequency, Indicator
 
 from . import glossary
 from .markdown import render
@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 APPENDIX_PRIOR = 2
 # A theme page's chart and table: the seeds' packs show 18 months, or three years.
 TREND_POINTS = 18
-# How far back a pack reads figures: enough for 18 months or quarters and the same period a
-# year before, and for annual measures the six years a trend chart has room for.
-HISTORY_YEARS = 6
+# How far back a pack reads each kind of measure's figures: 18 months (or quarters) and the
+# same period a year before the latest; for annual measures, the six years a chart has room
+# for. Reading no further keeps a 40-indicator pack's live preview to a second or two.
+HISTORY_YEARS = {Frequency.MONTHLY: 2, Frequency.QUARTERLY: 5, Frequency.ANNUAL: 6}
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -161,15 +162,20 @@ def _indicators_of(section: PackSection) -> list[Indicator]:
 
 
 def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackIndicator]:
-    """The pack's view of `indicators` (read once for the whole pack), by indicator id."""
-    if not indicators:
-        return {}
+    """The pack's view of `indicators` (read once for the whole pack), by indicator id: each
+    kind of measure over its own window (`HISTORY_YEARS`)."""
     end = pack.period.end
-    since = end.replace(year=end.year - HISTORY_YEARS, day=min(end.day, 28))
-    items = indicator_selectors.pack_indicators(
-        pack.authority, indicators, as_at=end, since=since, history_points=TREND_POINTS
-    )
-    return {item.summary.indicator.id: item for item in items}
+    read: dict[int, PackIndicator] = {}
+    for frequency, years in HISTORY_YEARS.items():
+        group = [i for i in indicators if i.frequency == frequency]
+        if not group:
+            continue
+        since = end.replace(year=end.year - years, day=min(end.day, 28))
+        items = indicator_selectors.pack_indicators(
+            pack.authority, group, as_at=end, since=since, history_points=TREND_POINTS
+        )
+        read.update((item.summary.indicator.id, item) for item in items)
+    return read
 
 
 # The sections that show indicators' figures.

@@ -51,6 +51,7 @@ def used_in(texts: Iterable[str], table: Iterable[Term] | None = None) -> list[T
         if table is None
         else tuple((term, _pattern(term.abbreviation)) for term in table)
     )
-    joined = "\n".join(texts)
+    # Each text once: a pack repeats its period labels and values hundreds of times.
+    joined = "\n".join(dict.fromkeys(texts))
     found = {term for term, pattern in pairs if pattern.search(joined)}
     return sorted(found, key=lambda term: (term.abbreviation.lower(), term.abbreviation))

@@ -65,10 +65,13 @@ def frozen_figures(content: Any) -> Iterator[dict[str, Any]]:
             yield from frozen_figures(item)
 
 
-def any_revised(figures: list[dict[str, Any]], live: dict[int, LiveFigure]) -> bool:
-    """Whether any of the frozen figure dicts has a revision note to show."""
-    return any(
-        revision_note(figure, live.get(figure["figure_id"])) is not None for figure in figures
+def revised_figures(shown: dict[int, int], live: dict[int, LiveFigure]) -> list[tuple[int, int]]:
+    """Of the frozen figures {id: version}, those revised or withdrawn since, as (id, version
+    now; 0 when withdrawn), in order of id: exactly those `annotate` gives a note."""
+    return sorted(
+        (pk, live[pk].version if pk in live else 0)
+        for pk, version in shown.items()
+        if pk not in live or live[pk].version > version
     )
 
 

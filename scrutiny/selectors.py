@@ -74,20 +74,28 @@ def _live(frozen: dict[int, int]) -> dict[int, revisions.LiveFigure]:
     }
 
 
-def published_content(pack: Pack) -> list[dict[str, Any]]:
-    """A published pack's sections as frozen, each figure since revised carrying a note with
-    its new value and when (`revisions.annotate`). Two queries for the live figures, whatever
-    the pack's size. The caller has checked the reader (`pack_for_reading`)."""
+def _published(pack: Pack) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """A published pack's content with its revision notes, and which figures (id, version now)
+    have moved on since publication: all a reader can see change in a published pack."""
     if pack.status != PackStatus.PUBLISHED:
         raise ValueError("Only a published pack has frozen content.")
     frozen = [section.frozen or {} for section in pack.sections.order_by("order")]
     figures = [figure for content in frozen for figure in revisions.frozen_figures(content)]
     # A figure shown twice (a trend point and the appendix) was frozen at one version.
-    live = _live({figure["figure_id"]: int(figure.get("version") or 0) for figure in figures})
+    shown = {figure["figure_id"]: int(figure.get("version") or 0) for figure in figures}
+    live = _live(shown)
+    revised = revisions.revised_figures(shown, live)
     # Usually nothing has been corrected since: the frozen content is shown as it is.
-    if not revisions.any_revised(figures, live):
-        return frozen
-    return [revisions.annotate(content, live) for content in frozen]
+    if not revised:
+        return frozen, revised
+    return [revisions.annotate(content, live) for content in frozen], revised
+
+
+def published_content(pack: Pack) -> list[dict[str, Any]]:
+    """A published pack's sections as frozen, each figure since revised carrying a note with
+    its new value and when (`revisions.annotate`). Two queries for the live figures, whatever
+    the pack's size. The caller has checked the reader (`pack_for_reading`)."""
+    return _published(pack)[0]
 
 
 def pack_content_for(user: Any, pack: Pack) -> list[dict[str, Any]]:
@@ -308,12 +316,16 @@ class ReadingPage:
     pack: Pack
     sections: list[dict[str, Any]]
     is_published: bool
+    # A published pack's content is frozen: what can change is which figures were revised
+    # since (id, version now), so that, not the whole content, goes into its digest.
+    revised: tuple[tuple[int, int], ...] | None = None
 
     def digest(self) -> str:
-        """A digest of everything the pack's body shows (its details, status and content,
-        revision notes included) and of the layout: the key under which its rendered body
-        and its PDF are cached. The same content gives the same key; any change a reader
-        could see gives a new one."""
+        """A digest of everything the pack's body shows (its details and status, and its
+        content: for a published pack, its publication and revisions since; for a draft, the
+        live content) and of the layout: the key under which its rendered body and its PDF
+        are cached. The same content gives the same key; any change a reader could see gives
+        a new one."""
         pack = self.pack
         shown = {
             "layout": LAYOUT_VERSION,
@@ -328,7 +340,7 @@ class ReadingPage:
                 pack.status,
                 pack.published_at.isoformat() if pack.published_at else None,
             ],
-            "sections": self.sections,
+            "content": self.revised if self.is_published else self.sections,
         }
         encoded = json.dumps(shown, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -338,8 +350,7 @@ def reading_page(user: Any, slug: str, pack_id: int) -> ReadingPage:
     """The councillors' view: a published pack's frozen content with its revision notes, or
     (for those who prepare or review it) a draft's live content."""
     pack = pack_to_read(user, slug, pack_id)
-    return ReadingPage(
-        pack=pack,
-        sections=pack_content_for(user, pack),
-        is_published=pack.status == PackStatus.PUBLISHED,
-    )
+    if pack.status == PackStatus.PUBLISHED:
+        sections, revised = _published(pack)
+        return ReadingPage(pack=pack, sections=sections, is_published=True, revised=tuple(revised))
+    return ReadingPage(pack=pack, sections=pack_content(pack, user=user), is_published=False)

@@ -1,6 +1,7 @@
 """A scrutiny pack from creation to a councillor's reading, in a browser, on the demo data."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -9,7 +10,11 @@ from pypdf import PdfReader
 from accounts.services import membership_set, user_set
 from indicators.demo import demo_load
 from indicators.models import Area
+from scrutiny import services
+from scrutiny.models import TemplateKind
+from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD as PERSONA_PASSWORD
 
 PASSWORD = "e2e-demo-password-2026"
 TITLE = "Performance and outcomes 2017/18"
@@ -127,3 +132,31 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     assert titles[0] == TITLE
     assert "Appendix: data set" in titles and "Glossary" in titles
     assert "87% (2017/18)" in "".join(sheet.extract_text() for sheet in reader.pages)
+
+
+def test_without_chromium_the_pdf_link_explains_and_leads_back(
+    page: Page, live_server, world, personas, settings
+) -> None:
+    """Where the server cannot make PDFs, the link says why (and passes axe) rather than
+    failing, and offers the reading view, which prints the same content."""
+    pack = services.pack_create(
+        user=personas.officer_a,
+        authority=world.authority_a,
+        title="Performance 2017/18",
+        committee="Children's Select Committee",
+        meeting_date=date(2018, 6, 19),
+        period=factories.financial_year(2017),
+        template=TemplateKind.SCRUTINY_PACK,
+    )
+    services.pack_submit(user=personas.officer_a, pack=pack)
+    services.pack_approve(user=personas.manager_a, pack=pack)
+    services.pack_publish(user=personas.manager_a, pack=pack)
+    settings.CHROMIUM_PATH = "/nowhere/chromium"
+
+    sign_in(page, live_server, personas.councillor_a.username, PERSONA_PASSWORD)
+    response = page.goto(f"{live_server.url}/a/authority-a/packs/{pack.pk}/pdf/")
+    assert response is not None and response.status == 503
+    expect(page.get_by_role("heading", level=1)).to_have_text("This server cannot make the PDF")
+    assert_accessible(page)
+    page.get_by_role("link", name="read “Performance 2017/18” in the browser").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Performance 2017/18")

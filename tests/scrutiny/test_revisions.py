@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrutiny.revisions import REVISED, LiveFigure, annotate, any_revised, revision_note
+from scrutiny.revisions import REVISED, LiveFigure, annotate, revised_figures, revision_note
 
 WHEN = datetime(2018, 7, 1, 9, 30, tzinfo=UTC)
 
@@ -49,9 +49,12 @@ def test_annotate_keeps_the_frozen_value_and_adds_the_note() -> None:
     assert "revision" not in content["rows"][0]["current"]  # the frozen dict is untouched
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), max_size=6))
-def test_any_revised_exactly_when_some_figure_has_a_note(versions) -> None:
-    """The reading view shows the frozen content as it is unless `any_revised` says otherwise."""
-    figures = [{"figure_id": i, "version": frozen} for i, (frozen, _) in enumerate(versions)]
-    now = {i: live(current, figure_id=i) for i, (_, current) in enumerate(versions)}
-    assert any_revised(figures, now) == any(current > frozen for frozen, current in versions)
+@given(st.dictionaries(st.integers(1, 20), st.tuples(st.integers(1, 5), st.integers(0, 5))))
+def test_revised_figures_are_exactly_those_annotate_notes(versions) -> None:
+    """A published pack's digest lists `revised_figures`: it must change exactly when a
+    revision note would appear (version 0 here: the figure has been withdrawn)."""
+    shown = {pk: frozen for pk, (frozen, _) in versions.items()}
+    now = {pk: live(current, figure_id=pk) for pk, (_, current) in versions.items() if current}
+    content = [{"figure_id": pk, "version": frozen} for pk, frozen in shown.items()]
+    noted = {item["figure_id"] for item in annotate(content, now) if "revision" in item}
+    assert {pk for pk, _ in revised_figures(shown, now)} == noted
