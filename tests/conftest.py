@@ -86,6 +86,14 @@ def _own_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """MD5 in tests, Django's default (PBKDF2, a million iterations) in production: each of the
+    personas and demo users would otherwise take a deliberately slow hash to create and to
+    sign in, which is most of the time of many tests. No test is about the hash itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_task_queue(worker_id: str) -> None:
     """The suite runs in several processes (pytest-xdist), each with its own test database but
