@@ -10,6 +10,10 @@ Only rows the loader added are kept: if it changed or removed a row that was the
 `record` refuses, since restoring could not reproduce that. Queued on-commit callbacks are not
 replayed: use the loader itself where a test needs them (the rolled-back `db` fixture never runs
 them anyway). On a database other than PostgreSQL `restore` simply runs the loader again.
+
+Restored rows keep the ids they were recorded with. The sequences are already past them: the
+recording advanced them, and neither a rollback nor the flush after a transactional test
+resets them (a test marked `reset_sequences=True` would, and must not use a snapshot).
 """
 
 from __future__ import annotations
