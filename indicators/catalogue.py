@@ -1,7 +1,8 @@
 """Loading the indicator catalogue that ships as CSV in `indicators/catalogue/`.
 
-`catalogue_load` is a service: it checks every row of both files before it writes anything, runs
-in one transaction, and is idempotent (loading the same files twice changes nothing).
+`catalogue_load` is a service: it checks every row of both files and writes nothing unless all are
+right (it runs in one transaction), and is idempotent (loading the same files twice changes
+nothing).
 """
 
 from __future__ import annotations
@@ -160,11 +161,13 @@ def _plain(message: str) -> str:
 
 
 def _load(resource: Any, dataset: tablib.Dataset, file_name: str, key: str) -> LoadCounts:
-    """Dry-run the import, refuse it if any row is wrong, then import for real."""
+    """Import every row (each checked with full_clean), and refuse the file if any was wrong.
+
+    One pass, not a dry run and then a real one: a row that is refused is not saved, every row
+    is still checked so that the message names them all, and refusing raises inside the
+    caller's transaction, which rolls back the rows that were saved.
+    """
     model = resource._meta.model
-    checked = resource.import_data(dataset, dry_run=True, raise_errors=False)
-    if checked.has_errors() or checked.has_validation_errors():
-        raise CatalogueError(_message(file_name, _row_problems(checked, dataset, key, model)))
     result = resource.import_data(dataset, dry_run=False, raise_errors=False)
     if result.has_errors() or result.has_validation_errors():
         raise CatalogueError(_message(file_name, _row_problems(result, dataset, key, model)))
@@ -180,9 +183,9 @@ def catalogue_load(
 ) -> CatalogueResult:
     """Create or update the themes and indicators from the catalogue CSV files.
 
-    Both files are checked row by row (a dry run through the import resources) before anything
-    is written; any problem raises `CatalogueError` naming the rows, and the transaction is
-    rolled back so that nothing is written. Rows that match the database are left untouched.
+    Both files are checked row by row through the import resources; any problem raises
+    `CatalogueError` naming the rows, and the transaction is rolled back so that nothing is
+    written. Rows that match the database are left untouched.
     """
     themes_path = Path(themes_csv) if themes_csv is not None else THEMES_CSV
     indicators_path = Path(indicators_csv) if indicators_csv is not None else INDICATORS_CSV

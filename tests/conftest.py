@@ -86,6 +86,14 @@ def _own_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """MD5 in tests, Django's default (PBKDF2, a million iterations) in production: each of the
+    personas and demo users would otherwise take a deliberately slow hash to create and to
+    sign in, which is most of the time of many tests. No test is about the hash itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_task_queue(worker_id: str) -> None:
     """The suite runs in several processes (pytest-xdist), each with its own test database but
@@ -94,3 +102,37 @@ def _own_task_queue(worker_id: str) -> None:
     from config.celery import app
 
     app.conf.task_default_queue = f"csc-tests-{worker_id}"
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker):
+    from indicators.demo import demo_load
+
+    from .snapshots import record
+
+    with django_db_blocker.unblock():
+        return record(demo_load)
+
+
+@pytest.fixture(scope="session")
+def _catalogue_snapshot(django_db_setup, django_db_blocker):
+    from indicators.catalogue import catalogue_load
+
+    from .snapshots import record
+
+    with django_db_blocker.unblock():
+        return record(catalogue_load)
+
+
+@pytest.fixture
+def loaded_demo(db, _demo_snapshot) -> None:
+    """The database as `demo_load()` leaves it, in this test's own transaction: recorded once
+    per test process (tests/snapshots.py) rather than loaded again for each test. The roll-up
+    tasks a real load queues on commit are not run; call `demo_load` where a test needs them."""
+    _demo_snapshot.restore()
+
+
+@pytest.fixture
+def loaded_catalogue(db, _catalogue_snapshot) -> None:
+    """The database as `catalogue_load()` leaves it, recorded once per test process."""
+    _catalogue_snapshot.restore()

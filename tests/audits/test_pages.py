@@ -9,7 +9,6 @@ from django.test import Client
 
 from audits.demo import audits_demo_load
 from audits.models import CaseAudit
-from indicators.demo import demo_load
 from indicators.models import Figure
 from tests import factories as core
 from tests.audits.factories import audit, summary_indicators
@@ -18,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks):
+def demo(loaded_demo, django_capture_on_commit_callbacks):
+    """The demo, as `demo_load()` leaves it (see tests/conftest.py), and the audits demo."""
     with django_capture_on_commit_callbacks(execute=False):
-        demo_load()
         audits_demo_load()
 
 

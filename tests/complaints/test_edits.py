@@ -10,7 +10,6 @@ from django.test import Client
 
 from complaints import services
 from complaints.models import Complaint, Compliment, SurveyComment, SurveyQuestion, VoiceSurvey
-from indicators.catalogue import catalogue_load
 from tests.conftest import Personas, World
 
 from .factories import SurveyCommentFactory
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(db) -> None:
-    catalogue_load()
+def catalogue(loaded_catalogue) -> None:
+    """The shipped catalogue, as `catalogue_load()` leaves it (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from complaints.models import (
     SurveyQuestion,
     VoiceSurvey,
 )
-from indicators.catalogue import catalogue_load
 from indicators.models import Figure, FigureSource
 from tests.conftest import Personas, World
 
@@ -27,8 +26,8 @@ BASE = "/a/authority-a/voice"
 
 
 @pytest.fixture
-def catalogue(db) -> None:
-    catalogue_load()
+def catalogue(loaded_catalogue) -> None:
+    """The shipped catalogue, as `catalogue_load()` leaves it (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from accounts.models import Membership, Role
 from complaints import charts, selectors
 from complaints.demo import complaints_demo_load
 from complaints.models import Complaint, Compliment
-from indicators.demo import demo_load
 from indicators.models import Area, Figure
 from tests import factories
 
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def wiltshire(db) -> Area:
-    demo_load()
+def wiltshire(loaded_demo) -> Area:
+    """The demo, as `demo_load()` leaves it (see tests/conftest.py), and the complaints demo."""
     result = complaints_demo_load()
     assert result.complaints == 188 and result.compliments == 61
     return Area.objects.get(slug="wiltshire")

@@ -12,7 +12,6 @@ from django.test import Client
 from complaints import selectors, services
 from complaints.logs import parse_complaints_log
 from complaints.models import Complaint, Compliment, RedactionState
-from indicators.catalogue import catalogue_load
 from indicators.models import Figure, FigureSource
 from tests.conftest import Personas, World
 
@@ -22,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(db) -> None:
-    catalogue_load()
+def catalogue(loaded_catalogue) -> None:
+    """The shipped catalogue, as `catalogue_load()` leaves it (see tests/conftest.py)."""
 
 
 def _figures(world: World, code: str) -> dict[str, Decimal | None]:

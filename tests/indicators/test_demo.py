@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from accounts.models import Membership, Role, User
+from indicators.catalogue import catalogue_load
 from indicators.demo import demo_load
 from indicators.management.commands.load_demo import DEMO_PASSWORD
 from indicators.models import (
@@ -460,3 +461,25 @@ def test_load_demo_without_users_works_when_debug_is_off(db, settings) -> None:
 
     assert not User.objects.exists()
     assert Figure.objects.filter(area__slug="wiltshire").exists()
+
+
+def test_the_loaded_demo_fixture_is_what_demo_load_writes(loaded_demo) -> None:
+    """The `loaded_demo` fixture restores a recording of a load: loading over it finds every
+    row as the demo data says it should be, and writes nothing."""
+    before = _state()
+
+    again = demo_load()
+
+    assert _state() == before
+    assert before["Figure"] == again.figures.unchanged > 250
+    assert (again.figures.created, again.figures.updated) == (0, 0)
+    assert (again.targets.created, again.targets.updated) == (0, 0)
+    assert (again.areas.created, again.areas.updated) == (0, 0)
+    assert not again.catalogue.changed
+
+
+def test_the_loaded_catalogue_fixture_is_what_catalogue_load_writes(loaded_catalogue) -> None:
+    result = catalogue_load()
+    assert not result.changed
+    assert result.indicators.unchanged == Indicator.objects.count() > 80
+    assert result.themes.unchanged == Theme.objects.count()

@@ -50,8 +50,8 @@ def trend_table(html: str) -> str:
 
 
 @pytest.fixture
-def demo(db, django_user_model, eager_tasks) -> None:
-    demo_load()
+def demo(loaded_demo, django_user_model, eager_tasks) -> None:
+    """The demo, as `demo_load()` leaves it (see tests/conftest.py)."""
 
 
 def signed_in(username: str, django_user_model: type[User]) -> Client:
