@@ -8,6 +8,8 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -65,3 +67,90 @@ def throwaway_database(server_url: str | None, prefix: str) -> Iterator[str]:
         if dropped is not None:
             _drop_postgres_database(*dropped)
         temporary.cleanup()
+
+
+# --- generated figures, as the benchmarks write them with the imports' bulk loader ----------
+
+FIGURE_COLUMNS = (
+    "area_id",
+    "indicator_id",
+    "period_id",
+    "breakdown_id",
+    "value",
+    "suppression",
+    "status",
+    "source",
+    "source_note",
+    "ratio_kind",
+    "is_provisional",
+    "is_estimated",
+    "is_revised",
+    "commentary",
+    "review_comment",
+    "version",
+    "updated_at",
+)
+
+
+def approved_figure(
+    area_id: int,
+    indicator_id: int,
+    period_id: int,
+    value: Decimal,
+    now: datetime,
+    breakdown_id: int | None = None,
+) -> tuple[object, ...]:
+    """A row for FIGURE_COLUMNS: an approved, typed figure (version 1) written at `now`."""
+    return (
+        area_id,
+        indicator_id,
+        period_id,
+        breakdown_id,
+        value,
+        "",
+        "approved",
+        "typed",
+        "",
+        "proportion",
+        False,
+        False,
+        False,
+        "",
+        "",
+        1,
+        now,
+    )
+
+
+def wandering_value(seed: int, step: int) -> Decimal:
+    """A wandering line between 40% and 95%, different for every seed (area and indicator)."""
+    return Decimal(40 + (seed * 7 + step * (seed % 5 + 1)) % 55) + Decimal(seed % 10) / 10
+
+
+def write_targets(authority_ids: list[int], indicator_ids: list[int], year_ids: list[int]) -> int:
+    """A 60-75% target band (tolerance 2) for every authority, indicator and financial year."""
+    from django.utils import timezone
+
+    from indicators import bulk
+    from indicators.models import Target
+
+    now = timezone.now()
+    band = (Decimal(60), Decimal(75), Decimal(2), now)
+    return bulk.insert_rows(
+        Target,
+        (
+            "authority_id",
+            "indicator_id",
+            "financial_year_id",
+            "lower",
+            "upper",
+            "tolerance",
+            "updated_at",
+        ),
+        (
+            (authority, indicator, year, *band)
+            for authority in authority_ids
+            for indicator in indicator_ids
+            for year in year_ids
+        ),
+    )

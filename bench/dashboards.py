@@ -32,9 +32,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
-from common import ROOT, throwaway_database
+from common import (
+    FIGURE_COLUMNS,
+    ROOT,
+    approved_figure,
+    throwaway_database,
+    wandering_value,
+    write_targets,
+)
 
 REGIONS = 9
 INDICATORS = 80
@@ -91,7 +97,6 @@ def generate(authorities: int) -> Generated:
         Period,
         PeriodKind,
         StatisticalNeighbour,
-        Target,
         Theme,
     )
 
@@ -173,55 +178,14 @@ def generate(authorities: int) -> Generated:
             ),
         )
     )
-    bulk.insert_rows(
-        Target,
-        (
-            "authority_id",
-            "indicator_id",
-            "financial_year_id",
-            "lower",
-            "upper",
-            "tolerance",
-            "updated_at",
-        ),
-        (
-            (a.pk, i.pk, y.pk, Decimal(60), Decimal(75), Decimal(2), now)
-            for a in la
-            for i in indicators
-            for y in years
-        ),
-    )
-    columns = (
-        "area_id",
-        "indicator_id",
-        "period_id",
-        "breakdown_id",
-        "value",
-        "suppression",
-        "status",
-        "source",
-        "source_note",
-        "ratio_kind",
-        "is_provisional",
-        "is_estimated",
-        "is_revised",
-        "commentary",
-        "review_comment",
-        "version",
-        "updated_at",
-    )
-    fixed = ("", "approved", "typed", "", "proportion", False, False, False, "", "", 1, now)
-
-    def value(seed: int, step: int) -> Decimal:
-        # A wandering line between 40% and 95%, different for every area and indicator.
-        return Decimal(40 + (seed * 7 + step * (seed % 5 + 1)) % 55) + Decimal(seed % 10) / 10
+    write_targets([a.pk for a in la], [i.pk for i in indicators], [y.pk for y in years])
 
     def rows():
         for area in (england, *regions, *la):
             for i in indicators:
                 seed = area.pk * 131 + i.pk
                 for step, month in enumerate(months):
-                    yield (area.pk, i.pk, month.pk, None, value(seed, step), *fixed)
+                    yield approved_figure(area.pk, i.pk, month.pk, wandering_value(seed, step), now)
         by_authority: dict[int, list[BreakdownCategory]] = {}
         for category in localities:
             by_authority.setdefault(category.authority_id, []).append(category)
@@ -230,9 +194,11 @@ def generate(authorities: int) -> Generated:
                 for category in by_authority[area.pk]:
                     seed = area.pk * 131 + i.pk + category.pk
                     for step, month in enumerate(months):
-                        yield (area.pk, i.pk, month.pk, category.pk, value(seed, step), *fixed)
+                        yield approved_figure(
+                            area.pk, i.pk, month.pk, wandering_value(seed, step), now, category.pk
+                        )
 
-    written = bulk.insert_rows(Figure, columns, rows())
+    written = bulk.insert_rows(Figure, FIGURE_COLUMNS, rows())
     return Generated(written, [a.pk for a in la], [a.slug for a in la])
 
 

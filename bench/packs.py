@@ -31,9 +31,14 @@ import sys
 import time
 import uuid
 from datetime import date
-from decimal import Decimal
 
-from common import throwaway_database
+from common import (
+    FIGURE_COLUMNS,
+    approved_figure,
+    throwaway_database,
+    wandering_value,
+    write_targets,
+)
 
 THEMES = 8
 NEIGHBOURS = 10
@@ -71,7 +76,6 @@ def generate(indicator_count: int) -> int:
         Period,
         PeriodKind,
         StatisticalNeighbour,
-        Target,
         Theme,
     )
 
@@ -148,56 +152,16 @@ def generate(indicator_count: int) -> int:
             ),
         ]
     )
-    bulk.insert_rows(
-        Target,
-        (
-            "authority_id",
-            "indicator_id",
-            "financial_year_id",
-            "lower",
-            "upper",
-            "tolerance",
-            "updated_at",
-        ),
-        (
-            (authority.pk, i.pk, y.pk, Decimal(60), Decimal(75), Decimal(2), now)
-            for i in indicators
-            for y in years
-        ),
-    )
-    columns = (
-        "area_id",
-        "indicator_id",
-        "period_id",
-        "breakdown_id",
-        "value",
-        "suppression",
-        "status",
-        "source",
-        "source_note",
-        "ratio_kind",
-        "is_provisional",
-        "is_estimated",
-        "is_revised",
-        "commentary",
-        "review_comment",
-        "version",
-        "updated_at",
-    )
-    fixed = ("", "approved", "typed", "", "proportion", False, False, False, "", "", 1, now)
-
-    def value(seed: int, step: int) -> Decimal:
-        # A wandering line between 40% and 95%, different for every area and indicator.
-        return Decimal(40 + (seed * 7 + step * (seed % 5 + 1)) % 55) + Decimal(seed % 10) / 10
+    write_targets([authority.pk], [i.pk for i in indicators], [y.pk for y in years])
 
     def rows():
         for area in (england, region, authority, *neighbours):
             for i in indicators:
                 seed = area.pk * 131 + i.pk
                 for step, month in enumerate(months):
-                    yield (area.pk, i.pk, month.pk, None, value(seed, step), *fixed)
+                    yield approved_figure(area.pk, i.pk, month.pk, wandering_value(seed, step), now)
 
-    return bulk.insert_rows(Figure, columns, rows())
+    return bulk.insert_rows(Figure, FIGURE_COLUMNS, rows())
 
 
 def published_pack(indicator_count: int):
