@@ -15,8 +15,9 @@ manager approves and publishes it. Then it prints, with the issue's targets:
 1. the published pack's reading view, server time through the whole Django stack
    (django.test.Client, signed in as a councillor): with nothing cached (the first reader of
    the pack's content), then p50/p95 as every later reader gets it, with the body cached under
-   the content's digest (target p95 <= 300 ms), queries and size; and the draft's live preview
-   before publication, for information;
+   the content's digest (targets: at most 300 ms, both with nothing cached and p95 when
+   cached), queries and size; and the draft's live preview before publication, for
+   information;
 2. the PDF made from nothing (no cache), median and max over `--pdf-runs` (target <= 10 s),
    with its pages and size; and the download of a PDF already made (the cache's answer).
 """
@@ -44,7 +45,11 @@ THEMES = 8
 NEIGHBOURS = 10
 FIRST_YEAR = 2017  # April 2017 ...
 YEARS = 8  # ... to March 2025
-TARGETS = {"reading view p95 (ms)": 300.0, "PDF (s)": 10.0}
+TARGETS = {
+    "reading view, nothing cached, max (ms)": 300.0,
+    "reading view p95 (ms)": 300.0,
+    "PDF (s)": 10.0,
+}
 
 
 def _arguments() -> argparse.Namespace:
@@ -254,6 +259,7 @@ def main() -> None:
         for _ in range(5):
             cache.clear()
             first.append(_timed_get(councillor, url)[0])
+        results["reading view, nothing cached, max (ms)"] = max(first)
         print(
             f"published reading view with its body drawn (nothing cached): median "
             f"{statistics.median(first):.0f} ms, max {max(first):.0f} ms over {len(first)}"
