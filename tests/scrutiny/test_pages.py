@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from indicators.demo import demo_load
 from indicators.models import Area, Figure, Theme
 from indicators.services import figure_set
 from scrutiny import services
@@ -296,8 +295,7 @@ def member(username: str, role: str):
 
 
 @pytest.fixture
-def wiltshire_pack(eager_tasks):
-    demo_load()
+def wiltshire_pack(loaded_demo):
     officer = member("wilts.officer", "officer")
     manager = member("wilts.manager", "manager")
     pack = services.pack_create(

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from audits.demo import audits_demo_load
-from indicators.demo import demo_load
 from indicators.models import Area, Indicator, Period
 from scrutiny import services
 from scrutiny.content import pack_content
@@ -24,8 +23,8 @@ def member(username: str, slug: str, role: str):
 
 
 @pytest.fixture
-def demo(eager_tasks) -> None:
-    demo_load()
+def demo(loaded_demo) -> None:
+    """The demo data as `demo_load` leaves it (recorded once per test process)."""
 
 
 def indicators_in(contents: list[dict]) -> dict[str, dict]:
