@@ -8,9 +8,10 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,4 +154,59 @@ def write_targets(authority_ids: list[int], indicator_ids: list[int], year_ids: 
             for indicator in indicator_ids
             for year in year_ids
         ),
+    )
+
+
+# The years of figures both benchmarks generate: every month of April 2017 to March 2025.
+FIRST_YEAR = 2017
+YEARS = 8
+
+
+def months_and_years() -> tuple[list[Any], list[Any]]:
+    """The month and financial-year periods of FIRST_YEAR's April for YEARS years, created."""
+    from indicators import periods
+    from indicators.models import Period, PeriodKind
+
+    starts = [date(FIRST_YEAR + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(12 * YEARS)]
+    months = Period.objects.bulk_create(
+        Period(kind=PeriodKind.MONTH, start=start, end=periods.bounds(PeriodKind.MONTH, start)[1])
+        for start in starts
+    )
+    years = Period.objects.bulk_create(
+        Period(
+            kind=PeriodKind.FINANCIAL_YEAR,
+            start=date(FIRST_YEAR + y, 4, 1),
+            end=date(FIRST_YEAR + y + 1, 3, 31),
+        )
+        for y in range(YEARS)
+    )
+    return months, years
+
+
+def monthly_measures(count: int, themes: list[Any], *, alternate_polarity: bool = False):
+    """`count` monthly percentage measures BENCH-00... spread over `themes`, with no roll-up
+    (so that the figures written are all there is); higher is better, or every other one
+    lower with `alternate_polarity`."""
+    from indicators.models import Indicator
+
+    def polarity(i: int) -> str:
+        return "lower" if alternate_polarity and not i % 2 else "higher"
+
+    return Indicator.objects.bulk_create(
+        Indicator(
+            code=f"BENCH-{i:02d}",
+            title=f"% of bench measure {i:02d} done on time",
+            definition="Bench measures done within the timescale, as a percentage of all done.",
+            what_good_looks_like=f"{polarity(i).capitalize()} is better.",
+            theme=themes[i % len(themes)],
+            unit="percent",
+            polarity=polarity(i),
+            frequency="monthly",
+            measure_type="events",
+            decimals=1,
+            source="local",
+            roll_up="none",
+            order=i,
+        )
+        for i in range(count)
     )

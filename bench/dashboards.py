@@ -37,6 +37,8 @@ from common import (
     FIGURE_COLUMNS,
     ROOT,
     approved_figure,
+    monthly_measures,
+    months_and_years,
     throwaway_database,
     wandering_value,
     write_targets,
@@ -48,8 +50,6 @@ THEMES = 8
 WITH_LOCALITIES = 10
 LOCALITIES = 5
 NEIGHBOURS = 10
-FIRST_YEAR = 2017  # April 2017 ...
-YEARS = 8  # ... to March 2025
 TARGETS = {
     "full rebuild (s)": 60.0,
     "one authority (s)": 1.0,
@@ -69,10 +69,6 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _months() -> list[date]:
-    return [date(FIRST_YEAR + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(12 * YEARS)]
-
-
 @dataclass(frozen=True)
 class Generated:
     figures: int
@@ -84,7 +80,7 @@ def generate(authorities: int) -> Generated:
     """The England-scale data set, written with the imports' bulk loader."""
     from django.utils import timezone
 
-    from indicators import bulk, periods
+    from indicators import bulk
     from indicators.models import (
         Area,
         AreaKind,
@@ -92,10 +88,7 @@ def generate(authorities: int) -> Generated:
         Comparator,
         ComparatorKind,
         Figure,
-        Indicator,
         NeighbourSet,
-        Period,
-        PeriodKind,
         StatisticalNeighbour,
         Theme,
     )
@@ -120,35 +113,8 @@ def generate(authorities: int) -> Generated:
         Area(name=f"Neighbours of {a.name}", slug=f"sn-{a.slug}", kind=AreaKind.GROUP) for a in la
     )
     themes = [Theme.objects.create(name=f"Theme {t}", slug=f"theme-{t}", order=t) for t in range(8)]
-    indicators = Indicator.objects.bulk_create(
-        Indicator(
-            code=f"BENCH-{i:02d}",
-            title=f"% of bench measure {i:02d} done on time",
-            definition="A benchmark measure.",
-            theme=themes[i % THEMES],
-            unit="percent",
-            polarity="higher" if i % 2 else "lower",
-            frequency="monthly",
-            measure_type="events",
-            decimals=1,
-            source="local",
-            roll_up="none",
-            order=i,
-        )
-        for i in range(INDICATORS)
-    )
-    months = Period.objects.bulk_create(
-        Period(kind=PeriodKind.MONTH, start=start, end=periods.bounds(PeriodKind.MONTH, start)[1])
-        for start in _months()
-    )
-    years = Period.objects.bulk_create(
-        Period(
-            kind=PeriodKind.FINANCIAL_YEAR,
-            start=date(FIRST_YEAR + y, 4, 1),
-            end=date(FIRST_YEAR + y + 1, 3, 31),
-        )
-        for y in range(YEARS)
-    )
+    indicators = monthly_measures(INDICATORS, themes, alternate_polarity=True)
+    months, years = months_and_years()
     localities = BreakdownCategory.objects.bulk_create(
         BreakdownCategory(dimension="locality", name=f"Locality {n}", authority=a, order=n)
         for a in la

@@ -36,6 +36,8 @@ from datetime import date
 from common import (
     FIGURE_COLUMNS,
     approved_figure,
+    monthly_measures,
+    months_and_years,
     throwaway_database,
     wandering_value,
     write_targets,
@@ -43,8 +45,6 @@ from common import (
 
 THEMES = 8
 NEIGHBOURS = 10
-FIRST_YEAR = 2017  # April 2017 ...
-YEARS = 8  # ... to March 2025
 TARGETS = {
     "reading view, nothing cached, max (ms)": 300.0,
     "reading view p95 (ms)": 300.0,
@@ -61,25 +61,18 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _months() -> list[date]:
-    return [date(FIRST_YEAR + (3 + m) // 12, (3 + m) % 12 + 1, 1) for m in range(12 * YEARS)]
-
-
 def generate(indicator_count: int) -> int:
     """The areas, measures, figures and comparators: the number of figures written."""
     from django.utils import timezone
 
-    from indicators import bulk, periods
+    from indicators import bulk
     from indicators.models import (
         Area,
         AreaKind,
         Comparator,
         ComparatorKind,
         Figure,
-        Indicator,
         NeighbourSet,
-        Period,
-        PeriodKind,
         StatisticalNeighbour,
         Theme,
     )
@@ -100,36 +93,8 @@ def generate(indicator_count: int) -> int:
     themes = [
         Theme.objects.create(name=f"Theme {t}", slug=f"theme-{t}", order=t) for t in range(THEMES)
     ]
-    indicators = Indicator.objects.bulk_create(
-        Indicator(
-            code=f"BENCH-{i:02d}",
-            title=f"% of bench measure {i:02d} done on time",
-            definition="Bench measures done within the timescale, as a percentage of all done.",
-            what_good_looks_like="Higher is better: work done on time.",
-            theme=themes[i % THEMES],
-            unit="percent",
-            polarity="higher",
-            frequency="monthly",
-            measure_type="events",
-            decimals=1,
-            source="local",
-            roll_up="none",
-            order=i,
-        )
-        for i in range(indicator_count)
-    )
-    months = Period.objects.bulk_create(
-        Period(kind=PeriodKind.MONTH, start=start, end=periods.bounds(PeriodKind.MONTH, start)[1])
-        for start in _months()
-    )
-    years = Period.objects.bulk_create(
-        Period(
-            kind=PeriodKind.FINANCIAL_YEAR,
-            start=date(FIRST_YEAR + y, 4, 1),
-            end=date(FIRST_YEAR + y + 1, 3, 31),
-        )
-        for y in range(YEARS)
-    )
+    indicators = monthly_measures(indicator_count, themes)
+    months, years = months_and_years()
     sn = NeighbourSet.objects.create(name="Bench neighbours", published_on=date(2025, 1, 1))
     StatisticalNeighbour.objects.bulk_create(
         StatisticalNeighbour(neighbour_set=sn, authority=authority, neighbour=n, rank=k)
