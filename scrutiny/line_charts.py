@@ -27,6 +27,8 @@ BOTTOM = 48
 MOST_PERIOD_LABELS = 8
 # Aim for about this many gridlines on the value axis.
 VALUE_TICKS = 5
+# Values closer than this are drawn as one level.
+MIN_SPAN = 1e-6
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,9 @@ class LineChart:
 def nice_step(span: float, ticks: int = VALUE_TICKS) -> float:
     """A round gridline step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` lines
     over `span`."""
-    if span <= 0:
-        return 1.0
     rough = span / max(ticks - 1, 1)
+    if rough <= 0:  # no span, or one too small to divide (5e-324)
+        return 1.0
     power = 10 ** math.floor(math.log10(rough))
     for multiple in (1, 2, 2.5, 5, 10):
         if multiple * power >= rough:
@@ -118,7 +120,9 @@ def value_range(values: Sequence[float]) -> tuple[float, float, float]:
     a line's height is honest, up to a round number at or above the highest value."""
     lowest = min([0.0, *values])
     highest = max([0.0, *values])
-    if highest == lowest:
+    # A flat line (or one flat to the eye: figures have a few decimals at most) gets a unit of
+    # room above it rather than an axis divided into nothing.
+    if highest - lowest < MIN_SPAN:
         highest = lowest + 1
     step = nice_step(highest - lowest)
     low = math.floor(lowest / step) * step

@@ -110,3 +110,11 @@ def test_lines_differ_by_dash_and_marker_not_colour_alone() -> None:
     styles = [line.style for line in chart.series]
     assert styles[0] == OWN_STYLE
     assert len({(style.dash, style.marker) for style in styles}) == 3
+
+
+def test_a_tiny_or_flat_series_still_gets_a_round_axis() -> None:
+    """Found by hypothesis: a value of 5e-324 made the step's logarithm fail."""
+    for values in ((5e-324,), (0.0, 0.0), (87.0, 87.0)):
+        chart = line_chart(["a"] * len(values), [SeriesInput("own", "own", values)])
+        assert float(chart.value_ticks[0].label) == 0
+        assert len(chart.value_ticks) >= 2
