@@ -172,17 +172,29 @@ def section_remove(
     )
 
 
-@login_required
-@require_POST
-def pack_submit(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
-    pack = selectors.pack_to_follow(request.user, slug, pack_id)
-    return _step(
-        request,
-        slug,
-        pack_id,
-        lambda: services.pack_submit(user=request.user, pack=pack),
-        "Submitted the pack for review.",
-    )
+def _workflow_step(
+    service: Callable[..., Any], done: str
+) -> Callable[[SignedInRequest, str, int], HttpResponse]:
+    """A POST-only view for a workflow step that takes only the pack (submit, approve,
+    publish): the pack for those who follow it, the change through `service`."""
+
+    @login_required
+    @require_POST
+    def view(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
+        pack = selectors.pack_to_follow(request.user, slug, pack_id)
+        return _step(request, slug, pack_id, lambda: service(user=request.user, pack=pack), done)
+
+    return view
+
+
+pack_submit = _workflow_step(services.pack_submit, "Submitted the pack for review.")
+pack_approve = _workflow_step(
+    services.pack_approve, "Approved the pack. It can now be published to councillors."
+)
+pack_publish = _workflow_step(
+    services.pack_publish,
+    "Published the pack: councillors can read it, and its figures are frozen as they stand.",
+)
 
 
 @login_required
@@ -206,32 +218,6 @@ def pack_return(request: SignedInRequest, slug: str, pack_id: int) -> HttpRespon
             user=request.user, pack=pack, comment=form.cleaned_data["comment"]
         ),
         "Returned the pack to draft with your comment.",
-    )
-
-
-@login_required
-@require_POST
-def pack_approve(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
-    pack = selectors.pack_to_follow(request.user, slug, pack_id)
-    return _step(
-        request,
-        slug,
-        pack_id,
-        lambda: services.pack_approve(user=request.user, pack=pack),
-        "Approved the pack. It can now be published to councillors.",
-    )
-
-
-@login_required
-@require_POST
-def pack_publish(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
-    pack = selectors.pack_to_follow(request.user, slug, pack_id)
-    return _step(
-        request,
-        slug,
-        pack_id,
-        lambda: services.pack_publish(user=request.user, pack=pack),
-        "Published the pack: councillors can read it, and its figures are frozen as they stand.",
     )
 
 
