@@ -51,6 +51,67 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
+class SystemActor:
+    """The application itself as the actor of a state change that no person asked for at that
+    moment: rolling months up into quarters, deriving summaries from records, and the set-up
+    commands that load the catalogue and the demo. Services accept it only where it is passed
+    explicitly (`access.SYSTEM`); a missing user (`None`) is never taken to mean the system, so
+    a new caller cannot skip a permission check by leaving the user out."""
+
+    is_authenticated = False
+    is_active = True
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    # Who a service acts for: a signed-in person, or the application itself.
+    Actor: TypeAlias = "User | SystemActor"
+
+
+def person(actor: User | SystemActor | None) -> User | None:
+    """The user to record on an audit trail for this actor: nobody for the system."""
+    if actor is None or isinstance(actor, SystemActor):
+        return None
+    return actor
+
+
+def require_actor(
+    actor: User | SystemActor | AnonymousUser | None,
+    permission: Permission,
+    authority: Area,
+    *,
+    doing: str,
+) -> None:
+    """A service's own check that the actor may change `authority`'s data: views check first,
+    and services check again, so that no new caller (a task, a command, another service) can
+    bypass a rule. `doing` completes "Your account does not let you …" (e.g. "approve
+    Wiltshire's figures"). The system actor passes; `None` and anonymous users never do."""
+    if isinstance(actor, SystemActor):
+        return
+    if actor is None or not can(actor, permission, authority):
+        raise PermissionDenied(
+            f"Your account does not let you {doing}. Ask your administrator if you need it."
+        )
+
+
+def require_admin_actor(actor: User | SystemActor | AnonymousUser | None, *, doing: str) -> None:
+    """The same for what only administrators may change (imports of national data, the
+    catalogue, areas): the system passes, and so does a superuser."""
+    if isinstance(actor, SystemActor):
+        return
+    if actor is None or not is_admin(actor):
+        raise PermissionDenied(
+            f"Only administrators can {doing}. Ask your administrator if you need it."
+        )
+
+
 def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
