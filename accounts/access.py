@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from indicators.models import Area
+    from indicators.querysets import FigureQuerySet
 
     from .models import User
 
@@ -199,24 +200,56 @@ def require_import_batch(
     )
 
 
-def comparable_figures(user: User | AnonymousUser, figures: QuerySet[Any]) -> QuerySet[Any]:
-    """Narrow a queryset of other authorities' figures to those the user may see beside their
-    own (benchmarking): published statistics of any area, and every figure of an authority in
-    which the user may view figures (all of them, for an admin). Another authority's typed,
-    imported or draft figures stay its own until they are published. Filtered in the same
-    query, so a caller reads a group's figures in one query whatever the group's size."""
-    from django.db.models import Q
+# --- other authorities' figures: the one door -----------------------------------------------
 
-    from indicators.models import FigureSource
 
-    if not (user.is_authenticated and user.is_active):
-        return figures.none()
-    if is_admin(user):
-        return figures
-    return figures.filter(
-        Q(source=FigureSource.PUBLISHED)
-        | Q(area__in=authorities_for(user, Permission.VIEW_FIGURES).values("pk"))
+def figures_visible_to(authority: Area) -> FigureQuerySet:
+    """Every figure that may be shown on `authority`'s pages, downloads, dashboards, packs and
+    their PDFs, counted in its comparator means or ranked in its benchmarking. Every read of
+    figures for areas other than the authority itself starts here; nothing else decides it.
+
+    The rule (docs/0017):
+    - the authority's own figures, in every status (its own pages mark drafts as drafts);
+    - figures of areas that are not authorities (England, Wales, regions, groups), which
+      administrators keep as reference data;
+    - another authority's published statistics (`source = published`: the national files);
+    - another authority's figures that it has approved and released to the benchmarking club,
+      while its club setting is on: approved, and released at the version now held.
+
+    Everything else of another authority (drafts, submitted, returned, approved but not
+    released, released and since changed, or released while its setting is now off) is never
+    shown, averaged, ranked, downloaded or frozen into a pack, whoever is reading: a page is
+    the authority's view, the same for its officer, its manager and an administrator, and the
+    same as the snapshot a worker builds for it without a user. One query, filtered in the
+    database, so a caller reads a group's figures in one query whatever the group's size."""
+    from django.db.models import F, Q
+
+    from indicators.models import AreaKind, Figure, FigureSource, FigureStatus
+
+    return Figure.objects.filter(
+        Q(area_id=authority.pk)
+        | ~Q(area__kind=AreaKind.AUTHORITY)
+        | Q(source=FigureSource.PUBLISHED)
+        | Q(
+            area__shares_with_club=True,
+            status=FigureStatus.APPROVED,
+            released_version=F("version"),
+        )
     )
+
+
+def may_change_club_sharing(user: User | AnonymousUser, authority: Area) -> bool:
+    """Turning an authority's benchmarking-club setting on or off, and releasing its approved
+    figures to the club: its managers (who approve its figures), and admins."""
+    return can(user, Permission.APPROVE_FIGURES, authority)
+
+
+def require_club_sharing_changer(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_change_club_sharing(user, authority):
+        raise PermissionDenied(
+            f"Only {authority.name}'s managers and administrators can share its figures with "
+            "the benchmarking club."
+        )
 
 
 def may_read_quality_assurance(user: User | AnonymousUser, authority: Area) -> bool:

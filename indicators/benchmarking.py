@@ -5,8 +5,9 @@ statistical-neighbour sets (the authority and its neighbours in that publication
 its comparators of kind "group" (the group area's member authorities, and the authority).
 
 Access goes through `accounts.access`: the page needs permission to view the authority's
-figures, and other authorities' figures are narrowed by `access.comparable_figures` (their
-published statistics only, unless the user may see their live figures too).
+figures, and every figure it ranks or shows comes through `access.figures_visible_to`: the
+authority's own, published statistics, and what other authorities have released to the
+benchmarking club (docs/0017).
 
 A fixed number of queries whatever the group's size (about ten): the authority and the
 user's role, the indicator, the group choices (region, neighbours, comparators, group
@@ -415,8 +416,10 @@ def benchmark_page(
     if group is None:
         return page
     member_ids = [area_id for area_id, _name in group.members]
-    figures = access.comparable_figures(
-        user, Figure.objects.overall().filter(indicator=indicator, area_id__in=member_ids)
+    figures = (
+        access.figures_visible_to(authority)
+        .overall()
+        .filter(indicator=indicator, area_id__in=member_ids)
     )
     choices = _period_choices(
         figures.values_list("period_id", "period__kind", "period__start", "period__end")
@@ -549,7 +552,8 @@ def _published(
     if region is not None and region_id is not None and region_id not in shown:
         areas.append((region.name, region_id, region.name))
     values = dict(
-        Figure.objects.overall()
+        access.figures_visible_to(authority)
+        .overall()
         .filter(
             indicator=indicator,
             period_id=period.pk,

@@ -24,6 +24,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts import access
+
 from . import locks, selectors
 from .models import (
     Area,
@@ -152,10 +154,12 @@ def _read(authority: Area, periods: dict[int, Period]) -> _Data:
         context.targets[(target.indicator_id, target.financial_year.start)] = target
         if targets_changed is None or target.updated_at > targets_changed:
             targets_changed = target.updated_at
+    # A snapshot is built without a user: it is the authority's view, through the same door
+    # as its pages (another authority's unreleased figures never reach it).
     for figure in _figures(
-        Figure.objects.overall().filter(
-            area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids
-        ),
+        access.figures_visible_to(authority)
+        .overall()
+        .filter(area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids),
         periods,
     ):
         context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
@@ -196,7 +200,8 @@ def _read_member_figures(
     if not member_ids or not wanted:
         return
     for area_id, indicator_id, period_id, value in (
-        Figure.objects.overall()
+        access.figures_visible_to(context.authority)
+        .overall()
         .filter(
             area_id__in=member_ids,
             indicator_id__in=[indicator.id for indicator in indicators],

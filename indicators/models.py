@@ -59,6 +59,13 @@ class Area(models.Model):
         related_name="groups",
         help_text="For a named group: the authorities in it.",
     )
+    # Where the installation is run as a benchmarking club: whether this authority lets the
+    # other authorities see the figures it has approved and released (accounts.access,
+    # `figures_visible_to`). Off by default; changed only through `club_sharing_set`, which
+    # checks who may and records the change (ClubSharingChange), never in the admin.
+    shares_with_club = models.BooleanField(
+        "shares approved figures with the benchmarking club", default=False, editable=False
+    )
 
     objects = AreaQuerySet.as_manager()
 
@@ -478,6 +485,10 @@ class Figure(models.Model):
         blank=True, help_text="The manager's comment when returning the figure."
     )
     version = models.PositiveIntegerField(default=1)
+    # The version a manager released to the benchmarking club (`figures_release`). Every
+    # change of content or status moves `version` on, so a release covers exactly what was
+    # approved when it was made: a corrected figure is unreleased until released again.
+    released_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -628,6 +639,26 @@ class TargetChange(models.Model):
         return (
             f"{self.target}: {self.old_lower}-{self.old_upper} -> {self.new_lower}-{self.new_upper}"
         )
+
+
+class ClubSharingChange(models.Model):
+    """The record of an authority's benchmarking-club setting: every change, who made it,
+    when and why. Kept for the authority's managers and for anyone asking why its figures
+    appeared in (or left) another council's benchmarking."""
+
+    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="sharing_changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shares = models.BooleanField(help_text="The setting after the change.")
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {'shares' if self.shares else 'does not share'}"
 
 
 class Dashboard(models.Model):

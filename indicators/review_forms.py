@@ -66,3 +66,24 @@ class TargetForm(forms.Form):
             elif lower is not None and upper is not None and lower > upper:
                 self.add_error("upper", "The upper bound must not be below the lower bound")
         return data
+
+
+class ClubSharingForm(forms.Form):
+    """Turn the authority's benchmarking-club setting on or off, with the reason."""
+
+    shares = forms.TypedChoiceField(
+        label="Share approved figures with the benchmarking club?",
+        choices=[
+            ("yes", "Yes: other authorities here see the figures we approve and release"),
+            ("no", "No: other authorities see only our published national statistics"),
+        ],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to share approved figures with the club"},
+    )
+    reason = forms.CharField(
+        label="Why is the setting changing?",
+        max_length=255,
+        help_text="Kept in the setting's history, with your name and the time.",
+        error_messages={"required": "Give a reason: it is kept in the setting's history"},
+    )

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from .models import (
     Area,
     AreaKind,
     BreakdownCategory,
+    ClubSharingChange,
     Comparator,
     ComparatorKind,
     Figure,
@@ -244,10 +245,12 @@ def _load_context(
     context = _Context(authority=authority, comparators=comparators)
     own = Figure.objects.overall().filter(area=authority, indicator_id__in=indicator_ids)
     targets = Target.objects.filter(authority=authority, indicator_id__in=indicator_ids)
-    published = Figure.objects.overall().filter(
+    # Other areas' figures only through the one door: what this authority may see.
+    visible = access.figures_visible_to(authority).overall()
+    published = visible.filter(
         area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids
     )
-    members = Figure.objects.overall().filter(indicator_id__in=indicator_ids)
+    members = visible.filter(indicator_id__in=indicator_ids)
     if since is not None:
         own = own.filter(period__end__gte=since)
         targets = targets.filter(financial_year__end__gte=since)
@@ -669,9 +672,9 @@ def _neighbour_comparison(
         )
     set_name = neighbours[0].neighbour_set.name
     neighbour_ids = [row.neighbour_id for row in neighbours]
+    visible = access.figures_visible_to(authority).overall()
     latest = (
-        Figure.objects.overall()
-        .filter(area_id__in=neighbour_ids, indicator=indicator, value__isnull=False)
+        visible.filter(area_id__in=neighbour_ids, indicator=indicator, value__isnull=False)
         .annotate(native=_native_first(indicator))
         .order_by("-native", "-period__end", "period__start")
         .values_list("period_id", "period__kind", "period__start", "period__end")
@@ -692,13 +695,11 @@ def _neighbour_comparison(
     nations = [c for c in comparators if c.kind == ComparatorKind.NATION]
     found: dict[int, tuple[Decimal | None, str]] = {
         area_id: (value, suppression)
-        for area_id, value, suppression in Figure.objects.overall()
-        .filter(
+        for area_id, value, suppression in visible.filter(
             indicator=indicator,
             period_id=period_id,
             area_id__in=[authority.id, *neighbour_ids, *(c.area_id for c in nations)],
-        )
-        .values_list("area_id", "value", "suppression")
+        ).values_list("area_id", "value", "suppression")
     }
     entries = [(authority.name, authority.id, True, None, "")] + [
         (row.neighbour.name, row.neighbour_id, False, row.rank, row.closeness) for row in neighbours
@@ -989,6 +990,11 @@ class CompletenessPage:
     counts: dict[str, int]
     can_edit: bool
     can_approve: bool
+    # The benchmarking club (docs/0017): whether the authority shares, and how many of the
+    # period's approved figures are released at their current version, or waiting to be.
+    shares_with_club: bool = False
+    released: int = 0
+    releasable: int = 0
 
     @property
     def count_list(self) -> list[tuple[str, str, int]]:
@@ -1043,6 +1049,10 @@ def completeness_page(user: AnyUser, slug: str, period_key: str) -> Completeness
                 breakdown_count=breakdowns[indicator.id],
             )
         )
+    # Every approved figure of the period, breakdowns and roll-ups included, is released
+    # together (`figures_release`): count them all, not only the due measures' totals.
+    approved = Figure.objects.filter(area=authority, period=period, status="approved")
+    released = approved.filter(released_version=F("version")).count()
     return CompletenessPage(
         authority=authority,
         period=period,
@@ -1050,6 +1060,9 @@ def completeness_page(user: AnyUser, slug: str, period_key: str) -> Completeness
         counts=counts,
         can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
         can_approve=access.can(user, Permission.APPROVE_FIGURES, authority),
+        shares_with_club=authority.shares_with_club,
+        released=released,
+        releasable=approved.count() - released,
     )
 
 
@@ -1502,3 +1515,40 @@ def entry_periods(user: AnyUser, slug: str, today: date | None = None) -> EntryC
     authority = authority_for(user, slug, Permission.EDIT_FIGURES)
     _authority, recent = review_periods(user, slug, today or timezone.localdate())
     return EntryChoice(authority=authority, periods=recent)
+
+
+# --- the benchmarking club (docs/0017) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClubSharingPage:
+    authority: Area
+    shares: bool
+    can_change: bool
+    released: int  # the authority's figures other authorities may see now, through the club
+    history: list[ClubSharingChange]
+
+
+def club_sharing_page(user: AnyUser, slug: str) -> ClubSharingPage:
+    """An authority's benchmarking-club setting: whether it shares, how many figures that
+    makes visible to the other authorities, who changed it, when and why."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    visible_elsewhere = Figure.objects.filter(
+        area=authority, status="approved", released_version=F("version")
+    )
+    return ClubSharingPage(
+        authority=authority,
+        shares=authority.shares_with_club,
+        can_change=access.may_change_club_sharing(user, authority),
+        released=visible_elsewhere.count() if authority.shares_with_club else 0,
+        history=list(
+            ClubSharingChange.objects.filter(authority=authority).select_related("changed_by")
+        ),
+    )
+
+
+def club_scope(user: AnyUser, slug: str) -> Area:
+    """The authority whose club setting or releases the user would change, if they may."""
+    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    access.require_club_sharing_changer(user, authority)
+    return authority

@@ -19,6 +19,8 @@ urlpatterns = [
         review.indicator_history_csv,
         name="indicator_history_csv",
     ),
+    path("review/<str:period>/release/", review.review_release, name="review_release"),
+    path("sharing/", review.club_sharing, name="club_sharing"),
     path("targets/", review.targets, name="targets"),
     path("targets/<str:code>/<str:year>/", review.target_edit, name="target_edit"),
 ]

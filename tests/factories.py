@@ -114,6 +114,15 @@ def figure(area: Area, indicator: Indicator, at: Period, value: str, **extra: An
     )
 
 
+def club_figure(area: Area, indicator: Indicator, at: Period, value: str, **extra: Any) -> Figure:
+    """Another authority's approved figure that it has released to the benchmarking club,
+    with its club setting on: what other authorities may see of its own figures (docs/0017)."""
+    if not area.shares_with_club:
+        Area.objects.filter(pk=area.pk).update(shares_with_club=True)
+        area.shares_with_club = True
+    return figure(area, indicator, at, value, released_version=1, **extra)
+
+
 def target(area: Area, indicator: Indicator, year: Period, lower: str, upper: str) -> Target:
     return Target.objects.create(
         authority=area,

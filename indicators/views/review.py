@@ -16,7 +16,7 @@ from accounts.access import SignedInRequest
 from indicators import selectors, services
 from indicators.models import ChangeChannel
 from indicators.resources import FigureChangeResource
-from indicators.review_forms import ApproveForm, ReturnForm, TargetForm
+from indicators.review_forms import ApproveForm, ClubSharingForm, ReturnForm, TargetForm
 
 
 @login_required
@@ -71,6 +71,54 @@ def review_approve(request: SignedInRequest, slug: str, period: str) -> HttpResp
         f"{the_period.label}.",
     )
     return _back_to_review(slug, period)
+
+
+@login_required
+@require_POST
+def review_release(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
+    authority = selectors.club_scope(request.user, slug)
+    the_period = selectors.period_for(period)
+    try:
+        result = services.figures_release(user=request.user, authority=authority, period=the_period)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return _back_to_review(slug, period)
+    if result.released:
+        messages.success(
+            request,
+            f"Released {result.released} approved figure{'s' if result.released != 1 else ''} "
+            f"for {the_period.label} to the benchmarking club.",
+        )
+    else:
+        messages.info(request, f"No approved figure for {the_period.label} was waiting.")
+    return _back_to_review(slug, period)
+
+
+@login_required
+def club_sharing(request: SignedInRequest, slug: str) -> HttpResponse:
+    page = selectors.club_sharing_page(request.user, slug)
+    form = ClubSharingForm(request.POST or None, initial={"shares": "no" if page.shares else "yes"})
+    if request.method == "POST":
+        selectors.club_scope(request.user, slug)
+        if form.is_valid():
+            try:
+                services.club_sharing_set(
+                    user=request.user,
+                    authority=page.authority,
+                    shares=form.cleaned_data["shares"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as refusal:
+                form.add_error(None, " ".join(refusal.messages))
+            else:
+                messages.success(
+                    request,
+                    f"{page.authority.name} now "
+                    f"{'shares' if form.cleaned_data['shares'] else 'does not share'} its "
+                    "approved figures with the benchmarking club.",
+                )
+                return redirect(reverse("club_sharing", kwargs={"slug": slug}))
+    return render(request, "indicators/review/sharing.html", {"page": page, "form": form})
 
 
 @login_required

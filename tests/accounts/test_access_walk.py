@@ -101,6 +101,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "review": AUTHORITY_FIGURES,
     "review_approve": POST_ONLY,
     "review_return": AUTHORITY_APPROVAL,
+    "review_release": POST_ONLY,
+    # The benchmarking-club setting: read by those who see the figures; changed (a POST) by
+    # managers and admins only, tested in tests/indicators/test_club.py.
+    "club_sharing": AUTHORITY_FIGURES,
     "indicator_history_csv": AUTHORITY_FIGURES,
     "targets": AUTHORITY_FIGURES,
     "target_edit": AUTHORITY_EDITING,

@@ -112,13 +112,16 @@ def test_region_ranking_with_ties_bands_and_the_unranked(
 
 
 @pytest.mark.django_db
-def test_an_admin_sees_every_authoritys_figures(
+def test_an_admin_reads_the_authoritys_view_not_every_figure(
     personas: Personas, world: World, region: Area
 ) -> None:
+    """A page is the authority's view whoever reads it (docs/0017): an admin opening
+    Authority A's benchmarking sees what A's officers see, never B's unpublished figure."""
     body = client_for(personas.admin).get(URL).content.decode()
-    table = text_of(body.split('data-testid="ranking-table"')[1].split("</table>")[0])
-    assert "Authority B 72%" in table
-    assert "of 8 in the South West region" in text_of(body)
+    assert "72%" not in body
+    unranked = text_of(body.split('data-testid="unranked-table"')[1].split("</table>")[0])
+    assert "Authority B No published figure held for 2017/18" in unranked
+    assert "of 7 in the South West region" in text_of(body)
 
 
 @pytest.mark.django_db

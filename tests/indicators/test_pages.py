@@ -230,7 +230,8 @@ def neighbours_of_a(
                 source="published",
             )
         else:
-            factories.figure(area, world.indicator, year, value)
+            # The neighbours' annual figures are the DfE's published statistics.
+            factories.figure(area, world.indicator, year, value, source="published")
     Comparator.objects.create(
         authority=world.authority_a,
         kind=ComparatorKind.NEIGHBOURS,
@@ -506,7 +507,7 @@ def monthly_history(world: World, code: str, months: int, neighbours: int) -> In
             name=f"{code} region member {number}", slug=f"{code.lower()}-rm-{number}", region=region
         )
         for period in month_periods:
-            factories.figure(member, indicator, period, str(60 + number))
+            factories.club_figure(member, indicator, period, str(60 + number))
     neighbour_set = NeighbourSet.objects.create(name=f"Set {code}", published_on=date(2025, 4, 1))
     group = factories.AreaFactory(name=f"SN {code}", slug=f"sn-{code.lower()}", kind=AreaKind.GROUP)
     Comparator.objects.create(
@@ -525,7 +526,7 @@ def monthly_history(world: World, code: str, months: int, neighbours: int) -> In
             neighbour_set=neighbour_set, authority=world.authority_a, neighbour=neighbour, rank=rank
         )
         for period in month_periods:
-            factories.figure(neighbour, indicator, period, str(50 + rank))
+            factories.club_figure(neighbour, indicator, period, str(50 + rank))
     for index, period in enumerate(month_periods):
         factories.figure(world.authority_a, indicator, period, str(70 + index % 20))
     for year in range(2015, 2022):
