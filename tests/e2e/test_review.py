@@ -84,3 +84,34 @@ def test_an_officer_changes_a_target_and_sees_its_history(
     page.goto("/a/authority-a/targets/ASMT-T/fy-2017-18/")
     expect(page.get_by_role("cell", name="Agreed at DMT")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_manager_joins_the_benchmarking_club_and_releases_a_period(
+    page: Page, live_server, personas: Personas, world: World
+) -> None:
+    """The club setting with its error, then on, then the period's release, by keyboard and
+    mouse, each state checked with axe."""
+    sign_in(page, live_server, "manager_a", factories.PASSWORD)
+    page.goto("/a/authority-a/")
+    page.get_by_role("link", name="Benchmarking club").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Benchmarking club")
+    expect(page.get_by_test_id("club-state")).to_contain_text("does not share")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save setting").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    assert_accessible(page)
+    page.get_by_label("Yes: other authorities here see").check()
+    page.get_by_label("Why is the setting changing?").fill("Joined the regional club")
+    page.get_by_role("button", name="Save setting").click()
+    expect(page.get_by_test_id("club-state")).to_contain_text("shares approved figures")
+    expect(page.get_by_test_id("club-history")).to_contain_text("Joined the regional club")
+    assert_accessible(page)
+
+    page.goto("/a/authority-a/review/fy-2017-18/")
+    release = page.get_by_role("button", name="Release 1 approved figure to the club")
+    release.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Released 1 approved figure for 2017/18")).to_be_visible()
+    expect(page.locator("tr[data-indicator='ASMT-T']")).to_contain_text("released to the club")
+    assert_accessible(page)
