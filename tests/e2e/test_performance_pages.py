@@ -86,8 +86,9 @@ def test_devon_trend_and_locality_charts_are_drawn_and_accessible(
 def test_wiltshire_trend_neighbour_and_team_charts_with_their_summaries(
     page: Page, live_server, wiltshire_officer
 ) -> None:
-    """The demo holds no figures of Wiltshire's neighbours: the test adds 2017/18 figures
-    for its ten DfE neighbours, and its assessments by team, to see all three charts."""
+    """The demo holds no figures of Wiltshire's neighbours: the test adds published 2017/18
+    figures for its ten DfE neighbours (the national statistics Wiltshire may see, docs/0017),
+    and its assessments by team, to see all three charts."""
     from indicators.models import BreakdownCategory, Period, StatisticalNeighbour
     from tests import factories
 
@@ -95,7 +96,7 @@ def test_wiltshire_trend_neighbour_and_team_charts_with_their_summaries(
     wiltshire = Area.objects.get(slug="wiltshire")
     year = Period.objects.from_text("2017/18")
     for row in StatisticalNeighbour.objects.filter(authority=wiltshire).order_by("rank"):
-        factories.figure(row.neighbour, indicator, year, str(75 + row.rank))
+        factories.figure(row.neighbour, indicator, year, str(75 + row.rank), source="published")
     for order, (team, value) in enumerate((("North team", "91"), ("South team", "82"))):
         category = BreakdownCategory.objects.create(
             dimension="team", name=team, authority=wiltshire, order=order
