@@ -85,26 +85,6 @@ def _derived_value(
     return checked.value
 
 
-def figure_value(
-    *,
-    indicator: Indicator,
-    value: Decimal | None,
-    numerator: Decimal | None,
-    denominator: Decimal | None,
-    suppression: str = "",
-) -> Decimal | None:
-    """The value data entry would store for these parts, or the ValidationError it would
-    raise: for imports, which must follow the same rule (a ratio's value is derived from its
-    numerator and denominator; a typed value that disagrees is refused)."""
-    return _derived_value(
-        indicator=indicator,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        suppression=suppression,
-    )
-
-
 def _refuse_unfinished_period(period: Period) -> None:
     """Figures describe what happened: a period that has not ended has no figure yet."""
     today = timezone.localdate()
