@@ -34,9 +34,10 @@ The rules:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from . import metrics
 
@@ -48,6 +49,7 @@ LARGEST_STORED = Decimal(10) ** (STORED_DIGITS - STORED_DECIMALS) - Decimal(1).s
     -STORED_DECIMALS
 )  # 999,999,999,999.9999
 _STORED_STEP = Decimal(1).scaleb(-STORED_DECIMALS)
+_ZERO = Decimal(0)
 
 # Published statistics' codes for a figure that is not given. None of them means zero.
 SUPPRESSION_CODES = ("c", "k", "x", "z", "u", "low")
@@ -95,23 +97,33 @@ class Described(Protocol):
 @dataclass(frozen=True)
 class Measure:
     """What the rules need to know about an indicator: its title (to name it), its unit and
-    the decimal places it is shown to (how closely a typed value must agree with its parts)."""
+    the decimal places it is shown to (how closely a typed value must agree with its parts).
+    What follows from the unit is worked out once, since an import checks a million figures."""
 
     title: str
     unit: str
     decimals: int = 0
+    ratio_kind: str = dataclasses.field(init=False, repr=False, compare=False)
+    multiplier: Decimal = dataclasses.field(init=False, repr=False, compare=False)
+    # The range of a value in this unit, and whether it is a whole number.
+    lowest: Decimal = dataclasses.field(init=False, repr=False, compare=False)
+    highest: Decimal = dataclasses.field(init=False, repr=False, compare=False)
+    whole: bool = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unit = self.unit
+        for name, worked_out in (
+            ("ratio_kind", ratio_kind_of(unit)),
+            ("multiplier", PROPORTION_MULTIPLIERS.get(unit, metrics.MEAN)),
+            ("lowest", -LARGEST_STORED if unit in MAY_BE_NEGATIVE else _ZERO),
+            ("highest", metrics.PERCENT if unit == "percent" else LARGEST_STORED),
+            ("whole", unit in WHOLE_NUMBER_UNITS),
+        ):
+            object.__setattr__(self, name, worked_out)
 
     @classmethod
     def of(cls, indicator: Described) -> Measure:
         return cls(indicator.title, indicator.unit, indicator.decimals)
-
-    @property
-    def ratio_kind(self) -> str:
-        return ratio_kind_of(self.unit)
-
-    @property
-    def multiplier(self) -> Decimal:
-        return PROPORTION_MULTIPLIERS.get(self.unit, metrics.MEAN)
 
 
 @dataclass(frozen=True)
@@ -124,10 +136,10 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
-class FigureCheck:
+class FigureCheck(NamedTuple):
     """What `check_figure` found: the value that would be stored (None when suppressed or
-    refused) and every problem. A figure may be stored only when there are no problems."""
+    refused) and every problem. A figure may be stored only when there are no problems.
+    (A named tuple: an import makes a million of them, and a frozen dataclass is slower.)"""
 
     value: Decimal | None
     problems: tuple[Problem, ...]
@@ -149,45 +161,62 @@ def _problem(measure: Measure, field: str, message: str) -> Problem:
     return Problem(field, f"{measure.title}: {message}")
 
 
-def _storage_problem(measure: Measure, number: Decimal, field: str, what: str) -> Problem | None:
-    if abs(number) > LARGEST_STORED:
+def _number_problem(
+    measure: Measure,
+    number: Decimal,
+    field: str,
+    what: str,
+    lowest: Decimal,
+    highest: Decimal,
+    whole: bool,
+    example: str,
+) -> Problem | None:
+    """The first thing wrong with one number, or None: every number a figure holds is within
+    its range, whole when it must be, and no finer than the table's 4 decimal places.
+    (Positional, and cheap when nothing is wrong: an import checks millions of numbers.)"""
+    if (
+        number.is_finite()
+        and lowest <= number <= highest
+        # A whole number has no decimal places to lose.
+        and number == (number.to_integral_value() if whole else number.quantize(_STORED_STEP))
+    ):
+        return None
+    if not number.is_finite():
+        return _problem(measure, field, f"{what} is not a number.")
+    if number < lowest or number > highest:
+        if highest == metrics.PERCENT:  # a percentage: either side is out of its range
+            words = f"{what} must be between 0% and 100% ({shown(number)})."
+        elif number < 0 and lowest == 0:
+            words = f"{what} cannot be below zero ({shown(number)})."
+        else:
+            words = (
+                f"{what} is too large ({shown(number)}): a figure can hold at most "
+                f"{LARGEST_STORED:,f}."
+            )
+        return _problem(measure, field, words)
+    if whole and number != number.to_integral_value():
         return _problem(
-            measure,
-            field,
-            f"{what} is too large ({shown(number)}): a figure can hold at most "
-            f"{LARGEST_STORED:,f}.",
+            measure, field, f"{what} must be a whole number, like {example}, not {shown(number)}."
         )
-    if number != number.quantize(_STORED_STEP):
-        return _problem(
-            measure,
-            field,
-            f"{what} has more than {STORED_DECIMALS} decimal places ({shown(number)}): round "
-            f"it to {STORED_DECIMALS} or fewer.",
-        )
-    return None
+    return _problem(
+        measure,
+        field,
+        f"{what} has more than {STORED_DECIMALS} decimal places ({shown(number)}): round it to "
+        f"{STORED_DECIMALS} or fewer.",
+    )
 
 
 def check_value(
     measure: Measure, value: Decimal, *, field: str = "value", what: str = "The value"
 ) -> list[Problem]:
     """What is wrong with one value in the measure's own unit (the figure's value, or a
-    breakdown category's): at most one problem, the first that applies. `what` names it in
-    the message ("The value", "The value for North")."""
-    if not value.is_finite():
-        return [_problem(measure, field, f"{what} is not a number.")]
-    unit = measure.unit
-    if unit == "percent" and not Decimal(0) <= value <= Decimal(100):
-        return [_problem(measure, field, f"{what} must be between 0% and 100% ({shown(value)}).")]
-    if unit not in MAY_BE_NEGATIVE and value < 0:
-        return [_problem(measure, field, f"{what} cannot be below zero ({shown(value)}).")]
-    if unit in WHOLE_NUMBER_UNITS and value != value.to_integral_value():
-        return [
-            _problem(
-                measure, field, f"{what} must be a whole number, like 650, not {shown(value)}."
-            )
-        ]
-    stored = _storage_problem(measure, value, field, what)
-    return [stored] if stored else []
+    breakdown category's): at most one problem, the first that applies. A percentage is from
+    0 to 100, a count whole, and nothing but a score or money below zero. `what` names the
+    value in the message ("The value", "The value for North")."""
+    problem = _number_problem(
+        measure, value, field, what, measure.lowest, measure.highest, measure.whole, "650"
+    )
+    return [] if problem is None else [problem]
 
 
 def check_parts(
@@ -196,7 +225,8 @@ def check_parts(
     """What is wrong with a numerator and denominator (either may be missing)."""
     if numerator is None and denominator is None:
         return []
-    if measure.ratio_kind == NOT_A_RATIO:
+    kind = measure.ratio_kind
+    if kind == NOT_A_RATIO:
         return [
             _problem(
                 measure,
@@ -209,32 +239,19 @@ def check_parts(
         return [_problem(measure, "numerator", "enter the numerator as well as the denominator.")]
     if denominator is None:
         return [_problem(measure, "denominator", "enter the denominator as well as the numerator.")]
-    found: list[Problem] = []
-    whole = measure.ratio_kind == PROPORTION
-    for number, field, what, example in (
-        (numerator, "numerator", "The numerator", "45"),
-        (denominator, "denominator", "The denominator", "50"),
-    ):
-        problem: Problem | None
-        if not number.is_finite():
-            problem = _problem(measure, field, f"{what} is not a number.")
-        elif number < 0:
-            problem = _problem(measure, field, f"{what} cannot be below zero ({shown(number)}).")
-        elif whole and number != number.to_integral_value():
-            problem = _problem(
-                measure,
-                field,
-                f"{what} must be a whole number, like {example}, not {shown(number)}.",
-            )
-        else:
-            problem = _storage_problem(measure, number, field, what)
-        if problem is not None:
-            found.append(problem)
-    if found:
-        return found
-    if denominator == 0:
+    # A proportion counts things (children, assessments): its parts are whole numbers.
+    whole = kind == PROPORTION
+    top = _number_problem(
+        measure, numerator, "numerator", "The numerator", _ZERO, LARGEST_STORED, whole, "45"
+    )
+    bottom = _number_problem(
+        measure, denominator, "denominator", "The denominator", _ZERO, LARGEST_STORED, whole, "50"
+    )
+    if top is not None or bottom is not None:
+        return [problem for problem in (top, bottom) if problem is not None]
+    if denominator == _ZERO:
         return [_problem(measure, "denominator", "the denominator must be more than zero.")]
-    if measure.ratio_kind == PROPORTION and numerator > denominator:
+    if kind == PROPORTION and numerator > denominator:
         return [
             _problem(
                 measure,
@@ -267,7 +284,8 @@ def check_figure(
 
     With `value_from_parts` (typed and spreadsheet figures) a ratio's value is worked out from
     its numerator and denominator, and a value given beside them must agree with it. Without
-    it (published figures) the value is stored as given and checked like any other value."""
+    it (published figures) a value given is stored as given and checked like any other value;
+    with none given, it is worked out from the parts all the same."""
     if suppression:
         if suppression not in SUPPRESSION_CODES:
             problem = _problem(
@@ -286,20 +304,23 @@ def check_figure(
             )
             return FigureCheck(None, (problem,))
         return FigureCheck(None, ())
-    has_parts = numerator is not None or denominator is not None
-    if value is None and not has_parts:
-        ways = (
-            "the value, the numerator and denominator, or a suppression code"
-            if measure.ratio_kind != NOT_A_RATIO
-            else "the value, or a suppression code"
-        )
-        return FigureCheck(None, (_problem(measure, "value", f"there is no value: give {ways}."),))
+    if numerator is None and denominator is None:
+        if value is None:
+            ways = (
+                "the value, the numerator and denominator, or a suppression code"
+                if measure.ratio_kind != NOT_A_RATIO
+                else "the value, or a suppression code"
+            )
+            problem = _problem(measure, "value", f"there is no value: give {ways}.")
+            return FigureCheck(None, (problem,))
+        found = check_value(measure, value)
+        return FigureCheck(None, (found[0],)) if found else FigureCheck(value, ())
     found = check_parts(measure, numerator, denominator)
     if value is not None and not (value_from_parts and numerator is not None):
         found += check_value(measure, value)
     if found or numerator is None or denominator is None:
-        return FigureCheck(None if found else value, tuple(found))
-    if not value_from_parts:
+        return FigureCheck(None, tuple(found))
+    if value is not None and not value_from_parts:
         return FigureCheck(value, ())
     derived = derived_value(measure, numerator, denominator)
     if abs(derived) > LARGEST_STORED:

@@ -390,35 +390,6 @@ class _Compiled:
     periods: dict[str, date | None] = field(default_factory=dict)
     seen: dict[tuple[str, date], int] = field(default_factory=dict)
     measure: value_rules.Measure | None = None
-    # What the value rules said of each (value, numerator, denominator): they repeat.
-    checks: dict[tuple[Decimal | None, ...], value_rules.FigureCheck] = field(default_factory=dict)
-
-    def checked(
-        self,
-        measure: value_rules.Measure,
-        value: Decimal | None,
-        numerator: Decimal | None,
-        denominator: Decimal | None,
-    ) -> value_rules.FigureCheck:
-        """The value rules applied to a figure of this mapping's measure. A suppressed figure
-        (value None) has nothing to check: a code is not a value, and not an error."""
-        key = (value, numerator, denominator)
-        found = self.checks.get(key)
-        if found is None:
-            found = (
-                value_rules.FigureCheck(None, ())
-                if value is None
-                else value_rules.check_figure(
-                    measure,
-                    value=value,
-                    numerator=numerator,
-                    denominator=denominator,
-                    value_from_parts=False,
-                )
-            )
-            if len(self.checks) < 100_000:
-                self.checks[key] = found
-        return found
 
     def column_of(self, field_name: str) -> int:
         """The file's column a problem's field is about (a code sits in the value's cell)."""
@@ -701,6 +672,7 @@ def _parse(
     area_getter = _getter(place.positions)
     cell_cache = _CellReader()
     cell_get = cell_cache.cache.get
+    check_figure = value_rules.check_figure
     figures = result.figures
     append = figures.append
     figure = PublishedFigure
@@ -799,8 +771,16 @@ def _parse(
                     item.seen[duplicate_key] = row_number
                     item.produced += 1  # its rows were found, even if refused
                     measure = item.measure
-                    if measure is not None:
-                        checked = item.checked(measure, value, part_n, part_d)
+                    # A suppressed figure has nothing to check: a code is not a value, and
+                    # not an error.
+                    if measure is not None and value is not None:
+                        checked = check_figure(
+                            measure,
+                            value=value,
+                            numerator=part_n,
+                            denominator=part_d,
+                            value_from_parts=False,
+                        )
                         if checked.problems:
                             for problem in checked.problems:
                                 found.add(
