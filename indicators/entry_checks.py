@@ -2,11 +2,14 @@
 
 Two kinds of finding, each a plain-English sentence that names the indicator:
 
-- **Errors** make the whole save refuse (nothing is written while anything is invalid):
-  a proportion's numerator above its denominator; a numerator or denominator that is negative
-  or not whole; a denominator of zero; only one of the two given; a percentage outside 0 to
-  100; a count that is negative or not whole; a negative FTE, rate, number of days (or any
-  other measure that cannot be below zero: see `MAY_BE_NEGATIVE`).
+- **Errors** make the whole save refuse (nothing is written while anything is invalid). They
+  are the rules every figure obeys, however it arrives, stated once in `value_rules` and
+  shared with the spreadsheet and published-data imports: a proportion's numerator above its
+  denominator; a numerator or denominator that is negative or (for a proportion) not whole; a
+  denominator of zero; only one of the two given; a value that disagrees with them; a
+  percentage outside 0 to 100; a count that is negative or not whole; a negative FTE, rate,
+  number of days (or any other measure that cannot be below zero); a number the database
+  cannot hold (more than 12 digits before the point or 4 after).
 - **Warnings** are saved only once the officer confirms them:
   - *Far outside its usual range.* With at least `RANGE_MIN_HISTORY` earlier values (up to the
     last `RANGE_HISTORY` are used), the usual range is ``[min - spread, max + spread]`` where
@@ -29,9 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
-from . import metrics
+from . import metrics, value_rules
 from .formatting import format_value, round_half_up
 from .rag import Rating, TargetBand, rate_against_target
+from .value_rules import PROPORTION_MULTIPLIERS
 
 # --- thresholds (module constants, so a council can see and change them in one place) -----
 
@@ -41,17 +45,8 @@ RANGE_SHARE_OF_MEDIAN = Decimal("0.10")  # the least spread: a tenth of the medi
 CHANGE_SHARE = Decimal("0.50")  # more than 50% up or down on last period...
 CHANGE_MIN_ABSOLUTE = Decimal(5)  # ...and more than 5 of the indicator's units
 
-# Units whose value is numerator / denominator x multiplier, where the numerator is a part of
-# the denominator (a percentage, a rate per 10,000 children).
-PROPORTION_MULTIPLIERS: dict[str, Decimal] = {
-    "percent": metrics.PERCENT,
-    "rate_10k": metrics.PER_10K,
-}
-WHOLE_NUMBER_UNITS = frozenset({"count"})
 # Units whose breakdown values add up to the overall figure.
 ADDITIVE_UNITS = frozenset({"count", "fte"})
-# A score (a progress score, say) or an amount of money can be below zero; nothing else can.
-MAY_BE_NEGATIVE = frozenset({"score", "currency"})
 
 ERROR = "error"
 WARNING = "warning"
@@ -113,83 +108,42 @@ class IndicatorEntry:
             )
         return self.value
 
+    @property
+    def measure(self) -> value_rules.Measure:
+        return value_rules.Measure(self.title, self.unit, self.decimals)
+
     def shown(self, value: Decimal) -> str:
         return format_value(value, self.unit, self.decimals)
-
-
-def _is_whole(number: Decimal) -> bool:
-    return number == number.to_integral_value()
-
-
-def _error(entry: IndicatorEntry, field_name: str, message: str) -> Finding:
-    return Finding(ERROR, entry.code, field_name, f"{entry.title}: {message}")
 
 
 def _warning(entry: IndicatorEntry, field_name: str, message: str) -> Finding:
     return Finding(WARNING, entry.code, field_name, f"{entry.title}: {message}")
 
 
-def _value_errors(
-    entry: IndicatorEntry, value: Decimal, field_name: str, what: str
-) -> list[Finding]:
-    """Errors in one value of the indicator's own unit (the overall value or a breakdown's)."""
-    if entry.unit == "percent" and not Decimal(0) <= value <= Decimal(100):
-        return [_error(entry, field_name, f"{what} must be between 0% and 100%.")]
-    if entry.unit in WHOLE_NUMBER_UNITS:
-        if value < 0:
-            return [_error(entry, field_name, f"{what} cannot be below zero.")]
-        if not _is_whole(value):
-            return [_error(entry, field_name, f"{what} must be a whole number, like 650.")]
-    if entry.unit not in MAY_BE_NEGATIVE and value < 0:
-        return [_error(entry, field_name, f"{what} cannot be below zero.")]
-    return []
-
-
-def _ratio_errors(entry: IndicatorEntry) -> list[Finding]:
-    numerator, denominator = entry.numerator, entry.denominator
-    if numerator is None and denominator is None:
-        return []
-    if numerator is None:
-        return [_error(entry, "numerator", "enter the numerator as well as the denominator.")]
-    if denominator is None:
-        return [_error(entry, "denominator", "enter the denominator as well as the numerator.")]
-    found: list[Finding] = []
-    for number, field_name, word in (
-        (numerator, "numerator", "The numerator"),
-        (denominator, "denominator", "The denominator"),
-    ):
-        if number < 0:
-            found.append(_error(entry, field_name, f"{word} cannot be below zero."))
-        elif not _is_whole(number):
-            found.append(_error(entry, field_name, f"{word} must be a whole number, like 45."))
-    if found:
-        return found
-    if denominator == 0:
-        return [_error(entry, "denominator", "the denominator must be more than zero.")]
-    if numerator > denominator:
-        return [
-            _error(
-                entry,
-                "numerator",
-                f"the numerator ({numerator:f}) cannot be more than the denominator "
-                f"({denominator:f}).",
-            )
-        ]
-    return []
+def _refusal(entry: IndicatorEntry, problem: value_rules.Problem, field_name: str) -> Finding:
+    # value_rules' messages already name the indicator.
+    return Finding(ERROR, entry.code, field_name, problem.message)
 
 
 def errors(entry: IndicatorEntry) -> list[Finding]:
-    """What makes this entry impossible to save. An empty list means it may be saved."""
+    """What makes this entry impossible to save: `value_rules` applied to the overall figure
+    (when anything was typed for it) and to each breakdown value. An empty list means it may
+    be saved."""
+    measure = entry.measure
     found: list[Finding] = []
-    if entry.is_proportion:
-        found += _ratio_errors(entry)
-    if entry.value is not None and not (entry.is_proportion and entry.numerator is not None):
-        found += _value_errors(entry, entry.value, "value", "The value")
+    if entry.value is not None or entry.numerator is not None or entry.denominator is not None:
+        checked = value_rules.check_figure(
+            measure, value=entry.value, numerator=entry.numerator, denominator=entry.denominator
+        )
+        found += [_refusal(entry, problem, problem.field) for problem in checked.problems]
     for breakdown in entry.breakdowns:
         if breakdown.value is not None:
-            found += _value_errors(
-                entry, breakdown.value, f"{breakdown.key}-value", f"The value for {breakdown.name}"
-            )
+            found += [
+                _refusal(entry, problem, f"{breakdown.key}-value")
+                for problem in value_rules.check_value(
+                    measure, breakdown.value, what=f"The value for {breakdown.name}"
+                )
+            ]
     return found
 
 

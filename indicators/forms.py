@@ -53,19 +53,14 @@ def plain_number(number: Decimal | None) -> str:
 
 
 class FigureField(forms.DecimalField):
-    """A number typed in a form: "1,234", " 87 " and "87%" are read as the number."""
+    """A number typed in a form: "1,234", " 87 " and "87%" are read as the number. Whether
+    the number may be stored (its size and decimal places among the rest) is for
+    `value_rules`, which the imports share, so the field reads the number and no more."""
 
     def __init__(self, what: str, **kwargs: Any) -> None:
         super().__init__(
             required=False,
-            max_digits=16,
-            decimal_places=4,
-            error_messages={
-                "invalid": f"{what} must be a number, like 650 or 12.5.",
-                "max_digits": f"{what} is too large.",
-                "max_whole_digits": f"{what} is too large.",
-                "max_decimal_places": f"{what} can have at most 4 decimal places.",
-            },
+            error_messages={"invalid": f"{what} must be a number, like 650 or 12.5."},
             **kwargs,
         )
 

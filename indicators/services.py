@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts import access
 
-from . import bulk, dashboards, entry_checks, metrics
-from .formatting import format_value, round_half_up
+from . import bulk, dashboards, entry_checks, metrics, value_rules
+from .formatting import format_value
 from .models import (
     Area,
     BreakdownCategory,
@@ -32,7 +32,6 @@ from .models import (
     PeriodKind,
     RatioKind,
     RollUp,
-    SuppressionCode,
     Target,
     TargetChange,
     ratio_kind_for,
@@ -42,9 +41,6 @@ from .rag import TargetBand
 if TYPE_CHECKING:
     from accounts.access import SystemActor
     from accounts.models import User
-
-
-STORED_DECIMALS = 4
 
 
 class StaleFigureError(ValidationError):
@@ -79,60 +75,18 @@ def _derived_value(
     denominator: Decimal | None,
     suppression: str,
 ) -> Decimal | None:
-    """The value to store: derived from the numerator and denominator when they are given."""
-    if suppression:
-        if suppression not in SuppressionCode.values:
-            raise ValidationError(f"{suppression!r} is not a published suppression code.")
-        if value is not None or numerator is not None or denominator is not None:
-            raise ValidationError("A suppressed figure has no value, numerator or denominator.")
-        return None
-    if (numerator is None) != (denominator is None):
-        raise ValidationError("Give both the numerator and the denominator, or neither.")
-    if numerator is not None and denominator is not None:
-        kind = ratio_kind_for(indicator.unit)
-        if kind == RatioKind.NONE:
-            raise ValidationError(f"{indicator.title} is not a ratio: give the value only.")
-        if numerator < 0 or denominator <= 0:
-            raise ValidationError(
-                "The numerator cannot be negative and the denominator must be more than zero."
-            )
-        if kind == RatioKind.PROPORTION and numerator > denominator:
-            raise ValidationError("The numerator cannot be larger than the denominator.")
-        # Stored to the precision of the column; pages round further for display.
-        derived = round_half_up(
-            metrics.ratio_value(numerator, denominator, indicator.multiplier), STORED_DECIMALS
-        )
-        if value is not None and abs(value - derived) > Decimal("0.5") * Decimal(10) ** (
-            -indicator.decimals
-        ):
-            raise ValidationError(
-                f"The value {value} does not match {numerator} / {denominator}, which gives "
-                f"{derived:.{indicator.decimals}f}. Leave the value empty to derive it."
-            )
-        return derived
-    if value is None:
-        raise ValidationError("Give a value, or a suppression code saying why there is none.")
-    return value
-
-
-def figure_value(
-    *,
-    indicator: Indicator,
-    value: Decimal | None,
-    numerator: Decimal | None,
-    denominator: Decimal | None,
-    suppression: str = "",
-) -> Decimal | None:
-    """The value data entry would store for these parts, or the ValidationError it would
-    raise: for imports, which must follow the same rule (a ratio's value is derived from its
-    numerator and denominator; a typed value that disagrees is refused)."""
-    return _derived_value(
-        indicator=indicator,
+    """The value to store: derived from the numerator and denominator when they are given.
+    Raises ValidationError with every problem `value_rules` finds (each naming the indicator)."""
+    checked = value_rules.check_figure(
+        value_rules.Measure.of(indicator),
         value=value,
         numerator=numerator,
         denominator=denominator,
         suppression=suppression,
     )
+    if checked.problems:
+        raise ValidationError([problem.message for problem in checked.problems])
+    return checked.value
 
 
 def _refuse_unfinished_period(period: Period) -> None:
@@ -752,19 +706,16 @@ def _plan_entry(
     first_field = "numerator" if indicator.ratio_kind == RatioKind.PROPORTION else "value"
     figure = existing.get((indicator.id, None))
     if entry.is_given:
-        try:
-            value = _derived_value(
-                indicator=indicator,
-                value=entry.value,
-                numerator=entry.numerator,
-                denominator=entry.denominator,
-                suppression="",
-            )
-        except ValidationError as wrong:
-            errors.extend(
-                _finding(entry, "value", f"{indicator.title}: {m}") for m in wrong.messages
-            )
+        checked = value_rules.check_figure(
+            value_rules.Measure.of(indicator),
+            value=entry.value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+        )
+        if checked.problems:
+            errors.extend(_finding(entry, p.field, p.message) for p in checked.problems)
             return []
+        value = checked.value
         if figure is None or _differs(
             figure,
             value=value,

@@ -15,8 +15,14 @@ write. The rules it follows:
 
 - **Values are the published ones.** England and regional figures are the file's own rows,
   never computed from authorities. A numerator and denominator are given beside the value when
-  the mapping names their columns and both cells hold usable numbers (numerator 0 or more,
-  denominator above 0); otherwise both are None, since a figure holds both or neither.
+  the mapping names their columns, the value is a number and both cells hold numbers, the
+  denominator not zero (nothing is a share of none: DfE prints 0 and 0 beside a ``z``);
+  otherwise both are None, since a figure holds both or neither.
+- **Values obey the rules every figure obeys** (``indicators.value_rules``, which the entry
+  form and the spreadsheet import use too) when the caller passes the indicators' ``measures``:
+  a negative count, a percentage above 100, a numerator above its denominator, a number too
+  large or too fine for the database... is an error on its row and column, and the figure is
+  not given. The published value is kept as published, not checked against its parts.
 - **Suppression codes are not numbers.** ``c`` (confidential), ``k`` (rounds to zero), ``x``
   (not available), ``z`` (not applicable), ``u`` (low reliability) and ``low``, in any case,
   give a figure with value None and that code in ``suppression``: never zero.
@@ -32,8 +38,9 @@ write. The rules it follows:
   names (North Yorkshire, E10000023 then E06000065), a WARNING says so and its figures stay
   under that number.
 - **Errors** (the batch must not be committed): an empty file, a header none of the mappings
-  fits, missing area or year columns, a bad number (row and column), a bad year, a row with the
-  wrong number of cells, the same area, indicator and period twice (both rows named).
+  fits, missing area or year columns, a bad number (row and column), a value the rules refuse,
+  a bad year, a row with the wrong number of cells, the same area, indicator and period twice
+  (both rows named).
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from indicators import value_rules
 from returns.findings import Finding, Severity
 
 NATIONAL = "national"
@@ -58,7 +66,7 @@ LOCAL = "local"
 # The geographic_level values of the files, normalised (stripped, lower case).
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 
-SUPPRESSION_CODES = ("c", "k", "x", "z", "u", "low")
+SUPPRESSION_CODES = value_rules.SUPPRESSION_CODES
 NOT_AVAILABLE = "x"  # what an empty cell means
 
 PERIOD_KINDS = ("fy", "ay", "snapshot")
@@ -381,6 +389,15 @@ class _Compiled:
     produced: int = 0
     periods: dict[str, date | None] = field(default_factory=dict)
     seen: dict[tuple[str, date], int] = field(default_factory=dict)
+    measure: value_rules.Measure | None = None
+
+    def column_of(self, field_name: str) -> int:
+        """The file's column a problem's field is about (a code sits in the value's cell)."""
+        if field_name == "numerator" and self.numerator >= 0:
+            return self.numerator
+        if field_name == "denominator" and self.denominator >= 0:
+            return self.denominator
+        return self.value
 
 
 @dataclass
@@ -525,6 +542,7 @@ def parse_published(
     mappings: Iterable[Mapping],
     *,
     source_name: str,
+    measures: dict[str, value_rules.Measure] | None = None,
 ) -> ParseResult:
     """Read one published CSV file into figures, areas and findings (see the module's rules).
 
@@ -532,13 +550,17 @@ def parse_published(
     header has (directly or through an alias) are used; if some of those have a file hint that
     is part of ``source_name``, only they are. A mapping whose rows never appear gets a
     warning. The file is refused with an error when no mapping fits its header.
+
+    ``measures`` (by indicator code) are what the value rules need to know of each indicator;
+    figures of an indicator with no measure are not checked (the importer skips indicators
+    that are not in its catalogue).
     """
     result = ParseResult()
     found = _Collector(result)
     wrapper: io.TextIOWrapper | None = None
     try:
         lines, wrapper = _text(text_or_stream)
-        _parse(csv.reader(lines), list(mappings), source_name, result)
+        _parse(csv.reader(lines), list(mappings), source_name, result, measures or {})
     except UnicodeDecodeError:
         found.add(1, "", f"{source_name} is not UTF-8 text: save it as CSV UTF-8 and try again.")
     finally:
@@ -548,7 +570,11 @@ def parse_published(
 
 
 def _parse(
-    reader: Iterator[list[str]], mappings: list[Mapping], source_name: str, result: ParseResult
+    reader: Iterator[list[str]],
+    mappings: list[Mapping],
+    source_name: str,
+    result: ParseResult,
+    measures: dict[str, value_rules.Measure],
 ) -> None:
     found = _Collector(result)
     try:
@@ -575,7 +601,16 @@ def _parse(
             denominator = _find(index, mapping.names_for(mapping.denominator_column))
         parts_found = not mapping.numerator_column or (numerator >= 0 and denominator >= 0)
         if i_value >= 0 and period >= 0 and filters_found and parts_found:
-            compiled.append(_Compiled(mapping, i_value, numerator, denominator, period))
+            compiled.append(
+                _Compiled(
+                    mapping,
+                    i_value,
+                    numerator,
+                    denominator,
+                    period,
+                    measure=measures.get(mapping.indicator_code),
+                )
+            )
     hinted = [c for c in compiled if c.mapping.file_hint and c.mapping.applies_to_file(source_name)]
     if hinted:
         compiled = hinted
@@ -637,6 +672,7 @@ def _parse(
     area_getter = _getter(place.positions)
     cell_cache = _CellReader()
     cell_get = cell_cache.cache.get
+    check_figure = value_rules.check_figure
     figures = result.figures
     append = figures.append
     figure = PublishedFigure
@@ -719,7 +755,7 @@ def _parse(
                                         f"suppression code ({', '.join(SUPPRESSION_CODES)}).",
                                     )
                             continue
-                        if part_n is None or part_d is None or part_n < 0 or part_d <= 0:
+                        if value is None or part_n is None or part_d is None or part_d == 0:
                             part_n = part_d = None
                     duplicate_key = (identity, start)
                     earlier_row = item.seen.get(duplicate_key)
@@ -733,7 +769,26 @@ def _parse(
                         )
                         continue
                     item.seen[duplicate_key] = row_number
-                    item.produced += 1
+                    item.produced += 1  # its rows were found, even if refused
+                    measure = item.measure
+                    # A suppressed figure has nothing to check: a code is not a value, and
+                    # not an error.
+                    if measure is not None and value is not None:
+                        checked = check_figure(
+                            measure,
+                            value=value,
+                            numerator=part_n,
+                            denominator=part_d,
+                            value_from_parts=False,
+                        )
+                        if checked.problems:
+                            for problem in checked.problems:
+                                found.add(
+                                    row_number,
+                                    column_names[item.column_of(problem.field)],
+                                    problem.message,
+                                )
+                            continue  # the file cannot be committed: nothing is given
                     append(
                         figure(
                             area.level,

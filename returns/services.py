@@ -25,7 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
-from indicators import bulk
+from indicators import bulk, value_rules
 from indicators import services as figure_services
 from indicators.models import (
     Area,
@@ -221,7 +221,19 @@ def mappings_load(*, path: Path = published.SHIPPED_MAPPINGS) -> tuple[int, int]
 
 def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan:
     mappings = current_mappings()
-    result = published.parse_published(_read(batch), mappings, source_name=batch.file_name)
+    indicators = {
+        indicator.code: indicator
+        for indicator in Indicator.objects.filter(
+            code__in={mapping.indicator_code for mapping in mappings}
+        )
+    }
+    # The reader checks every value with the rules the entry form uses (value_rules).
+    result = published.parse_published(
+        _read(batch),
+        mappings,
+        source_name=batch.file_name,
+        measures={code: value_rules.Measure.of(i) for code, i in indicators.items()},
+    )
     plan = _PublishedPlan(result)
     if result.has_errors:
         return plan
@@ -229,12 +241,6 @@ def _plan_published(batch: ImportBatch, *, create_areas: bool) -> _PublishedPlan
         _ensure_areas(result.areas)
     by_code, by_number = _area_lookup()
     plan.new_areas = [a for a in result.areas if _find_area(a, by_code, by_number) is None]
-    indicators = {
-        indicator.code: indicator
-        for indicator in Indicator.objects.filter(
-            code__in={figure.indicator_code for figure in result.figures}
-        )
-    }
     periods: dict[tuple[str, object], Period] = {}
     note = f"{batch.file_name} (import {batch.pk})"
     # Rows name a few hundred areas a million times: each is looked up once.

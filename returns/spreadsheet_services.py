@@ -34,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from indicators import bulk, dashboards
+from indicators import bulk, dashboards, value_rules
 from indicators import periods as period_rules
 from indicators import services as figure_services
 from indicators.models import (
@@ -239,6 +239,7 @@ def _match_figures(
         names_by_dimension[(authority_id, dimension)].append(known_category.name)
     matched: list[_Matched] = []
     seen: dict[tuple[int, int, str, date, int | None], int] = {}
+    measures: dict[int, value_rules.Measure] = {}
     for row in rows:
 
         def wrong(column: str, message: str, row: spreadsheets.FigureRow = row) -> None:
@@ -283,17 +284,22 @@ def _match_figures(
                         Severity.WARNING,
                     )
                 )
-        try:
-            value = figure_services.figure_value(
-                indicator=indicator,
-                value=row.value,
-                numerator=row.numerator,
-                denominator=row.denominator,
-                suppression=row.suppression,
-            )
-        except ValidationError as refused:
-            wrong("value", " ".join(refused.messages))
+        # The entry form's rules (value_rules), each problem on its own column of the row.
+        measure = measures.get(indicator.pk)
+        if measure is None:
+            measure = measures[indicator.pk] = value_rules.Measure.of(indicator)
+        checked = value_rules.check_figure(
+            measure,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            suppression=row.suppression,
+        )
+        for problem in checked.problems:
+            wrong(problem.field, problem.message)
+        if checked.problems:
             continue
+        value = checked.value
         key = (
             area.pk,
             indicator.pk,

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from xml.parsers import expat
 
-from indicators import periods
+from indicators import periods, value_rules
 
 from .findings import Finding, Severity
 
@@ -800,9 +800,9 @@ def _plain_number(number: Decimal) -> str:
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
-# The largest number a figure column holds (16 digits, 4 after the point).
-LARGEST = Decimal("999999999999.9999")
-STORED_DECIMALS = 4
+# The largest number a figure or target column holds (16 digits, 4 after the point).
+LARGEST = value_rules.LARGEST_STORED
+STORED_DECIMALS = value_rules.STORED_DECIMALS
 
 
 def as_number(cell: Cell) -> Decimal | None:
@@ -889,8 +889,6 @@ def period_label(kind: str, start: date) -> str:
 
 
 # --- figures -----------------------------------------------------------------------------------
-
-SUPPRESSION_CODES = ("c", "k", "x", "z", "u", "low")
 
 
 @dataclass(frozen=True)
@@ -1054,35 +1052,8 @@ def parse_figures(table: Table, today: date) -> Parsed:
         suppression = row.get("suppression", as_text, "").lower()
         provisional = row.get("provisional", as_yes_no, False) if row.has("provisional") else None
         commentary = row.get("commentary", as_text, "") or None
-        if suppression and suppression not in SUPPRESSION_CODES:
-            row.problem(
-                "suppression",
-                f"{suppression!r} is not a suppression code: use c, k, x, "
-                "z, u or low, or leave it empty",
-            )
-        elif suppression and any(v is not None for v in (value, numerator, denominator)):
-            row.problem(
-                "suppression",
-                f"the figure is suppressed ({suppression}) but the row "
-                "also gives numbers: give one or the other",
-            )
-        elif (
-            not suppression
-            and row.ok
-            and value is None
-            and numerator is None
-            and denominator is None
-        ):
-            row.problem(
-                "value",
-                "there is no value: give the value, the numerator and "
-                "denominator, or a suppression code",
-            )
-        if (numerator is None) != (denominator is None):
-            row.problem(
-                "denominator" if denominator is None else "numerator",
-                "give both the numerator and the denominator, or neither",
-            )
+        # What the numbers and the suppression code may be depends on the indicator: the
+        # import service checks them with `indicators.value_rules`, as the entry form does.
         if kind_start is not None:
             kind, first, last = kind_start
             if last > today:

@@ -20,7 +20,7 @@ from indicators.models import (
     PeriodKind,
 )
 from tests import factories
-from tests.entry_world import EntryWorld, build, form_fields
+from tests.entry_world import CASELOAD, PLANS, VISITS, EntryWorld, build, form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,40 @@ def test_a_draft_saves_what_there_is(world) -> None:
             "E-VISITS-denominator",
         ),
         ({"E-CASELOAD-value": "-3"}, "cannot be below zero", "E-CASELOAD-value"),
+        # The value rules the imports share, word for word (tests/indicators/test_value_rules).
+        (
+            {"E-PLANS-value": "-5"},
+            f"{PLANS}: The value cannot be below zero (-5).",
+            "E-PLANS-value",
+        ),
+        (
+            {"E-VISITS-value": "250"},
+            f"{VISITS}: The value must be between 0% and 100% (250).",
+            "E-VISITS-value",
+        ),
+        (
+            {"E-VISITS-value": "-12%"},
+            f"{VISITS}: The value must be between 0% and 100% (-12).",
+            "E-VISITS-value",
+        ),
+        (
+            {"E-CASELOAD-value": "18.12345"},
+            f"{CASELOAD}: The value has more than 4 decimal places (18.12345): round it to 4 or "
+            "fewer.",
+            "E-CASELOAD-value",
+        ),
+        (
+            {"E-PLANS-value": "1,000,000,000,000"},
+            f"{PLANS}: The value is too large (1000000000000): a figure can hold at most "
+            "999,999,999,999.9999.",
+            "E-PLANS-value",
+        ),
+        (
+            {"E-VISITS-numerator": "160", "E-VISITS-denominator": "200", "E-VISITS-value": "70"},
+            f"{VISITS}: the value 70 does not match 160 / 200, which gives 80. Leave the value "
+            "empty to derive it.",
+            "E-VISITS-value",
+        ),
     ],
 )
 def test_an_invalid_value_shows_the_error_summary_and_writes_nothing(

@@ -41,11 +41,16 @@ def test_a_typed_value_that_contradicts_its_counts_is_refused_and_nothing_writte
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"numerator": Decimal(11), "denominator": Decimal(10)}, "cannot be larger"),
-        ({"numerator": Decimal(1)}, "both the numerator and the denominator"),
-        ({}, "Give a value, or a suppression code"),
-        ({"suppression": "q"}, "not a published suppression code"),
-        ({"suppression": "c", "value": Decimal(5)}, "has no value"),
+        (
+            {"numerator": Decimal(11), "denominator": Decimal(10)},
+            r"the numerator \(11\) cannot be more than the denominator \(10\)",
+        ),
+        ({"numerator": Decimal(1)}, "enter the denominator as well as the numerator"),
+        ({}, "there is no value: give the value, the numerator and denominator, or a"),
+        ({"suppression": "q"}, "'q' is not a suppression code"),
+        ({"suppression": "c", "value": Decimal(5)}, r"suppressed \(c\) but numbers are given"),
+        ({"value": Decimal(-5)}, r"The value must be between 0% and 100% \(-5\)"),
+        ({"value": Decimal("12.34567")}, r"more than 4 decimal places \(12.34567\)"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_writes_nothing(setting, fields, message) -> None:

@@ -147,6 +147,64 @@ def test_a_bad_file_is_refused_with_findings_and_cannot_be_committed(
     assert not Figure.objects.exists()
 
 
+CLA_HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+    "region_name,old_la_code,la_name,new_la_code,population_type,population_estimate,"
+    "children_count,rate_per_10000"
+)
+CLA_NAME = "cla_number_and_rate_per_10k_children.csv"
+ON_31_MARCH = "Children looked after on 31 March each year"
+
+
+def cla(*rows: str) -> bytes:
+    return ("\n".join([CLA_HEADER, *rows]) + "\n").encode()
+
+
+def test_a_negative_england_count_is_an_error_on_its_row_and_nothing_is_written(admin) -> None:
+    factories.IndicatorFactory(
+        code="CLA-COUNT", title="Children looked after at 31 March", unit="count", roll_up="latest"
+    )
+    content = cla(
+        f"2025,Reporting year,National,E92000001,England,,,,,,{ON_31_MARCH},12183016,-81770,67",
+        "2025,Reporting year,Local authority,E92000001,England,E12000001,North East,805,"
+        f"Hartlepool,E06000001,{ON_31_MARCH},20000,300,150",
+        "2024,Reporting year,Local authority,E92000001,England,E12000001,North East,805,"
+        f"Hartlepool,E06000001,{ON_31_MARCH},20000,c,c",
+    )
+    batch = upload(admin, content, CLA_NAME)
+    errors = list(batch.findings.filter(severity="error").values_list("row", "column", "message"))
+    assert errors == [
+        (
+            2,
+            "children_count",
+            "Children looked after at 31 March: The value cannot be below zero (-81770).",
+        )
+    ]  # the suppressed count of 2024 is not an error
+    assert batch.error_count == 1 and not batch.can_commit
+    with pytest.raises(ValidationError, match="no errors"):
+        services.batch_commit(user=admin, batch=batch)
+    assert not Figure.objects.exists()
+    assert not Area.objects.filter(name="Hartlepool").exists()
+
+
+def test_a_published_numerator_above_its_denominator_is_found_before_the_commit(admin) -> None:
+    """The database would refuse 300 re-referrals of 200 referrals at commit (a proportion's
+    numerator cannot exceed its denominator): validation says so first."""
+    batch = upload(admin, c1(f"202425,{HARTLEPOOL},200,300,150.0"))
+    assert list(
+        batch.findings.filter(severity="error").values_list("column", "message").order_by("pk")
+    ) == [
+        (
+            "rereferral_count",
+            "% re-referrals: the numerator (300) cannot be more than the denominator (200).",
+        ),
+        ("rereferral_percent", "% re-referrals: The value must be between 0% and 100% (150)."),
+    ]
+    with pytest.raises(ValidationError, match="no errors"):
+        services.batch_commit(user=admin, batch=batch)
+    assert not Figure.objects.exists()
+
+
 def test_an_empty_or_oversized_file_is_refused_before_it_is_read(admin, settings) -> None:
     with pytest.raises(ValidationError, match="is empty"):
         upload(admin, b"")

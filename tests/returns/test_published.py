@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indicators.value_rules import Measure
 from returns.findings import Severity, has_errors
 from returns.published import (
     SHIPPED_MAPPINGS,
@@ -490,6 +491,82 @@ def test_shipped_mappings_name_catalogue_indicators() -> None:
     }
 
 
+# --- the value rules every figure obeys (indicators.value_rules) -----------------------------
+
+MEASURES = {"REF-REREF": Measure("% re-referrals", "percent", decimals=1)}
+
+
+def checked(text: str) -> ParseResult:
+    return parse_published(text, MAPPINGS, source_name="c1_referrals.csv", measures=MEASURES)
+
+
+def test_values_the_entry_form_refuses_are_errors_on_their_row_and_column() -> None:
+    result = checked(
+        c1(
+            f"2025,{NATIONAL},Referrals,632830,142900,22.6",
+            f"2025,{NORTH_EAST},Referrals,32490,6730,250",
+            f"2025,{HARTLEPOOL},Referrals,200,300,12",
+            f"2025,{DARLINGTON},Referrals,-20,5,10",
+            f"2024,{DARLINGTON},Referrals,2000,500,25.01234",
+        )
+    )
+    assert [(f.row, f.column, f.message) for f in result.findings] == [
+        (3, "rereferral_percent", "% re-referrals: The value must be between 0% and 100% (250)."),
+        (
+            4,
+            "rereferral_count",
+            "% re-referrals: the numerator (300) cannot be more than the denominator (200).",
+        ),
+        (5, "referral_count", "% re-referrals: The denominator cannot be below zero (-20)."),
+        (
+            6,
+            "rereferral_percent",
+            "% re-referrals: The value has more than 4 decimal places (25.01234): round it to 4 "
+            "or fewer.",
+        ),
+    ]
+    assert result.has_errors
+    assert [f.row for f in result.figures] == [2]  # a refused value is never given
+
+
+@pytest.mark.parametrize("code", SUPPRESSION_CODES)
+def test_suppression_codes_are_not_values_and_not_errors(code: str) -> None:
+    result = checked(c1(f"2025,{HARTLEPOOL},Referrals,{code},{code},{code}"))
+    assert result.findings == []
+    assert (only(result, la_number="805").value, only(result, la_number="805").suppression) == (
+        None,
+        code,
+    )
+
+
+def test_a_suppressed_value_keeps_no_parts_and_a_published_value_is_kept_as_published() -> None:
+    result = checked(
+        c1(f"2025,{HARTLEPOOL},Referrals,2020,536,c", f"2025,{DARLINGTON},Referrals,2020,536,30.0")
+    )
+    assert result.findings == []
+    hartlepool = only(result, la_number="805")
+    assert (hartlepool.value, hartlepool.numerator, hartlepool.denominator) == (None, None, None)
+    # 536 of 2020 is 26.5%: what was published stands (published figures are rounded).
+    assert only(result, la_number="841").value == Decimal("30.0")
+
+
+def test_without_a_measure_nothing_is_judged() -> None:
+    """An indicator not in the catalogue is skipped by the importer: the reader has no rules
+    for it, and reads the numbers as they are."""
+    result = parse(c1(f"2025,{HARTLEPOOL},Referrals,200,300,-12"))
+    assert result.findings == []
+    assert only(result, la_number="805").value == Decimal(-12)
+
+
+@given(st.decimals(max_value=Decimal("-0.001"), places=3, allow_nan=False, allow_infinity=False))
+def test_a_negative_published_value_is_always_an_error_never_a_figure(value: Decimal) -> None:
+    result = checked(c1(f"2025,{HARTLEPOOL},Referrals,2020,536,{value}"))
+    assert result.figures == []
+    [finding] = result.findings
+    assert (finding.row, finding.column, finding.severity) == (2, "rereferral_percent", "error")
+    assert finding.message.startswith("% re-referrals: The value must be between 0% and 100%")
+
+
 # --- hypothesis -------------------------------------------------------------------------------
 
 cells = st.one_of(
@@ -583,6 +660,26 @@ def figure_in(
     ]
     assert len(found) == 1, found
     return found[0]
+
+
+def test_real_files_obey_the_value_rules_with_the_catalogues_measures() -> None:
+    """The rules the entry form applies refuse nothing the DfE has published."""
+    if not DFE.is_dir():
+        pytest.skip(f"The published DfE files are not here ({DFE}): acceptance test skipped.")
+    with CATALOGUE.open(encoding="utf-8") as handle:
+        measures = {
+            row["code"]: Measure(row["title"], row["unit"], int(row["decimals"]))
+            for row in csv.DictReader(handle)
+        }
+    mappings = load_mappings(SHIPPED_MAPPINGS)
+    checked_figures = 0
+    for path in sorted(DFE.glob("*.csv")):
+        if mappings_for_file(mappings, path.name):
+            with path.open("rb") as handle:
+                result = parse_published(handle, mappings, source_name=path.name, measures=measures)
+            assert not result.has_errors, (path.name, result.findings[:5])
+            checked_figures += len(result.figures)
+    assert checked_figures > 10_000
 
 
 def test_real_files_have_no_errors_and_every_mapping_finds_rows(

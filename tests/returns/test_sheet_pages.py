@@ -90,6 +90,37 @@ def test_an_officers_file_naming_another_authority_shows_why_and_cannot_be_commi
     assert not Figure.objects.exists()
 
 
+def test_a_negative_count_and_impossible_percentages_are_shown_and_cannot_be_committed(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 13: this file once showed "No problems found" and could be committed."""
+    officer = member(world, "officer", Role.OFFICER)
+    rows = [
+        ["865", "CLA-COUNT", "2021-10", "", "-5", "", "", "", "", ""],
+        ["865", "ASMT-45", "2021-10", "", "-12%", "", "", "", "", ""],
+        ["865", "ASMT-45", "2021-11", "", "250%", "", "", "", "", ""],
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(
+            "/a/wiltshire/imports/",
+            {
+                "kind": "sheet_figures",
+                "file": SimpleUploadedFile("bad.csv", csv_bytes(FIGURE_HEADER, *rows)),
+            },
+        )
+    batch = ImportBatch.objects.get()
+    page = officer.get(f"/imports/{batch.pk}/").content.decode()
+    assert "No problems found" not in page
+    assert "3 findings" in page
+    assert "Children looked after: The value cannot be below zero (-5)." in page
+    assert "The value must be between 0% and 100% (-12)." in page
+    assert "The value must be between 0% and 100% (250)." in page
+    assert "Commit these figures" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(f"/imports/{batch.pk}/commit/")
+    assert not Figure.objects.exists()
+
+
 def test_an_officer_cannot_upload_the_catalogue_and_a_manager_cannot_import(world) -> None:
     officer = member(world, "officer", Role.OFFICER)
     response = officer.post(
