@@ -420,6 +420,14 @@ action_delete = _removal_page(Action, services.action_delete, "action", "Removed
 
 @login_required
 @require_GET
+def removals(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The record of removals: what was removed, when, by whom and why, newest first."""
+    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
+    return render(request, "audits/removals.html", {"page": page, "authority": page.authority})
+
+
+@login_required
+@require_GET
 def log_template(request: SignedInRequest, slug: str) -> HttpResponse:
     """A blank audit-results log: its header row, as CSV."""
     authority = selectors.recorder_authority(request.user, slug)

@@ -58,6 +58,14 @@ def voice(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
+def removals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The record of removals: what was removed, when, by whom and why, newest first."""
+    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
+    return render(request, "complaints/removals.html", {"page": page, "authority": page.authority})
+
+
+@login_required
 def quotes_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The cleared quotes and comments as CSV: redacted text only, formulae escaped."""
     authority = selectors.authority_for(request.user, slug, Permission.VIEW_FIGURES)
