@@ -1,6 +1,7 @@
 """Demo quality assurance records from the seed committee reports (see demo_data/README.md).
 
-`audits_demo_load` reads `demo_data/quality.json` and writes through the services. It is
+`audits_demo_load` reads `demo_data/quality.json` and writes through the services, as the
+application itself (`access.SYSTEM`: a set-up command, not a person's change). It is
 idempotent: each record is found by its natural key (programme name, case reference and date,
 finding text, inspection date and kind, plan name, priority title, action text) and written
 only if it is missing.
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts import access
 from indicators.models import Area
 
 from . import services
@@ -73,7 +75,7 @@ class _Loader:
             ).exists()
             if not exists:
                 services.observation_save(
-                    user=None,
+                    user=access.SYSTEM,
                     authority=authority,
                     values={
                         "observed_on": _day(item["observed_on"]),
@@ -88,7 +90,7 @@ class _Loader:
             exists = PracticeWeek.objects.filter(authority=authority, name=item["name"]).exists()
             if not exists:
                 services.practice_week_save(
-                    user=None,
+                    user=access.SYSTEM,
                     authority=authority,
                     values={
                         "name": item["name"],
@@ -107,7 +109,7 @@ class _Loader:
                 authority=authority, start=values["start"], kind=item["kind"]
             ).exists()
             if not exists:
-                services.inspection_save(user=None, authority=authority, values=values)
+                services.inspection_save(user=access.SYSTEM, authority=authority, values=values)
             self._count(not exists)
         for item in data.get("plans", []):
             self.plan(authority, item)
@@ -117,7 +119,7 @@ class _Loader:
         self._count(programme is None)
         if programme is None:
             programme = services.programme_save(
-                user=None,
+                user=access.SYSTEM,
                 authority=authority,
                 values={
                     "name": item["name"],
@@ -140,7 +142,7 @@ class _Loader:
                 if not exists:
                     # The seed gives no judgements: each audit is recorded without one.
                     services.case_audit_save(
-                        user=None,
+                        user=access.SYSTEM,
                         authority=authority,
                         case_reference=reference,
                         audit_date=on,
@@ -155,7 +157,7 @@ class _Loader:
             ).exists()
             if not exists:
                 services.finding_save(
-                    user=None,
+                    user=access.SYSTEM,
                     authority=authority,
                     values={
                         "programme": programme,
@@ -173,7 +175,7 @@ class _Loader:
         self._count(plan is None)
         if plan is None:
             plan = services.plan_save(
-                user=None,
+                user=access.SYSTEM,
                 authority=authority,
                 values={
                     "name": item["name"],
@@ -186,13 +188,13 @@ class _Loader:
             self._count(priority is None)
             if priority is None:
                 priority = services.priority_save(
-                    user=None, plan=plan, values={"title": entry["title"], "order": order}
+                    user=access.SYSTEM, plan=plan, values={"title": entry["title"], "order": order}
                 )
             for action_order, action in enumerate(entry["actions"], start=1):
                 exists = Action.objects.filter(priority=priority, text=action["text"]).exists()
                 if not exists:
                     services.action_save(
-                        user=None,
+                        user=access.SYSTEM,
                         priority=priority,
                         values={"text": action["text"], "order": action_order},
                     )

@@ -221,3 +221,22 @@ class ActionUpdateForm(forms.Form):
     note = forms.CharField(label="Progress", widget=forms.Textarea)
     rag = forms.ChoiceField(label="RAG status now", choices=Rag.choices)
     completed = forms.BooleanField(label="The action is complete", required=False)
+
+
+class RemovalForm(forms.Form):
+    """Why a record is being removed: kept with the removal on the record of removals, which
+    the authority's managers read."""
+
+    reason = forms.CharField(
+        label="Why are you removing it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "For example, it was entered twice or for the wrong case. Your reason is kept on "
+            "the record of removals. Do not name a child or family."
+        ),
+        error_messages={
+            "required": "Say why you are removing it",
+            "max_length": "Keep the reason to 1,000 characters or fewer",
+        },
+    )

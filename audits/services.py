@@ -1,5 +1,8 @@
 """State changes for quality assurance records. Each is one keyword-only function that runs in
-a transaction and validates before it writes.
+a transaction, checks that the acting user may record the authority's quality assurance (views
+check first; the service checks again, so that no new caller can skip the rule), and validates
+before it writes. Every removal leaves an entry on the record of removals (`Removal`): who,
+when, what (`removals.py`) and why.
 
 Every write to case audits re-derives the affected quarters' summary figures (% good or
 better, moderation agreement) through `indicators.services.figure_set`, so that targets, RAG,
@@ -17,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts import access
+from accounts.access import Permission, SystemActor
 from indicators import services as figure_services
 from indicators.models import (
     Area,
@@ -32,7 +37,7 @@ from indicators.models import (
 )
 from indicators.periods import bounds, quarter_start
 
-from . import metrics
+from . import metrics, removals
 from .logs import AuditRecord, LogFinding
 from .models import (
     Action,
@@ -46,10 +51,19 @@ from .models import (
     PracticeObservation,
     PracticeWeek,
     Priority,
+    Removal,
+    RemovalKind,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+    # The actor as a log's commit and rollback take it. `returns.record_logs.RecordLog` (not
+    # this app's to change) still types the batch's user as optional, so those two services,
+    # and the private helpers they call, accept None in their signature; `require_actor`
+    # refuses it at run time as everywhere else. Narrow to `User | SystemActor` once RecordLog
+    # does.
+    UncheckedActor = User | SystemActor | None
 
 # The summary indicators derived from case audits, and how each quarter's parts are counted.
 GOOD_OR_BETTER_CODE = "AUDIT-GOOD"
@@ -58,6 +72,45 @@ DERIVED_REASON = "Derived from case audits"
 TEAM_DIMENSIONS = ("team", "locality", "service")
 
 M = TypeVar("M", bound=models.Model)
+
+# What a rolled-back import's removal says when the import machinery gives no other reason.
+LOG_ROLLBACK_REASON = "The import that added them was rolled back."
+
+
+def _require_recorder(user: UncheckedActor, *authorities: Area) -> None:
+    """The acting user may record quality assurance in each authority given: the one the
+    service was asked to write to and, for a record passed in, the record's own authority."""
+    for authority in dict.fromkeys(authorities):
+        access.require_actor(
+            user,
+            Permission.EDIT_FIGURES,
+            authority,
+            doing=f"record {authority.name}'s audits, inspections or improvement plans",
+        )
+
+
+def _reason_given(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why you are removing it: the reason is kept with the removal."}
+        )
+    return reason
+
+
+def _record_removal(
+    *, user: UncheckedActor, authority: Area, kind: RemovalKind, summary: str, reason: str
+) -> Removal:
+    who = access.person(user)
+    return Removal.objects.create(
+        authority=authority,
+        removed_at=timezone.now(),
+        removed_by=who,
+        removed_by_name=str(who)[:150] if who is not None else "",
+        kind=kind,
+        summary=summary[:400],
+        reason=reason,
+    )
 
 
 def _require_authority(authority: Area) -> None:
@@ -179,7 +232,8 @@ def _learning_themes(authority: Area, names: Iterable[str]) -> list[LearningThem
 
 
 @transaction.atomic
-def learning_theme_add(*, user: User | None, authority: Area, name: str) -> LearningTheme:
+def learning_theme_add(*, user: User | SystemActor, authority: Area, name: str) -> LearningTheme:
+    _require_recorder(user, authority)
     _require_authority(authority)
     if not name.strip():
         raise ValidationError("Give the theme a name.")
@@ -189,7 +243,7 @@ def learning_theme_add(*, user: User | None, authority: Area, name: str) -> Lear
 @transaction.atomic
 def case_audit_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     audit: CaseAudit | None = None,
     case_reference: str,
@@ -203,6 +257,7 @@ def case_audit_save(
     themes: Sequence[LearningTheme] = (),
 ) -> CaseAudit:
     """Record a case audit, or change one, and re-derive the quarters it was and is in."""
+    _require_recorder(user, *([audit.authority] if audit is not None else []), authority)
     _require_authority(authority)
     _same_authority(authority, programme, team, *themes)
     if team is not None and team.dimension not in TEAM_DIMENSIONS:
@@ -223,7 +278,7 @@ def case_audit_save(
             "auditor": auditor.strip(),
             "moderated_judgement": moderated_judgement,
             "moderator": moderator.strip(),
-            "updated_by": user,
+            "updated_by": access.person(user),
         },
     )
     audit.themes.set(themes)
@@ -234,13 +289,26 @@ def case_audit_save(
 
 
 @transaction.atomic
-def case_audit_delete(*, user: User | None, authority: Area, audit: CaseAudit) -> None:
-    """Remove a case audit (and the findings recorded from it), and re-derive its quarter's
-    summary figures: the figure is updated, or removed if no judged audit is left."""
+def case_audit_delete(
+    *, user: User | SystemActor, authority: Area, audit: CaseAudit, reason: str
+) -> Removal:
+    """Remove a case audit (and the findings recorded from it), say so on the record of
+    removals, and re-derive its quarter's summary figures: the figure is updated, or removed if
+    no judged audit is left."""
+    _require_recorder(user, audit.authority, authority)
     _same_authority(authority, audit)
+    reason = _reason_given(reason)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.CASE_AUDIT,
+        summary=removals.case_audit(audit, findings=audit.findings.count()),
+        reason=reason,
+    )
     audit_date = audit.audit_date
     audit.delete()
     audit_summaries_derive(authority=authority, quarters=[audit_date])
+    return removal
 
 
 # --- the audit-results log import -----------------------------------------------------------
@@ -297,11 +365,12 @@ def audit_log_check(*, authority: Area, records: Sequence[AuditRecord]) -> list[
 
 
 def audit_log_commit(
-    *, user: User | None, authority: Area, records: Sequence[AuditRecord]
+    *, user: UncheckedActor, authority: Area, records: Sequence[AuditRecord]
 ) -> list[int]:
     """Write every record of a checked log, then re-derive the summaries of the quarters they
     fall in. Runs inside the caller's transaction (the import batch's commit): a refusal
     raises ValidationError and the caller's rollback leaves nothing written."""
+    _require_recorder(user, authority)
     _require_authority(authority)
     with transaction.atomic():
         problems = audit_log_check(authority=authority, records=records)
@@ -329,7 +398,7 @@ def audit_log_commit(
                     programme=programmes.get(record.programme),
                     team=teams.get(record.team),
                     auditor=record.auditor,
-                    updated_by=user,
+                    updated_by=access.person(user),
                 )
                 for record in records
             ]
@@ -344,11 +413,34 @@ def audit_log_commit(
         return [audit.pk for audit in audits]
 
 
-def audit_log_rollback(*, user: User | None, authority: Area, audit_ids: Sequence[int]) -> None:
-    """Remove the audits a log import wrote, and re-derive their quarters."""
+def audit_log_rollback(
+    *,
+    user: UncheckedActor,
+    authority: Area,
+    audit_ids: Sequence[int],
+    reason: str = LOG_ROLLBACK_REASON,
+    file_name: str = "",
+) -> None:
+    """Remove the audits a log import wrote, and re-derive their quarters. The record of
+    removals gets one entry for the batch (how many audits, from which file, of which dates),
+    not one per audit; none when the batch's audits had all been removed already."""
+    _require_recorder(user, authority)
+    reason = _reason_given(reason)
     with transaction.atomic():
         audits = CaseAudit.objects.filter(authority=authority, pk__in=audit_ids)
         dates = list(audits.values_list("audit_date", flat=True))
+        if dates:
+            _record_removal(
+                user=user,
+                authority=authority,
+                kind=RemovalKind.AUDIT_LOG,
+                summary=removals.audit_log(
+                    dates,
+                    findings=Finding.objects.filter(audit__in=audits).count(),
+                    file_name=file_name,
+                ),
+                reason=reason,
+            )
         # Their findings go with them (a finding belongs to its audit).
         audits.delete()
         audit_summaries_derive(authority=authority, quarters=dates)
@@ -360,11 +452,12 @@ def audit_log_rollback(*, user: User | None, authority: Area, audit_ids: Sequenc
 @transaction.atomic
 def programme_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     programme: AuditProgramme | None = None,
 ) -> AuditProgramme:
+    _require_recorder(user, *([programme.authority] if programme is not None else []), authority)
     _require_authority(authority)
     if programme is not None:
         _same_authority(authority, programme)
@@ -374,12 +467,13 @@ def programme_save(
 @transaction.atomic
 def finding_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     themes: Sequence[LearningTheme] = (),
     finding: Finding | None = None,
 ) -> Finding:
+    _require_recorder(user, *([finding.authority] if finding is not None else []), authority)
     _require_authority(authority)
     _same_authority(authority, finding, values.get("audit"), values.get("programme"), *themes)
     if values.get("audit") is None and values.get("programme") is None:
@@ -392,11 +486,14 @@ def finding_save(
 @transaction.atomic
 def observation_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     observation: PracticeObservation | None = None,
 ) -> PracticeObservation:
+    _require_recorder(
+        user, *([observation.authority] if observation is not None else []), authority
+    )
     _require_authority(authority)
     _same_authority(authority, observation)
     return _save(observation or PracticeObservation(authority=authority), values)
@@ -405,34 +502,66 @@ def observation_save(
 @transaction.atomic
 def practice_week_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     week: PracticeWeek | None = None,
 ) -> PracticeWeek:
+    _require_recorder(user, *([week.authority] if week is not None else []), authority)
     _require_authority(authority)
     _same_authority(authority, week)
     return _save(week or PracticeWeek(authority=authority), values)
 
 
 @transaction.atomic
-def finding_delete(*, user: User | None, authority: Area, finding: Finding) -> None:
+def finding_delete(
+    *, user: User | SystemActor, authority: Area, finding: Finding, reason: str
+) -> Removal:
+    _require_recorder(user, finding.authority, authority)
     _same_authority(authority, finding)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.FINDING,
+        summary=removals.finding(finding),
+        reason=_reason_given(reason),
+    )
     finding.delete()
+    return removal
 
 
 @transaction.atomic
 def observation_delete(
-    *, user: User | None, authority: Area, observation: PracticeObservation
-) -> None:
+    *, user: User | SystemActor, authority: Area, observation: PracticeObservation, reason: str
+) -> Removal:
+    _require_recorder(user, observation.authority, authority)
     _same_authority(authority, observation)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.OBSERVATION,
+        summary=removals.observation(observation),
+        reason=_reason_given(reason),
+    )
     observation.delete()
+    return removal
 
 
 @transaction.atomic
-def practice_week_delete(*, user: User | None, authority: Area, week: PracticeWeek) -> None:
+def practice_week_delete(
+    *, user: User | SystemActor, authority: Area, week: PracticeWeek, reason: str
+) -> Removal:
+    _require_recorder(user, week.authority, authority)
     _same_authority(authority, week)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.PRACTICE_WEEK,
+        summary=removals.practice_week(week),
+        reason=_reason_given(reason),
+    )
     week.delete()
+    return removal
 
 
 # --- inspections and improvement plans ------------------------------------------------------
@@ -441,30 +570,43 @@ def practice_week_delete(*, user: User | None, authority: Area, week: PracticeWe
 @transaction.atomic
 def inspection_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     inspection: Inspection | None = None,
 ) -> Inspection:
+    _require_recorder(user, *([inspection.authority] if inspection is not None else []), authority)
     _require_authority(authority)
     _same_authority(authority, inspection)
     return _save(inspection or Inspection(authority=authority), values)
 
 
 @transaction.atomic
-def inspection_delete(*, user: User | None, authority: Area, inspection: Inspection) -> None:
+def inspection_delete(
+    *, user: User | SystemActor, authority: Area, inspection: Inspection, reason: str
+) -> Removal:
+    _require_recorder(user, inspection.authority, authority)
     _same_authority(authority, inspection)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.INSPECTION,
+        summary=removals.inspection(inspection),
+        reason=_reason_given(reason),
+    )
     inspection.delete()
+    return removal
 
 
 @transaction.atomic
 def plan_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     values: Mapping[str, Any],
     plan: ImprovementPlan | None = None,
 ) -> ImprovementPlan:
+    _require_recorder(user, *([plan.authority] if plan is not None else []), authority)
     _require_authority(authority)
     _same_authority(authority, plan)
     return _save(plan or ImprovementPlan(authority=authority), values)
@@ -473,11 +615,15 @@ def plan_save(
 @transaction.atomic
 def priority_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     plan: ImprovementPlan,
     values: Mapping[str, Any],
     priority: Priority | None = None,
 ) -> Priority:
+    # A priority belongs to its plan's authority (and a changed one to its own plan's).
+    _require_recorder(
+        user, *([priority.plan.authority] if priority is not None else []), plan.authority
+    )
     if priority is not None and priority.plan_id != plan.pk:
         raise ValidationError("This priority belongs to another plan.")
     return _save(priority or Priority(plan=plan), values)
@@ -486,34 +632,63 @@ def priority_save(
 @transaction.atomic
 def action_save(
     *,
-    user: User | None,
+    user: User | SystemActor,
     priority: Priority,
     values: Mapping[str, Any],
     action: Action | None = None,
 ) -> Action:
+    _require_recorder(
+        user,
+        *([action.priority.plan.authority] if action is not None else []),
+        priority.plan.authority,
+    )
     if action is not None and action.priority_id != priority.pk:
         raise ValidationError("This action belongs to another priority.")
     return _save(action or Action(priority=priority), values)
 
 
 @transaction.atomic
-def action_delete(*, user: User | None, authority: Area, action: Action) -> None:
+def action_delete(
+    *, user: User | SystemActor, authority: Area, action: Action, reason: str
+) -> Removal:
     """Remove an action of one of the authority's plans, with its progress updates."""
-    _same_authority(authority, action.priority.plan)
+    plan = action.priority.plan
+    _require_recorder(user, plan.authority, authority)
+    _same_authority(authority, plan)
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.ACTION,
+        summary=removals.action(action, updates=action.updates.count()),
+        reason=_reason_given(reason),
+    )
     action.delete()
+    return removal
 
 
 @transaction.atomic
 def action_update_add(
-    *, user: User | None, action: Action, written_on: date, note: str, rag: str, completed: bool
+    *,
+    user: User | SystemActor,
+    action: Action,
+    written_on: date,
+    note: str,
+    rag: str,
+    completed: bool,
 ) -> ActionUpdate:
     """A progress note on an action; the action takes the note's RAG status (and is marked
     complete) as its current state."""
+    _require_recorder(user, action.priority.plan.authority)
     if written_on > timezone.localdate():
         raise ValidationError("The update's date is in the future.")
     update = _save(
         ActionUpdate(action=action),
-        {"written_on": written_on, "note": note.strip(), "rag": rag, "written_by": user},
+        {
+            "written_on": written_on,
+            "note": note.strip(),
+            "rag": rag,
+            "written_by": access.person(user),
+        },
     )
     latest = action.updates.order_by("-written_on", "-id").first()
     if latest is not None and latest.pk == update.pk:

@@ -6,6 +6,7 @@ app_name = "audits"
 
 urlpatterns = [
     path("", views.quality, name="quality"),
+    path("removed/", views.removals, name="removals"),
     path("programmes/add/", views.programme_edit, name="programme_add"),
     path("programmes/<int:programme_id>/", views.programme_edit, name="programme_edit"),
     path("audits/add/", views.audit_edit, name="audit_add"),

@@ -351,11 +351,12 @@ def action_update_add(request: SignedInRequest, slug: str, action_id: int) -> Ht
 
 
 def _removal_page(
-    model: type[Any], remove: Callable[..., None], keyword: str, removed: str
+    model: type[Any], remove: Callable[..., object], keyword: str, removed: str
 ) -> Callable[..., HttpResponse]:
     """The remove page of one kind of record: GET shows what would be removed and what follows
-    from it; a POST removes it through `remove` (given the record as `keyword`) and goes back
-    to the quality page saying `removed` (where "{record}" names the record)."""
+    from it, and asks why; a POST with a reason removes it through `remove` (given the record
+    as `keyword`) and goes back to the quality page saying `removed` (where "{record}" names
+    the record)."""
 
     @login_required
     @require_http_methods(["GET", "POST"])
@@ -363,22 +364,36 @@ def _removal_page(
         # The address names the record by one id (audit_id, finding_id...).
         (pk,) = record_id.values()
         removal = selectors.removal(request.user, slug, model, pk)
-        error = ""
-        if request.method == "POST":
+        form = forms.RemovalForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
             try:
-                remove(user=request.user, authority=removal.authority, **{keyword: removal.record})
+                remove(
+                    user=request.user,
+                    authority=removal.authority,
+                    reason=form.cleaned_data["reason"],
+                    **{keyword: removal.record},
+                )
             except ValidationError as refusal:
-                error = " ".join(refusal.messages)
+                _refused(form, refusal)
             else:
                 messages.success(request, removed.format(record=removal.record))
                 return redirect("audits:quality", slug=removal.authority.slug)
         return render(
             request,
             "audits/confirm_remove.html",
-            {"removal": removal, "authority": removal.authority, "error": error},
+            {"removal": removal, "authority": removal.authority, "form": form},
         )
 
     return view
+
+
+def _refused(form: BaseForm, refusal: ValidationError) -> None:
+    """A service's refusal shown on the form: against its field where it names one."""
+    if hasattr(refusal, "error_dict"):
+        for field, errors in refusal.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, " ".join(refusal.messages))
 
 
 audit_delete = _removal_page(
@@ -401,6 +416,14 @@ inspection_delete = _removal_page(
     Inspection, services.inspection_delete, "inspection", "Removed the inspection or visit."
 )
 action_delete = _removal_page(Action, services.action_delete, "action", "Removed the action.")
+
+
+@login_required
+@require_GET
+def removals(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The record of removals: what was removed, when, by whom and why, newest first."""
+    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
+    return render(request, "audits/removals.html", {"page": page, "authority": page.authority})
 
 
 @login_required

@@ -105,3 +105,22 @@ class AddFlagForm(forms.Form):
         max_length=120,
         help_text="Type the word or words as they appear; every occurrence is flagged.",
     )
+
+
+class RemovalForm(forms.Form):
+    """Why a record is being removed: kept with the removal on the record of removals, which
+    the authority's managers read."""
+
+    reason = forms.CharField(
+        label="Why are you removing it?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "For example, it was entered twice or for the wrong authority. Your reason is kept "
+            "on the record of removals. Do not name a child, family or complainant."
+        ),
+        error_messages={
+            "required": "Say why you are removing it",
+            "max_length": "Keep the reason to 1,000 characters or fewer",
+        },
+    )

@@ -232,3 +232,53 @@ class SurveyComment(RedactableText):
 
     def __str__(self) -> str:
         return f"Comment on {self.survey}"
+
+
+# --- the record of removals -----------------------------------------------------------------
+
+
+class RemovalKind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    COMPLIMENT = "compliment", "Compliment"
+    SURVEY = "survey", "Survey"
+    COMMENT = "comment", "Survey comment"
+    COMPLAINTS_LOG = "complaints_log", "Imported complaints, rolled back"
+
+
+class Removal(models.Model):
+    """One removal of a complaint, compliment, survey or comment (or of an imported log's
+    complaints, as one entry): who, when, what, and why. Nothing else is kept of a removed
+    record, so `summary` is built by the service from the record's reference, stage, dates and
+    choices and a survey's title, never from a quote, a comment or any other words as written
+    (see `complaints/removals.py`)."""
+
+    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    removed_at = models.DateTimeField()
+    # The person, while their account exists; their name as it was, whatever happens to the
+    # account later. Both empty when the application itself removed it (`access.SYSTEM`).
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_by_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=20, choices=RemovalKind.choices)
+    summary = models.CharField(max_length=400)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-removed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in RemovalKind]),
+                name="complaints_removal_kind_known",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="complaints_removal_says_what"),
+            models.CheckConstraint(condition=~Q(reason=""), name="complaints_removal_says_why"),
+        ]
+        indexes = [models.Index(fields=["authority", "removed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.summary} (removed {self.removed_at:%-d %b %Y})"
+
+    @property
+    def removed_by_label(self) -> str:
+        return self.removed_by_name or "The system"

@@ -1,5 +1,8 @@
-"""State changes for complaints, compliments, surveys and redaction. Each runs in a transaction
-and, where it changes what the summaries count, re-derives the authority's figures."""
+"""State changes for complaints, compliments, surveys and redaction. Each runs in a transaction,
+checks that the acting user may change the authority's complaints and voice records (views
+check first; the service checks again, so that no new caller can skip the rule) and, where it
+changes what the summaries count, re-derives the authority's figures. Every removal leaves an
+entry on the record of removals (`Removal`): who, when, what (`removals.py`) and why."""
 
 from __future__ import annotations
 
@@ -9,10 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import access
+from accounts.access import Permission, SystemActor
 from indicators.models import (
     Area,
     ChangeChannel,
@@ -25,7 +30,7 @@ from indicators.models import (
 )
 from indicators.services import figure_set, figures_from_records_remove
 
-from . import metrics, redaction
+from . import metrics, redaction, removals
 from .logs import ComplaintRecord, reference_problem
 from .models import (
     Complaint,
@@ -33,6 +38,8 @@ from .models import (
     Outcome,
     RedactableText,
     RedactionState,
+    Removal,
+    RemovalKind,
     Stage,
     SurveyComment,
     SurveyQuestion,
@@ -42,7 +49,52 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
+    # The actor as a log's commit and rollback take it. `returns.record_logs.RecordLog` (not
+    # this app's to change) still types the batch's user as optional, so those two services,
+    # and the private helpers they call, accept None in their signature; `require_actor`
+    # refuses it at run time as everywhere else. Narrow to `User | SystemActor` once RecordLog
+    # does.
+    UncheckedActor = User | SystemActor | None
+
 DERIVED_REASON = "Derived from the complaints log"
+# What a rolled-back import's removal says when the import machinery gives no other reason.
+LOG_ROLLBACK_REASON = "The import that added them was rolled back."
+
+
+def _require_editor(user: UncheckedActor, *authorities: Area) -> None:
+    """The acting user may change the complaints and voice records of each authority given:
+    the one the service was asked to write to and, for a record passed in, the record's own."""
+    for authority in dict.fromkeys(authorities):
+        access.require_actor(
+            user,
+            Permission.EDIT_FIGURES,
+            authority,
+            doing=f"change {authority.name}'s complaints, compliments or voice records",
+        )
+
+
+def _reason_given(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why you are removing it: the reason is kept with the removal."}
+        )
+    return reason
+
+
+def _record_removal(
+    *, user: UncheckedActor, authority: Area, kind: RemovalKind, summary: str, reason: str
+) -> Removal:
+    who = access.person(user)
+    return Removal.objects.create(
+        authority=authority,
+        removed_at=timezone.now(),
+        removed_by=who,
+        removed_by_name=str(who)[:150] if who is not None else "",
+        kind=kind,
+        summary=summary[:400],
+        reason=reason,
+    )
 
 
 # --- derived figures ----------------------------------------------------------------------
@@ -151,7 +203,7 @@ def _apply_timeliness(complaint: Complaint) -> None:
 @transaction.atomic
 def complaint_create(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     reference: str,
     stage: str,
@@ -161,8 +213,38 @@ def complaint_create(
     extended: bool = False,
     team: str = "",
     themes: Sequence[str] = (),
-    derive: bool = True,
 ) -> Complaint:
+    _require_editor(user, authority)
+    complaint = _complaint_add(
+        user=user,
+        authority=authority,
+        reference=reference,
+        stage=stage,
+        received=received,
+        responded=responded,
+        outcome=outcome,
+        extended=extended,
+        team=team,
+        themes=themes,
+    )
+    complaints_summaries_derive(authority=authority)
+    return complaint
+
+
+def _complaint_add(
+    *,
+    user: UncheckedActor,
+    authority: Area,
+    reference: str,
+    stage: str,
+    received: date,
+    responded: date | None,
+    outcome: str,
+    extended: bool,
+    team: str,
+    themes: Sequence[str],
+) -> Complaint:
+    """One complaint, checked and stored, for an actor already checked; the caller derives."""
     reference = reference.strip()
     problem = reference_problem(reference)
     if problem:
@@ -186,25 +268,24 @@ def complaint_create(
         extended=extended,
         team=team.strip(),
         themes=[theme.strip() for theme in themes if theme.strip()],
-        updated_by=user,
+        updated_by=access.person(user),
     )
     _apply_timeliness(complaint)
     complaint.save()
-    if derive:
-        complaints_summaries_derive(authority=authority)
     return complaint
 
 
 @transaction.atomic
 def complaint_respond(
     *,
-    user: User | None,
+    user: User | SystemActor,
     complaint: Complaint,
     responded: date,
     outcome: str,
     extended: bool = False,
 ) -> Complaint:
     """Record the response and outcome of a complaint (or correct them)."""
+    _require_editor(user, complaint.authority)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _check_complaint(
         stage=complaint.stage,
@@ -216,7 +297,7 @@ def complaint_respond(
     complaint.responded = responded
     complaint.outcome = outcome
     complaint.extended = extended
-    complaint.updated_by = user
+    complaint.updated_by = access.person(user)
     _apply_timeliness(complaint)
     complaint.save()
     complaints_summaries_derive(authority=complaint.authority)
@@ -244,7 +325,7 @@ def _owned(record: R, authority: Area, refusal: str) -> R:
 @transaction.atomic
 def complaint_update(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     complaint: Complaint,
     reference: str,
@@ -258,6 +339,7 @@ def complaint_update(
 ) -> Complaint:
     """Correct any of a complaint's fields; working days and "within timescale" are derived
     again from the dates, and the quarter summaries with them."""
+    _require_editor(user, complaint.authority, authority)
     complaint = _owned(
         complaint, authority, "This complaint is not in {authority}'s complaints log."
     )
@@ -286,7 +368,7 @@ def complaint_update(
     complaint.extended = extended
     complaint.team = team.strip()
     complaint.themes = [theme.strip() for theme in themes if theme.strip()]
-    complaint.updated_by = user
+    complaint.updated_by = access.person(user)
     _apply_timeliness(complaint)
     complaint.save()
     complaints_summaries_derive(authority=authority)
@@ -294,22 +376,38 @@ def complaint_update(
 
 
 @transaction.atomic
-def complaint_delete(*, user: User | None, authority: Area, complaint: Complaint) -> None:
-    """Remove a complaint entered by mistake; its quarter's summaries are derived again."""
-    _owned(complaint, authority, "This complaint is not in {authority}'s complaints log.").delete()
+def complaint_delete(
+    *, user: User | SystemActor, authority: Area, complaint: Complaint, reason: str
+) -> Removal:
+    """Remove a complaint entered by mistake, say so on the record of removals, and derive its
+    quarter's summaries again."""
+    _require_editor(user, complaint.authority, authority)
+    complaint = _owned(
+        complaint, authority, "This complaint is not in {authority}'s complaints log."
+    )
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.COMPLAINT,
+        summary=removals.complaint(complaint),
+        reason=_reason_given(reason),
+    )
+    complaint.delete()
     complaints_summaries_derive(authority=authority)
+    return removal
 
 
 def complaint_log_commit(
-    *, user: User | None, authority: Area, records: Sequence[ComplaintRecord]
+    *, user: UncheckedActor, authority: Area, records: Sequence[ComplaintRecord]
 ) -> list[int]:
     """Store the parsed rows of a complaints log (logs.parse_complaints_log, no errors) and
     re-derive the summaries once. Runs inside the caller's transaction (the import batch's):
     a refusal raises ValidationError and the caller's rollback leaves nothing written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("complaint_log_commit runs inside the import batch's transaction.")
+    _require_editor(user, authority)  # once for the batch, not once a row
     ids = [
-        complaint_create(
+        _complaint_add(
             user=user,
             authority=authority,
             reference=record.reference,
@@ -320,7 +418,6 @@ def complaint_log_commit(
             extended=record.extended,
             team=record.team,
             themes=record.themes,
-            derive=False,
         ).pk
         for record in records
     ]
@@ -329,11 +426,30 @@ def complaint_log_commit(
 
 
 def complaint_log_rollback(
-    *, user: User | None, authority: Area, complaint_ids: Sequence[int]
+    *,
+    user: UncheckedActor,
+    authority: Area,
+    complaint_ids: Sequence[int],
+    reason: str = LOG_ROLLBACK_REASON,
+    file_name: str = "",
 ) -> None:
-    """Remove the complaints a log import created, and re-derive the summaries without them."""
+    """Remove the complaints a log import created, and re-derive the summaries without them.
+    The record of removals gets one entry for the batch (how many, from which file, received
+    when), not one per complaint; none when they had all been removed already."""
+    _require_editor(user, authority)
+    reason = _reason_given(reason)
     with transaction.atomic():
-        Complaint.objects.filter(authority=authority, pk__in=complaint_ids).delete()
+        complaints = Complaint.objects.filter(authority=authority, pk__in=complaint_ids)
+        received = list(complaints.values_list("received", flat=True))
+        if received:
+            _record_removal(
+                user=user,
+                authority=authority,
+                kind=RemovalKind.COMPLAINTS_LOG,
+                summary=removals.complaints_log(received, file_name=file_name),
+                reason=reason,
+            )
+        complaints.delete()
         complaints_summaries_derive(authority=authority)
 
 
@@ -352,13 +468,14 @@ def _flag(item: RedactableText) -> None:
 @transaction.atomic
 def compliment_create(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     received: date,
     team: str = "",
     themes: Sequence[str] = (),
     quote: str = "",
 ) -> Compliment:
+    _require_editor(user, authority)
     if received > timezone.localdate():
         raise ValidationError({"received": "The date received cannot be in the future."})
     compliment = Compliment(
@@ -373,7 +490,7 @@ def compliment_create(
         # Nothing was quoted, so nothing can identify anyone.
         compliment.redaction_state = RedactionState.CLEARED
         compliment.cleared_at = timezone.now()
-        compliment.cleared_by = user
+        compliment.cleared_by = access.person(user)
     compliment.save()
     complaints_summaries_derive(authority=authority)
     return compliment
@@ -382,7 +499,7 @@ def compliment_create(
 @transaction.atomic
 def compliment_update(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     compliment: Compliment,
     received: date,
@@ -392,6 +509,7 @@ def compliment_update(
 ) -> Compliment:
     """Correct a compliment. New words in its quote go back through redaction: flagged again,
     and shown nowhere until a person confirms them (an empty quote has nothing to hide)."""
+    _require_editor(user, compliment.authority, authority)
     compliment = _owned(compliment, authority, "This compliment is not one of {authority}'s.")
     if received > timezone.localdate():
         raise ValidationError({"received": "The date received cannot be in the future."})
@@ -407,17 +525,30 @@ def compliment_update(
         if not compliment.text:
             compliment.redaction_state = RedactionState.CLEARED
             compliment.cleared_at = timezone.now()
-            compliment.cleared_by = user
+            compliment.cleared_by = access.person(user)
     compliment.save()
     complaints_summaries_derive(authority=authority)
     return compliment
 
 
 @transaction.atomic
-def compliment_delete(*, user: User | None, authority: Area, compliment: Compliment) -> None:
-    """Remove a compliment entered by mistake; its quarter's count is derived again."""
-    _owned(compliment, authority, "This compliment is not one of {authority}'s.").delete()
+def compliment_delete(
+    *, user: User | SystemActor, authority: Area, compliment: Compliment, reason: str
+) -> Removal:
+    """Remove a compliment entered by mistake, say so on the record of removals, and derive
+    its quarter's count again."""
+    _require_editor(user, compliment.authority, authority)
+    compliment = _owned(compliment, authority, "This compliment is not one of {authority}'s.")
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.COMPLIMENT,
+        summary=removals.compliment(compliment),
+        reason=_reason_given(reason),
+    )
+    compliment.delete()
     complaints_summaries_derive(authority=authority)
+    return removal
 
 
 @dataclass(frozen=True)
@@ -431,13 +562,14 @@ class QuestionInput:
 @transaction.atomic
 def survey_create(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     title: str,
     audience: str,
     conducted_on: date,
     questions: Sequence[QuestionInput],
 ) -> VoiceSurvey:
+    _require_editor(user, authority)
     _check_survey(title=title, conducted_on=conducted_on, questions=questions)
     survey = VoiceSurvey.objects.create(
         authority=authority, title=title.strip(), audience=audience, conducted_on=conducted_on
@@ -478,7 +610,7 @@ def _store_questions(survey: VoiceSurvey, questions: Sequence[QuestionInput]) ->
 @transaction.atomic
 def survey_update(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     survey: VoiceSurvey,
     title: str,
@@ -488,6 +620,7 @@ def survey_update(
 ) -> VoiceSurvey:
     """Correct a survey and replace its questions with those given (in that order); its
     comments stay as they are."""
+    _require_editor(user, survey.authority, authority)
     survey = _owned(survey, authority, "This survey is not one of {authority}'s.")
     _check_survey(title=title, conducted_on=conducted_on, questions=questions)
     survey.title = title.strip()
@@ -501,14 +634,32 @@ def survey_update(
 
 
 @transaction.atomic
-def survey_delete(*, user: User | None, authority: Area, survey: VoiceSurvey) -> None:
-    """Remove a survey with its questions and comments; the summaries are derived again."""
-    _owned(survey, authority, "This survey is not one of {authority}'s.").delete()
+def survey_delete(
+    *, user: User | SystemActor, authority: Area, survey: VoiceSurvey, reason: str
+) -> Removal:
+    """Remove a survey with its questions and comments, say so on the record of removals, and
+    derive the summaries again."""
+    _require_editor(user, survey.authority, authority)
+    survey = _owned(survey, authority, "This survey is not one of {authority}'s.")
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.SURVEY,
+        summary=removals.survey(
+            survey, questions=survey.questions.count(), comments=survey.comments.count()
+        ),
+        reason=_reason_given(reason),
+    )
+    survey.delete()
     complaints_summaries_derive(authority=authority)
+    return removal
 
 
 @transaction.atomic
-def survey_comment_add(*, user: User | None, survey: VoiceSurvey, text: str) -> SurveyComment:
+def survey_comment_add(
+    *, user: User | SystemActor, survey: VoiceSurvey, text: str
+) -> SurveyComment:
+    _require_editor(user, survey.authority)
     if not text.strip():
         raise ValidationError({"text": "Enter the comment."})
     comment = SurveyComment(survey=survey, text=text.strip())
@@ -518,21 +669,43 @@ def survey_comment_add(*, user: User | None, survey: VoiceSurvey, text: str) -> 
 
 
 @transaction.atomic
-def survey_comment_delete(*, user: User | None, authority: Area, comment: SurveyComment) -> None:
-    """Remove a comment entered by mistake. Comments are not counted in any summary, but the
-    summaries are derived again all the same, as after every removal (it costs one pass)."""
+def survey_comment_delete(
+    *, user: User | SystemActor, authority: Area, comment: SurveyComment, reason: str
+) -> Removal:
+    """Remove a comment entered by mistake and say so on the record of removals. Comments are
+    not counted in any summary, but the summaries are derived again all the same, as after
+    every removal (it costs one pass)."""
+    _require_editor(user, comment.survey.authority, authority)
     locked = (
         SurveyComment.objects.select_for_update()
+        .select_related("survey")
         .filter(pk=comment.pk, survey__authority=authority)
         .first()
     )
     if locked is None:
         raise ValidationError(f"This comment is not one of {authority.name}'s.")
+    removal = _record_removal(
+        user=user,
+        authority=authority,
+        kind=RemovalKind.COMMENT,
+        summary=removals.comment(locked),
+        reason=_reason_given(reason),
+    )
     locked.delete()
     complaints_summaries_derive(authority=authority)
+    return removal
 
 
 # --- redaction ------------------------------------------------------------------------------
+
+
+def _authority_of(item: RedactableText) -> Area:
+    """The authority a quote or comment belongs to: a compliment's own, a comment's survey's."""
+    if isinstance(item, SurveyComment):
+        return item.survey.authority
+    if isinstance(item, Compliment):
+        return item.authority
+    raise TypeError(f"{type(item).__name__} is not a quote or comment.")
 
 
 def _locked(item: RedactableText) -> RedactableText:
@@ -543,8 +716,11 @@ def _locked(item: RedactableText) -> RedactableText:
 
 
 @transaction.atomic
-def redaction_flag_add(*, user: User | None, item: RedactableText, words: str) -> RedactableText:
+def redaction_flag_add(
+    *, user: User | SystemActor, item: RedactableText, words: str
+) -> RedactableText:
     """Flag every occurrence of words a person spotted (a name in lower case, a nickname)."""
+    _require_editor(user, _authority_of(item))
     item = _locked(item)
     spans = redaction.spans_for_words(item.text, words)
     if not spans:
@@ -561,7 +737,11 @@ def redaction_confirm(
 ) -> RedactableText:
     """A person confirms the flags: those in `keep` (indexes into the flags; all when None) are
     replaced with "XXXX", the others were false flags and are dropped. Only now is the text
-    cleared for pages, packs and exports."""
+    cleared for pages, packs and exports. A person's judgement, so never the system's: the
+    actor is typed as a user, and the system actor is refused all the same."""
+    if isinstance(user, SystemActor):
+        raise PermissionDenied("Only a person can confirm what a quote or comment may show.")
+    _require_editor(user, _authority_of(item))
     item = _locked(item)
     flags = [redaction.Span(start, end, kind) for start, end, kind in item.flags]
     if keep is not None:

@@ -7,6 +7,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.voice, name="voice"),
     path("quotes.csv", views.quotes_csv, name="quotes_csv"),
+    path("removed/", views.removals, name="removals"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/add/", views.complaint_add, name="complaint_add"),
     path(

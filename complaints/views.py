@@ -4,6 +4,7 @@ service writes, a template renders."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -24,6 +25,7 @@ from .forms import (
     ComplaintForm,
     ComplimentForm,
     QuestionFormSet,
+    RemovalForm,
     ResponseForm,
     SurveyForm,
 )
@@ -53,6 +55,14 @@ def voice(request: HttpRequest, slug: str) -> HttpResponse:
         "complaints/voice.html",
         {"page": page, "charts": charts.voice_charts(page)},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def removals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The record of removals: what was removed, when, by whom and why, newest first."""
+    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
+    return render(request, "complaints/removals.html", {"page": page, "authority": page.authority})
 
 
 @login_required
@@ -485,19 +495,21 @@ def _remove_page(
     what: str,
     facts: list[tuple[str, str]],
     consequence: str,
-    remove: Any,
+    remove: Callable[[str], object],
     done: str,
     back: str,
 ) -> HttpResponse:
-    """GET: what the record is and what removing it does. POST: remove it, say so, go back."""
-    if request.method == "POST":
+    """GET: what the record is and what removing it does, and a question: why? POST with a
+    reason: remove it through `remove(reason)`, say so, go back."""
+    form = RemovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            remove()
+            remove(form.cleaned_data["reason"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _refused(form, error)
         else:
             messages.success(request, done)
-        return redirect(back)
+            return redirect(back)
     return render(
         request,
         "complaints/confirm_remove.html",
@@ -507,7 +519,9 @@ def _remove_page(
             "facts": facts,
             "consequence": consequence,
             "back": back,
+            "form": form,
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -529,10 +543,11 @@ def complaint_remove(request: HttpRequest, slug: str, complaint_id: int) -> Http
             ("Outcome", complaint.get_outcome_display() or "Not answered yet"),
         ],
         consequence=f"Removing it takes it out of the complaints log. {SUMMARIES_AGAIN}",
-        remove=lambda: services.complaint_delete(
+        remove=lambda reason: services.complaint_delete(
             user=request.user,  # type: ignore[arg-type]
             authority=complaint.authority,
             complaint=complaint,
+            reason=reason,
         ),
         done=f"Complaint {complaint.reference} removed; the summary figures are worked out again.",
         back=reverse("complaints:complaints", args=[slug]),
@@ -554,10 +569,11 @@ def compliment_remove(request: HttpRequest, slug: str, compliment_id: int) -> Ht
             ("Quote", compliment.get_redaction_state_display() if compliment.text else "None"),
         ],
         consequence=f"Removing it removes its quote too. {SUMMARIES_AGAIN}",
-        remove=lambda: services.compliment_delete(
+        remove=lambda reason: services.compliment_delete(
             user=request.user,  # type: ignore[arg-type]
             authority=compliment.authority,
             compliment=compliment,
+            reason=reason,
         ),
         done="Compliment removed; the summary figures are worked out again.",
         back=_voice_url(slug),
@@ -579,10 +595,11 @@ def survey_remove(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
             ("Questions", str(len(questions))),
         ],
         consequence=(f"Removing it removes its questions and its comments too. {SUMMARIES_AGAIN}"),
-        remove=lambda: services.survey_delete(
+        remove=lambda reason: services.survey_delete(
             user=request.user,  # type: ignore[arg-type]
             authority=survey.authority,
             survey=survey,
+            reason=reason,
         ),
         done=f"{survey.title} removed; the summary figures are worked out again.",
         back=_voice_url(slug),
@@ -602,10 +619,11 @@ def comment_remove(request: HttpRequest, slug: str, comment_id: int) -> HttpResp
             ("Comment", comment.redacted_text if comment.is_cleared else "Awaiting review"),
         ],
         consequence="Removing it takes it off the voice page, packs and downloads.",
-        remove=lambda: services.survey_comment_delete(
+        remove=lambda reason: services.survey_comment_delete(
             user=request.user,  # type: ignore[arg-type]
             authority=comment.survey.authority,
             comment=comment,
+            reason=reason,
         ),
         done="Comment removed.",
         back=_voice_url(slug),

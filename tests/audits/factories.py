@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from accounts import access
 from audits import services
 from audits.models import (
     Action,
@@ -35,7 +36,7 @@ def audit(
     **extra: object,
 ) -> CaseAudit:
     return services.case_audit_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         case_reference=reference,
         audit_date=on,
@@ -73,13 +74,13 @@ def quality_world(authority: Area) -> QualityWorld:
             PracticeWeek.objects.get(authority=authority),
         )
     programme = services.programme_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={"name": "Children in need over 9 months", "kind": "thematic"},
     )
     case_audit = audit(authority, "CIN-0042", date(2017, 5, 3), programme=programme)
     inspection = services.inspection_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={
             "body": "ofsted",
@@ -88,13 +89,17 @@ def quality_world(authority: Area) -> QualityWorld:
             "headlines": "Progress in some areas",
         },
     )
-    plan = services.plan_save(user=None, authority=authority, values={"name": "Improvement plan"})
-    priority = services.priority_save(user=None, plan=plan, values={"title": "Workforce"})
+    plan = services.plan_save(
+        user=access.SYSTEM, authority=authority, values={"name": "Improvement plan"}
+    )
+    priority = services.priority_save(user=access.SYSTEM, plan=plan, values={"title": "Workforce"})
     action = services.action_save(
-        user=None, priority=priority, values={"text": "Recruit social workers", "rag": "amber"}
+        user=access.SYSTEM,
+        priority=priority,
+        values={"text": "Recruit social workers", "rag": "amber"},
     )
     finding = services.finding_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={
             "kind": "strength",
@@ -104,7 +109,7 @@ def quality_world(authority: Area) -> QualityWorld:
         },
     )
     observation = services.observation_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={
             "observed_on": date(2017, 6, 1),
@@ -113,7 +118,7 @@ def quality_world(authority: Area) -> QualityWorld:
         },
     )
     practice_week = services.practice_week_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={
             "name": "Practice week",

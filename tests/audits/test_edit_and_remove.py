@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from accounts import access
 from audits import services
 from audits.models import (
     Action,
@@ -177,7 +178,7 @@ def test_a_change_page_shows_dates_as_they_are_typed(
 
 
 def test_a_changed_finding_keeps_its_themes_as_chosen(world, officer, authority) -> None:
-    theme = services.learning_theme_add(user=None, authority=authority, name="Planning")
+    theme = services.learning_theme_add(user=access.SYSTEM, authority=authority, name="Planning")
     officer.post(
         QUALITY + f"findings/{world.finding.pk}/",
         {
@@ -279,7 +280,7 @@ def test_removal_asks_first_and_removes_only_on_a_post(
     assert "govuk-button--warning" in body
     assert model.objects.filter(pk=record.pk).exists()  # a GET removes nothing
 
-    response = officer.post(path, follow=True)
+    response = officer.post(path, {"reason": "Entered twice"}, follow=True)
     assert response.redirect_chain == [(QUALITY, 302)]
     assert not model.objects.filter(pk=record.pk).exists()
     assert "Removed the" in response.content.decode()
@@ -290,7 +291,7 @@ def test_removing_a_case_audit_updates_then_removes_its_quarter_figure(authority
     good = audit(authority, "CIN-0001", date(2017, 4, 10), "good")
     weak = audit(authority, "CIN-0002", date(2017, 5, 10), "requires_improvement")
     services.finding_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         values={
             "kind": "improvement",
@@ -306,21 +307,23 @@ def test_removing_a_case_audit_updates_then_removes_its_quarter_figure(authority
     assert "summary figures for Q1 2017/18" in confirm
     assert _good_figure(authority).value == Decimal("50")
 
-    response = officer.post(QUALITY + f"audits/{weak.pk}/remove/", follow=True)
+    response = officer.post(
+        QUALITY + f"audits/{weak.pk}/remove/", {"reason": "Entered twice"}, follow=True
+    )
     assert "the quarter’s summary figures are worked out again" in response.content.decode()
     assert not CaseAudit.objects.filter(pk=weak.pk).exists()
     assert not Finding.objects.filter(authority=authority).exists()
     figure = _good_figure(authority)
     assert (figure.numerator, figure.denominator, figure.value) == (1, 1, Decimal("100"))
 
-    officer.post(QUALITY + f"audits/{good.pk}/remove/")
+    officer.post(QUALITY + f"audits/{good.pk}/remove/", {"reason": "Entered twice"})
     assert not CaseAudit.objects.filter(authority=authority).exists()
     assert _good_figure(authority) is None
 
 
 def test_removing_an_action_takes_its_progress_updates(world, officer) -> None:
     services.action_update_add(
-        user=None,
+        user=access.SYSTEM,
         action=world.action,
         written_on=date(2017, 6, 1),
         note="Two posts filled",
@@ -329,7 +332,7 @@ def test_removing_an_action_takes_its_progress_updates(world, officer) -> None:
     )
     body = officer.get(QUALITY + f"actions/{world.action.pk}/remove/").content.decode()
     assert "Its 1 progress update is removed with it." in body
-    officer.post(QUALITY + f"actions/{world.action.pk}/remove/")
+    officer.post(QUALITY + f"actions/{world.action.pk}/remove/", {"reason": "Entered twice"})
     assert not ActionUpdate.objects.exists()
     assert Priority.objects.filter(pk=world.priority.pk).exists()
 
@@ -337,14 +340,27 @@ def test_removing_an_action_takes_its_progress_updates(world, officer) -> None:
 def test_the_services_refuse_another_authoritys_record(world) -> None:
     other = core.AreaFactory(name="Authority B", slug="authority-b")
     for remove in (
-        lambda: services.case_audit_delete(user=None, authority=other, audit=world.audit),
-        lambda: services.finding_delete(user=None, authority=other, finding=world.finding),
-        lambda: services.observation_delete(
-            user=None, authority=other, observation=world.observation
+        lambda: services.case_audit_delete(
+            reason="Entered twice", user=access.SYSTEM, authority=other, audit=world.audit
         ),
-        lambda: services.practice_week_delete(user=None, authority=other, week=world.practice_week),
-        lambda: services.inspection_delete(user=None, authority=other, inspection=world.inspection),
-        lambda: services.action_delete(user=None, authority=other, action=world.action),
+        lambda: services.finding_delete(
+            reason="Entered twice", user=access.SYSTEM, authority=other, finding=world.finding
+        ),
+        lambda: services.observation_delete(
+            reason="Entered twice",
+            user=access.SYSTEM,
+            authority=other,
+            observation=world.observation,
+        ),
+        lambda: services.practice_week_delete(
+            reason="Entered twice", user=access.SYSTEM, authority=other, week=world.practice_week
+        ),
+        lambda: services.inspection_delete(
+            reason="Entered twice", user=access.SYSTEM, authority=other, inspection=world.inspection
+        ),
+        lambda: services.action_delete(
+            reason="Entered twice", user=access.SYSTEM, authority=other, action=world.action
+        ),
     ):
         with pytest.raises(ValidationError, match="does not belong to Authority B"):
             remove()

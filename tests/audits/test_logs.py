@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts import access
 from audits import services
 from audits.logs import COLUMNS, HEADER, log_header, parse_audit_log
 from audits.models import CaseAudit
@@ -117,13 +118,13 @@ def test_commit_writes_and_derives_and_rollback_removes() -> None:
         [_row(themes="Neglect"), _row(case_reference="CIN-0043", judgement="Inadequate")],
         today=TODAY,
     )
-    ids = services.audit_log_commit(user=None, authority=authority, records=parsed.records)
+    ids = services.audit_log_commit(user=access.SYSTEM, authority=authority, records=parsed.records)
 
     assert CaseAudit.objects.filter(pk__in=ids).count() == 2
     figure = Figure.objects.get(area=authority, indicator=good)
     assert (figure.numerator, figure.denominator) == (1, 2)
 
-    services.audit_log_rollback(user=None, authority=authority, audit_ids=ids)
+    services.audit_log_rollback(user=access.SYSTEM, authority=authority, audit_ids=ids)
     assert not CaseAudit.objects.exists()
     assert not Figure.objects.filter(area=authority, indicator=good).exists()
 
@@ -134,11 +135,11 @@ def test_commit_refuses_unknown_programme_and_repeats_writing_nothing() -> None:
     parsed = parse_audit_log([_row(programme="No such programme")], today=TODAY)
     assert services.audit_log_check(authority=authority, records=parsed.records)
     with pytest.raises(ValidationError, match="no audit programme"):
-        services.audit_log_commit(user=None, authority=authority, records=parsed.records)
+        services.audit_log_commit(user=access.SYSTEM, authority=authority, records=parsed.records)
     assert not CaseAudit.objects.exists()
 
     ok = parse_audit_log([_row()], today=TODAY)
-    services.audit_log_commit(user=None, authority=authority, records=ok.records)
+    services.audit_log_commit(user=access.SYSTEM, authority=authority, records=ok.records)
     with pytest.raises(ValidationError, match="already recorded"):
-        services.audit_log_commit(user=None, authority=authority, records=ok.records)
+        services.audit_log_commit(user=access.SYSTEM, authority=authority, records=ok.records)
     assert CaseAudit.objects.count() == 1

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts import access
 from audits import services
 from audits.models import ActionUpdate, CaseAudit
 from indicators.models import Figure, FigureSource, FigureStatus, Period
@@ -50,7 +51,7 @@ def test_a_changed_judgement_updates_and_a_deleted_audit_removes(authority) -> N
     assert _figure(authority, good).value == 0
 
     services.case_audit_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         audit=first,
         case_reference="CIN-0001",
@@ -64,7 +65,10 @@ def test_a_changed_judgement_updates_and_a_deleted_audit_removes(authority) -> N
     assert _figure(authority, moderation).value == 0
 
     services.case_audit_delete(
-        user=None, authority=authority, audit=CaseAudit.objects.get(pk=first.pk)
+        reason="Entered for the wrong case",
+        user=access.SYSTEM,
+        authority=authority,
+        audit=CaseAudit.objects.get(pk=first.pk),
     )
     assert _figure(authority, good) is None
     assert _figure(authority, moderation) is None
@@ -74,7 +78,7 @@ def test_moving_an_audit_to_another_quarter_moves_its_figure(authority) -> None:
     good, _ = summary_indicators()
     moved = audit(authority, "CIN-0001", date(2017, 4, 10))
     services.case_audit_save(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         audit=moved,
         case_reference="CIN-0001",
@@ -115,7 +119,7 @@ def test_another_authoritys_programme_is_refused(authority) -> None:
 def test_an_action_update_sets_the_actions_rag(authority) -> None:
     world = quality_world(authority)
     services.action_update_add(
-        user=None,
+        user=access.SYSTEM,
         action=world.action,
         written_on=date(2018, 1, 5),
         note="Two posts filled",

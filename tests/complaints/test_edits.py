@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from accounts import access
 from complaints import services
 from complaints.models import Complaint, Compliment, SurveyComment, SurveyQuestion, VoiceSurvey
 from tests.conftest import Personas, World
@@ -34,7 +35,7 @@ def officer(personas: Personas) -> Client:
 def records(world: World, catalogue) -> dict[str, object]:
     """One record of each kind for authority A, made through the services (summaries derived)."""
     complaint = services.complaint_create(
-        user=None,
+        user=access.SYSTEM,
         authority=world.authority_a,
         reference="CMP-1",
         stage="1",
@@ -43,10 +44,10 @@ def records(world: World, catalogue) -> dict[str, object]:
         outcome="upheld",
     )
     compliment = services.compliment_create(
-        user=None, authority=world.authority_a, received=date(2017, 5, 1), themes=["Kind"]
+        user=access.SYSTEM, authority=world.authority_a, received=date(2017, 5, 1), themes=["Kind"]
     )
     survey = services.survey_create(
-        user=None,
+        user=access.SYSTEM,
         authority=world.authority_a,
         title="Your Voice",
         audience="children",
@@ -132,7 +133,11 @@ def test_a_bad_complaint_change_gets_a_message_and_changes_nothing(
 ) -> None:
     complaint = records["complaint"]
     services.complaint_create(
-        user=None, authority=world.authority_a, reference="CMP-2", stage="1", received=date.today()
+        user=access.SYSTEM,
+        authority=world.authority_a,
+        reference="CMP-2",
+        stage="1",
+        received=date.today(),
     )
     path = f"{BASE}/complaints/{complaint.pk}/change/"
     for extra, message in (
@@ -155,7 +160,7 @@ def test_complaint_removed_after_confirmation(officer: Client, world: World, rec
     assert "Remove complaint CMP-1?" in page
     assert "summary figures are worked out again" in page and "govuk-button--warning" in page
     assert Complaint.objects.filter(pk=complaint.pk).exists()
-    response = officer.post(path, follow=True)
+    response = officer.post(path, {"reason": "Entered twice"}, follow=True)
     assert response.redirect_chain[-1][0] == f"{BASE}/complaints/"
     assert "Complaint CMP-1 removed" in response.content.decode()
     assert not Complaint.objects.filter(pk=complaint.pk).exists()
@@ -195,7 +200,10 @@ def test_changing_a_cleared_quote_puts_it_back_through_redaction(
     officer: Client, world: World, personas: Personas, records
 ) -> None:
     compliment = services.compliment_create(
-        user=None, authority=world.authority_a, received=date(2017, 5, 1), quote="Thank you all"
+        user=access.SYSTEM,
+        authority=world.authority_a,
+        received=date(2017, 5, 1),
+        quote="Thank you all",
     )
     services.redaction_confirm(user=personas.officer_a, item=compliment)
     manager = Client()
@@ -233,7 +241,10 @@ def test_the_same_quote_saved_again_stays_cleared(
     officer: Client, world: World, personas: Personas, records
 ) -> None:
     compliment = services.compliment_create(
-        user=None, authority=world.authority_a, received=date(2017, 5, 1), quote="Thank you all"
+        user=access.SYSTEM,
+        authority=world.authority_a,
+        received=date(2017, 5, 1),
+        quote="Thank you all",
     )
     services.redaction_confirm(user=personas.officer_a, item=compliment)
     officer.post(
@@ -250,7 +261,7 @@ def test_compliment_removed_after_confirmation(officer: Client, world: World, re
     page = officer.get(path).content.decode()
     assert "Remove the compliment of 1 May 2017?" in page
     assert "summary figures are worked out again" in page
-    response = officer.post(path)
+    response = officer.post(path, {"reason": "Entered twice"})
     assert response["Location"] == f"{BASE}/"
     assert not Compliment.objects.filter(pk=compliment.pk).exists()
     assert derived(world, "COMPLIMENTS") == {}
@@ -306,7 +317,7 @@ def test_survey_removed_with_its_questions_and_comments(
     path = f"{BASE}/surveys/{survey.pk}/remove/"
     page = officer.get(path).content.decode()
     assert "Remove the survey Your Voice?" in page and "its comments too" in page
-    response = officer.post(path)
+    response = officer.post(path, {"reason": "Entered twice"})
     assert response["Location"] == f"{BASE}/"
     assert counts()[2:] == (0, 0, 0)
     assert derived(world, "VOICE-SATISFIED") == {}
@@ -318,7 +329,7 @@ def test_comment_removed_after_confirmation(officer: Client, records) -> None:
     page = officer.get(path).content.decode()
     assert "Remove a comment on Your Voice?" in page
     assert "Thanks" not in page  # not cleared: its words as written are not shown here
-    response = officer.post(path, follow=True)
+    response = officer.post(path, {"reason": "Entered twice"}, follow=True)
     assert "Comment removed." in response.content.decode()
     assert not SurveyComment.objects.filter(pk=comment.pk).exists()
     assert VoiceSurvey.objects.filter(pk=records["survey"].pk).exists()
@@ -385,20 +396,31 @@ def test_the_services_refuse_another_authoritys_record(world: World, records) ->
     figures = derived(world, "COMPLIMENTS")
     with pytest.raises(ValidationError):
         services.complaint_delete(
-            user=None, authority=world.authority_b, complaint=records["complaint"]
+            reason="Entered twice",
+            user=access.SYSTEM,
+            authority=world.authority_b,
+            complaint=records["complaint"],
         )
     with pytest.raises(ValidationError):
         services.compliment_update(
-            user=None,
+            user=access.SYSTEM,
             authority=world.authority_b,
             compliment=records["compliment"],
             received=date(2017, 5, 1),
         )
     with pytest.raises(ValidationError):
-        services.survey_delete(user=None, authority=world.authority_b, survey=records["survey"])
+        services.survey_delete(
+            reason="Entered twice",
+            user=access.SYSTEM,
+            authority=world.authority_b,
+            survey=records["survey"],
+        )
     with pytest.raises(ValidationError):
         services.survey_comment_delete(
-            user=None, authority=world.authority_b, comment=records["comment"]
+            reason="Entered twice",
+            user=access.SYSTEM,
+            authority=world.authority_b,
+            comment=records["comment"],
         )
     assert counts() == (1, 1, 1, 1, 1)
     assert derived(world, "COMPLIMENTS") == figures

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 
+from accounts import access
 from complaints import selectors, services
 from complaints.logs import parse_complaints_log
 from complaints.models import Complaint, Compliment, RedactionState
@@ -37,7 +38,7 @@ def _figures(world: World, code: str) -> dict[str, Decimal | None]:
 def _complaint(world: World, reference: str, **extra) -> Complaint:
     values = {"stage": "1", "received": date(2017, 4, 3), **extra}
     return services.complaint_create(
-        user=None, authority=world.authority_a, reference=reference, **values
+        user=access.SYSTEM, authority=world.authority_a, reference=reference, **values
     )
 
 
@@ -49,7 +50,7 @@ def test_complaints_become_derived_figures_updated_and_removed(world: World, cat
     assert _figures(world, "CMP-UPHELD") == {}
 
     services.complaint_respond(
-        user=None, complaint=first, responded=date(2017, 4, 24), outcome="upheld"
+        user=access.SYSTEM, complaint=first, responded=date(2017, 4, 24), outcome="upheld"
     )
     first.refresh_from_db()
     assert first.working_days == 13 and first.within_timescale is False  # Easter Monday 2017
@@ -67,7 +68,7 @@ def test_complaints_become_derived_figures_updated_and_removed(world: World, cat
     assert timely.value == 50
 
     services.complaint_log_rollback(
-        user=None,
+        user=access.SYSTEM,
         authority=world.authority_a,
         complaint_ids=list(Complaint.objects.values_list("pk", flat=True)),
     )
@@ -102,7 +103,7 @@ def test_log_import_commit_and_a_bad_log_writes_nothing(world: World, catalogue)
     assert not parsed.has_errors
     with transaction.atomic():
         ids = services.complaint_log_commit(
-            user=None, authority=world.authority_a, records=parsed.records
+            user=access.SYSTEM, authority=world.authority_a, records=parsed.records
         )
     assert Complaint.objects.filter(pk__in=ids).count() == 2
     assert _figures(world, "CMP-CONCLUDED")["Q1 2017/18"] == 1
@@ -115,16 +116,18 @@ def test_log_import_commit_and_a_bad_log_writes_nothing(world: World, catalogue)
     # Even a record that slipped through is refused inside the transaction, leaving nothing.
     with pytest.raises(ValidationError), transaction.atomic():
         services.complaint_log_commit(
-            user=None, authority=world.authority_a, records=parsed.records
+            user=access.SYSTEM, authority=world.authority_a, records=parsed.records
         )
     assert Complaint.objects.count() == 2
 
 
 def test_compliments_and_surveys_become_figures(world: World, catalogue) -> None:
-    services.compliment_create(user=None, authority=world.authority_a, received=date(2017, 5, 1))
+    services.compliment_create(
+        user=access.SYSTEM, authority=world.authority_a, received=date(2017, 5, 1)
+    )
     assert _figures(world, "COMPLIMENTS")["Q1 2017/18"] == 1
     services.survey_create(
-        user=None,
+        user=access.SYSTEM,
         authority=world.authority_a,
         title="Your Voice",
         audience="children",
@@ -143,7 +146,7 @@ def test_redaction_flow_only_cleared_text_reaches_pages_and_exports(
     world: World, personas: Personas, catalogue
 ) -> None:
     compliment = services.compliment_create(
-        user=None,
+        user=access.SYSTEM,
         authority=world.authority_a,
         received=date(2017, 5, 1),
         quote="Thank you Jayden, and jaxon too, ring 07700 900123",
@@ -190,7 +193,7 @@ def test_a_false_flag_can_be_removed_and_cleared_text_cannot_change(
     comment = SurveyCommentFactory(
         survey=VoiceSurveyFactory(authority=world.authority_a), text="Hope it helps, Zed"
     )
-    services.redaction_flag_add(user=None, item=comment, words="Zed")
+    services.redaction_flag_add(user=access.SYSTEM, item=comment, words="Zed")
     comment.refresh_from_db()
     assert comment.flags
     services.redaction_confirm(user=personas.officer_a, item=comment, keep=[])

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts import access
 from accounts.services import membership_set, user_set
 from audits import services
 from audits.demo import audits_demo_load
@@ -85,7 +86,7 @@ def test_an_officer_corrects_a_finding_and_removes_a_case_audit(
 ) -> None:
     wiltshire = Area.objects.get(slug="wiltshire")
     finding = services.finding_save(
-        user=None,
+        user=access.SYSTEM,
         authority=wiltshire,
         values={
             "kind": "strength",
@@ -119,6 +120,15 @@ def test_an_officer_corrects_a_finding_and_removes_a_case_audit(
     )
     assert_accessible(page)
     assert CaseAudit.objects.filter(case_reference="QA-0003").exists()
+    # No reason, no removal: the error summary says what is missing and links to the box.
+    page.get_by_role("button", name="Remove this case audit").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Say why you are removing it")
+    assert_accessible(page)
+    assert CaseAudit.objects.filter(case_reference="QA-0003").exists()
+    summary.get_by_role("link", name="Say why you are removing it").click()
+    expect(page.get_by_label("Why are you removing it?")).to_be_focused()
+    page.get_by_label("Why are you removing it?").fill("Audited under the wrong reference")
     page.get_by_role("button", name="Remove this case audit").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Removed the case audit QA-0003"
@@ -133,3 +143,12 @@ def test_an_officer_corrects_a_finding_and_removes_a_case_audit(
     )
     assert (figure.numerator, figure.denominator) == (1, 1)
     assert Finding.objects.filter(pk=finding.pk).exists()  # QA-0000's finding stays
+
+    # The record of removals says who removed it, when, what it was and why.
+    page.get_by_role("link", name="Removed records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Removed records")
+    row = page.get_by_test_id("removals").locator("tbody tr").first
+    expect(row).to_contain_text("Case audit QA-0003, judged inadequate, audited 3 August 2017")
+    expect(row).to_contain_text("Audited under the wrong reference")
+    expect(row).to_contain_text(str(wiltshire_officer))
+    assert_accessible(page)

@@ -127,6 +127,12 @@ def test_a_complaint_added_answered_and_removed(
     )
     assert_accessible(page)
     assert Complaint.objects.filter(reference="CMP-2018-0999").exists()
+    # No reason, no removal: the error summary says what is missing.
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why you are removing it")
+    assert_accessible(page)
+    assert Complaint.objects.filter(reference="CMP-2018-0999").exists()
+    page.get_by_label("Why are you removing it?").fill("Logged twice")
     page.get_by_role("button", name="Remove").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Complaints log")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
@@ -134,3 +140,15 @@ def test_a_complaint_added_answered_and_removed(
     )
     expect(page.get_by_test_id("complaint-table")).not_to_contain_text("CMP-2018-0999")
     assert not Complaint.objects.filter(reference="CMP-2018-0999").exists()
+
+    # The record of removals, from the voice page: who, when, what and why.
+    page.goto("/a/wiltshire/voice/")
+    page.get_by_role("link", name=re.compile("Removed records")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Removed records")
+    row = page.get_by_test_id("removals").locator("tbody tr").first
+    expect(row).to_contain_text(
+        "Complaint CMP-2018-0999, Stage 1 (local resolution), received 5 March 2018, answered "
+        "12 March 2018: upheld"
+    )
+    expect(row).to_contain_text("Logged twice")
+    assert_accessible(page)
