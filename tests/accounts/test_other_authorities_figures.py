@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
@@ -93,14 +94,17 @@ def _sentinel_world(world: World, personas: Personas, *, club_on: bool) -> Senti
     theme = world.indicator.theme
     indicators: dict[str, Indicator] = {}
     for number, (state, sentinel) in enumerate(SENTINELS.items(), start=1):
-        indicator = factories.IndicatorFactory(
-            code=f"SENT-{number}",
-            title=f"Sentinel measure {number}",
-            theme=theme,
-            unit="count",
-            decimals=0,
-            polarity="lower",
-            roll_up="sum",
+        indicator = cast(
+            Indicator,
+            factories.IndicatorFactory(
+                code=f"SENT-{number}",
+                title=f"Sentinel measure {number}",
+                theme=theme,
+                unit="count",
+                decimals=0,
+                polarity="lower",
+                roll_up="sum",
+            ),
         )
         indicators[state] = indicator
         for year, value in ((2016, 40 + number), (2017, 50 + number)):

@@ -4,6 +4,8 @@ see them (docs/0017)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -93,7 +95,7 @@ def test_the_services_refuse_the_wrong_user_themselves(
     user = getattr(personas, who) if who else None
     with pytest.raises(PermissionDenied):
         services.club_sharing_set(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             authority=world.authority_b,
             shares=True,
             reason="Trying",
@@ -101,7 +103,7 @@ def test_the_services_refuse_the_wrong_user_themselves(
     Area.objects.filter(pk=world.authority_b.pk).update(shares_with_club=True)
     with pytest.raises(PermissionDenied):
         services.figures_release(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             authority=world.authority_b,
             period=b_figure(world).period,
         )
@@ -144,7 +146,7 @@ def test_released_figures_reach_the_other_authority_and_a_correction_takes_them_
         area=world.authority_b,
         indicator=world.indicator,
         period=figure.period,
-        value=figure.value + 1,
+        value=Decimal(73),
         correction_reason="Late cases",
         reason="Corrected",
     )
