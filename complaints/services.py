@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import access
 from indicators.models import (
     Area,
     ChangeChannel,
@@ -85,7 +86,7 @@ def complaints_summaries_derive(*, authority: Area) -> None:
             continue  # the catalogue is not loaded (a bare test database)
         period = periods.get(start) or Period.objects.get_or_create_for(PeriodKind.QUARTER, start)
         figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=authority,
             indicator=indicator,
             period=period,
@@ -110,7 +111,9 @@ def complaints_summaries_derive(*, authority: Area) -> None:
     ]
     if stale:
         figures_from_records_remove(
-            figures=stale, reason="Its records were removed from the complaints log"
+            user=access.SYSTEM,
+            figures=stale,
+            reason="Its records were removed from the complaints log",
         )
 
 

@@ -57,6 +57,7 @@ from .findings import Finding, Severity
 from .models import BatchChange, ImportBatch, ImportKind, SheetChange
 
 if TYPE_CHECKING:
+    from accounts.access import SystemActor
     from accounts.models import User
 
 TABLES = {
@@ -479,9 +480,11 @@ def _queue_roll_ups(keys: Sequence[tuple[int, int, int, int | None]]) -> None:
 
 
 @transaction.atomic
-def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
+def figures_roll_up_many(*, user: User | SystemActor, keys: Sequence[Sequence[int]]) -> int:
     """Derive the quarters and years containing each (area id, indicator id, period id), as
-    data entry does after each figure: for an import's many figures at once. Idempotent."""
+    data entry does after each figure: for an import's many figures at once. Idempotent.
+    `figures_roll_up` checks `user` for each area (the task after an import passes
+    `access.SYSTEM`)."""
     areas = Area.objects.in_bulk({key[0] for key in keys})
     indicators = Indicator.objects.in_bulk({key[1] for key in keys})
     periods = Period.objects.in_bulk({key[2] for key in keys})
@@ -490,6 +493,7 @@ def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
         if area_id in areas and indicator_id in indicators and period_id in periods:
             derived += len(
                 figure_services.figures_roll_up(
+                    user=user,
                     area=areas[area_id],
                     indicator=indicators[indicator_id],
                     period=periods[period_id],

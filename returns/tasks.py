@@ -9,6 +9,7 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
+from accounts import access
 from accounts.models import User
 
 from . import services, spreadsheet_services
@@ -78,5 +79,6 @@ def rollback_batch(batch_id: int, user_id: int) -> None:
 @shared_task(acks_late=True)
 def roll_up_figures_of(keys: list[list[int]]) -> int:
     """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
-    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is."""
-    return spreadsheet_services.figures_roll_up_many(keys=keys)
+    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is. The system
+    rolls up, as after data entry: the import that queued it was checked when committed."""
+    return spreadsheet_services.figures_roll_up_many(user=access.SYSTEM, keys=keys)
