@@ -112,9 +112,17 @@ def sheet_validate(batch: ImportBatch) -> None:
     )
 
 
-def sheet_commit(*, user: User, batch: ImportBatch) -> None:
+def _require_sheet_actor(user: User | SystemActor, batch: ImportBatch) -> None:
+    from .services import require_batch_actor
+
+    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
+
+
+def sheet_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write a validated spreadsheet batch (in the caller's transaction), counting what it
-    wrote and keeping what it replaced."""
+    wrote and keeping what it replaced. Checks again that `user` may act on the batch (as
+    `batch_commit` does before calling it), so that no other caller skips the rule."""
+    _require_sheet_actor(user, batch)
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _commit_figures(user, batch)
@@ -124,7 +132,10 @@ def sheet_commit(*, user: User, batch: ImportBatch) -> None:
         _commit_resource(batch, table)
 
 
-def sheet_rollback(*, user: User, batch: ImportBatch) -> None:
+def sheet_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
+    """Undo a committed spreadsheet batch (in the caller's transaction), for a user who may
+    act on it."""
+    _require_sheet_actor(user, batch)
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _rollback_sheet_figures(user, batch)
@@ -419,7 +430,7 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
     return plan
 
 
-def _commit_figures(user: User, batch: ImportBatch) -> None:
+def _commit_figures(user: User | SystemActor, batch: ImportBatch) -> None:
     plan = _plan_figures(batch, for_commit=True)
     if plan.has_errors:
         raise _no_longer_valid()
@@ -502,7 +513,7 @@ def figures_roll_up_many(*, user: User | SystemActor, keys: Sequence[Sequence[in
     return derived
 
 
-def _rollback_sheet_figures(user: User, batch: ImportBatch) -> None:
+def _rollback_sheet_figures(user: User | SystemActor, batch: ImportBatch) -> None:
     from .services import _rollback_figures
 
     changes = list(
@@ -627,7 +638,7 @@ def _plan_targets(batch: ImportBatch) -> _TargetPlan:
     return plan
 
 
-def _commit_targets(user: User, batch: ImportBatch) -> None:
+def _commit_targets(user: User | SystemActor, batch: ImportBatch) -> None:
     plan = _plan_targets(batch)
     if plan.has_errors:
         raise _no_longer_valid()
@@ -662,7 +673,7 @@ def _commit_targets(user: User, batch: ImportBatch) -> None:
     batch.unchanged_count = plan.counts.unchanged
 
 
-def _rollback_targets(user: User, batch: ImportBatch) -> None:
+def _rollback_targets(user: User | SystemActor, batch: ImportBatch) -> None:
     changes = list(batch.sheet_changes.all())
     targets = Target.objects.in_bulk([c.object_id for c in changes])
     moved = [
