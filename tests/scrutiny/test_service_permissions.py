@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from accounts import access
+from indicators.models import Indicator
 from scrutiny import services
 from scrutiny.models import Pack, PackEvent, PackSection, SectionKind, TemplateKind
 from tests import factories
@@ -103,7 +104,7 @@ def _edit(actor: Any, pack: Pack) -> Any:
 
 def _choose_indicators(actor: Any, pack: Pack) -> Any:
     appendix = pack.sections.get(kind=SectionKind.APPENDIX)
-    indicator = factories.IndicatorFactory(code="ASMT-T")
+    indicator = Indicator.objects.get(code="ASMT-T")
     return services.section_edit(user=actor, section=appendix, indicators=[indicator])
 
 
