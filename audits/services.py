@@ -150,11 +150,11 @@ def _quarter_figure(
         if existing is not None:
             # Its audits have gone (deleted, moved to another quarter, an import rolled back).
             figure_services.figures_from_records_remove(
-                figures=[existing], reason="Its case audits were removed"
+                user=access.SYSTEM, figures=[existing], reason="Its case audits were removed"
             )
         return None
     return figure_services.figure_set(
-        user=None,
+        user=access.SYSTEM,
         area=authority,
         indicator=indicator,
         period=quarter,

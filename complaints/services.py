@@ -137,7 +137,7 @@ def complaints_summaries_derive(*, authority: Area) -> None:
             continue  # the catalogue is not loaded (a bare test database)
         period = periods.get(start) or Period.objects.get_or_create_for(PeriodKind.QUARTER, start)
         figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=authority,
             indicator=indicator,
             period=period,
@@ -162,7 +162,9 @@ def complaints_summaries_derive(*, authority: Area) -> None:
     ]
     if stale:
         figures_from_records_remove(
-            figures=stale, reason="Its records were removed from the complaints log"
+            user=access.SYSTEM,
+            figures=stale,
+            reason="Its records were removed from the complaints log",
         )
 
 

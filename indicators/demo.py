@@ -18,6 +18,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts import access
+
 from . import services
 from .catalogue import CatalogueResult, catalogue_load
 from .models import (
@@ -348,7 +350,7 @@ class _Loader:
                 continue
             try:
                 services.figure_set(
-                    user=None,
+                    user=access.SYSTEM,
                     area=area,
                     indicator=indicator,
                     period=period,
@@ -391,7 +393,7 @@ class _Loader:
                 continue
             try:
                 services.target_set(
-                    user=None,
+                    user=access.SYSTEM,
                     channel=ChangeChannel.SYSTEM,
                     reason=f"Demo data from {row['seed']}"[:255],
                     authority=authority,

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import access
+from accounts.access import Permission, SystemActor
 
 from . import bulk, dashboards, entry_checks, metrics, value_rules
 from .formatting import format_value
@@ -41,6 +42,68 @@ from .rag import TargetBand
 if TYPE_CHECKING:
     from accounts.access import SystemActor
     from accounts.models import User
+
+
+# --- who may change which figures -------------------------------------------------------------
+# The views check first; every service checks again with the acting user (`accounts.access`),
+# before it writes anything, so that no other caller (a task, a command, another app's service)
+# can change figures its user may not. The system (`access.SYSTEM`) passes; `None` never does.
+
+# Figures of these sources are published statistics and statutory returns: admins' imports.
+NATIONAL_SOURCES = (FigureSource.PUBLISHED, FigureSource.RETURN)
+# Channels that skip the lock on approved figures (derived figures follow their parts; set-up
+# commands load reference data): the system's, never a person's form.
+SYSTEM_CHANNELS = (ChangeChannel.DERIVED, ChangeChannel.SYSTEM)
+
+
+def _require_area_writer(user: User | SystemActor, area: Area) -> None:
+    """An authority's figures: those who may enter them (its performance officers, admins).
+    England, Wales, the regions and groups: admins only, since their figures are published
+    statistics, never typed by an authority."""
+    if area.is_authority:
+        access.require_actor(
+            user, Permission.EDIT_FIGURES, area, doing=f"change {area.name}'s figures"
+        )
+    else:
+        access.require_admin_actor(user, doing=f"change {area.name}'s figures")
+
+
+def _require_area_reviewer(user: User | SystemActor, area: Area) -> None:
+    """Approving or returning an authority's figures: its managers (and admins)."""
+    if area.is_authority:
+        access.require_actor(
+            user, Permission.APPROVE_FIGURES, area, doing=f"approve {area.name}'s figures"
+        )
+    else:
+        access.require_admin_actor(user, doing=f"approve {area.name}'s figures")
+
+
+def _require_figure_writer(
+    user: User | SystemActor, area: Area, *, source: str, channel: str
+) -> None:
+    """Writing a figure: the area's writer; published statistics, statutory returns and the
+    system's own channels are for admins and the system. (Whether the write approves the
+    figure is `_require_approval_by_writing`, known once the stored figure has been read.)"""
+    _require_area_writer(user, area)
+    if source in NATIONAL_SOURCES:
+        access.require_admin_actor(
+            user, doing=f"record {FigureSource(source).label.lower()} as figures"
+        )
+    if channel in SYSTEM_CHANNELS:
+        access.require_admin_actor(
+            user, doing=f"write figures through the {ChangeChannel(channel).label.lower()}"
+        )
+
+
+def _require_approval_by_writing(
+    user: User | SystemActor, area: Area, *, status: str, was_approved: bool
+) -> None:
+    """A write that leaves a figure approved which was not approved before approves it, so it
+    is for those who approve the area's figures: an officer cannot approve their own figures
+    by writing them as approved. (An officer's correction of an approved figure is sent back
+    for approval, so it approves nothing.)"""
+    if status == FigureStatus.APPROVED and not was_approved:
+        _require_area_reviewer(user, area)
 
 
 class StaleFigureError(ValidationError):
@@ -207,7 +270,7 @@ def figure_validate(
 @transaction.atomic
 def figure_set(
     *,
-    user: User | None,
+    user: User | SystemActor,
     area: Area,
     indicator: Indicator,
     period: Period,
@@ -234,7 +297,11 @@ def figure_set(
     - Saving the same content again writes nothing: no version, no audit row.
     - An approved figure is locked: changing it needs a `correction_reason`, marks it revised
       and sends it back for a fresh approval. Derived figures follow their parts.
+    - Refused (PermissionDenied, nothing written) unless `user` may write this figure so:
+      see `_require_figure_writer` and `_require_approval_by_writing`.
     """
+    _require_figure_writer(user, area, source=source, channel=channel)
+    who = access.person(user)
     stored_value = _derived_value(
         indicator=indicator,
         value=value,
@@ -283,6 +350,13 @@ def figure_set(
             figure.is_revised = True
             reason = f"Correction: {correction_reason.strip()}"
         figure.version += 1
+    # Nothing has been written yet: the figure was only read (and locked).
+    _require_approval_by_writing(
+        user,
+        area,
+        status=status,
+        was_approved=before is not None and before.status == FigureStatus.APPROVED,
+    )
     figure.value = stored_value
     figure.numerator = numerator
     figure.denominator = denominator
@@ -294,10 +368,10 @@ def figure_set(
     figure.source = source
     figure.source_note = source_note
     figure.status = status
-    figure.updated_by = user
+    figure.updated_by = who
     figure.full_clean(validate_unique=False, validate_constraints=False)
     figure.save()
-    _record(figure, user=user, channel=channel, before=before, reason=reason)
+    _record(figure, user=who, channel=channel, before=before, reason=reason)
     if (
         breakdown is None
         and period.kind in ROLL_UP_TARGETS
@@ -337,8 +411,10 @@ class SubmitResult:
 
 
 @transaction.atomic
-def figures_submit(*, user: User, authority: Area, period: Period) -> SubmitResult:
+def figures_submit(*, user: User | SystemActor, authority: Area, period: Period) -> SubmitResult:
     """Send an authority's figures for a period to its managers, once every due one is in."""
+    _require_area_writer(user, authority)
+    who = access.person(user)
     due = list(Indicator.objects.due_for(period))
     figures = list(
         Figure.objects.select_for_update()
@@ -362,7 +438,7 @@ def figures_submit(*, user: User, authority: Area, period: Period) -> SubmitResu
         )
     submitted = [
         _set_status(
-            figure, user=user, status=FigureStatus.SUBMITTED, reason="Submitted for approval"
+            figure, user=who, status=FigureStatus.SUBMITTED, reason="Submitted for approval"
         )
         for figure in figures
         if figure.status in (FigureStatus.DRAFT, FigureStatus.RETURNED)
@@ -381,23 +457,38 @@ def _reviewable(figure: Figure, expected_version: int | None) -> None:
 
 
 @transaction.atomic
-def figure_approve(*, user: User, figure: Figure, expected_version: int | None = None) -> Figure:
+def figure_approve(
+    *, user: User | SystemActor, figure: Figure, expected_version: int | None = None
+) -> Figure:
     """Approve a submitted figure. Approved figures are locked against casual change."""
     figure = (
-        Figure.objects.select_for_update().select_related("indicator", "period").get(pk=figure.pk)
+        Figure.objects.select_for_update()
+        .select_related("area", "indicator", "period")
+        .get(pk=figure.pk)
     )
+    _require_area_reviewer(user, figure.area)
     _reviewable(figure, expected_version)
     return _set_status(
-        figure, user=user, status=FigureStatus.APPROVED, reason="Approved", review_comment=""
+        figure,
+        user=access.person(user),
+        status=FigureStatus.APPROVED,
+        reason="Approved",
+        review_comment="",
     )
 
 
 @transaction.atomic
 def figures_approve(
-    *, user: User, figures: list[Figure], seen_versions: dict[int, int] | None = None
+    *,
+    user: User | SystemActor,
+    figures: list[Figure],
+    seen_versions: dict[int, int] | None = None,
 ) -> list[Figure]:
     """Approve several submitted figures at once (a manager's "approve all"); all or none.
     `seen_versions` (figure id -> version the manager saw) refuses any changed since."""
+    # Every area first, so that a refusal comes before the first approval.
+    for area in Area.objects.filter(pk__in={figure.area_id for figure in figures}):
+        _require_area_reviewer(user, area)
     seen = seen_versions or {}
     return [
         figure_approve(user=user, figure=figure, expected_version=seen.get(figure.pk))
@@ -407,18 +498,25 @@ def figures_approve(
 
 @transaction.atomic
 def figure_return(
-    *, user: User, figure: Figure, comment: str, expected_version: int | None = None
+    *,
+    user: User | SystemActor,
+    figure: Figure,
+    comment: str,
+    expected_version: int | None = None,
 ) -> Figure:
     """Send a submitted figure back to the officers, saying what needs to change."""
+    figure = (
+        Figure.objects.select_for_update()
+        .select_related("area", "indicator", "period")
+        .get(pk=figure.pk)
+    )
+    _require_area_reviewer(user, figure.area)
     if not comment.strip():
         raise ValidationError("Say why the figure is being returned, so the officer can fix it.")
-    figure = (
-        Figure.objects.select_for_update().select_related("indicator", "period").get(pk=figure.pk)
-    )
     _reviewable(figure, expected_version)
     return _set_status(
         figure,
-        user=user,
+        user=access.person(user),
         status=FigureStatus.RETURNED,
         reason=f"Returned: {comment.strip()}",
         review_comment=comment.strip(),
@@ -428,7 +526,7 @@ def figure_return(
 @transaction.atomic
 def target_set(
     *,
-    user: User | None,
+    user: User | SystemActor,
     authority: Area,
     indicator: Indicator,
     financial_year: Period,
@@ -438,7 +536,9 @@ def target_set(
     channel: str = ChangeChannel.FORM,
     reason: str = "",
 ) -> Target:
-    """Set an authority's target for an indicator in one financial year, keeping its history."""
+    """Set an authority's target for an indicator in one financial year, keeping its history.
+    Targets are entered by those who enter the authority's figures (and admins)."""
+    _require_area_writer(user, authority)
     if not authority.is_authority:
         raise ValidationError(f"{authority.name} is not a local authority: targets are local.")
     if financial_year.kind != PeriodKind.FINANCIAL_YEAR:
@@ -464,7 +564,7 @@ def target_set(
     dashboards.dashboards_changed(authority_ids=[authority.pk])
     TargetChange.objects.create(
         target=target,
-        changed_by=user,
+        changed_by=access.person(user),
         channel=channel,
         old_lower=old[0],
         new_lower=lower,
@@ -490,10 +590,18 @@ PARTS_PER_PERIOD: dict[tuple[str, str], int] = {
 
 
 @transaction.atomic
-def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list[Figure]:
+def figures_roll_up(
+    *, user: User | SystemActor, area: Area, indicator: Indicator, period: Period
+) -> list[Figure]:
     """Derive the quarter and year that contain `period` from their parts, by the indicator's
     roll-up rule. A figure typed in or imported for the longer period is never overwritten;
-    a derived figure that is missing a part is marked provisional. Safe to run twice."""
+    a derived figure that is missing a part is marked provisional. Safe to run twice.
+
+    `user` asks for the roll-up (the tasks that run after data entry and imports pass
+    `access.SYSTEM`) and must be one who may change the area's figures; the derived figures
+    themselves are written by the system, as their parts decide them (approved when every
+    part is), not by the person who asked."""
+    _require_area_writer(user, area)
     derived: list[Figure] = []
     for kind in ROLL_UP_TARGETS.get(period.kind, ()):
         longer = Period.objects.get_or_create_for(kind, period.start)
@@ -549,7 +657,7 @@ def figures_roll_up(*, area: Area, indicator: Indicator, period: Period) -> list
             continue
         derived.append(
             figure_set(
-                user=None,
+                user=access.SYSTEM,
                 area=area,
                 indicator=indicator,
                 period=longer,
@@ -805,7 +913,7 @@ def _plan_entry(
 
 def period_entries_save(
     *,
-    user: User,
+    user: User | SystemActor,
     authority: Area,
     period: Period,
     entries: Sequence[EntryInput],
@@ -818,13 +926,15 @@ def period_entries_save(
     someone else changed since the form was opened); if anything is wrong nothing is saved.
     Warnings hold the save back until `confirm_warnings`. Unchanged figures are not touched; an
     empty entry with no figure is skipped (a draft saves what there is). Raises ValidationError
-    for a period that has not ended.
+    for a period that has not ended, and PermissionDenied (nothing saved) unless `user` may
+    enter the authority's figures.
     """
+    _require_area_writer(user, authority)
     _refuse_unfinished_period(period)
     try:
         with transaction.atomic():
             return _entries_save(
-                user=user,
+                user=access.person(user),
                 authority=authority,
                 period=period,
                 entries=entries,
@@ -852,7 +962,7 @@ def period_entries_save(
 
 def _entries_save(
     *,
-    user: User,
+    user: User | None,
     authority: Area,
     period: Period,
     entries: Sequence[EntryInput],
@@ -919,7 +1029,7 @@ _WRITTEN_FIELDS = [
 
 
 def _figures_write(
-    *, user: User, authority: Area, period: Period, writes: Sequence[_Write]
+    *, user: User | None, authority: Area, period: Period, writes: Sequence[_Write]
 ) -> list[Figure]:
     """figure_set's write, for many figures in a handful of queries.
 
@@ -1207,9 +1317,22 @@ def figures_compare(contents: Sequence[FigureContent]) -> tuple[int, int, int]:
     return new, changed, len(contents) - new - changed
 
 
+def _require_contents_writer(user: User | SystemActor, contents: Sequence[FigureContent]) -> None:
+    """`_require_figure_writer` for every figure an import holds, asked once per distinct area,
+    status and source: an import names a few hundred areas a million times. An import that
+    writes figures as approved (published statistics, statutory returns) approves them,
+    whatever they were before: `_require_approval_by_writing` as for a new figure."""
+    distinct = {(content.area.pk, content.status, content.source): content for content in contents}
+    for content in distinct.values():
+        _require_figure_writer(
+            user, content.area, source=content.source, channel=ChangeChannel.IMPORT
+        )
+        _require_approval_by_writing(user, content.area, status=content.status, was_approved=False)
+
+
 def figures_import(
     *,
-    user: User | None,
+    user: User | SystemActor,
     contents: Sequence[FigureContent],
     reason: str,
     progress: ImportProgress | None = None,
@@ -1221,14 +1344,17 @@ def figures_import(
 
     Built for imports of a million figures: rows travel as tuples, new figures and audit rows
     are loaded with bulk.insert_rows (COPY on PostgreSQL). `progress(done, note)` hears how
-    many of the contents have been written so far."""
+    many of the contents have been written so far. Refused (PermissionDenied, before anything
+    is written) unless `user` may write every one of the figures as it is given."""
+    _require_contents_writer(user, contents)
     report = progress or (lambda done, note: None)
     total = len(contents)
     report(0, f"Reading the stored figures to compare with {total:,} in the file")
     keys = [content.key for content in contents]
     stored = _stored_figures(keys, lock=True)
     now = timezone.now()
-    user_id = user.pk if user is not None else None
+    who = access.person(user)
+    user_id = who.pk if who is not None else None
     reason = reason[:255]
     new_rows: list[tuple[Any, ...]] = []
     new_keys: list[FigureKey] = []
@@ -1316,47 +1442,71 @@ def figures_import(
     return outcomes
 
 
-def figures_from_records_remove(*, figures: Sequence[Figure], reason: str) -> None:
+@transaction.atomic
+def figures_from_records_remove(
+    *, user: User | SystemActor, figures: Sequence[Figure], reason: str
+) -> None:
     """Remove figures derived from an authority's records (case audits, complaints, surveys)
     whose records have gone, with their audit trail, and derive again the longer periods
-    rolled up from them: a year's total must not go on counting a quarter that has gone."""
-    figures_restore(user=None, figures=[(figure.pk, None) for figure in figures], reason=reason)
+    rolled up from them: a year's total must not go on counting a quarter that has gone.
+    The apps that derive them pass `access.SYSTEM`: the figures follow the records, whoever
+    changed those (and was checked by that app's service)."""
+    figures_restore(user=user, figures=[(figure.pk, None) for figure in figures], reason=reason)
     for figure in figures:
-        figures_roll_up(area=figure.area, indicator=figure.indicator, period=figure.period)
+        figures_roll_up(
+            user=user, area=figure.area, indicator=figure.indicator, period=figure.period
+        )
+
+
+REMOVED_CHUNK = 10_000
 
 
 def figures_restore(
-    *, user: User | None, figures: Sequence[tuple[int, dict[str, Any] | None]], reason: str
+    *,
+    user: User | SystemActor,
+    figures: Sequence[tuple[int, dict[str, Any] | None]],
+    reason: str,
 ) -> None:
     """Undo an import, given (figure id, state before) for each figure it wrote: those it
     created (state None) are removed with their audit trail; those it changed get back the
-    state it replaced, recorded in their audit trail. Call inside the caller's transaction."""
+    state it replaced, recorded in their audit trail. Call inside the caller's transaction.
+
+    Refused (PermissionDenied, before anything is written) unless `user` may change the
+    figures of every area concerned. Giving back a state the import replaced (approved, say)
+    undoes the import rather than approving anything: who may roll back which import is the
+    import batches' rule (`returns`)."""
     removed = [figure_id for figure_id, before in figures if before is None]
-    areas: set[int] = set()
-    for start in range(0, len(removed), 10_000):
-        # Only the ids are read: an import may have created a million figures. Relations to
-        # figures (their audit rows, import records) follow their own on_delete rules.
-        chunk = Figure.objects.filter(pk__in=removed[start : start + 10_000])
-        areas.update(chunk.values_list("area_id", flat=True).distinct())
-        chunk.only("pk").delete()
+    # Only the ids and areas are read: an import may have created a million figures.
+    removed_areas: set[int] = set()
+    for start in range(0, len(removed), REMOVED_CHUNK):
+        chunk = Figure.objects.filter(pk__in=removed[start : start + REMOVED_CHUNK])
+        removed_areas.update(chunk.values_list("area_id", flat=True).distinct())
     before_of = {figure_id: before for figure_id, before in figures if before is not None}
+    to_restore = list(Figure.objects.filter(pk__in=before_of))
+    areas = removed_areas | {figure.area_id for figure in to_restore}
+    for area in Area.objects.filter(pk__in=areas):
+        _require_area_writer(user, area)
+    for start in range(0, len(removed), REMOVED_CHUNK):
+        # Relations to figures (their audit rows, import records) follow their own on_delete
+        # rules.
+        Figure.objects.filter(pk__in=removed[start : start + REMOVED_CHUNK]).only("pk").delete()
+    who = access.person(user)
     restored: list[Figure] = []
     changes: list[FigureChange] = []
-    for figure in Figure.objects.filter(pk__in=before_of):
+    for figure in to_restore:
         previous = _snapshot(figure)
         _from_state(figure, before_of[figure.pk])
         figure.version += 1
-        figure.updated_by = user
+        figure.updated_by = who
         figure.updated_at = timezone.now()
         restored.append(figure)
         changes.append(
             _change_row(
-                figure, user=user, channel=ChangeChannel.IMPORT, before=previous, reason=reason
+                figure, user=who, channel=ChangeChannel.IMPORT, before=previous, reason=reason
             )
         )
     _update_rows(restored, [*IMPORTED_FIELDS, "version", "updated_by", "updated_at"])
     FigureChange.objects.bulk_create(changes, batch_size=2000)
-    areas.update(figure.area_id for figure in restored)
     dashboards.dashboards_changed(area_ids=areas)
 
 

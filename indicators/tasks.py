@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.cache import cache
 
+from accounts import access
+
 from . import dashboards, services
 from .models import Area, Indicator, Period
 
@@ -10,8 +12,11 @@ from .models import Area, Indicator, Period
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def roll_up_figures(area_id: int, indicator_id: int, period_id: int) -> int:
     """Re-derive the quarter and year containing a changed figure. Idempotent: a task that is
-    delivered twice derives the same figures and writes nothing the second time."""
+    delivered twice derives the same figures and writes nothing the second time. The system
+    rolls up: the change that queued it was checked by its own service, and the derived
+    figures follow their parts whoever wrote them."""
     derived = services.figures_roll_up(
+        user=access.SYSTEM,
         area=Area.objects.get(pk=area_id),
         indicator=Indicator.objects.get(pk=indicator_id),
         period=Period.objects.get(pk=period_id),

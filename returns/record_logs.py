@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts import access
 from indicators.models import Area
 
 from . import spreadsheets
@@ -26,6 +27,7 @@ from .findings import Finding, Severity
 from .models import ImportBatch, ImportKind, SheetChange
 
 if TYPE_CHECKING:
+    from accounts.access import SystemActor
     from accounts.models import User
 
 # (row, column, message, "error" or "warning"): the findings the apps' parsers return.
@@ -180,15 +182,23 @@ def log_validate(batch: ImportBatch) -> None:
     batch.new_count, batch.changed_count, batch.unchanged_count = len(records), 0, 0
 
 
-def log_commit(*, user: User, batch: ImportBatch) -> None:
+def _require_log_actor(user: User | SystemActor, batch: ImportBatch) -> None:
+    from .services import require_batch_actor
+
+    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
+
+
+def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write the log's records (in the caller's transaction), keeping which ones, so that a
-    rollback removes exactly them."""
+    rollback removes exactly them. Checks again that `user` may act on the batch (as
+    `batch_commit` does before calling it)."""
+    _require_log_actor(user, batch)
     log, records, findings, _rows_read = _plan(batch)
     if any(finding.is_error for finding in findings):
         raise ValidationError(
             f"The log no longer validates against the stored {log.noun}: validate it again."
         )
-    created = log.commit(user, _authority(batch), records)
+    created = log.commit(access.person(user), _authority(batch), records)
     SheetChange.objects.bulk_create(
         SheetChange(batch=batch, table=log.table, object_id=pk, before=None, after={})
         for pk in created
@@ -196,8 +206,10 @@ def log_commit(*, user: User, batch: ImportBatch) -> None:
     batch.new_count, batch.changed_count, batch.unchanged_count = len(created), 0, 0
 
 
-def log_rollback(*, user: User, batch: ImportBatch) -> None:
-    """Remove the records the batch wrote (their summaries are derived again)."""
+def log_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
+    """Remove the records the batch wrote (their summaries are derived again), for a user
+    who may act on the batch."""
+    _require_log_actor(user, batch)
     log = _log(batch)
     ids = list(batch.sheet_changes.filter(table=log.table).values_list("object_id", flat=True))
-    log.rollback(user, _authority(batch), ids)
+    log.rollback(access.person(user), _authority(batch), ids)

@@ -25,6 +25,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import access
+from accounts.access import SystemActor
 from indicators import bulk, value_rules
 from indicators import services as figure_services
 from indicators.models import (
@@ -53,6 +55,7 @@ from . import (
 from .findings import Finding
 from .memory import gc_paused
 from .models import (
+    AUTHORITY_SHEET_KINDS,
     LOG_KINDS,
     SHEET_KINDS,
     BatchChange,
@@ -74,10 +77,25 @@ if TYPE_CHECKING:
 FINDINGS_KEPT = 1000
 
 
+def require_batch_actor(user: User | SystemActor, *, kind: str, authority: Area | None) -> None:
+    """Whether `user` may upload, commit, reject or roll back a batch of this kind for this
+    authority: the batch pages' own rule (`access.require_import_batch`: admins every batch;
+    an authority's performance officers the kinds they import, for their authority). Every
+    service of a batch asks it again, so that a task or another caller cannot act on a batch
+    its user may not. The system passes; a missing user never does."""
+    who = access.person(user)
+    if who is None:
+        access.require_admin_actor(user, doing="act on imports")
+        return
+    access.require_import_batch(
+        who, authority=authority, officers_may=kind in AUTHORITY_SHEET_KINDS
+    )
+
+
 @transaction.atomic
 def batch_create(
     *,
-    user: User,
+    user: User | SystemActor,
     kind: str,
     upload: UploadedFile,
     note: str = "",
@@ -89,6 +107,7 @@ def batch_create(
     or empty. Validation follows (in a worker when one is configured)."""
     if kind not in ImportKind.values:
         raise ValidationError(f"{kind!r} is not a kind of import.")
+    require_batch_actor(user, kind=kind, authority=authority)
     size = upload.size or 0
     limit = max_upload_bytes()
     if size > limit:
@@ -115,7 +134,7 @@ def batch_create(
         size=size,
         sha256=digest.hexdigest(),
         note=note[:255],
-        created_by=user,
+        created_by=access.person(user),
         authority=authority,
         collection_year=collection_year,
         population=population,
@@ -206,8 +225,13 @@ def current_mappings() -> list[published.Mapping]:
 
 
 @transaction.atomic
-def mappings_load(*, path: Path = published.SHIPPED_MAPPINGS) -> tuple[int, int]:
-    """Copy a mappings file into the database, where admins edit them: (created, updated)."""
+def mappings_load(
+    *, user: User | SystemActor, path: Path = published.SHIPPED_MAPPINGS
+) -> tuple[int, int]:
+    """Copy a mappings file into the database, where admins edit them: (created, updated).
+    Admins only (and the set-up command, as the system): the mappings decide which published
+    figures every authority is compared with."""
+    access.require_admin_actor(user, doing="change the mappings of published files")
     created = updated = 0
     for mapping in published.load_mappings(path):
         _row, was_created = PublishedMapping.objects.update_or_create(
@@ -313,7 +337,11 @@ def _keep_findings(batch: ImportBatch, findings: Sequence[Finding], not_listed: 
 def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     """The dry run: read the file, keep its findings, and count what a commit would create,
     change and leave alone. Writes nothing but the batch itself; does nothing for a batch
-    past validation."""
+    past validation.
+
+    It takes no acting user: it is the system finishing the upload that `batch_create`
+    checked, run by the worker for every new batch, and it writes nothing outside the batch
+    (its findings and counts; a return's file is deleted, as privacy requires)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
         # A second delivery of the task after the batch has moved on (committing, committed,
@@ -346,22 +374,36 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _hand_to_worker(batch: ImportBatch, user: User, status: str, task: Any) -> ImportBatch:
+def _hand_to_worker(
+    batch: ImportBatch, user: User | SystemActor, status: str, task: Any
+) -> ImportBatch:
     """Mark the (locked) batch as being worked on and queue the task once this transaction
-    has committed, so the worker reads the batch as marked."""
+    has committed, so the worker reads the batch as marked. The worker acts for `user` (the
+    task carries their id), so the service it runs checks them again. The system has no id
+    to hand a task: it commits and rolls back by calling `batch_commit` and `batch_rollback`."""
+    who = access.person(user)
+    if who is None:
+        raise TypeError("Only a person asks a worker to commit or roll back a batch.")
     batch.status = status
     batch.message = ""
     batch.save(update_fields=["status", "message"])
     progress_report(batch.pk, percent=0, note="Waiting for a worker")
-    transaction.on_commit(partial(task.delay, batch.pk, user.pk))
+    transaction.on_commit(partial(task.delay, batch.pk, who.pk))
+    return batch
+
+
+def _locked_for(user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
+    """The batch's row, locked until commit, once `user` may act on it."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
     return batch
 
 
 @transaction.atomic
-def batch_commit_request(*, user: User, batch: ImportBatch) -> ImportBatch:
+def batch_commit_request(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Ask for a validated batch to be committed: it is marked committing and a worker commits
     it (in-process with the embedded default), reporting its progress as it goes."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _locked_for(user, batch)
     if not batch.can_commit:
         raise ValidationError(
             "Only a validated batch with no errors can be committed: this one is "
@@ -373,11 +415,11 @@ def batch_commit_request(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
+def batch_commit(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Write the batch's figures in one transaction, remembering what each replaced. Run by
-    the worker for a batch marked committing; committing a committed batch again (a task
-    delivered twice) does nothing."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    the worker for a batch marked committing, acting for whoever asked; committing a committed
+    batch again (a task delivered twice) does nothing."""
+    batch = _locked_for(user, batch)
     if batch.status == BatchStatus.COMMITTED:
         return batch
     if batch.status not in (BatchStatus.READY, BatchStatus.COMMITTING) or batch.error_count:
@@ -399,14 +441,14 @@ def batch_commit(*, user: User, batch: ImportBatch) -> ImportBatch:
             _commit_published(user, batch)
     batch.status = BatchStatus.COMMITTED
     batch.committed_at = timezone.now()
-    batch.committed_by = user
+    batch.committed_by = access.person(user)
     batch.progress = 100
     batch.save()
     transaction.on_commit(partial(progress_clear, batch.pk))
     return batch
 
 
-def _commit_published(user: User, batch: ImportBatch) -> None:
+def _commit_published(user: User | SystemActor, batch: ImportBatch) -> None:
     plan = _plan_published(batch, create_areas=True)
     if plan.result.has_errors:  # the file cannot change, but the catalogue can
         raise ValidationError("The file no longer validates: validate it again.")
@@ -418,7 +460,7 @@ WRITING_FROM, WRITING_TO = 30, 90
 
 
 def _write_figures(
-    user: User, batch: ImportBatch, contents: Sequence[figure_services.FigureContent]
+    user: User | SystemActor, batch: ImportBatch, contents: Sequence[figure_services.FigureContent]
 ) -> None:
     """Write the figures, remembering what each replaced, and count what changed."""
     outcomes = figure_services.figures_import(
@@ -441,9 +483,9 @@ def _write_figures(
 
 
 @transaction.atomic
-def batch_reject(*, user: User, batch: ImportBatch) -> ImportBatch:
+def batch_reject(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Decide not to commit a validated batch. Nothing was written, and nothing will be."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _locked_for(user, batch)
     if batch.status not in (BatchStatus.READY, BatchStatus.FAILED):
         raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
     batch.status = BatchStatus.REJECTED
@@ -452,11 +494,11 @@ def batch_reject(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_rollback_request(*, user: User, batch: ImportBatch) -> ImportBatch:
+def batch_rollback_request(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Ask for a committed batch to be rolled back: it is marked rolling back and a worker does
     it (in-process with the embedded default). A rollback the worker refuses (something has
     changed since) leaves the batch committed, with the reason as its message."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = _locked_for(user, batch)
     if batch.status != BatchStatus.COMMITTED:
         raise ValidationError("Only a committed batch can be rolled back.")
     from .tasks import rollback_batch
@@ -465,11 +507,12 @@ def batch_rollback_request(*, user: User, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
+def batch_rollback(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Undo a committed batch: restore every figure it changed and remove those it created.
     Refused when a figure has changed since (a later import or an edit), so nothing newer is
-    overwritten. Rolling back a rolled-back batch again (a task delivered twice) does nothing."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    overwritten. Rolling back a rolled-back batch again (a task delivered twice) does nothing.
+    Run by the worker, acting for whoever asked."""
+    batch = _locked_for(user, batch)
     if batch.status == BatchStatus.ROLLED_BACK:
         return batch
     if batch.status not in (BatchStatus.COMMITTED, BatchStatus.ROLLING_BACK):
@@ -486,13 +529,13 @@ def batch_rollback(*, user: User, batch: ImportBatch) -> ImportBatch:
             _rollback_figures(user, batch)
     batch.status = BatchStatus.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
-    batch.rolled_back_by = user
+    batch.rolled_back_by = access.person(user)
     batch.save()
     transaction.on_commit(partial(progress_clear, batch.pk))
     return batch
 
 
-def _rollback_figures(user: User, batch: ImportBatch) -> None:
+def _rollback_figures(user: User | SystemActor, batch: ImportBatch) -> None:
     changes = batch.changes.filter(figure__isnull=False)
     since = changes.exclude(figure__version=F("version")).count()
     if since:
@@ -523,8 +566,12 @@ def _rollback_figures(user: User, batch: ImportBatch) -> None:
 
 def batch_work_failed(*, batch_id: int, status: str, message: str) -> None:
     """After a commit or rollback failed in the worker (its transaction undone, so nothing was
-    written), put the batch back as it was, saying why."""
-    ImportBatch.objects.filter(pk=batch_id).update(status=status, message=message[:2000])
+    written), put the batch back as it was, saying why. The worker's own bookkeeping, with
+    no acting user: it undoes the mark its request made, so it leaves alone a batch no longer
+    marked (a task delivered again after the work was done, then refused)."""
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=(BatchStatus.COMMITTING, BatchStatus.ROLLING_BACK)
+    ).update(status=status, message=message[:2000])
     progress_clear(batch_id)
 
 
@@ -618,7 +665,8 @@ def _rollback_neighbours(batch: ImportBatch) -> None:
 
 
 def batch_fail(*, batch_id: int, message: str) -> None:
-    """Mark a batch whose validation crashed, with a message a person can act on."""
+    """Mark a batch whose validation crashed, with a message a person can act on. The
+    worker's own bookkeeping, as `batch_validate` is, with no acting user."""
     ImportBatch.objects.filter(pk=batch_id).update(
         status=BatchStatus.FAILED, message=message[:2000]
     )

@@ -57,6 +57,7 @@ from .findings import Finding, Severity
 from .models import BatchChange, ImportBatch, ImportKind, SheetChange
 
 if TYPE_CHECKING:
+    from accounts.access import SystemActor
     from accounts.models import User
 
 TABLES = {
@@ -111,9 +112,17 @@ def sheet_validate(batch: ImportBatch) -> None:
     )
 
 
-def sheet_commit(*, user: User, batch: ImportBatch) -> None:
+def _require_sheet_actor(user: User | SystemActor, batch: ImportBatch) -> None:
+    from .services import require_batch_actor
+
+    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
+
+
+def sheet_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write a validated spreadsheet batch (in the caller's transaction), counting what it
-    wrote and keeping what it replaced."""
+    wrote and keeping what it replaced. Checks again that `user` may act on the batch (as
+    `batch_commit` does before calling it), so that no other caller skips the rule."""
+    _require_sheet_actor(user, batch)
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _commit_figures(user, batch)
@@ -123,7 +132,10 @@ def sheet_commit(*, user: User, batch: ImportBatch) -> None:
         _commit_resource(batch, table)
 
 
-def sheet_rollback(*, user: User, batch: ImportBatch) -> None:
+def sheet_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
+    """Undo a committed spreadsheet batch (in the caller's transaction), for a user who may
+    act on it."""
+    _require_sheet_actor(user, batch)
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _rollback_sheet_figures(user, batch)
@@ -424,7 +436,7 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
     return plan
 
 
-def _commit_figures(user: User, batch: ImportBatch) -> None:
+def _commit_figures(user: User | SystemActor, batch: ImportBatch) -> None:
     plan = _plan_figures(batch, for_commit=True)
     if plan.has_errors:
         raise _no_longer_valid()
@@ -485,9 +497,11 @@ def _queue_roll_ups(keys: Sequence[tuple[int, int, int, int | None]]) -> None:
 
 
 @transaction.atomic
-def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
+def figures_roll_up_many(*, user: User | SystemActor, keys: Sequence[Sequence[int]]) -> int:
     """Derive the quarters and years containing each (area id, indicator id, period id), as
-    data entry does after each figure: for an import's many figures at once. Idempotent."""
+    data entry does after each figure: for an import's many figures at once. Idempotent.
+    `figures_roll_up` checks `user` for each area (the task after an import passes
+    `access.SYSTEM`)."""
     areas = Area.objects.in_bulk({key[0] for key in keys})
     indicators = Indicator.objects.in_bulk({key[1] for key in keys})
     periods = Period.objects.in_bulk({key[2] for key in keys})
@@ -496,6 +510,7 @@ def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
         if area_id in areas and indicator_id in indicators and period_id in periods:
             derived += len(
                 figure_services.figures_roll_up(
+                    user=user,
                     area=areas[area_id],
                     indicator=indicators[indicator_id],
                     period=periods[period_id],
@@ -504,7 +519,7 @@ def figures_roll_up_many(*, keys: Sequence[Sequence[int]]) -> int:
     return derived
 
 
-def _rollback_sheet_figures(user: User, batch: ImportBatch) -> None:
+def _rollback_sheet_figures(user: User | SystemActor, batch: ImportBatch) -> None:
     from .services import _rollback_figures
 
     changes = list(
@@ -629,7 +644,7 @@ def _plan_targets(batch: ImportBatch) -> _TargetPlan:
     return plan
 
 
-def _commit_targets(user: User, batch: ImportBatch) -> None:
+def _commit_targets(user: User | SystemActor, batch: ImportBatch) -> None:
     plan = _plan_targets(batch)
     if plan.has_errors:
         raise _no_longer_valid()
@@ -664,7 +679,7 @@ def _commit_targets(user: User, batch: ImportBatch) -> None:
     batch.unchanged_count = plan.counts.unchanged
 
 
-def _rollback_targets(user: User, batch: ImportBatch) -> None:
+def _rollback_targets(user: User | SystemActor, batch: ImportBatch) -> None:
     changes = list(batch.sheet_changes.all())
     targets = Target.objects.in_bulk([c.object_id for c in changes])
     moved = [

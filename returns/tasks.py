@@ -7,8 +7,9 @@ services do nothing for a batch already validated, committed or rolled back.
 import logging
 
 from celery import shared_task
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts import access
 from accounts.models import User
 
 from . import services, spreadsheet_services
@@ -35,23 +36,34 @@ def validate_batch(batch_id: int) -> None:
 
 
 def _run(batch_id: int, user_id: int, work: str) -> None:
-    """Commit or roll back a batch for the person who asked. If the work is refused or fails,
-    its transaction has written nothing: the batch goes back to where it was, saying why."""
+    """Commit or roll back a batch for the person who asked: the service checks them again,
+    as it stands when the worker runs (an account closed or a membership ended since is
+    refused). If the work is refused or fails, its transaction has written nothing: the
+    batch goes back to where it was, saying why."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
-    user = User.objects.filter(pk=user_id).first()
-    if batch is None or user is None:
+    if batch is None:
         return
     service, was, doing = {
         "commit": (services.batch_commit, BatchStatus.READY, "committed"),
         "rollback": (services.batch_rollback, BatchStatus.COMMITTED, "rolled back"),
     }[work]
-    try:
-        service(user=user, batch=batch)
-    except ValidationError as refusal:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        # Otherwise the batch would wait for ever for an account that has gone.
         services.batch_work_failed(
             batch_id=batch_id,
             status=was,
-            message=f"The batch was not {doing}: {' '.join(refusal.messages)}",
+            message=f"The batch was not {doing}: the account that asked for it no longer "
+            "exists. Ask again.",
+        )
+        return
+    try:
+        service(user=user, batch=batch)
+    except (ValidationError, PermissionDenied) as refusal:
+        services.batch_work_failed(
+            batch_id=batch_id,
+            status=was,
+            message=f"The batch was not {doing}: {_reason(refusal)}",
         )
     except Exception as error:
         logger.exception("Import batch %s could not be %s", batch_id, doing)
@@ -61,6 +73,12 @@ def _run(batch_id: int, user_id: int, work: str) -> None:
             message=f"The batch could not be {doing}, and nothing was changed "
             f"({type(error).__name__}: {error}). Try again, or ask an administrator.",
         )
+
+
+def _reason(refusal: ValidationError | PermissionDenied) -> str:
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal)
 
 
 @shared_task(acks_late=True)
@@ -78,5 +96,6 @@ def rollback_batch(batch_id: int, user_id: int) -> None:
 @shared_task(acks_late=True)
 def roll_up_figures_of(keys: list[list[int]]) -> int:
     """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
-    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is."""
-    return spreadsheet_services.figures_roll_up_many(keys=keys)
+    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is. The system
+    rolls up, as after data entry: the import that queued it was checked when committed."""
+    return spreadsheet_services.figures_roll_up_many(user=access.SYSTEM, keys=keys)

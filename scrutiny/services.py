@@ -5,17 +5,18 @@ returns it. Only a draft's sections change. Each step is recorded as a `PackEven
 from, to, comment). Publishing stores each section's content as it stood (`frozen`), with every
 figure's id and version, and the pack never reads live figures again (see `selectors`).
 
-Who may do what is `accounts.access`; a step out of order is a ValidationError that says what
-the pack's status is and what would be needed.
+Who may do what is `accounts.access`, asked again by every service with the acting user before
+it writes anything (the views ask first), so that no other caller can skip a rule; a step out
+of order is a ValidationError that says what the pack's status is and what would be needed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,13 +36,28 @@ from .models import (
     TemplateKind,
 )
 
+if TYPE_CHECKING:
+    from accounts.access import SystemActor
+    from accounts.models import User
+
+
+def _person(user: User | SystemActor, *, doing: str) -> User:
+    """The person acting on a pack. Packs are people's work: every step is recorded against
+    a person, approval takes a second person, and publishing freezes the content as the
+    publisher may read it. So the system (which no demo or task needs here) is refused, and
+    so is a missing user, before the pack rules are asked."""
+    who = access.person(user)
+    if who is None:
+        raise PermissionDenied(f"Only a person signed in can {doing} a scrutiny pack.")
+    return who
+
 
 def _locked(pack: Pack) -> Pack:
     """The pack's row, locked until commit, so two reviewers cannot both move it."""
     return Pack.objects.select_for_update().select_related("authority", "period").get(pk=pack.pk)
 
 
-def _record(pack: Pack, user: Any, from_status: str, to_status: str, comment: str = "") -> None:
+def _record(pack: Pack, user: User, from_status: str, to_status: str, comment: str = "") -> None:
     PackEvent.objects.create(
         pack=pack, from_status=from_status, to_status=to_status, by=user, comment=comment
     )
@@ -55,7 +71,7 @@ def _require_draft(pack: Pack) -> None:
         )
 
 
-def _move(pack: Pack, user: Any, *, expected: str, to: str, doing: str, comment: str) -> Pack:
+def _move(pack: Pack, user: User, *, expected: str, to: str, doing: str, comment: str) -> Pack:
     if pack.status != expected:
         raise ValidationError(
             f"This pack is {pack.get_status_display().lower()}, so it cannot be {doing}: only a "
@@ -76,7 +92,7 @@ def _move(pack: Pack, user: Any, *, expected: str, to: str, doing: str, comment:
 @transaction.atomic
 def pack_create(
     *,
-    user: Any,
+    user: User | SystemActor,
     authority: Area,
     title: str,
     committee: str,
@@ -85,7 +101,8 @@ def pack_create(
     template: str,
 ) -> Pack:
     """A new draft pack with the template's default sections (see `blueprints`)."""
-    access.require_pack_composer(user, authority)
+    who = _person(user, doing="prepare")
+    access.require_pack_composer(who, authority)
     if authority.kind != AreaKind.AUTHORITY:
         raise ValidationError("A pack is prepared for a local authority.")
     if template not in TemplateKind.values:
@@ -99,7 +116,7 @@ def pack_create(
         meeting_date=meeting_date,
         period=period,
         template=template,
-        created_by=user,
+        created_by=who,
     )
     sections: list[PackSection] = []
     for spec in blueprints.BLUEPRINTS[template]:
@@ -114,7 +131,7 @@ def pack_create(
         section.pack = pack
         section.order = order
     PackSection.objects.bulk_create(sections)
-    _record(pack, user, "", PackStatus.DRAFT, f"Created from the {template} template")
+    _record(pack, who, "", PackStatus.DRAFT, f"Created from the {template} template")
     return pack
 
 
@@ -152,7 +169,7 @@ def _listed(kind: str, indicators: Sequence[Indicator | int]) -> list[Indicator]
 @transaction.atomic
 def section_add(
     *,
-    user: Any,
+    user: User | SystemActor,
     pack: Pack,
     kind: str,
     title: str = "",
@@ -162,7 +179,7 @@ def section_add(
 ) -> PackSection:
     """A new section at the end of a draft pack."""
     pack = _locked(pack)
-    access.require_pack_editor(user, pack)
+    access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
     _check_section(kind, theme)
     listed = _listed(kind, indicators)
@@ -181,10 +198,10 @@ def section_add(
 
 
 @transaction.atomic
-def section_remove(*, user: Any, section: PackSection) -> None:
+def section_remove(*, user: User | SystemActor, section: PackSection) -> None:
     """Remove a section of a draft; those after it move up, so the order stays 1, 2, 3..."""
     pack = _locked(section.pack)
-    access.require_pack_editor(user, pack)
+    access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
     order = PackSection.objects.get(pk=section.pk, pack=pack).order
     PackSection.objects.filter(pk=section.pk).delete()
@@ -192,10 +209,10 @@ def section_remove(*, user: Any, section: PackSection) -> None:
 
 
 @transaction.atomic
-def section_move(*, user: Any, section: PackSection, direction: str) -> PackSection:
+def section_move(*, user: User | SystemActor, section: PackSection, direction: str) -> PackSection:
     """Swap a section with the one above ("up") or below ("down")."""
     pack = _locked(section.pack)
-    access.require_pack_editor(user, pack)
+    access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
     if direction not in ("up", "down"):
         raise ValidationError("A section moves up or down.")
@@ -215,7 +232,7 @@ def section_move(*, user: Any, section: PackSection, direction: str) -> PackSect
 @transaction.atomic
 def section_edit(
     *,
-    user: Any,
+    user: User | SystemActor,
     section: PackSection,
     title: str | None = None,
     narrative: str | None = None,
@@ -230,7 +247,7 @@ def section_edit(
     figure by the pack's period end (`content._indicators_of`). An id that is not an indicator,
     or indicators for another kind of section, is refused and nothing is written."""
     pack = _locked(section.pack)
-    access.require_pack_editor(user, pack)
+    access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
     section = PackSection.objects.get(pk=section.pk, pack=pack)
     if title is not None:
@@ -253,15 +270,16 @@ def section_edit(
 
 
 @transaction.atomic
-def pack_submit(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+def pack_submit(*, user: User | SystemActor, pack: Pack, comment: str = "") -> Pack:
     """Draft -> in review: the composer asks for review."""
     pack = _locked(pack)
-    access.require_pack_editor(user, pack)
+    who = _person(user, doing="submit")
+    access.require_pack_editor(who, pack)
     if not pack.sections.exists():
         raise ValidationError("A pack with no sections cannot be submitted for review.")
     return _move(
         pack,
-        user,
+        who,
         expected=PackStatus.DRAFT,
         to=PackStatus.IN_REVIEW,
         doing="submitted for review",
@@ -270,15 +288,16 @@ def pack_submit(*, user: Any, pack: Pack, comment: str = "") -> Pack:
 
 
 @transaction.atomic
-def pack_return(*, user: Any, pack: Pack, comment: str) -> Pack:
+def pack_return(*, user: User | SystemActor, pack: Pack, comment: str) -> Pack:
     """In review -> draft, with the reviewer's reasons (required: the composer must know)."""
     pack = _locked(pack)
-    access.require_pack_reviewer(user, pack)
+    who = _person(user, doing="review")
+    access.require_pack_reviewer(who, pack)
     if not comment.strip():
         raise ValidationError("Say what needs to change before returning the pack.")
     return _move(
         pack,
-        user,
+        who,
         expected=PackStatus.IN_REVIEW,
         to=PackStatus.DRAFT,
         doing="returned to draft",
@@ -287,13 +306,14 @@ def pack_return(*, user: Any, pack: Pack, comment: str) -> Pack:
 
 
 @transaction.atomic
-def pack_approve(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+def pack_approve(*, user: User | SystemActor, pack: Pack, comment: str = "") -> Pack:
     """In review -> approved, by a manager (or admin) who did not create the pack."""
     pack = _locked(pack)
-    access.require_pack_reviewer(user, pack)
+    who = _person(user, doing="approve")
+    access.require_pack_reviewer(who, pack)
     return _move(
         pack,
-        user,
+        who,
         expected=PackStatus.IN_REVIEW,
         to=PackStatus.APPROVED,
         doing="approved",
@@ -302,23 +322,24 @@ def pack_approve(*, user: Any, pack: Pack, comment: str = "") -> Pack:
 
 
 @transaction.atomic
-def pack_publish(*, user: Any, pack: Pack, comment: str = "") -> Pack:
+def pack_publish(*, user: User | SystemActor, pack: Pack, comment: str = "") -> Pack:
     """Approved -> published: each section's content is frozen as it stands now."""
     pack = _locked(pack)
-    access.require_pack_publisher(user, pack)
+    who = _person(user, doing="publish")
+    access.require_pack_publisher(who, pack)
     if pack.status != PackStatus.APPROVED:
         raise ValidationError(
             f"This pack is {pack.get_status_display().lower()}, so it cannot be published: "
             "only an approved pack can."
         )
     sections = list(pack.sections.order_by("order"))
-    contents = pack_content(pack, user=user)
+    contents = pack_content(pack, user=who)
     for section, content in zip(sections, contents, strict=True):
         section.frozen = content
     PackSection.objects.bulk_update(sections, ["frozen"])
     return _move(
         pack,
-        user,
+        who,
         expected=PackStatus.APPROVED,
         to=PackStatus.PUBLISHED,
         doing="published",

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from accounts import access
 from accounts.models import Role
 from indicators import services as figure_services
 from indicators.models import Indicator
@@ -24,7 +25,7 @@ def test_audit_summaries_reach_the_dashboard_rated_against_the_target(eager_task
     factories.MembershipFactory(user=manager, authority=authority, role=Role.MANAGER)
     good = Indicator.objects.get(code="AUDIT-GOOD")
     figure_services.target_set(
-        user=None,
+        user=access.SYSTEM,
         authority=authority,
         indicator=good,
         financial_year=factories.financial_year(2023),

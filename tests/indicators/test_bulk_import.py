@@ -19,7 +19,8 @@ def scene():
     area = factories.AreaFactory(name="Authority A", slug="authority-a")
     rate = factories.IndicatorFactory(code="RATE", title="% re-referrals", unit="percent")
     year = factories.financial_year(2024)
-    user = factories.UserFactory(username="importer")
+    # Published figures (the contents' default) are imported by an admin.
+    user = factories.UserFactory(username="importer", is_superuser=True)
     return area, rate, year, user
 
 

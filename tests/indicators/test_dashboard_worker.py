@@ -10,6 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
+from accounts import access
 from config.celery import app
 from indicators import dashboards, services
 from indicators.models import DashboardSnapshot, Indicator
@@ -34,7 +35,7 @@ def test_a_changed_figure_reaches_the_dashboard_within_seconds(north) -> None:  
     assert visits_text(north) == "82%"
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         services.figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=north,
             indicator=Indicator.objects.get(code="VISITS"),
             period=month(9),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from accounts import access
 from indicators import dashboards, services
 from indicators.models import (
     AreaKind,
@@ -189,7 +190,7 @@ def test_writes_in_one_transaction_queue_one_rebuild_after_commit(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for number, value in ((7, "87"), (8, "85"), (9, "83")):
             services.figure_set(
-                user=None,
+                user=access.SYSTEM,
                 area=north,
                 indicator=visits,
                 period=month(number),
@@ -204,7 +205,7 @@ def test_writes_in_one_transaction_queue_one_rebuild_after_commit(
     # Another write while that rebuild is still queued adds nothing to the queue.
     with django_capture_on_commit_callbacks(execute=True):
         services.figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=north,
             indicator=visits,
             period=month(6),
@@ -225,7 +226,7 @@ def test_a_write_rolled_back_queues_nothing(
         transaction.atomic(),
     ):
         services.figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=north,
             indicator=visits,
             period=month(6),
@@ -240,7 +241,7 @@ def test_a_write_rolled_back_queues_nothing(
     # The next transaction that commits still queues its rebuild.
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.figure_set(
-            user=None,
+            user=access.SYSTEM,
             area=north,
             indicator=visits,
             period=month(6),

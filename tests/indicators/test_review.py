@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from accounts import access
 from indicators import services
 from indicators.models import (
     ChangeChannel,
@@ -282,7 +283,7 @@ def test_derived_figures_are_recorded_as_derived(
     with django_capture_on_commit_callbacks(execute=True):
         for number in (4, 5, 6):
             services.figure_set(
-                user=None,
+                user=access.SYSTEM,
                 area=world.authority_a,
                 indicator=indicator,
                 period=factories.period(PeriodKind.MONTH, date(2021, number, 1)),

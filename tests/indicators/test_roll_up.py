@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts import access
 from indicators import services
 from indicators.models import Figure, FigureSource, FigureStatus, PeriodKind
 from tests import factories
@@ -33,7 +34,7 @@ def test_a_percentage_rolls_up_as_the_ratio_of_sums_not_the_mean_of_percentages(
     with django_capture_on_commit_callbacks(execute=True):
         for number, (seen, due) in zip((4, 5, 6), ((1, 2), (90, 100), (45, 50)), strict=True):
             services.figure_set(
-                user=None,
+                user=access.SYSTEM,
                 area=area,
                 indicator=indicator,
                 period=month(2021, number),
@@ -62,7 +63,7 @@ def test_a_snapshot_count_rolls_up_as_the_latest_month(area, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         for number, value in ((7, 629), (9, 686), (8, 578)):
             services.figure_set(
-                user=None,
+                user=access.SYSTEM,
                 area=area,
                 indicator=indicator,
                 period=month(2021, number),
@@ -80,7 +81,9 @@ def test_a_typed_quarter_figure_is_never_overwritten(area) -> None:
     q1 = factories.period(PeriodKind.QUARTER, date(2017, 4, 1))
     factories.figure(area, indicator, q1, "1000")
     factories.figure(area, indicator, month(2017, 4), "300")
-    services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 4))
+    services.figures_roll_up(
+        user=access.SYSTEM, area=area, indicator=indicator, period=month(2017, 4)
+    )
     assert Figure.objects.get(area=area, indicator=indicator, period=q1).value == 1000
 
 
@@ -89,8 +92,12 @@ def test_rolling_up_twice_writes_nothing_the_second_time(area) -> None:
     indicator = factories.IndicatorFactory(code="REF", unit="count", roll_up="sum")
     for number in (4, 5, 6):
         factories.figure(area, indicator, month(2017, number), "250")
-    first = services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 5))
-    second = services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 5))
+    first = services.figures_roll_up(
+        user=access.SYSTEM, area=area, indicator=indicator, period=month(2017, 5)
+    )
+    second = services.figures_roll_up(
+        user=access.SYSTEM, area=area, indicator=indicator, period=month(2017, 5)
+    )
     # The quarter is complete; the year, with nine months missing, gets no total.
     assert [f.value for f in first] == [750]
     assert second == []
@@ -101,7 +108,10 @@ def test_counts_are_not_totalled_for_a_year_with_quarters_missing(area) -> None:
     indicator = factories.IndicatorFactory(code="REF-Q", unit="count", roll_up="sum")
     q1 = factories.period(PeriodKind.QUARTER, date(2017, 4, 1))
     factories.figure(area, indicator, q1, "1000")
-    assert services.figures_roll_up(area=area, indicator=indicator, period=q1) == []
+    assert (
+        services.figures_roll_up(user=access.SYSTEM, area=area, indicator=indicator, period=q1)
+        == []
+    )
     assert not Figure.objects.filter(period__kind=PeriodKind.FINANCIAL_YEAR).exists()
 
 
@@ -109,10 +119,14 @@ def test_counts_are_not_totalled_for_a_year_with_quarters_missing(area) -> None:
 def test_a_derived_quarter_goes_when_the_months_it_came_from_go(area) -> None:
     indicator = factories.IndicatorFactory(code="REF", unit="count", roll_up="sum")
     months = [factories.figure(area, indicator, month(2017, n), "250") for n in (4, 5, 6)]
-    services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 4))
+    services.figures_roll_up(
+        user=access.SYSTEM, area=area, indicator=indicator, period=month(2017, 4)
+    )
     assert quarter_figure(area, indicator, date(2017, 4, 1)).value == 750
 
     # An import of the months is rolled back: the quarter is not left saying 750.
     months[0].delete()
-    services.figures_roll_up(area=area, indicator=indicator, period=month(2017, 4))
+    services.figures_roll_up(
+        user=access.SYSTEM, area=area, indicator=indicator, period=month(2017, 4)
+    )
     assert not Figure.objects.filter(period__kind=PeriodKind.QUARTER).exists()

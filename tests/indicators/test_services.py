@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.models import Role
 from indicators import services
 from indicators.models import Figure, FigureChange, Target
 from tests import factories
@@ -15,7 +16,8 @@ def setting(db):
     area = factories.AreaFactory()
     indicator = factories.IndicatorFactory(unit="percent", decimals=0)
     year = factories.financial_year(2017)
-    user = factories.UserFactory()
+    # The area's performance officer: who enters its figures and targets.
+    user = factories.MembershipFactory(authority=area, role=Role.OFFICER).user
     return area, indicator, year, user
 
 
@@ -89,9 +91,9 @@ def test_a_stale_edit_is_refused_rather_than_overwriting(setting) -> None:
 
 
 def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> None:
-    area, indicator, year, _user = setting
+    area, indicator, year, user = setting
     target = services.target_set(
-        user=None,
+        user=user,
         authority=area,
         indicator=indicator,
         financial_year=year,
@@ -102,7 +104,7 @@ def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> Non
     assert (target.lower, target.upper) == (90, 95)
     with pytest.raises(ValidationError, match="above the upper bound"):
         services.target_set(
-            user=None,
+            user=user,
             authority=area,
             indicator=indicator,
             financial_year=year,
@@ -112,7 +114,7 @@ def test_targets_are_set_per_financial_year_with_bounds_in_order(setting) -> Non
     month = factories.period("month", year.start)
     with pytest.raises(ValidationError, match="financial year"):
         services.target_set(
-            user=None,
+            user=user,
             authority=area,
             indicator=indicator,
             financial_year=month,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from accounts.models import User
 from indicators.models import Area, Figure, Theme
 from indicators.services import figure_set
 from scrutiny import services
@@ -346,7 +347,7 @@ def test_the_published_wiltshire_pack_reads_as_seed_000(
         else {"value": Decimal("89")}
     )
     figure_set(
-        user=None,
+        user=User.objects.get(username="wilts.officer"),
         area=figure.area,
         indicator=figure.indicator,
         period=figure.period,

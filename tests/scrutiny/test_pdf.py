@@ -140,7 +140,7 @@ def test_a_correction_after_publication_shows_in_the_next_download(pack, persona
         area__slug="authority-a", indicator__code="ASMT-T", period=factories.financial_year(2017)
     )
     figure_set(
-        user=None,
+        user=personas.officer_a,
         area=figure.area,
         indicator=figure.indicator,
         period=figure.period,

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from accounts import access
 from returns.services import mappings_load
 
 
@@ -12,5 +13,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created, updated = mappings_load()
+        # A set-up command: the system loads the shipped mappings.
+        created, updated = mappings_load(user=access.SYSTEM)
         self.stdout.write(f"Mappings: {created} created, {updated} brought up to date.")
