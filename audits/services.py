@@ -58,12 +58,6 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-    # The actor as a log's commit and rollback take it. `returns.record_logs.RecordLog` (not
-    # this app's to change) still types the batch's user as optional, so those two services,
-    # and the private helpers they call, accept None in their signature; `require_actor`
-    # refuses it at run time as everywhere else. Narrow to `User | SystemActor` once RecordLog
-    # does.
-    UncheckedActor = User | SystemActor | None
 
 # The summary indicators derived from case audits, and how each quarter's parts are counted.
 GOOD_OR_BETTER_CODE = "AUDIT-GOOD"
@@ -77,7 +71,7 @@ M = TypeVar("M", bound=models.Model)
 LOG_ROLLBACK_REASON = "The import that added them was rolled back."
 
 
-def _require_recorder(user: UncheckedActor, *authorities: Area) -> None:
+def _require_recorder(user: User | SystemActor, *authorities: Area) -> None:
     """The acting user may record quality assurance in each authority given: the one the
     service was asked to write to and, for a record passed in, the record's own authority."""
     for authority in dict.fromkeys(authorities):
@@ -99,7 +93,7 @@ def _reason_given(reason: str) -> str:
 
 
 def _record_removal(
-    *, user: UncheckedActor, authority: Area, kind: RemovalKind, summary: str, reason: str
+    *, user: User | SystemActor, authority: Area, kind: RemovalKind, summary: str, reason: str
 ) -> Removal:
     who = access.person(user)
     return Removal.objects.create(
@@ -365,7 +359,7 @@ def audit_log_check(*, authority: Area, records: Sequence[AuditRecord]) -> list[
 
 
 def audit_log_commit(
-    *, user: UncheckedActor, authority: Area, records: Sequence[AuditRecord]
+    *, user: User | SystemActor, authority: Area, records: Sequence[AuditRecord]
 ) -> list[int]:
     """Write every record of a checked log, then re-derive the summaries of the quarters they
     fall in. Runs inside the caller's transaction (the import batch's commit): a refusal
@@ -415,7 +409,7 @@ def audit_log_commit(
 
 def audit_log_rollback(
     *,
-    user: UncheckedActor,
+    user: User | SystemActor,
     authority: Area,
     audit_ids: Sequence[int],
     reason: str = LOG_ROLLBACK_REASON,

@@ -49,19 +49,13 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-    # The actor as a log's commit and rollback take it. `returns.record_logs.RecordLog` (not
-    # this app's to change) still types the batch's user as optional, so those two services,
-    # and the private helpers they call, accept None in their signature; `require_actor`
-    # refuses it at run time as everywhere else. Narrow to `User | SystemActor` once RecordLog
-    # does.
-    UncheckedActor = User | SystemActor | None
 
 DERIVED_REASON = "Derived from the complaints log"
 # What a rolled-back import's removal says when the import machinery gives no other reason.
 LOG_ROLLBACK_REASON = "The import that added them was rolled back."
 
 
-def _require_editor(user: UncheckedActor, *authorities: Area) -> None:
+def _require_editor(user: User | SystemActor, *authorities: Area) -> None:
     """The acting user may change the complaints and voice records of each authority given:
     the one the service was asked to write to and, for a record passed in, the record's own."""
     for authority in dict.fromkeys(authorities):
@@ -83,7 +77,7 @@ def _reason_given(reason: str) -> str:
 
 
 def _record_removal(
-    *, user: UncheckedActor, authority: Area, kind: RemovalKind, summary: str, reason: str
+    *, user: User | SystemActor, authority: Area, kind: RemovalKind, summary: str, reason: str
 ) -> Removal:
     who = access.person(user)
     return Removal.objects.create(
@@ -235,7 +229,7 @@ def complaint_create(
 
 def _complaint_add(
     *,
-    user: UncheckedActor,
+    user: User | SystemActor,
     authority: Area,
     reference: str,
     stage: str,
@@ -400,7 +394,7 @@ def complaint_delete(
 
 
 def complaint_log_commit(
-    *, user: UncheckedActor, authority: Area, records: Sequence[ComplaintRecord]
+    *, user: User | SystemActor, authority: Area, records: Sequence[ComplaintRecord]
 ) -> list[int]:
     """Store the parsed rows of a complaints log (logs.parse_complaints_log, no errors) and
     re-derive the summaries once. Runs inside the caller's transaction (the import batch's):
@@ -429,7 +423,7 @@ def complaint_log_commit(
 
 def complaint_log_rollback(
     *,
-    user: UncheckedActor,
+    user: User | SystemActor,
     authority: Area,
     complaint_ids: Sequence[int],
     reason: str = LOG_ROLLBACK_REASON,

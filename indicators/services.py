@@ -40,7 +40,6 @@ from .models import (
 from .rag import TargetBand
 
 if TYPE_CHECKING:
-    from accounts.access import SystemActor
     from accounts.models import User
 
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts import access
 from indicators.models import Area
 
 from . import spreadsheets
@@ -44,8 +43,9 @@ class RecordLog:
     # (rows, header, authority) -> records and findings
     parse: Callable[[list[dict[str, str]], list[str], Area], tuple[list[Any], list[LogFinding]]]
     check: Callable[[Area, Sequence[Any]], list[LogFinding]]
-    commit: Callable[[User | None, Area, Sequence[Any]], list[int]]
-    rollback: Callable[[User | None, Area, list[int]], None]
+    commit: Callable[[User | SystemActor, Area, Sequence[Any]], list[int]]
+    # (actor, authority, ids of the records the batch wrote, the log's file name)
+    rollback: Callable[[User | SystemActor, Area, list[int], str], None]
 
 
 def _audit_log() -> RecordLog:
@@ -68,8 +68,8 @@ def _audit_log() -> RecordLog:
         commit=lambda user, authority, records: services.audit_log_commit(
             user=user, authority=authority, records=records
         ),
-        rollback=lambda user, authority, ids: services.audit_log_rollback(
-            user=user, authority=authority, audit_ids=ids
+        rollback=lambda user, authority, ids, file_name: services.audit_log_rollback(
+            user=user, authority=authority, audit_ids=ids, file_name=file_name
         ),
     )
 
@@ -100,8 +100,8 @@ def _complaints_log() -> RecordLog:
         commit=lambda user, authority, records: services.complaint_log_commit(
             user=user, authority=authority, records=records
         ),
-        rollback=lambda user, authority, ids: services.complaint_log_rollback(
-            user=user, authority=authority, complaint_ids=ids
+        rollback=lambda user, authority, ids, file_name: services.complaint_log_rollback(
+            user=user, authority=authority, complaint_ids=ids, file_name=file_name
         ),
     )
 
@@ -198,7 +198,7 @@ def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
         raise ValidationError(
             f"The log no longer validates against the stored {log.noun}: validate it again."
         )
-    created = log.commit(access.person(user), _authority(batch), records)
+    created = log.commit(user, _authority(batch), records)
     SheetChange.objects.bulk_create(
         SheetChange(batch=batch, table=log.table, object_id=pk, before=None, after={})
         for pk in created
@@ -212,4 +212,4 @@ def log_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
     _require_log_actor(user, batch)
     log = _log(batch)
     ids = list(batch.sheet_changes.filter(table=log.table).values_list("object_id", flat=True))
-    log.rollback(access.person(user), _authority(batch), ids)
+    log.rollback(user, _authority(batch), ids, batch.file_name)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.models import Membership, Role
 from audits.logs import log_header
-from audits.models import CaseAudit
+from audits.models import CaseAudit, Removal
 from indicators.models import Figure, FigureSource
 from returns.models import BatchStatus, ImportBatch
 from tests import factories
@@ -84,6 +84,11 @@ def test_an_officer_imports_an_audit_log_commits_and_rolls_back(
     assert batch.status == BatchStatus.ROLLED_BACK
     assert not CaseAudit.objects.exists()
     assert not Figure.objects.filter(indicator__code="AUDIT-GOOD").exists()
+    # The record of removals says who rolled the log back, naming the file it came from.
+    removal = Removal.objects.get()
+    assert batch.rolled_back_by is not None
+    assert removal.removed_by == batch.rolled_back_by
+    assert f"from a case audit results log (audits.{file_format})" in removal.summary
 
 
 def test_a_bad_log_lists_its_rows_and_cannot_be_committed(
