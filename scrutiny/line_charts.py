@@ -127,6 +127,12 @@ def value_range(values: Sequence[float]) -> tuple[float, float, float]:
     step = nice_step(highest - lowest)
     low = math.floor(lowest / step) * step
     high = math.ceil(highest / step) * step
+    # Dividing a vanishingly small value (5e-324) by the step underflows to zero, which would
+    # leave it just outside the axis: one more step keeps every value drawn inside.
+    if low > lowest:
+        low -= step
+    if high < highest:
+        high += step
     return low, high, step
 
 
