@@ -281,6 +281,21 @@ def require_quality_assurance_recorder(user: User | AnonymousUser, authority: Ar
         )
 
 
+def require_removals_reader(user: User | AnonymousUser, authority: Area, *, records: str) -> None:
+    """The record of removed quality assurance, complaints and voice records (who removed
+    what, when and why): whoever may read those records, that is the authority's managers, to
+    see who removed what and why, its officers, who remove records and see the same codes and
+    dates on the pages, and admins; never its councillors (they never see case-level records)
+    nor anyone of another authority. The quality and voice pages link to the record for all
+    their readers: narrow this rule, and change those links with it. `records` completes
+    "what was removed from {authority}'s …"."""
+    if not can(user, Permission.VIEW_FIGURES, authority):
+        raise PermissionDenied(
+            f"Your account does not let you see what was removed from {authority.name}'s "
+            f"{records}. Ask your administrator if you need it."
+        )
+
+
 # --- scrutiny packs -------------------------------------------------------------------------
 # A pack is passed as any object with `authority`, `status` and `created_by_id` (the
 # `scrutiny.Pack` model), since this app sits below `scrutiny` and does not import it.

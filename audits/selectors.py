@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -363,18 +362,6 @@ def removal(user: AnyUser, slug: str, model: type[Any], pk: int) -> RemovalToCon
 # --- the record of removals -----------------------------------------------------------------
 
 
-def may_read_removals(user: AnyUser, authority: Area) -> bool:
-    """Who reads an authority's record of removed quality assurance records: its managers, to
-    see who removed what and why, and its officers, who remove records and see the same codes,
-    dates and judgements on the quality page (and admins); never its councillors, who never
-    see case-level audits, nor anyone of another authority. That is whoever may read the
-    authority's quality assurance. The rule is composed here from `accounts.access` because
-    this app may not change that module; it belongs there beside the others. The quality
-    page links to the record for all its readers: widen or narrow this rule, and change that
-    link with it."""
-    return access.may_read_quality_assurance(user, authority)
-
-
 @dataclass(frozen=True)
 class RemovalsPage:
     authority: Area
@@ -385,11 +372,7 @@ def removals_page(user: AnyUser, slug: str, page_number: str | None) -> Removals
     """The authority's removals, newest first, a page at a time (one query for the count and
     one for the page: the removed-by name is kept on the row, so no join is needed)."""
     authority = _authority(slug)
-    if not may_read_removals(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you see what was removed from {authority.name}'s "
-            "quality assurance records. Ask your administrator if you need it."
-        )
+    access.require_removals_reader(user, authority, records="quality assurance records")
     removals = Removal.objects.filter(authority=authority).order_by("-removed_at", "-id")
     return RemovalsPage(
         authority=authority,

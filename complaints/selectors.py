@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -254,18 +253,6 @@ def redaction_item(
 # --- the record of removals -----------------------------------------------------------------
 
 
-def may_read_removals(user: Any, authority: Area) -> bool:
-    """Who reads an authority's record of removed complaints, compliments, surveys and
-    comments: its managers, to see who removed what and why, and its officers, who remove
-    records and see the same references and dates on the complaints log (and admins); never
-    its councillors, nor anyone of another authority. That is whoever may see the authority's
-    live figures, as the voice page and the complaints log are. The rule is composed here from
-    `accounts.access` because this app may not change that module; it belongs there beside
-    the others. The voice page links to the record for all its readers: widen or narrow this
-    rule, and change that link with it."""
-    return access.can(user, Permission.VIEW_FIGURES, authority)
-
-
 @dataclass(frozen=True)
 class RemovalsPage:
     authority: Area
@@ -276,11 +263,9 @@ def removals_page(user: Any, slug: str, page_number: str | None) -> RemovalsPage
     """The authority's removals, newest first, a page at a time (one query for the count and
     one for the page: the removed-by name is kept on the row, so no join is needed)."""
     authority = get_object_or_404(Area, slug=slug, kind=AreaKind.AUTHORITY)
-    if not may_read_removals(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you see what was removed from {authority.name}'s "
-            "complaints, compliments and voice records. Ask your administrator if you need it."
-        )
+    access.require_removals_reader(
+        user, authority, records="complaints, compliments and voice records"
+    )
     removals = Removal.objects.filter(authority=authority).order_by("-removed_at", "-id")
     return RemovalsPage(
         authority=authority,

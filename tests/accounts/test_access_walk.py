@@ -159,7 +159,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "audits:action_delete": AUTHORITY_EDITING,
     "audits:action_update": AUTHORITY_EDITING,
     # The record of removals (who removed what, when and why): those who read quality
-    # assurance, managers and officers alike (audits.selectors.may_read_removals).
+    # assurance, managers and officers alike (accounts.access.require_removals_reader).
     "audits:removals": AUTHORITY_FIGURES,
     # Complaints, compliments and voice: the page, the case-level log and the cleared quotes
     # for those who see live figures; entry and redaction review for those who enter them.
@@ -182,7 +182,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "complaints:comment_remove": AUTHORITY_EDITING,
     "complaints:redaction_queue": AUTHORITY_EDITING,
     "complaints:redaction_review": AUTHORITY_EDITING,
-    # The record of removals: as the voice page (complaints.selectors.may_read_removals).
+    # The record of removals: as the voice page (accounts.access.require_removals_reader).
     "complaints:removals": AUTHORITY_FIGURES,
     # Scrutiny packs (the pack in the walk is published): the list and the reading view for
     # anyone who reads the authority's published packs, councillors included; the composing
