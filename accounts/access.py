@@ -200,6 +200,62 @@ def require_import_batch(
     )
 
 
+# --- who may change which figures -----------------------------------------------------------
+# The views check first; every service of `indicators.services` checks again with the acting
+# user, before it writes anything, so that no other caller (a task, a command, another app's
+# service) can change figures its user may not. The system (`SYSTEM`) passes; `None` never does.
+
+
+def require_figures_writer(actor: User | SystemActor | None, area: Area) -> None:
+    """An authority's figures: those who may enter them (its performance officers, admins).
+    England, Wales, the regions and groups: admins only, since their figures are published
+    statistics, never typed by an authority."""
+    if area.is_authority:
+        require_actor(actor, Permission.EDIT_FIGURES, area, doing=f"change {area.name}'s figures")
+    else:
+        require_admin_actor(actor, doing=f"change {area.name}'s figures")
+
+
+def require_figures_reviewer(actor: User | SystemActor | None, area: Area) -> None:
+    """Approving or returning an authority's figures: its managers (and admins)."""
+    if area.is_authority:
+        require_actor(
+            actor, Permission.APPROVE_FIGURES, area, doing=f"approve {area.name}'s figures"
+        )
+    else:
+        require_admin_actor(actor, doing=f"approve {area.name}'s figures")
+
+
+def require_figure_writer(
+    actor: User | SystemActor | None, area: Area, *, source: str, channel: str
+) -> None:
+    """Writing a figure: the area's writer. Published statistics and statutory returns
+    (admins' imports), and the channels that skip the lock on approved figures (derived
+    figures follow their parts; set-up commands load reference data), are for admins and the
+    system. (Whether the write approves the figure is `require_approval_by_writing`, known
+    once the stored figure has been read.)"""
+    from indicators.models import ChangeChannel, FigureSource
+
+    require_figures_writer(actor, area)
+    if source in (FigureSource.PUBLISHED, FigureSource.RETURN):
+        require_admin_actor(actor, doing=f"record {FigureSource(source).label.lower()} as figures")
+    if channel in (ChangeChannel.DERIVED, ChangeChannel.SYSTEM):
+        require_admin_actor(
+            actor, doing=f"write figures through the {ChangeChannel(channel).label.lower()}"
+        )
+
+
+def require_approval_by_writing(
+    actor: User | SystemActor | None, area: Area, *, status: str, was_approved: bool
+) -> None:
+    """A write that leaves a figure approved which was not approved before approves it, so it
+    is for those who approve the area's figures: an officer cannot approve their own figures
+    by writing them as approved. (An officer's correction of an approved figure is sent back
+    for approval, so it approves nothing.)"""
+    if status == "approved" and not was_approved:
+        require_figures_reviewer(actor, area)
+
+
 # --- other authorities' figures: the one door -----------------------------------------------
 
 

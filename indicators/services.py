@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import access
-from accounts.access import Permission, SystemActor
+from accounts.access import SystemActor
 
 from . import bulk, dashboards, entry_checks, metrics, value_rules
 from .formatting import format_value
@@ -41,68 +41,6 @@ from .rag import TargetBand
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-# --- who may change which figures -------------------------------------------------------------
-# The views check first; every service checks again with the acting user (`accounts.access`),
-# before it writes anything, so that no other caller (a task, a command, another app's service)
-# can change figures its user may not. The system (`access.SYSTEM`) passes; `None` never does.
-
-# Figures of these sources are published statistics and statutory returns: admins' imports.
-NATIONAL_SOURCES = (FigureSource.PUBLISHED, FigureSource.RETURN)
-# Channels that skip the lock on approved figures (derived figures follow their parts; set-up
-# commands load reference data): the system's, never a person's form.
-SYSTEM_CHANNELS = (ChangeChannel.DERIVED, ChangeChannel.SYSTEM)
-
-
-def _require_area_writer(user: User | SystemActor, area: Area) -> None:
-    """An authority's figures: those who may enter them (its performance officers, admins).
-    England, Wales, the regions and groups: admins only, since their figures are published
-    statistics, never typed by an authority."""
-    if area.is_authority:
-        access.require_actor(
-            user, Permission.EDIT_FIGURES, area, doing=f"change {area.name}'s figures"
-        )
-    else:
-        access.require_admin_actor(user, doing=f"change {area.name}'s figures")
-
-
-def _require_area_reviewer(user: User | SystemActor, area: Area) -> None:
-    """Approving or returning an authority's figures: its managers (and admins)."""
-    if area.is_authority:
-        access.require_actor(
-            user, Permission.APPROVE_FIGURES, area, doing=f"approve {area.name}'s figures"
-        )
-    else:
-        access.require_admin_actor(user, doing=f"approve {area.name}'s figures")
-
-
-def _require_figure_writer(
-    user: User | SystemActor, area: Area, *, source: str, channel: str
-) -> None:
-    """Writing a figure: the area's writer; published statistics, statutory returns and the
-    system's own channels are for admins and the system. (Whether the write approves the
-    figure is `_require_approval_by_writing`, known once the stored figure has been read.)"""
-    _require_area_writer(user, area)
-    if source in NATIONAL_SOURCES:
-        access.require_admin_actor(
-            user, doing=f"record {FigureSource(source).label.lower()} as figures"
-        )
-    if channel in SYSTEM_CHANNELS:
-        access.require_admin_actor(
-            user, doing=f"write figures through the {ChangeChannel(channel).label.lower()}"
-        )
-
-
-def _require_approval_by_writing(
-    user: User | SystemActor, area: Area, *, status: str, was_approved: bool
-) -> None:
-    """A write that leaves a figure approved which was not approved before approves it, so it
-    is for those who approve the area's figures: an officer cannot approve their own figures
-    by writing them as approved. (An officer's correction of an approved figure is sent back
-    for approval, so it approves nothing.)"""
-    if status == FigureStatus.APPROVED and not was_approved:
-        _require_area_reviewer(user, area)
 
 
 class StaleFigureError(ValidationError):
@@ -297,9 +235,9 @@ def figure_set(
     - An approved figure is locked: changing it needs a `correction_reason`, marks it revised
       and sends it back for a fresh approval. Derived figures follow their parts.
     - Refused (PermissionDenied, nothing written) unless `user` may write this figure so:
-      see `_require_figure_writer` and `_require_approval_by_writing`.
+      see `access.require_figure_writer` and `access.require_approval_by_writing`.
     """
-    _require_figure_writer(user, area, source=source, channel=channel)
+    access.require_figure_writer(user, area, source=source, channel=channel)
     who = access.person(user)
     stored_value = _derived_value(
         indicator=indicator,
@@ -350,7 +288,7 @@ def figure_set(
             reason = f"Correction: {correction_reason.strip()}"
         figure.version += 1
     # Nothing has been written yet: the figure was only read (and locked).
-    _require_approval_by_writing(
+    access.require_approval_by_writing(
         user,
         area,
         status=status,
@@ -412,7 +350,7 @@ class SubmitResult:
 @transaction.atomic
 def figures_submit(*, user: User | SystemActor, authority: Area, period: Period) -> SubmitResult:
     """Send an authority's figures for a period to its managers, once every due one is in."""
-    _require_area_writer(user, authority)
+    access.require_figures_writer(user, authority)
     who = access.person(user)
     due = list(Indicator.objects.due_for(period))
     figures = list(
@@ -465,7 +403,7 @@ def figure_approve(
         .select_related("area", "indicator", "period")
         .get(pk=figure.pk)
     )
-    _require_area_reviewer(user, figure.area)
+    access.require_figures_reviewer(user, figure.area)
     _reviewable(figure, expected_version)
     return _set_status(
         figure,
@@ -487,7 +425,7 @@ def figures_approve(
     `seen_versions` (figure id -> version the manager saw) refuses any changed since."""
     # Every area first, so that a refusal comes before the first approval.
     for area in Area.objects.filter(pk__in={figure.area_id for figure in figures}):
-        _require_area_reviewer(user, area)
+        access.require_figures_reviewer(user, area)
     seen = seen_versions or {}
     return [
         figure_approve(user=user, figure=figure, expected_version=seen.get(figure.pk))
@@ -509,7 +447,7 @@ def figure_return(
         .select_related("area", "indicator", "period")
         .get(pk=figure.pk)
     )
-    _require_area_reviewer(user, figure.area)
+    access.require_figures_reviewer(user, figure.area)
     if not comment.strip():
         raise ValidationError("Say why the figure is being returned, so the officer can fix it.")
     _reviewable(figure, expected_version)
@@ -537,7 +475,7 @@ def target_set(
 ) -> Target:
     """Set an authority's target for an indicator in one financial year, keeping its history.
     Targets are entered by those who enter the authority's figures (and admins)."""
-    _require_area_writer(user, authority)
+    access.require_figures_writer(user, authority)
     if not authority.is_authority:
         raise ValidationError(f"{authority.name} is not a local authority: targets are local.")
     if financial_year.kind != PeriodKind.FINANCIAL_YEAR:
@@ -600,7 +538,7 @@ def figures_roll_up(
     `access.SYSTEM`) and must be one who may change the area's figures; the derived figures
     themselves are written by the system, as their parts decide them (approved when every
     part is), not by the person who asked."""
-    _require_area_writer(user, area)
+    access.require_figures_writer(user, area)
     derived: list[Figure] = []
     for kind in ROLL_UP_TARGETS.get(period.kind, ()):
         longer = Period.objects.get_or_create_for(kind, period.start)
@@ -928,7 +866,7 @@ def period_entries_save(
     for a period that has not ended, and PermissionDenied (nothing saved) unless `user` may
     enter the authority's figures.
     """
-    _require_area_writer(user, authority)
+    access.require_figures_writer(user, authority)
     _refuse_unfinished_period(period)
     try:
         with transaction.atomic():
@@ -1317,16 +1255,18 @@ def figures_compare(contents: Sequence[FigureContent]) -> tuple[int, int, int]:
 
 
 def _require_contents_writer(user: User | SystemActor, contents: Sequence[FigureContent]) -> None:
-    """`_require_figure_writer` for every figure an import holds, asked once per distinct area,
+    """`access.require_figure_writer` for every figure an import holds, asked once per area,
     status and source: an import names a few hundred areas a million times. An import that
     writes figures as approved (published statistics, statutory returns) approves them,
-    whatever they were before: `_require_approval_by_writing` as for a new figure."""
+    whatever they were before: `access.require_approval_by_writing` as for a new figure."""
     distinct = {(content.area.pk, content.status, content.source): content for content in contents}
     for content in distinct.values():
-        _require_figure_writer(
+        access.require_figure_writer(
             user, content.area, source=content.source, channel=ChangeChannel.IMPORT
         )
-        _require_approval_by_writing(user, content.area, status=content.status, was_approved=False)
+        access.require_approval_by_writing(
+            user, content.area, status=content.status, was_approved=False
+        )
 
 
 def figures_import(
@@ -1484,7 +1424,7 @@ def figures_restore(
     to_restore = list(Figure.objects.filter(pk__in=before_of))
     areas = removed_areas | {figure.area_id for figure in to_restore}
     for area in Area.objects.filter(pk__in=areas):
-        _require_area_writer(user, area)
+        access.require_figures_writer(user, area)
     for start in range(0, len(removed), REMOVED_CHUNK):
         # Relations to figures (their audit rows, import records) follow their own on_delete
         # rules.
