@@ -139,6 +139,82 @@ def loaded_demo(db, _demo_snapshot) -> None:
     _demo_snapshot.restore()
 
 
+def _with_follow_up_tasks(*loaders):
+    """A loader that runs `loaders`, then, in the same transaction, the tasks their writes
+    queue for after commit (roll-ups of months into quarters and years, summaries, dashboard
+    rebuilds), in-process, as the embedded default runs them after a real commit. Recorded
+    once per process, this stands for `eager_tasks` plus the loaders in a browser test."""
+
+    def load() -> None:
+        from django.test import TestCase
+
+        from config.celery import app
+
+        saved = {key: app.conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+        app.conf.update(task_always_eager=True, task_eager_propagates=True)
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                for loader in loaders:
+                    loader()
+        finally:
+            app.conf.update(saved)
+
+    load.__name__ = " and ".join(loader.__name__ for loader in loaders) + " with their tasks"
+    return load
+
+
+@pytest.fixture(scope="session")
+def _demo_worked_snapshot(django_db_setup, django_db_blocker):
+    from indicators.demo import demo_load
+
+    from .snapshots import record
+
+    with django_db_blocker.unblock():
+        return record(_with_follow_up_tasks(demo_load))
+
+
+@pytest.fixture(scope="session")
+def _demo_audits_worked_snapshot(django_db_setup, django_db_blocker):
+    from audits.demo import audits_demo_load
+    from indicators.demo import demo_load
+
+    from .snapshots import record
+
+    with django_db_blocker.unblock():
+        return record(_with_follow_up_tasks(demo_load, audits_demo_load))
+
+
+@pytest.fixture(scope="session")
+def _demo_complaints_worked_snapshot(django_db_setup, django_db_blocker):
+    from complaints.demo import complaints_demo_load
+    from indicators.demo import demo_load
+
+    from .snapshots import record
+
+    with django_db_blocker.unblock():
+        return record(_with_follow_up_tasks(demo_load, complaints_demo_load))
+
+
+@pytest.fixture
+def worked_demo(_demo_worked_snapshot) -> None:
+    """The database as `demo_load()` leaves it once the tasks it queues have run (roll-ups,
+    dashboard rebuilds): what a browser test of the demo reads. Restored from a recording, in
+    the test's own (plain or transactional) database."""
+    _demo_worked_snapshot.restore()
+
+
+@pytest.fixture
+def worked_demo_with_audits(_demo_audits_worked_snapshot) -> None:
+    """`worked_demo` and the audits demo (audits_demo_load), with the tasks they queue run."""
+    _demo_audits_worked_snapshot.restore()
+
+
+@pytest.fixture
+def worked_demo_with_complaints(_demo_complaints_worked_snapshot) -> None:
+    """`worked_demo` and the complaints demo, with the tasks they queue run."""
+    _demo_complaints_worked_snapshot.restore()
+
+
 @pytest.fixture
 def loaded_catalogue(db, _catalogue_snapshot) -> None:
     """The database as `catalogue_load()` leaves it, recorded once per test process."""

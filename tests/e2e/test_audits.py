@@ -10,9 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts import access
 from accounts.services import membership_set, user_set
 from audits import services
-from audits.demo import audits_demo_load
 from audits.models import CaseAudit, Finding
-from indicators.demo import demo_load
 from indicators.models import Area, Figure
 from tests.audits.factories import audit
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -23,9 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def wiltshire_officer(eager_tasks):
-    demo_load()
-    audits_demo_load()
+def wiltshire_officer(eager_tasks, worked_demo_with_audits):
     wiltshire = Area.objects.get(slug="wiltshire")
     for n, (day, judgement, moderated) in enumerate(
         [

@@ -8,8 +8,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Membership, Role
-from complaints.demo import complaints_demo_load
-from indicators.demo import demo_load
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
 
@@ -17,9 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def wiltshire_officer(db, eager_tasks) -> str:
-    demo_load()
-    complaints_demo_load()
+def wiltshire_officer(db, eager_tasks, worked_demo_with_complaints) -> str:
     user = factories.UserFactory(username="wilts_officer")
     from indicators.models import Area
 

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.services import membership_set, user_set
-from indicators.demo import demo_load
 from indicators.models import Area
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def devon_manager(eager_tasks):
-    demo_load()
+def devon_manager(eager_tasks, worked_demo):
     user = user_set(username="devon.manager", password=PASSWORD)
     membership_set(user=user, authority=Area.objects.get(slug="devon"), role="manager")
     return user

@@ -8,7 +8,6 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from accounts.services import membership_set, user_set
-from indicators.demo import demo_load
 from indicators.models import Area
 from scrutiny import services
 from scrutiny.models import TemplateKind
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def wiltshire(eager_tasks):
-    demo_load()
+def wiltshire(eager_tasks, worked_demo):
     wiltshire = Area.objects.get(slug="wiltshire")
     for username, role in (
         ("wilts.officer", "officer"),

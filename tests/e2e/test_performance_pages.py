@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.services import membership_set, user_set
-from indicators.demo import demo_load
 from indicators.models import Area, Indicator
 from tests.e2e.conftest import assert_accessible, sign_in
 
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def wiltshire_officer(eager_tasks):
-    demo_load()
+def wiltshire_officer(eager_tasks, worked_demo):
     user = user_set(username="wilts.officer", password=PASSWORD, first_name="Wendy")
     membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="officer")
     return user
@@ -64,9 +62,8 @@ def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_offi
 
 
 def test_devon_trend_and_locality_charts_are_drawn_and_accessible(
-    page: Page, live_server, eager_tasks
+    page: Page, live_server, eager_tasks, worked_demo
 ) -> None:
-    demo_load()
     user = user_set(username="devon.e2e", password=PASSWORD)
     membership_set(user=user, authority=Area.objects.get(slug="devon"), role="manager")
     sign_in(page, live_server, "devon.e2e", PASSWORD)
