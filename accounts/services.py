@@ -6,15 +6,19 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from . import access
 from .models import Membership, Role, User
 
 if TYPE_CHECKING:
     from indicators.models import Area
 
+    from .access import SystemActor
+
 
 @transaction.atomic
 def user_set(
     *,
+    actor: User | SystemActor,
     username: str,
     password: str,
     first_name: str = "",
@@ -22,7 +26,9 @@ def user_set(
     email: str = "",
     is_admin: bool = False,
 ) -> User:
-    """Create the user, or bring an existing one up to date (used by set-up commands)."""
+    """Create the user, or bring an existing one up to date (used by set-up commands). Only
+    an administrator, or the system running a set-up command, may."""
+    access.require_admin_actor(actor, doing="create or change user accounts")
     user, _created = User.objects.get_or_create(username=username)
     user.first_name = first_name
     user.last_name = last_name
@@ -37,8 +43,12 @@ def user_set(
 
 
 @transaction.atomic
-def membership_set(*, user: User, authority: Area, role: str) -> Membership:
-    """Give the user `role` in `authority`, replacing any role they held there."""
+def membership_set(
+    *, actor: User | SystemActor, user: User, authority: Area, role: str
+) -> Membership:
+    """Give the user `role` in `authority`, replacing any role they held there. Only an
+    administrator, or the system running a set-up command, may."""
+    access.require_admin_actor(actor, doing="give users a role in an authority")
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}: use one of {', '.join(Role.values)}.")
     if not authority.is_authority:

@@ -250,6 +250,7 @@ def main() -> None:
 
         from django.test import Client
 
+        from accounts import access
         from accounts.services import membership_set, user_set
         from indicators.models import Area
 
@@ -276,8 +277,10 @@ def main() -> None:
         )
 
         slug = data.slugs[0]
-        manager = user_set(username="bench.manager", password=uuid.uuid4().hex)
-        membership_set(user=manager, authority=Area.objects.get(slug=slug), role="manager")
+        manager = user_set(actor=access.SYSTEM, username="bench.manager", password=uuid.uuid4().hex)
+        membership_set(
+            actor=access.SYSTEM, user=manager, authority=Area.objects.get(slug=slug), role="manager"
+        )
         client = Client(HTTP_HOST="localhost")
         client.force_login(manager)
         dashboard = [f"/a/{slug}/"] * arguments.runs

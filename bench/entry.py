@@ -112,6 +112,7 @@ def _bench(runs: int) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from accounts import access
     from accounts.services import membership_set, user_set
     from indicators import selectors
     from indicators.demo import demo_load
@@ -119,8 +120,10 @@ def _bench(runs: int) -> dict[str, Any]:
 
     demo_load()
     due = _ensure_monthly_indicators()
-    user = user_set(username="bench.officer", password=uuid.uuid4().hex)
-    membership_set(user=user, authority=Area.objects.get(slug=AUTHORITY), role="officer")
+    user = user_set(actor=access.SYSTEM, username="bench.officer", password=uuid.uuid4().hex)
+    membership_set(
+        actor=access.SYSTEM, user=user, authority=Area.objects.get(slug=AUTHORITY), role="officer"
+    )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     url = f"/a/{AUTHORITY}/entry/{MONTH}/"

@@ -131,13 +131,16 @@ def published(rows: int, database_url: str | None) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.core.management import call_command
 
+        from accounts import access
         from accounts.services import user_set
         from indicators.bulk import keys_checked_at_once
         from returns import services
 
         call_command("load_catalogue", verbosity=0)
         add_bench_measures(shape(rows)[1])
-        admin = user_set(username="bench.admin", password=uuid.uuid4().hex, is_admin=True)
+        admin = user_set(
+            actor=access.SYSTEM, username="bench.admin", password=uuid.uuid4().hex, is_admin=True
+        )
         at_once = keys_checked_at_once()
         started = time.perf_counter()
         batch = services.batch_create(

@@ -139,6 +139,7 @@ def published_pack(indicator_count: int):
     (as a user and as a signed-in client) and the times the draft's live preview took (ms)."""
     from django.test import Client
 
+    from accounts import access
     from accounts.services import membership_set, user_set
     from indicators.models import Area, Period, PeriodKind
     from scrutiny import services
@@ -147,8 +148,8 @@ def published_pack(indicator_count: int):
     authority = Area.objects.get(slug="benchshire")
     people = {}
     for role in ("officer", "manager", "councillor"):
-        user = user_set(username=f"bench.{role}", password=uuid.uuid4().hex)
-        membership_set(user=user, authority=authority, role=role)
+        user = user_set(actor=access.SYSTEM, username=f"bench.{role}", password=uuid.uuid4().hex)
+        membership_set(actor=access.SYSTEM, user=user, authority=authority, role=role)
         people[role] = user
     pack = services.pack_create(
         user=people["officer"],

@@ -116,6 +116,7 @@ def measure(rows: int = 50_000, database_url: str | None = None) -> list[str]:
     with throwaway_database(database_url, "csc-bench-sheets") as engine:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
+        from accounts import access
         from accounts.services import user_set
         from indicators import services as figure_services
         from returns import services
@@ -134,7 +135,9 @@ def measure(rows: int = 50_000, database_url: str | None = None) -> list[str]:
 
         figure_services.figures_import = timed_writer  # type: ignore[assignment]
         _catalogue()
-        admin = user_set(username="bench.admin", password=uuid.uuid4().hex, is_admin=True)
+        admin = user_set(
+            actor=access.SYSTEM, username="bench.admin", password=uuid.uuid4().hex, is_admin=True
+        )
         started = time.perf_counter()
         batch = services.batch_create(
             user=admin,

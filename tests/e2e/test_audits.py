@@ -32,8 +32,8 @@ def wiltshire_officer(eager_tasks, worked_demo_with_audits):
         ]
     ):
         audit(wiltshire, f"QA-{n:04d}", day, judgement, moderated)
-    user = user_set(username="wiltshire.qa", password=PASSWORD)
-    membership_set(user=user, authority=wiltshire, role="officer")
+    user = user_set(actor=access.SYSTEM, username="wiltshire.qa", password=PASSWORD)
+    membership_set(actor=access.SYSTEM, user=user, authority=wiltshire, role="officer")
     return user
 
 

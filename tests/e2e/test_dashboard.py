@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts import access
 from accounts.services import membership_set, user_set
 from indicators.models import Area
 from tests import factories
@@ -15,8 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def devon_manager(eager_tasks, worked_demo):
-    user = user_set(username="devon.manager", password=PASSWORD)
-    membership_set(user=user, authority=Area.objects.get(slug="devon"), role="manager")
+    user = user_set(actor=access.SYSTEM, username="devon.manager", password=PASSWORD)
+    membership_set(
+        actor=access.SYSTEM, user=user, authority=Area.objects.get(slug="devon"), role="manager"
+    )
     return user
 
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from accounts import access
 from accounts.services import membership_set, user_set
 from indicators.models import Area
 from scrutiny import services
@@ -29,8 +30,8 @@ def wiltshire(eager_tasks, worked_demo):
         ("wilts.manager", "manager"),
         ("wilts.cllr", "councillor"),
     ):
-        user = user_set(username=username, password=PASSWORD)
-        membership_set(user=user, authority=wiltshire, role=role)
+        user = user_set(actor=access.SYSTEM, username=username, password=PASSWORD)
+        membership_set(actor=access.SYSTEM, user=user, authority=wiltshire, role=role)
     return wiltshire
 
 

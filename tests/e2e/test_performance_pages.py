@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts import access
 from accounts.services import membership_set, user_set
 from indicators.models import Area, Indicator
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -15,8 +16,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def wiltshire_officer(eager_tasks, worked_demo):
-    user = user_set(username="wilts.officer", password=PASSWORD, first_name="Wendy")
-    membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="officer")
+    user = user_set(
+        actor=access.SYSTEM, username="wilts.officer", password=PASSWORD, first_name="Wendy"
+    )
+    membership_set(
+        actor=access.SYSTEM, user=user, authority=Area.objects.get(slug="wiltshire"), role="officer"
+    )
     return user
 
 
@@ -49,8 +54,13 @@ def test_officer_goes_from_start_to_home_to_indicator(
 
 
 def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_officer) -> None:
-    user = user_set(username="wilts.cllr", password=PASSWORD)
-    membership_set(user=user, authority=Area.objects.get(slug="wiltshire"), role="councillor")
+    user = user_set(actor=access.SYSTEM, username="wilts.cllr", password=PASSWORD)
+    membership_set(
+        actor=access.SYSTEM,
+        user=user,
+        authority=Area.objects.get(slug="wiltshire"),
+        role="councillor",
+    )
     sign_in(page, live_server, "wilts.cllr", PASSWORD)
     page.get_by_role("link", name="Published scrutiny packs").click()
     expect(page.get_by_text("has not published any scrutiny packs yet")).to_be_visible()
@@ -64,8 +74,10 @@ def test_councillor_sees_no_live_figures(page: Page, live_server, wiltshire_offi
 def test_devon_trend_and_locality_charts_are_drawn_and_accessible(
     page: Page, live_server, eager_tasks, worked_demo
 ) -> None:
-    user = user_set(username="devon.e2e", password=PASSWORD)
-    membership_set(user=user, authority=Area.objects.get(slug="devon"), role="manager")
+    user = user_set(actor=access.SYSTEM, username="devon.e2e", password=PASSWORD)
+    membership_set(
+        actor=access.SYSTEM, user=user, authority=Area.objects.get(slug="devon"), role="manager"
+    )
     sign_in(page, live_server, "devon.e2e", PASSWORD)
 
     page.goto("/a/devon/indicators/CIN-PLANS/")

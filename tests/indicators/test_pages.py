@@ -55,12 +55,15 @@ def demo(loaded_demo, django_user_model, eager_tasks) -> None:
 
 
 def signed_in(username: str, django_user_model: type[User]) -> Client:
+    from accounts import access
     from accounts.services import membership_set, user_set
     from indicators.models import Area
 
     authority_slug, role = username.split(".")
-    user = user_set(username=username, password="a-test-password-123")
-    membership_set(user=user, authority=Area.objects.get(slug=authority_slug), role=role)
+    user = user_set(actor=access.SYSTEM, username=username, password="a-test-password-123")
+    membership_set(
+        actor=access.SYSTEM, user=user, authority=Area.objects.get(slug=authority_slug), role=role
+    )
     client = Client()
     client.force_login(user)
     return client

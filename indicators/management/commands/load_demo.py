@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts import access
 from accounts.models import Role
 from accounts.services import membership_set, user_set
 from indicators.demo import DemoDataError, demo_load
@@ -109,6 +110,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         for persona in PERSONAS:
             user = user_set(
+                actor=access.SYSTEM,
                 username=persona.username,
                 password=DEMO_PASSWORD,
                 first_name=persona.first_name,
@@ -118,7 +120,9 @@ class Command(BaseCommand):
             )
             if persona.authority:
                 authority = Area.objects.get(slug=persona.authority)
-                membership_set(user=user, authority=authority, role=persona.role)
+                membership_set(
+                    actor=access.SYSTEM, user=user, authority=authority, role=persona.role
+                )
 
     def _print_users(self) -> None:
         self.stdout.write("")
