@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from indicators.models import Area, BreakdownCategory
+from indicators.models import Area, BreakdownCategory, RemovalRecord
 
 # A case reference is a code, not a name: up to four capital letters, an optional hyphen, then
 # three to ten digits ("CIN-0042", "CP1234", or a case-system number such as "204518"). Names
@@ -413,40 +413,21 @@ class RemovalKind(models.TextChoices):
     AUDIT_LOG = "audit_log", "Imported case audits, rolled back"
 
 
-class Removal(models.Model):
+class Removal(RemovalRecord):
     """One removal of a quality assurance record (or of an imported log's records, as one
     entry): who, when, what, and why. Nothing else is kept of a removed record, so `summary`
     is built by the service from the record's codes, dates, choices and the titles the
     authority gave its own work, never from text written about a child, family or worker
     (see `audits/removals.py`)."""
 
-    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    removed_at = models.DateTimeField()
-    # The person, while their account exists; their name as it was, whatever happens to the
-    # account later. Both empty when the application itself removed it (`access.SYSTEM`).
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    removed_by_name = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=20, choices=RemovalKind.choices)
-    summary = models.CharField(max_length=400)
-    reason = models.TextField()
 
-    class Meta:
-        ordering = ["-removed_at", "-id"]
+    class Meta(RemovalRecord.Meta):
         constraints = [
+            *RemovalRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in RemovalKind]),
                 name="audits_removal_kind_known",
             ),
-            models.CheckConstraint(condition=~Q(summary=""), name="audits_removal_says_what"),
-            models.CheckConstraint(condition=~Q(reason=""), name="audits_removal_says_why"),
         ]
         indexes = [models.Index(fields=["authority", "removed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.summary} (removed {self.removed_at:%-d %b %Y})"
-
-    @property
-    def removed_by_label(self) -> str:
-        return self.removed_by_name or "The system"

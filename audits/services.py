@@ -36,6 +36,7 @@ from indicators.models import (
     PeriodKind,
 )
 from indicators.periods import bounds, quarter_start
+from indicators.removals import reason_given, removal_record
 
 from . import metrics, removals
 from .logs import AuditRecord, LogFinding
@@ -83,27 +84,11 @@ def _require_recorder(user: User | SystemActor, *authorities: Area) -> None:
         )
 
 
-def _reason_given(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "Say why you are removing it: the reason is kept with the removal."}
-        )
-    return reason
-
-
 def _record_removal(
     *, user: User | SystemActor, authority: Area, kind: RemovalKind, summary: str, reason: str
 ) -> Removal:
-    who = access.person(user)
-    return Removal.objects.create(
-        authority=authority,
-        removed_at=timezone.now(),
-        removed_by=who,
-        removed_by_name=str(who)[:150] if who is not None else "",
-        kind=kind,
-        summary=summary[:400],
-        reason=reason,
+    return removal_record(
+        Removal, user=user, authority=authority, kind=kind, summary=summary, reason=reason
     )
 
 
@@ -291,7 +276,7 @@ def case_audit_delete(
     no judged audit is left."""
     _require_recorder(user, audit.authority, authority)
     _same_authority(authority, audit)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     removal = _record_removal(
         user=user,
         authority=authority,
@@ -419,7 +404,7 @@ def audit_log_rollback(
     removals gets one entry for the batch (how many audits, from which file, of which dates),
     not one per audit; none when the batch's audits had all been removed already."""
     _require_recorder(user, authority)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     with transaction.atomic():
         audits = CaseAudit.objects.filter(authority=authority, pk__in=audit_ids)
         dates = list(audits.values_list("audit_date", flat=True))
@@ -518,7 +503,7 @@ def finding_delete(
         authority=authority,
         kind=RemovalKind.FINDING,
         summary=removals.finding(finding),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     finding.delete()
     return removal
@@ -535,7 +520,7 @@ def observation_delete(
         authority=authority,
         kind=RemovalKind.OBSERVATION,
         summary=removals.observation(observation),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     observation.delete()
     return removal
@@ -552,7 +537,7 @@ def practice_week_delete(
         authority=authority,
         kind=RemovalKind.PRACTICE_WEEK,
         summary=removals.practice_week(week),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     week.delete()
     return removal
@@ -586,7 +571,7 @@ def inspection_delete(
         authority=authority,
         kind=RemovalKind.INSPECTION,
         summary=removals.inspection(inspection),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     inspection.delete()
     return removal
@@ -654,7 +639,7 @@ def action_delete(
         authority=authority,
         kind=RemovalKind.ACTION,
         summary=removals.action(action, updates=action.updates.count()),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     action.delete()
     return removal

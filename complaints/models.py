@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from indicators.models import Area, AreaKind
+from indicators.models import Area, AreaKind, RemovalRecord
 
 
 class Stage(models.TextChoices):
@@ -245,40 +245,21 @@ class RemovalKind(models.TextChoices):
     COMPLAINTS_LOG = "complaints_log", "Imported complaints, rolled back"
 
 
-class Removal(models.Model):
+class Removal(RemovalRecord):
     """One removal of a complaint, compliment, survey or comment (or of an imported log's
     complaints, as one entry): who, when, what, and why. Nothing else is kept of a removed
     record, so `summary` is built by the service from the record's reference, stage, dates and
     choices and a survey's title, never from a quote, a comment or any other words as written
     (see `complaints/removals.py`)."""
 
-    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    removed_at = models.DateTimeField()
-    # The person, while their account exists; their name as it was, whatever happens to the
-    # account later. Both empty when the application itself removed it (`access.SYSTEM`).
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    removed_by_name = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=20, choices=RemovalKind.choices)
-    summary = models.CharField(max_length=400)
-    reason = models.TextField()
 
-    class Meta:
-        ordering = ["-removed_at", "-id"]
+    class Meta(RemovalRecord.Meta):
         constraints = [
+            *RemovalRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in RemovalKind]),
                 name="complaints_removal_kind_known",
             ),
-            models.CheckConstraint(condition=~Q(summary=""), name="complaints_removal_says_what"),
-            models.CheckConstraint(condition=~Q(reason=""), name="complaints_removal_says_why"),
         ]
         indexes = [models.Index(fields=["authority", "removed_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.summary} (removed {self.removed_at:%-d %b %Y})"
-
-    @property
-    def removed_by_label(self) -> str:
-        return self.removed_by_name or "The system"

@@ -28,6 +28,7 @@ from indicators.models import (
     Period,
     PeriodKind,
 )
+from indicators.removals import reason_given, removal_record
 from indicators.services import figure_set, figures_from_records_remove
 
 from . import metrics, redaction, removals
@@ -67,27 +68,11 @@ def _require_editor(user: User | SystemActor, *authorities: Area) -> None:
         )
 
 
-def _reason_given(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "Say why you are removing it: the reason is kept with the removal."}
-        )
-    return reason
-
-
 def _record_removal(
     *, user: User | SystemActor, authority: Area, kind: RemovalKind, summary: str, reason: str
 ) -> Removal:
-    who = access.person(user)
-    return Removal.objects.create(
-        authority=authority,
-        removed_at=timezone.now(),
-        removed_by=who,
-        removed_by_name=str(who)[:150] if who is not None else "",
-        kind=kind,
-        summary=summary[:400],
-        reason=reason,
+    return removal_record(
+        Removal, user=user, authority=authority, kind=kind, summary=summary, reason=reason
     )
 
 
@@ -386,7 +371,7 @@ def complaint_delete(
         authority=authority,
         kind=RemovalKind.COMPLAINT,
         summary=removals.complaint(complaint),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     complaint.delete()
     complaints_summaries_derive(authority=authority)
@@ -433,7 +418,7 @@ def complaint_log_rollback(
     The record of removals gets one entry for the batch (how many, from which file, received
     when), not one per complaint; none when they had all been removed already."""
     _require_editor(user, authority)
-    reason = _reason_given(reason)
+    reason = reason_given(reason)
     with transaction.atomic():
         complaints = Complaint.objects.filter(authority=authority, pk__in=complaint_ids)
         received = list(complaints.values_list("received", flat=True))
@@ -540,7 +525,7 @@ def compliment_delete(
         authority=authority,
         kind=RemovalKind.COMPLIMENT,
         summary=removals.compliment(compliment),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     compliment.delete()
     complaints_summaries_derive(authority=authority)
@@ -644,7 +629,7 @@ def survey_delete(
         summary=removals.survey(
             survey, questions=survey.questions.count(), comments=survey.comments.count()
         ),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     survey.delete()
     complaints_summaries_derive(authority=authority)
@@ -685,7 +670,7 @@ def survey_comment_delete(
         authority=authority,
         kind=RemovalKind.COMMENT,
         summary=removals.comment(locked),
-        reason=_reason_given(reason),
+        reason=reason_given(reason),
     )
     locked.delete()
     complaints_summaries_derive(authority=authority)
