@@ -8,7 +8,7 @@ access, so that a change to a rule is made, reviewed and tested in one place.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -81,6 +81,15 @@ def person(actor: User | SystemActor | None) -> User | None:
     if actor is None or isinstance(actor, SystemActor):
         return None
     return actor
+
+
+def require_person(actor: User | SystemActor | AnonymousUser | None, *, doing: str) -> User:
+    """The person acting, for work that is a person's by its nature (a scrutiny pack's steps,
+    confirming what a quote may show): the system is refused, and so is a missing or
+    anonymous user. `doing` completes "Only a person signed in can …"."""
+    if isinstance(actor, SystemActor) or actor is None or not actor.is_authenticated:
+        raise PermissionDenied(f"Only a person signed in can {doing}.")
+    return cast("User", actor)
 
 
 def require_actor(
@@ -185,14 +194,21 @@ def may_import_spreadsheets(user: User | AnonymousUser, authority: Area) -> bool
 
 
 def require_import_batch(
-    user: User | AnonymousUser, *, authority: Area | None, officers_may: bool
+    user: User | SystemActor | AnonymousUser | None, *, authority: Area | None, officers_may: bool
 ) -> None:
     """One import batch, to see or act on. Admins: every batch. An authority's performance
     officers: the batches of spreadsheet kinds officers import (`officers_may`) that were
-    uploaded for their authority. Nobody else."""
-    if is_admin(user):
+    uploaded for their authority. Nobody else. Asked by the batch pages and again by every
+    batch service, so that a task or another caller cannot act on a batch its user may not:
+    the system passes, a missing user never does."""
+    if isinstance(user, SystemActor) or (user is not None and is_admin(user)):
         return
-    if officers_may and authority is not None and may_import_spreadsheets(user, authority):
+    if (
+        user is not None
+        and officers_may
+        and authority is not None
+        and may_import_spreadsheets(user, authority)
+    ):
         return
     raise PermissionDenied(
         "Your account does not give you access to this import. Ask your administrator if you "
@@ -300,8 +316,13 @@ def may_change_club_sharing(user: User | AnonymousUser, authority: Area) -> bool
     return can(user, Permission.APPROVE_FIGURES, authority)
 
 
-def require_club_sharing_changer(user: User | AnonymousUser, authority: Area) -> None:
-    if not may_change_club_sharing(user, authority):
+def require_club_sharing_changer(
+    actor: User | SystemActor | AnonymousUser | None, authority: Area
+) -> None:
+    """`may_change_club_sharing`, asked by the page and again by the club services."""
+    if isinstance(actor, SystemActor):
+        return
+    if actor is None or not may_change_club_sharing(actor, authority):
         raise PermissionDenied(
             f"Only {authority.name}'s managers and administrators can share its figures with "
             "the benchmarking club."

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -720,9 +720,8 @@ def redaction_confirm(
     replaced with "XXXX", the others were false flags and are dropped. Only now is the text
     cleared for pages, packs and exports. A person's judgement, so never the system's: the
     actor is typed as a user, and the system actor is refused all the same."""
-    if isinstance(user, SystemActor):
-        raise PermissionDenied("Only a person can confirm what a quote or comment may show.")
     _require_editor(user, _authority_of(item))
+    user = access.require_person(user, doing="confirm what a quote or comment may show")
     item = _locked(item)
     flags = [redaction.Span(start, end, kind) for start, end, kind in item.flags]
     if keep is not None:

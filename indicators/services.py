@@ -404,13 +404,14 @@ def figure_approve(
         .get(pk=figure.pk)
     )
     access.require_figures_reviewer(user, figure.area)
+    return _approve(figure, who=access.person(user), expected_version=expected_version)
+
+
+def _approve(figure: Figure, *, who: User | None, expected_version: int | None) -> Figure:
+    """Approve a locked figure whose approver has been checked."""
     _reviewable(figure, expected_version)
     return _set_status(
-        figure,
-        user=access.person(user),
-        status=FigureStatus.APPROVED,
-        reason="Approved",
-        review_comment="",
+        figure, user=who, status=FigureStatus.APPROVED, reason="Approved", review_comment=""
     )
 
 
@@ -423,12 +424,15 @@ def figures_approve(
 ) -> list[Figure]:
     """Approve several submitted figures at once (a manager's "approve all"); all or none.
     `seen_versions` (figure id -> version the manager saw) refuses any changed since."""
-    # Every area first, so that a refusal comes before the first approval.
+    # Every area first, once each, so that a refusal comes before the first approval.
     for area in Area.objects.filter(pk__in={figure.area_id for figure in figures}):
         access.require_figures_reviewer(user, area)
     seen = seen_versions or {}
+    locked = Figure.objects.select_for_update().select_related("indicator", "period")
     return [
-        figure_approve(user=user, figure=figure, expected_version=seen.get(figure.pk))
+        _approve(
+            locked.get(pk=figure.pk), who=access.person(user), expected_version=seen.get(figure.pk)
+        )
         for figure in figures
     ]
 
@@ -1452,10 +1456,6 @@ def figures_restore(
 # --- the benchmarking club (docs/0017) ------------------------------------------------------
 
 
-def _club_refusal(authority: Area, doing: str) -> str:
-    return f"{doing} {authority.name}'s figures to the benchmarking club"
-
-
 @transaction.atomic
 def club_sharing_set(
     *, user: User | SystemActor, authority: Area, shares: bool, reason: str
@@ -1464,12 +1464,7 @@ def club_sharing_set(
     While it is on, the figures the authority has approved and released are visible to the
     other authorities of the installation; turned off, none of them is, from the next read.
     Only its managers and admins may (`access.may_change_club_sharing`)."""
-    access.require_actor(
-        user,
-        access.Permission.APPROVE_FIGURES,
-        authority,
-        doing=f"change whether {authority.name} shares its figures with the benchmarking club",
-    )
+    access.require_club_sharing_changer(user, authority)
     if not authority.is_authority:
         raise ValidationError("Only a local authority shares its figures with the club.")
     if not reason.strip():
@@ -1502,16 +1497,11 @@ def figures_release(*, user: User | SystemActor, authority: Area, period: Period
     """Release an authority's approved figures for a period to the benchmarking club: each
     at the version approved now, so a later correction is not shared until it is approved and
     released again. Needs the club setting on; only managers and admins may."""
-    access.require_actor(
-        user,
-        access.Permission.APPROVE_FIGURES,
-        authority,
-        doing=_club_refusal(authority, "release"),
-    )
+    access.require_club_sharing_changer(user, authority)
     if not Area.objects.filter(pk=authority.pk, shares_with_club=True).exists():
         raise ValidationError(
             f"{authority.name} does not share its figures with the benchmarking club: turn "
-            "sharing on first (Club sharing), then release the approved figures."
+            "sharing on first (its Benchmarking club page), then release the approved figures."
         )
     figures = list(
         Figure.objects.select_for_update().filter(area=authority, period=period).order_by("pk")

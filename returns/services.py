@@ -78,17 +78,10 @@ FINDINGS_KEPT = 1000
 
 
 def require_batch_actor(user: User | SystemActor, *, kind: str, authority: Area | None) -> None:
-    """Whether `user` may upload, commit, reject or roll back a batch of this kind for this
-    authority: the batch pages' own rule (`access.require_import_batch`: admins every batch;
-    an authority's performance officers the kinds they import, for their authority). Every
-    service of a batch asks it again, so that a task or another caller cannot act on a batch
-    its user may not. The system passes; a missing user never does."""
-    who = access.person(user)
-    if who is None:
-        access.require_admin_actor(user, doing="act on imports")
-        return
+    """`access.require_import_batch` for a batch of this kind: officers import only the
+    spreadsheet kinds of their own authority."""
     access.require_import_batch(
-        who, authority=authority, officers_may=kind in AUTHORITY_SHEET_KINDS
+        user, authority=authority, officers_may=kind in AUTHORITY_SHEET_KINDS
     )
 
 

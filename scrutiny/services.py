@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,12 +44,9 @@ if TYPE_CHECKING:
 def _person(user: User | SystemActor, *, doing: str) -> User:
     """The person acting on a pack. Packs are people's work: every step is recorded against
     a person, approval takes a second person, and publishing freezes the content as the
-    publisher may read it. So the system (which no demo or task needs here) is refused, and
-    so is a missing user, before the pack rules are asked."""
-    who = access.person(user)
-    if who is None:
-        raise PermissionDenied(f"Only a person signed in can {doing} a scrutiny pack.")
-    return who
+    publisher may read it. So the system is refused, and so is a missing user, before the
+    pack rules are asked."""
+    return access.require_person(user, doing=f"{doing} a scrutiny pack")
 
 
 def _locked(pack: Pack) -> Pack:
