@@ -294,19 +294,16 @@ def figures_visible_to(authority: Area) -> FigureQuerySet:
     the authority's view, the same for its officer, its manager and an administrator, and the
     same as the snapshot a worker builds for it without a user. One query, filtered in the
     database, so a caller reads a group's figures in one query whatever the group's size."""
-    from django.db.models import F, Q
+    from django.db.models import Q
 
-    from indicators.models import AreaKind, Figure, FigureSource, FigureStatus
+    from indicators.models import AreaKind, Figure, FigureSource
+    from indicators.querysets import RELEASED
 
     return Figure.objects.filter(
         Q(area_id=authority.pk)
         | ~Q(area__kind=AreaKind.AUTHORITY)
         | Q(source=FigureSource.PUBLISHED)
-        | Q(
-            area__shares_with_club=True,
-            status=FigureStatus.APPROVED,
-            released_version=F("version"),
-        )
+        | (Q(area__shares_with_club=True) & RELEASED)
     )
 
 

@@ -39,10 +39,19 @@ class PeriodQuerySet(models.QuerySet["Period"]):
         return self.get_or_create_for(kind, start)
 
 
+# A figure released to the benchmarking club as it stands now: approved, and released at its
+# current version (a correction moves the version on, so it is unreleased until released
+# again). Whether anyone else sees it also needs its authority to share (accounts.access).
+RELEASED = models.Q(status="approved", released_version=models.F("version"))
+
+
 class FigureQuerySet(models.QuerySet):
     def overall(self) -> FigureQuerySet:
         """Figures for the whole area, not for a breakdown category."""
         return self.filter(breakdown__isnull=True)
+
+    def released(self) -> FigureQuerySet:
+        return self.filter(RELEASED)
 
     def for_areas(self, areas: Any) -> FigureQuerySet:
         return self.filter(area__in=areas)

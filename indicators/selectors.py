@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from .models import (
     TargetChange,
     Theme,
 )
+from .querysets import RELEASED
 from .rag import (
     ComparisonResult,
     RagResult,
@@ -1051,8 +1052,9 @@ def completeness_page(user: AnyUser, slug: str, period_key: str) -> Completeness
         )
     # Every approved figure of the period, breakdowns and roll-ups included, is released
     # together (`figures_release`): count them all, not only the due measures' totals.
-    approved = Figure.objects.filter(area=authority, period=period, status="approved")
-    released = approved.filter(released_version=F("version")).count()
+    club = Figure.objects.filter(area=authority, period=period, status="approved").aggregate(
+        approved=Count("pk"), released=Count("pk", filter=RELEASED)
+    )
     return CompletenessPage(
         authority=authority,
         period=period,
@@ -1061,8 +1063,8 @@ def completeness_page(user: AnyUser, slug: str, period_key: str) -> Completeness
         can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
         can_approve=access.can(user, Permission.APPROVE_FIGURES, authority),
         shares_with_club=authority.shares_with_club,
-        released=released,
-        releasable=approved.count() - released,
+        released=club["released"],
+        releasable=club["approved"] - club["released"],
     )
 
 
@@ -1533,14 +1535,15 @@ def club_sharing_page(user: AnyUser, slug: str) -> ClubSharingPage:
     """An authority's benchmarking-club setting: whether it shares, how many figures that
     makes visible to the other authorities, who changed it, when and why."""
     authority = authority_for(user, slug, Permission.VIEW_FIGURES)
-    visible_elsewhere = Figure.objects.filter(
-        area=authority, status="approved", released_version=F("version")
-    )
     return ClubSharingPage(
         authority=authority,
         shares=authority.shares_with_club,
         can_change=access.may_change_club_sharing(user, authority),
-        released=visible_elsewhere.count() if authority.shares_with_club else 0,
+        released=(
+            Figure.objects.filter(area=authority).released().count()
+            if authority.shares_with_club
+            else 0
+        ),
         history=list(
             ClubSharingChange.objects.filter(authority=authority).select_related("changed_by")
         ),
