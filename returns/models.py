@@ -129,6 +129,12 @@ class ImportBatch(models.Model):
     def can_commit(self) -> bool:
         return self.status == BatchStatus.READY and self.error_count == 0
 
+    @property
+    def is_officers_kind(self) -> bool:
+        """A kind an authority's officers import for their own authority (accounts.access,
+        `require_import_batch`)."""
+        return self.kind in AUTHORITY_SHEET_KINDS
+
 
 class ImportFinding(models.Model):
     """One problem the file has: row (1-based, the header being row 1), column, message."""

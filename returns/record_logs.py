@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts import access
 from indicators.models import Area
 
 from . import spreadsheets
@@ -182,17 +183,13 @@ def log_validate(batch: ImportBatch) -> None:
     batch.new_count, batch.changed_count, batch.unchanged_count = len(records), 0, 0
 
 
-def _require_log_actor(user: User | SystemActor, batch: ImportBatch) -> None:
-    from .services import require_batch_actor
-
-    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
-
-
 def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write the log's records (in the caller's transaction), keeping which ones, so that a
     rollback removes exactly them. Checks again that `user` may act on the batch (as
     `batch_commit` does before calling it)."""
-    _require_log_actor(user, batch)
+    access.require_import_batch(
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
+    )
     log, records, findings, _rows_read = _plan(batch)
     if any(finding.is_error for finding in findings):
         raise ValidationError(
@@ -209,7 +206,9 @@ def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
 def log_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Remove the records the batch wrote (their summaries are derived again), for a user
     who may act on the batch."""
-    _require_log_actor(user, batch)
+    access.require_import_batch(
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
+    )
     log = _log(batch)
     ids = list(batch.sheet_changes.filter(table=log.table).values_list("object_id", flat=True))
     log.rollback(user, _authority(batch), ids, batch.file_name)

@@ -97,7 +97,7 @@ def _batch_seen_by(user: User | AnonymousUser, batch_id: int, *related: str) -> 
         access.require_admin(user)
         raise Http404("There is no such import.")
     access.require_import_batch(
-        user, authority=batch.authority, officers_may=batch.kind in AUTHORITY_SHEET_KINDS
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
     )
     return batch
 

@@ -77,14 +77,6 @@ if TYPE_CHECKING:
 FINDINGS_KEPT = 1000
 
 
-def require_batch_actor(user: User | SystemActor, *, kind: str, authority: Area | None) -> None:
-    """`access.require_import_batch` for a batch of this kind: officers import only the
-    spreadsheet kinds of their own authority."""
-    access.require_import_batch(
-        user, authority=authority, officers_may=kind in AUTHORITY_SHEET_KINDS
-    )
-
-
 @transaction.atomic
 def batch_create(
     *,
@@ -100,7 +92,9 @@ def batch_create(
     or empty. Validation follows (in a worker when one is configured)."""
     if kind not in ImportKind.values:
         raise ValidationError(f"{kind!r} is not a kind of import.")
-    require_batch_actor(user, kind=kind, authority=authority)
+    access.require_import_batch(
+        user, authority=authority, officers_may=kind in AUTHORITY_SHEET_KINDS
+    )
     size = upload.size or 0
     limit = max_upload_bytes()
     if size > limit:
@@ -388,7 +382,9 @@ def _hand_to_worker(
 def _locked_for(user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """The batch's row, locked until commit, once `user` may act on it."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
+    access.require_import_batch(
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
+    )
     return batch
 
 

@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts import access
 from indicators import bulk, dashboards, value_rules
 from indicators import periods as period_rules
 from indicators import services as figure_services
@@ -112,17 +113,13 @@ def sheet_validate(batch: ImportBatch) -> None:
     )
 
 
-def _require_sheet_actor(user: User | SystemActor, batch: ImportBatch) -> None:
-    from .services import require_batch_actor
-
-    require_batch_actor(user, kind=batch.kind, authority=batch.authority)
-
-
 def sheet_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write a validated spreadsheet batch (in the caller's transaction), counting what it
     wrote and keeping what it replaced. Checks again that `user` may act on the batch (as
     `batch_commit` does before calling it), so that no other caller skips the rule."""
-    _require_sheet_actor(user, batch)
+    access.require_import_batch(
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
+    )
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _commit_figures(user, batch)
@@ -135,7 +132,9 @@ def sheet_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
 def sheet_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Undo a committed spreadsheet batch (in the caller's transaction), for a user who may
     act on it."""
-    _require_sheet_actor(user, batch)
+    access.require_import_batch(
+        user, authority=batch.authority, officers_may=batch.is_officers_kind
+    )
     table = TABLES[ImportKind(batch.kind)]
     if table == "figures":
         _rollback_sheet_figures(user, batch)
