@@ -82,6 +82,12 @@ def test_only_the_authoritys_managers_and_admins_may_change_it(
     assert officer_b.post(SHARING, {"shares": "yes", "reason": "x"}).status_code == 403
     for user in (personas.manager_a, personas.officer_a, personas.councillor_a):
         assert client_for(user).post(SHARING, {"shares": "yes", "reason": "x"}).status_code == 403
+    # Releasing a period is the managers' too: B's officer and A's manager are refused.
+    Area.objects.filter(pk=world.authority_b.pk).update(shares_with_club=True)
+    for user in (personas.officer_b, personas.manager_a):
+        assert client_for(user).post(B_REVIEW + "release/").status_code == 403
+    assert b_figure(world).released_version is None
+    Area.objects.filter(pk=world.authority_b.pk).update(shares_with_club=False)
     assert client_for(personas.admin).post(
         SHARING, {"shares": "yes", "reason": "Club set up"}
     ).status_code == (302)
