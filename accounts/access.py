@@ -89,7 +89,7 @@ def require_person(actor: User | SystemActor | AnonymousUser | None, *, doing: s
     anonymous user. `doing` completes "Only a person signed in can …"."""
     if isinstance(actor, SystemActor) or actor is None or not actor.is_authenticated:
         raise PermissionDenied(f"Only a person signed in can {doing}.")
-    return cast("User", actor)
+    return actor
 
 
 def require_actor(

@@ -11,10 +11,13 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+
+if TYPE_CHECKING:
+    from indicators.models import Indicator
 
 
 def _create_postgres_database(server_url: str, prefix: str) -> tuple[str, str]:
@@ -183,7 +186,9 @@ def months_and_years() -> tuple[list[Any], list[Any]]:
     return months, years
 
 
-def monthly_measures(count: int, themes: list[Any], *, alternate_polarity: bool = False):
+def monthly_measures(
+    count: int, themes: list[Any], *, alternate_polarity: bool = False
+) -> list[Indicator]:
     """`count` monthly percentage measures BENCH-00... spread over `themes`, with no roll-up
     (so that the figures written are all there is); higher is better, or every other one
     lower with `alternate_polarity`."""

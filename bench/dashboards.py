@@ -30,8 +30,10 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from common import (
     FIGURE_COLUMNS,
@@ -43,6 +45,9 @@ from common import (
     wandering_value,
     write_targets,
 )
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 REGIONS = 9
 INDICATORS = 80
@@ -146,7 +151,7 @@ def generate(authorities: int) -> Generated:
     )
     write_targets([a.pk for a in la], [i.pk for i in indicators], [y.pk for y in years])
 
-    def rows():
+    def rows() -> Iterator[tuple[object, ...]]:
         for area in (england, *regions, *la):
             for i in indicators:
                 seed = area.pk * 131 + i.pk
@@ -154,7 +159,8 @@ def generate(authorities: int) -> Generated:
                     yield approved_figure(area.pk, i.pk, month.pk, wandering_value(seed, step), now)
         by_authority: dict[int, list[BreakdownCategory]] = {}
         for category in localities:
-            by_authority.setdefault(category.authority_id, []).append(category)
+            if category.authority_id is not None:  # localities are always an authority's own
+                by_authority.setdefault(category.authority_id, []).append(category)
         for area in la:
             for i in indicators[:WITH_LOCALITIES]:
                 for category in by_authority[area.pk]:
@@ -210,7 +216,7 @@ def _p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
 
 
-def page_times(client, urls: list[str]) -> tuple[list[float], int, str]:
+def page_times(client: Client, urls: list[str]) -> tuple[list[float], int, str]:
     """Server time of each GET (ms), the most queries any took, and the last page's HTML."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

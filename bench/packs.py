@@ -31,7 +31,9 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from common import (
     FIGURE_COLUMNS,
@@ -42,6 +44,12 @@ from common import (
     wandering_value,
     write_targets,
 )
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from accounts.models import User
+    from scrutiny.models import Pack
 
 THEMES = 8
 NEIGHBOURS = 10
@@ -124,7 +132,7 @@ def generate(indicator_count: int) -> int:
     )
     write_targets([authority.pk], [i.pk for i in indicators], [y.pk for y in years])
 
-    def rows():
+    def rows() -> Iterator[tuple[object, ...]]:
         for area in (england, region, authority, *neighbours):
             for i in indicators:
                 seed = area.pk * 131 + i.pk
@@ -134,7 +142,7 @@ def generate(indicator_count: int) -> int:
     return bulk.insert_rows(Figure, FIGURE_COLUMNS, rows())
 
 
-def published_pack(indicator_count: int):
+def published_pack(indicator_count: int) -> tuple[Pack, User, Client, list[float]]:
     """The monthly scrutiny pack for March 2025 with an appendix, published; its councillor
     (as a user and as a signed-in client) and the times the draft's live preview took (ms)."""
     from django.test import Client
@@ -176,7 +184,7 @@ def published_pack(indicator_count: int):
     return pack, people["councillor"], councillor, draft
 
 
-def _timed_get(client, url: str) -> tuple[float, int, bytes]:
+def _timed_get(client: Client, url: str) -> tuple[float, int, bytes]:
     """Server time (ms), queries and body of one GET."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -7,11 +7,16 @@ without a SECRET_KEY and turns on the secure defaults that `manage.py check --de
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+
+# Lets generic Django classes be subscripted at run time (`admin.ModelAdmin[Area]`), as the type
+# checker wants them written under `mypy --strict`.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -4,11 +4,12 @@ statistical neighbours, comparators, periods, figures and targets."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 
@@ -89,7 +90,7 @@ class IndicatorAdmin(ChangesDashboards, ImportExportModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(ChangesDashboards, admin.ModelAdmin):
+class AreaAdmin(ChangesDashboards, admin.ModelAdmin[Area]):
     list_display = ["name", "kind", "ons_code", "dfe_code", "region", "nation"]
     list_filter = ["kind", "nation", "region"]
     search_fields = ["name", "slug", "ons_code", "dfe_code"]
@@ -98,7 +99,7 @@ class AreaAdmin(ChangesDashboards, admin.ModelAdmin):
     filter_horizontal = ["members"]
 
 
-class StatisticalNeighbourInline(admin.TabularInline):
+class StatisticalNeighbourInline(admin.TabularInline[StatisticalNeighbour, NeighbourSet]):
     model = StatisticalNeighbour
     extra = 0
     fields = ["authority", "rank", "neighbour", "closeness"]
@@ -107,7 +108,7 @@ class StatisticalNeighbourInline(admin.TabularInline):
 
 
 @admin.register(NeighbourSet)
-class NeighbourSetAdmin(ChangesDashboards, admin.ModelAdmin):
+class NeighbourSetAdmin(ChangesDashboards, admin.ModelAdmin[NeighbourSet]):
     list_display = ["name", "published_on", "source"]
 
     def authorities_shown(self, obj: NeighbourSet) -> set[int]:
@@ -121,7 +122,7 @@ class NeighbourSetAdmin(ChangesDashboards, admin.ModelAdmin):
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(ChangesDashboards, admin.ModelAdmin):
+class ComparatorAdmin(ChangesDashboards, admin.ModelAdmin[Comparator]):
     list_display = ["authority", "label", "kind", "area", "neighbour_set", "order"]
 
     def authorities_shown(self, obj: Comparator) -> set[int]:
@@ -134,7 +135,7 @@ class ComparatorAdmin(ChangesDashboards, admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(admin.ModelAdmin[Period]):
     list_display = ["label", "kind", "start", "end"]
     list_filter = ["kind"]
     date_hierarchy = "start"
@@ -142,13 +143,17 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(BreakdownCategory)
-class BreakdownCategoryAdmin(ChangesDashboards, admin.ModelAdmin):
+class BreakdownCategoryAdmin(ChangesDashboards, admin.ModelAdmin[BreakdownCategory]):
     list_display = ["dimension", "name", "order"]
     list_filter = ["dimension"]
     search_fields = ["dimension", "name"]
 
 
-class AuditTrailInline(admin.TabularInline):
+ChangeRow = TypeVar("ChangeRow", bound=models.Model)
+Parent = TypeVar("Parent", bound=models.Model)
+
+
+class AuditTrailInline(admin.TabularInline[ChangeRow, Parent]):
     """An audit trail, read only: changes are made through the services, never here."""
 
     extra = 0
@@ -162,7 +167,7 @@ class AuditTrailInline(admin.TabularInline):
         return False
 
 
-class FigureChangeInline(AuditTrailInline):
+class FigureChangeInline(AuditTrailInline[FigureChange, Figure]):
     model = FigureChange
     fields = readonly_fields = (
         "changed_at",
@@ -176,7 +181,7 @@ class FigureChangeInline(AuditTrailInline):
     )
 
 
-class FigureAdminForm(forms.ModelForm):
+class FigureAdminForm(forms.ModelForm[Figure]):
     """Admin edits go through the same service as the entry form, with a reason for the audit
     trail; refusals (stale edits, an approved figure changed without a reason, inconsistent
     numbers) appear on the form and nothing is written."""
@@ -233,7 +238,7 @@ class FigureAdminForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(admin.ModelAdmin[Figure]):
     form = FigureAdminForm
     list_display = [
         "indicator",
@@ -264,7 +269,7 @@ class FigureAdmin(admin.ModelAdmin):
     inlines = [FigureChangeInline]
 
     def save_model(
-        self, request: HttpRequest, obj: Figure, form: forms.ModelForm, change: bool
+        self, request: HttpRequest, obj: Figure, form: forms.ModelForm[Figure], change: bool
     ) -> None:
         data = form.cleaned_data
         saved = services.figure_set(
@@ -297,7 +302,7 @@ class FigureAdmin(admin.ModelAdmin):
         return False
 
 
-class TargetChangeInline(AuditTrailInline):
+class TargetChangeInline(AuditTrailInline[TargetChange, Target]):
     model = TargetChange
     fields = readonly_fields = (
         "changed_at",
@@ -313,7 +318,7 @@ class TargetChangeInline(AuditTrailInline):
     )
 
 
-class TargetAdminForm(forms.ModelForm):
+class TargetAdminForm(forms.ModelForm[Target]):
     change_reason = forms.CharField(max_length=200, help_text="Kept in the target's history.")
 
     class Meta:
@@ -322,12 +327,12 @@ class TargetAdminForm(forms.ModelForm):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(admin.ModelAdmin[Target]):
     form = TargetAdminForm
     inlines = [TargetChangeInline]
 
     def save_model(
-        self, request: HttpRequest, obj: Target, form: forms.ModelForm, change: bool
+        self, request: HttpRequest, obj: Target, form: forms.ModelForm[Target], change: bool
     ) -> None:
         data = form.cleaned_data
         saved = services.target_set(

@@ -10,10 +10,10 @@ from django.db import models
 from . import periods as period_rules
 
 if TYPE_CHECKING:
-    from .models import Period
+    from .models import Area, Figure, Indicator, Period
 
 
-class AreaQuerySet(models.QuerySet):
+class AreaQuerySet(models.QuerySet["Area"]):
     def authorities(self) -> AreaQuerySet:
         return self.filter(kind="authority")
 
@@ -45,7 +45,7 @@ class PeriodQuerySet(models.QuerySet["Period"]):
 RELEASED = models.Q(status="approved", released_version=models.F("version"))
 
 
-class FigureQuerySet(models.QuerySet):
+class FigureQuerySet(models.QuerySet["Figure"]):
     def overall(self) -> FigureQuerySet:
         """Figures for the whole area, not for a breakdown category."""
         return self.filter(breakdown__isnull=True)
@@ -70,7 +70,7 @@ FREQUENCY_FOR_KIND = {
 }
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def due_for(self, period: Period) -> IndicatorQuerySet:
         """The indicators entered for a period of this kind, in catalogue order."""
         frequency = FREQUENCY_FOR_KIND.get(period.kind)

@@ -108,7 +108,7 @@ def nice_step(span: float, ticks: int = VALUE_TICKS) -> float:
     rough = span / max(ticks - 1, 1)
     if rough <= 0:  # no span, or one too small to divide (5e-324)
         return 1.0
-    power = 10 ** math.floor(math.log10(rough))
+    power = 10.0 ** math.floor(math.log10(rough))
     for multiple in (1, 2, 2.5, 5, 10):
         if multiple * power >= rough:
             return multiple * power
