@@ -46,7 +46,6 @@ def dashboard_page(user: Any, slug: str, *, theme: str = "", scope: str = "") ->
     (`scope`, a category id), narrowed to one theme if asked. A handful of queries whatever
     the data size: the page reads one snapshot. A dashboard never built (a new authority) is
     built here first."""
-
     authority = authority_for(user, slug, Permission.VIEW_FIGURES)
     category_id: int | None = None
     if scope:
@@ -98,7 +97,6 @@ class RebuildsPage:
 def rebuilds_page(user: Any) -> RebuildsPage:
     """Every authority's dashboard with when it was built and whether a rebuild is due, and
     how far the latest rebuild of them all has got. Admins only."""
-
     access.require_admin(user)
     built = {dashboard.pk: dashboard for dashboard in Dashboard.objects.all()}
     return RebuildsPage(
@@ -110,7 +108,7 @@ def rebuilds_page(user: Any) -> RebuildsPage:
 def dashboards_rebuild_request(*, user: Any, authority_slug: str = "") -> int:
     """An admin asks for every dashboard (or one authority's) to be rebuilt now: the rebuilds
     are queued once the request commits. Says how many were asked for."""
-
+    # Imported here: the tasks module imports this package.
     from ..tasks import rebuild_dashboard
 
     access.require_admin(user)

@@ -20,14 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import (
-    Area,
-    AreaKind,
-    Comparator,
-    ComparatorKind,
-    Dashboard,
-    StatisticalNeighbour,
-)
+from ..models import Area, AreaKind, Comparator, ComparatorKind, Dashboard, StatisticalNeighbour
 
 # How long a queued rebuild waits for more writes to the same authority, so that a burst of
 # saves (an entry form, an import) costs one rebuild.

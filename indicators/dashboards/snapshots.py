@@ -108,7 +108,7 @@ class _MemberValue:
 
 def _figures(queryset: Any, periods: dict[int, Period]) -> list[Figure]:
     """Figures with their period attached from `periods` (read once), oldest first. They are
-    light records shaped like figures, which the selectors' rules read as figures."""
+    light records shaped like figures, which `figure_context`'s rules read as figures."""
     at = _FIGURE_FIELDS.index("period_id")
     # Each row holds the fields in _FIGURE_FIELDS' order, which mypy cannot see.
     figures = [

@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING
 from accounts import access
 from accounts.access import Permission
 
-from ..models import (
-    Area,
-    ClubSharingChange,
-    Figure,
-)
+from ..models import Area, ClubSharingChange, Figure
 from .start import authority_for
 
 if TYPE_CHECKING:

@@ -17,21 +17,9 @@ from django.utils import timezone
 from accounts.access import Permission
 
 from .. import periods
-from ..figure_context import (
-    target_band,
-    value_text,
-)
+from ..figure_context import target_band, value_text
 from ..formatting import format_target
-from ..models import (
-    Area,
-    BreakdownCategory,
-    Figure,
-    Indicator,
-    Period,
-    PeriodKind,
-    Target,
-    Theme,
-)
+from ..models import Area, BreakdownCategory, Figure, Indicator, Period, PeriodKind, Target, Theme
 from ..rag import TargetBand
 from .review import ReviewPeriod, review_periods
 from .start import authority_for, period_for

@@ -30,14 +30,7 @@ from ..figure_context import (
     window_start,
 )
 from ..formatting import format_value
-from ..models import (
-    Area,
-    Figure,
-    FigureChange,
-    FigureSource,
-    Indicator,
-    Period,
-)
+from ..models import Area, Figure, FigureChange, FigureSource, Indicator, Period
 from .neighbours import NeighbourComparison, neighbour_comparison
 from .start import authority_for
 

@@ -13,14 +13,7 @@ from accounts import access
 from .. import metrics, summaries
 from ..figure_context import native_first
 from ..formatting import format_value
-from ..models import (
-    Area,
-    Comparator,
-    ComparatorKind,
-    Indicator,
-    Period,
-    StatisticalNeighbour,
-)
+from ..models import Area, Comparator, ComparatorKind, Indicator, Period, StatisticalNeighbour
 
 
 @dataclass(frozen=True)

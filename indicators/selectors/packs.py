@@ -16,10 +16,7 @@ from ..figure_context import (
     load_context,
     native_figures,
 )
-from ..models import (
-    Area,
-    Indicator,
-)
+from ..models import Area, Indicator
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,7 @@ from accounts.access import Permission
 
 from .. import periods
 from ..figure_context import value_text
-from ..models import (
-    Area,
-    Figure,
-    Frequency,
-    Indicator,
-    Period,
-    PeriodKind,
-    Theme,
-)
+from ..models import Area, Figure, Frequency, Indicator, Period, PeriodKind, Theme
 from ..querysets import RELEASED
 from .start import authority_for, period_for
 

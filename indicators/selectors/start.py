@@ -12,11 +12,7 @@ from django.http import Http404
 from accounts import access
 from accounts.access import Permission
 
-from ..models import (
-    Area,
-    AreaKind,
-    Period,
-)
+from ..models import Area, AreaKind, Period
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

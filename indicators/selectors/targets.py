@@ -14,15 +14,7 @@ from accounts import access
 from accounts.access import Permission
 
 from ..formatting import format_target
-from ..models import (
-    Area,
-    Indicator,
-    Period,
-    PeriodKind,
-    Target,
-    TargetChange,
-    Theme,
-)
+from ..models import Area, Indicator, Period, PeriodKind, Target, TargetChange, Theme
 from .start import authority_for, period_for
 
 if TYPE_CHECKING:
