@@ -32,6 +32,7 @@ from accounts import access
 from accounts.access import Permission
 
 from . import periods, ranking
+from .figure_context import NATIVE_KINDS
 from .formatting import format_value
 from .models import (
     Area,
@@ -45,7 +46,7 @@ from .models import (
     StatisticalNeighbour,
     SuppressionCode,
 )
-from .selectors import NATIVE_KINDS, authority_for
+from .selectors import authority_for
 
 if TYPE_CHECKING:
     from .selectors import AnyUser

@@ -13,7 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import User
-from indicators import selectors
+from indicators import figure_context, selectors
 from indicators.demo import demo_load
 from indicators.models import (
     Area,
@@ -581,7 +581,7 @@ def test_the_indicator_page_reads_only_its_window(world: World, personas: Person
     figures from a little before, to stand beside the first of them), never the rest."""
     indicator = monthly_history(world, "LARGE", months=40, neighbours=3)
     since = date(2020, 4, 1)  # 18 months to September 2021
-    context = selectors._load_context(world.authority_a, [indicator], since=since)
+    context = figure_context.load_context(world.authority_a, [indicator], since=since)
     own = context.own[indicator.id]
     assert len(own) == 18 and min(figure.period.end for figure in own) >= since
     members = Figure.objects.filter(pk__in=[f.pk for f in context.member_figures.values()])

@@ -1,0 +1,468 @@
+"""The figures, targets and comparators loaded for one authority, and the rules that turn
+them into what every page shows of an indicator: its rows (value text, flags, target,
+rating against the target band or, without one, against the first comparator with a
+figure), its comparators (published, or computed from member authorities' figures held
+here), and its summary (latest figure and direction of travel).
+
+One module for these rules, read by the indicator pages (`selectors`), the scrutiny packs
+(`selectors.pack_indicators`) and the dashboards (`dashboards.snapshots`), so that a tile, a
+page and a pack never disagree. `load_context` reads what the rules need in a handful of
+queries; everything after it reads only the loaded `FigureContext`, so the rules can be
+exercised on a context built by hand. Other areas' figures come only through
+`accounts.access.figures_visible_to`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Value, When
+
+from accounts import access
+
+from . import metrics, periods
+from .formatting import format_change, format_target, format_value
+from .models import (
+    Area,
+    AreaKind,
+    Comparator,
+    ComparatorKind,
+    Figure,
+    Frequency,
+    Indicator,
+    Period,
+    PeriodKind,
+    StatisticalNeighbour,
+    Target,
+)
+from .rag import (
+    ComparisonResult,
+    RagResult,
+    Rating,
+    TargetBand,
+    rate_against_comparator,
+    rate_against_target,
+)
+from .trend import Travel, direction_of_travel
+
+# The period kinds an indicator's own figures are reported in, by its frequency.
+NATIVE_KINDS: dict[str, tuple[str, ...]] = {
+    Frequency.MONTHLY: (PeriodKind.MONTH,),
+    Frequency.QUARTERLY: (PeriodKind.QUARTER,),
+    Frequency.ANNUAL: (PeriodKind.FINANCIAL_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.SNAPSHOT),
+}
+
+# With no target a figure is rated against its first comparator that has a value. Within this
+# many percentage points (percentages), or this share of the comparator's value (anything
+# else), it counts as similar. A setting, since the guidance sets no threshold.
+SIMILAR_WITHIN_POINTS = Decimal(2)
+SIMILAR_WITHIN_SHARE = Decimal("0.05")
+
+# How much history an indicator page shows by default: the seeds' packs show an 18-month
+# trend for monthly measures and three years for annual ones.
+TREND_WINDOW_MONTHS: dict[str, int] = {
+    Frequency.MONTHLY: 18,
+    Frequency.QUARTERLY: 36,
+    Frequency.ANNUAL: 120,
+}
+
+# How far before a page's window a comparator's published figure is still read, to stand
+# beside the window's first figures: national figures come out a year or so after the period.
+COMPARATOR_LOOKBACK_MONTHS = 24
+
+
+# --- what the pages show of a figure -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparatorCell:
+    """A comparator's value beside one local figure."""
+
+    label: str
+    area_name: str
+    value: Decimal | None
+    text: str  # the formatted value, or "no figure"
+    period_label: str  # the period the value is for, shown beside it
+    period: Period | None  # the same period, for charts
+    method: str  # "published", "computed" or "none"
+    note: str  # e.g. "mean of 3 authorities" or "published"
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure as the pages show it: its text, flags, target and rating, comparators."""
+
+    period: Period
+    value: Decimal | None
+    text: str
+    flags: tuple[str, ...]
+    target_text: str
+    rag: RagResult
+    comparators: tuple[ComparatorCell, ...]
+    # Without a target: better, similar or worse than the first comparator with a figure.
+    comparison: ComparisonResult | None = None
+    commentary: str = ""
+    # The counts behind a ratio, and a suppressed figure's published code, for downloads.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    suppression: str = ""
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_text != "no target"
+
+    @property
+    def comparators_with_values(self) -> tuple[ComparatorCell, ...]:
+        return tuple(cell for cell in self.comparators if cell.value is not None)
+
+    @property
+    def rating_words(self) -> str:
+        if self.rag.rating == Rating.NOT_RATED and self.comparison is not None:
+            return self.comparison.words
+        return self.rag.words
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """An indicator's latest figure and the one before, and its direction of travel."""
+
+    indicator: Indicator
+    latest: FigureRow | None
+    previous: FigureRow | None
+    travel: Travel  # against the previous period
+    travel_year: Travel | None  # against the same period a year before, when that differs
+    travel_text: str = ""
+    travel_year_text: str = ""
+    # For a measure kept only by category (category of abuse, locality...): which categories.
+    breakdown_dimensions: tuple[str, ...] = ()
+
+
+@dataclass
+class FigureContext:
+    """Everything a summary needs, fetched up front in a handful of queries (`load_context`),
+    or built by hand (the dashboards read their own light records into one)."""
+
+    authority: Area
+    comparators: list[Comparator]
+    own: dict[int, list[Figure]] = field(default_factory=dict)  # indicator id -> by period end
+    targets: dict[tuple[int, date], Target] = field(default_factory=dict)
+    comparator_figures: dict[tuple[int, int], list[Figure]] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=dict)  # comparator id -> area ids
+    member_figures: dict[tuple[int, int, int], Figure] = field(default_factory=dict)
+
+
+# --- reading the context -------------------------------------------------------------------
+
+
+def comparator_members(comparators: Sequence[Comparator]) -> dict[int, list[int]]:
+    """The authorities whose figures a comparator's value is computed from, when unpublished."""
+    members: dict[int, list[int]] = {}
+    neighbour_sets = {c.neighbour_set_id for c in comparators if c.neighbour_set_id}
+    neighbours: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for row in StatisticalNeighbour.objects.filter(neighbour_set_id__in=neighbour_sets).order_by(
+        "rank"
+    ):
+        neighbours[(row.neighbour_set_id, row.authority_id)].append(row.neighbour_id)
+    region_ids = [c.area_id for c in comparators if c.kind == ComparatorKind.REGION]
+    region_members: dict[int, list[int]] = defaultdict(list)
+    for area_id, region_id in Area.objects.filter(
+        region_id__in=region_ids, kind=AreaKind.AUTHORITY
+    ).values_list("id", "region_id"):
+        region_members[region_id].append(area_id)
+    group_ids = [c.area_id for c in comparators if c.kind in (ComparatorKind.GROUP,)]
+    group_members: dict[int, list[int]] = defaultdict(list)
+    for through in Area.members.through.objects.filter(from_area_id__in=group_ids):
+        group_members[through.from_area_id].append(through.to_area_id)
+    for comparator in comparators:
+        if comparator.kind == ComparatorKind.NEIGHBOURS and comparator.neighbour_set_id:
+            key = (comparator.neighbour_set_id, comparator.authority_id)
+            members[comparator.id] = neighbours.get(key, [])
+        elif comparator.kind == ComparatorKind.REGION:
+            members[comparator.id] = region_members.get(comparator.area_id, [])
+        elif comparator.kind == ComparatorKind.GROUP:
+            members[comparator.id] = group_members.get(comparator.area_id, [])
+        else:
+            # England and Wales, and the good-authority average, are published aggregates:
+            # a mean of the few authorities held here would mislead.
+            members[comparator.id] = []
+    return members
+
+
+def load_context(
+    authority: Area, indicators: Iterable[Indicator], *, since: date | None = None
+) -> FigureContext:
+    """The authority's figures, targets and comparators' figures of `indicators`: all of them,
+    or with `since` only those of periods ending on or after it (a page's window), so that a
+    page reads the same few rows however many years of history are held. Other areas'
+    figures are only those `accounts.access.figures_visible_to` lets the authority see."""
+    indicator_ids = [indicator.id for indicator in indicators]
+    comparators = list(
+        Comparator.objects.filter(authority=authority).select_related("area").order_by("order")
+    )
+    context = FigureContext(authority=authority, comparators=comparators)
+    own = Figure.objects.overall().filter(area=authority, indicator_id__in=indicator_ids)
+    targets = Target.objects.filter(authority=authority, indicator_id__in=indicator_ids)
+    # Other areas' figures only through the one door: what this authority may see.
+    visible = access.figures_visible_to(authority).overall()
+    published = visible.filter(
+        area_id__in=[c.area_id for c in comparators], indicator_id__in=indicator_ids
+    )
+    members = visible.filter(indicator_id__in=indicator_ids)
+    if since is not None:
+        own = own.filter(period__end__gte=since)
+        targets = targets.filter(financial_year__end__gte=since)
+        # A comparator's published figure stands beside later local figures (England's
+        # 2016/17 figure beside this authority's 2017/18), so look back a little further.
+        published = published.filter(
+            period__end__gte=periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS)
+        )
+        members = members.filter(period__end__gte=since)
+    for figure in own.select_related("period").order_by("period__end", "period__start"):
+        context.own.setdefault(figure.indicator_id, []).append(figure)
+    for target in targets.select_related("financial_year"):
+        context.targets[(target.indicator_id, target.financial_year.start)] = target
+    for figure in published.select_related("period").order_by("period__end"):
+        context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
+            figure
+        )
+    context.members = comparator_members(comparators)
+    member_ids = {area_id for ids in context.members.values() for area_id in ids}
+    if member_ids:
+        # Only the value is read from a member's figure (the mean of members' values).
+        for figure in members.filter(area_id__in=member_ids).only(
+            "area_id", "indicator_id", "period_id", "value"
+        ):
+            key = (figure.area_id, figure.indicator_id, figure.period_id)
+            context.member_figures[key] = figure
+    return context
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def _flags(figure: Figure) -> tuple[str, ...]:
+    flags = []
+    if figure.is_provisional:
+        flags.append("provisional")
+    if figure.is_estimated:
+        flags.append("estimated")
+    if figure.is_revised:
+        flags.append("revised")
+    if figure.status != "approved":
+        flags.append(figure.get_status_display().lower())
+    return tuple(flags)
+
+
+def value_text(indicator: Indicator, figure: Figure | None) -> str:
+    """A figure's value as pages show it, in the indicator's unit ("87%", "suppressed (c)"),
+    or "no figure"."""
+    if figure is None:
+        return "no figure"
+    if figure.value is None:
+        return f"suppressed ({figure.suppression})"
+    return format_value(figure.value, indicator.unit, indicator.decimals)
+
+
+def figure_text(figure: Figure) -> str:
+    """A figure's value as pages show it ("87%", "suppressed (c)")."""
+    return value_text(figure.indicator, figure)
+
+
+def target_for(context: FigureContext, indicator: Indicator, period: Period) -> Target | None:
+    """The target of the financial year in which the period ends."""
+    year_start = periods.financial_year_start(period.end)
+    return context.targets.get((indicator.id, year_start))
+
+
+def target_band(target: Target | None) -> TargetBand | None:
+    """The band a figure is rated against (`rag.rate_against_target`), if there is a target."""
+    if target is None:
+        return None
+    return TargetBand(target.lower, target.upper, target.tolerance)
+
+
+def _comparator_cell(
+    context: FigureContext, comparator: Comparator, indicator: Indicator, period: Period
+) -> ComparatorCell:
+    """The comparator's value beside a local figure: published for the same or latest earlier
+    period; else the mean of member authorities' figures for the same period."""
+    published = [
+        figure
+        for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
+        if figure.period.end <= period.end
+    ]
+    chosen = published[-1] if published else None
+    member_values = [
+        context.member_figures[key].value
+        for area_id in context.members.get(comparator.id, [])
+        # An authority is never its own comparator: a "regional mean" of itself alone would
+        # flatter or damn it with its own number.
+        if area_id != context.authority.id
+        and (key := (area_id, indicator.id, period.id)) in context.member_figures
+    ]
+    result = metrics.comparator_value(
+        chosen.value if chosen is not None else None, [] if chosen else member_values
+    )
+    if result.method == "published" and chosen is not None:
+        return ComparatorCell(
+            label=comparator.label,
+            area_name=comparator.area.name,
+            value=result.value,
+            text=format_value(result.value, indicator.unit, indicator.decimals),
+            period_label=chosen.period.label,
+            period=chosen.period,
+            method="published",
+            note="published figure",
+        )
+    if result.method == "computed":
+        return ComparatorCell(
+            label=comparator.label,
+            area_name=comparator.area.name,
+            value=result.value,
+            text=format_value(result.value, indicator.unit, indicator.decimals),
+            period_label=period.label,
+            period=period,
+            method="computed",
+            note=(
+                f"mean of {result.members_used} "
+                f"{'authority' if result.members_used == 1 else 'authorities'}' figures held here"
+            ),
+        )
+    return ComparatorCell(
+        label=comparator.label,
+        area_name=comparator.area.name,
+        value=None,
+        text="no figure",
+        period_label="",
+        period=None,
+        method="none",
+        note="no published or computed figure",
+    )
+
+
+def _comparison(
+    indicator: Indicator, value: Decimal | None, cells: Sequence[ComparatorCell]
+) -> ComparisonResult | None:
+    first = next((cell for cell in cells if cell.value is not None), None)
+    if value is None or first is None or first.value is None:
+        return None
+    similar_within = (
+        SIMILAR_WITHIN_POINTS
+        if indicator.unit == "percent"
+        else abs(first.value) * SIMILAR_WITHIN_SHARE
+    )
+    return rate_against_comparator(
+        value,
+        first.value,
+        indicator.polarity,
+        similar_within,
+        comparator_name=f"{first.label} ({first.period_label})",
+    )
+
+
+def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> FigureRow:
+    """The figure rated against its year's target band, or without a target against the first
+    comparator with a value, beside every comparator's value for its period."""
+    target = target_for(context, indicator, figure.period)
+    cells = tuple(
+        _comparator_cell(context, comparator, indicator, figure.period)
+        for comparator in context.comparators
+    )
+    return FigureRow(
+        period=figure.period,
+        value=figure.value,
+        text=value_text(indicator, figure),
+        flags=_flags(figure),
+        target_text=(
+            format_target(target.lower, target.upper, indicator.unit, indicator.decimals)
+            if target
+            else "no target"
+        ),
+        rag=rate_against_target(figure.value, target_band(target), indicator.polarity),
+        comparators=cells,
+        comparison=None if target else _comparison(indicator, figure.value, cells),
+        commentary=figure.commentary,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        suppression=figure.suppression,
+    )
+
+
+def native_figures(indicator: Indicator, figures: list[Figure]) -> list[Figure]:
+    """The figures of the period kind the indicator is reported in (months for a monthly
+    measure, not the quarters rolled up from them); all of them if there are none such."""
+    kinds = NATIVE_KINDS[indicator.frequency]
+    native = [figure for figure in figures if figure.period.kind in kinds]
+    return native or figures
+
+
+def _year_before(figures: Sequence[Figure], current: Figure) -> Figure | None:
+    start = current.period.start
+    try:
+        wanted = start.replace(year=start.year - 1)
+    except ValueError:  # 29 February
+        wanted = start.replace(year=start.year - 1, day=28)
+    for figure in figures:
+        if figure.period.kind == current.period.kind and figure.period.start == wanted:
+            return figure
+    return None
+
+
+def _travel_text(indicator: Indicator, travel: Travel, earlier: Figure | None) -> str:
+    """ "Worsening: down 3 percentage points from 90% (2016/17)"."""
+    if earlier is None or travel.change is None:
+        return travel.words
+    change = format_change(travel.change, indicator.unit, indicator.decimals)
+    was = value_text(indicator, earlier)
+    if change == "no change":
+        return f"{travel.words}: the same as {earlier.period.label} ({was})"
+    return f"{travel.words}: {change} from {was} ({earlier.period.label})"
+
+
+def indicator_summary(context: FigureContext, indicator: Indicator) -> IndicatorSummary:
+    """The indicator's latest native figure and the one before, rated, with the direction of
+    travel against the previous period and against the same period a year before."""
+    figures = native_figures(indicator, context.own.get(indicator.id, []))
+    if not figures:
+        travel = direction_of_travel(None, None, indicator.polarity)
+        return IndicatorSummary(indicator, None, None, travel, None, travel.words)
+    latest = figures[-1]
+    previous = figures[-2] if len(figures) > 1 else None
+    band = target_band(target_for(context, indicator, latest.period))
+    travel = direction_of_travel(
+        latest.value, previous.value if previous else None, indicator.polarity, band
+    )
+    year_before = _year_before(figures, latest)
+    travel_year = None
+    if year_before is not None and year_before is not previous:
+        travel_year = direction_of_travel(latest.value, year_before.value, indicator.polarity, band)
+    return IndicatorSummary(
+        indicator=indicator,
+        latest=figure_row(context, indicator, latest),
+        previous=figure_row(context, indicator, previous) if previous else None,
+        travel=travel,
+        travel_year=travel_year,
+        travel_text=_travel_text(indicator, travel, previous),
+        travel_year_text=(_travel_text(indicator, travel_year, year_before) if travel_year else ""),
+    )
+
+
+def window_start(indicator: Indicator, latest_end: date) -> date:
+    """The first day of the trend window ending with the period that ends on `latest_end`:
+    18 months for a monthly measure (`TREND_WINDOW_MONTHS`)."""
+    months = TREND_WINDOW_MONTHS[indicator.frequency]
+    return periods.add_months(latest_end.replace(day=1), -(months - 1))
+
+
+def native_first(indicator: Indicator) -> Case:
+    """1 for a figure of the period kind the indicator is reported in, else 0: for ordering a
+    query's figures as `native_figures` prefers them."""
+    return Case(
+        When(period__kind__in=NATIVE_KINDS[indicator.frequency], then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )

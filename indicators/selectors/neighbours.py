@@ -1,0 +1,187 @@
+"""The indicator page's statistical-neighbour chart: the authority against each of its
+neighbours for the latest period with neighbours' figures, with the neighbours' mean and the
+nation's figure drawn across it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts import access
+
+from .. import metrics, summaries
+from ..figure_context import native_first
+from ..formatting import format_value
+from ..models import Area, Comparator, ComparatorKind, Indicator, Period, StatisticalNeighbour
+
+
+@dataclass(frozen=True)
+class NeighbourBar:
+    """One authority on the statistical-neighbour chart: the authority itself or a neighbour."""
+
+    name: str
+    value: Decimal | None
+    text: str  # "22.6%", "suppressed (c)" or "no figure"
+    is_own: bool
+    position: int | None  # 1 = best (highest, for a measure without polarity); None: no value
+    neighbour_rank: int | None  # the neighbour model's rank, 1 = most alike; None for itself
+    closeness: str  # the model's closeness band ("Very close"), where the list has one
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A value drawn across the neighbour chart: the neighbours' mean, England's figure."""
+
+    label: str
+    value: Decimal
+    text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NeighbourComparison:
+    set_name: str  # which publication of neighbours ("DfE statistical neighbours 2021")
+    neighbour_count: int
+    period: Period | None  # the latest period with neighbours' figures; None when none loaded
+    bars: list[NeighbourBar]  # best first; the authority itself among them
+    references: list[ReferenceLine]
+    summary: str  # one sentence, for the chart
+    message: str  # why there is no chart, when there is none
+
+    @property
+    def has_chart(self) -> bool:
+        return self.period is not None and any(bar.value is not None for bar in self.bars)
+
+    @property
+    def has_closeness(self) -> bool:
+        return any(bar.closeness for bar in self.bars)
+
+
+def _plain_text(indicator: Indicator, found: tuple[Decimal | None, str] | None) -> str:
+    """A value read without its figure, as `value_text` writes a figure's."""
+    if found is None:
+        return "no figure"
+    value, suppression = found
+    if value is None:
+        return f"suppressed ({suppression})"
+    return format_value(value, indicator.unit, indicator.decimals)
+
+
+def neighbour_comparison(
+    authority: Area, indicator: Indicator, comparators: Sequence[Comparator]
+) -> NeighbourComparison:
+    """The authority against each of its statistical neighbours, for the latest period for
+    which neighbours' figures are loaded (of the indicator's own kind of period if any): three
+    queries, whatever the history held."""
+    comparator = next(
+        (c for c in comparators if c.kind == ComparatorKind.NEIGHBOURS and c.neighbour_set_id),
+        None,
+    )
+    if comparator is None:
+        return NeighbourComparison(
+            "", 0, None, [], [], "", f"No statistical neighbours are set for {authority.name}."
+        )
+    neighbours = list(
+        StatisticalNeighbour.objects.filter(
+            neighbour_set_id=comparator.neighbour_set_id, authority=authority
+        )
+        .select_related("neighbour", "neighbour_set")
+        .order_by("rank")
+    )
+    if not neighbours:
+        return NeighbourComparison(
+            "", 0, None, [], [], "", f"No statistical neighbours are listed for {authority.name}."
+        )
+    set_name = neighbours[0].neighbour_set.name
+    neighbour_ids = [row.neighbour_id for row in neighbours]
+    visible = access.figures_visible_to(authority).overall()
+    latest = (
+        visible.filter(area_id__in=neighbour_ids, indicator=indicator, value__isnull=False)
+        .annotate(native=native_first(indicator))
+        .order_by("-native", "-period__end", "period__start")
+        .values_list("period_id", "period__kind", "period__start", "period__end")
+        .first()
+    )
+    if latest is None:
+        return NeighbourComparison(
+            set_name,
+            len(neighbours),
+            None,
+            [],
+            [],
+            "",
+            f"No figures of {authority.name}’s statistical neighbours are loaded for this measure.",
+        )
+    period_id, kind, start, end = latest
+    period = Period(pk=period_id, kind=kind, start=start, end=end)
+    nations = [c for c in comparators if c.kind == ComparatorKind.NATION]
+    found: dict[int, tuple[Decimal | None, str]] = {
+        area_id: (value, suppression)
+        for area_id, value, suppression in visible.filter(
+            indicator=indicator,
+            period_id=period_id,
+            area_id__in=[authority.id, *neighbour_ids, *(c.area_id for c in nations)],
+        ).values_list("area_id", "value", "suppression")
+    }
+    entries = [(authority.name, authority.id, True, None, "")] + [
+        (row.neighbour.name, row.neighbour_id, False, row.rank, row.closeness) for row in neighbours
+    ]
+    values = [found[area_id][0] if area_id in found else None for _n, area_id, *_ in entries]
+    bars = []
+    position = 0
+    for index in summaries.neighbour_order(values, indicator.polarity):
+        name, area_id, is_own, rank, closeness = entries[index]
+        if values[index] is not None:
+            position += 1
+        bars.append(
+            NeighbourBar(
+                name=name,
+                value=values[index],
+                text=_plain_text(indicator, found.get(area_id)),
+                is_own=is_own,
+                position=position if values[index] is not None else None,
+                neighbour_rank=rank,
+                closeness=closeness,
+            )
+        )
+    neighbour_values = values[1:]
+    references = []
+    mean = metrics.mean_of_available(neighbour_values)
+    if mean.value is not None:
+        references.append(
+            ReferenceLine(
+                "Neighbours’ mean",
+                mean.value,
+                format_value(mean.value, indicator.unit, indicator.decimals),
+                f"mean of {mean.count} "
+                f"{'neighbour’s figure' if mean.count == 1 else 'neighbours’ figures'}",
+            )
+        )
+    for nation in nations:
+        value = found.get(nation.area_id, (None, ""))[0]
+        if value is not None:
+            references.append(
+                ReferenceLine(
+                    nation.label,
+                    value,
+                    format_value(value, indicator.unit, indicator.decimals),
+                    "published figure",
+                )
+            )
+    return NeighbourComparison(
+        set_name=set_name,
+        neighbour_count=len(neighbours),
+        period=period,
+        bars=bars,
+        references=references,
+        summary=summaries.neighbour_summary(
+            authority.name,
+            values[0],
+            period.label,
+            neighbour_values,
+            indicator.unit,
+            indicator.decimals,
+        ),
+        message="",
+    )

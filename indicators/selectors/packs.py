@@ -1,0 +1,101 @@
+"""Figures as a scrutiny pack shows them (issue 7): the same summaries (ratings, travel,
+comparators, from `figure_context`) the pages and dashboards show, as they stood at the end
+of the pack's reporting period, with the id and version of each figure shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..figure_context import (
+    FigureRow,
+    IndicatorSummary,
+    figure_row,
+    indicator_summary,
+    load_context,
+    native_figures,
+)
+from ..models import Area, Indicator
+
+
+@dataclass(frozen=True)
+class ShownFigure:
+    """A figure a pack shows, with what identifies it (for the revision check after
+    publication): its id and version."""
+
+    figure_id: int
+    version: int
+    row: FigureRow
+
+
+@dataclass(frozen=True)
+class PackIndicator:
+    """One indicator as a pack shows it at the end of its reporting period: the same summary
+    (rating, travel, comparators) the pages and dashboards show, each comparator's kind, and
+    the figures behind it, oldest first."""
+
+    summary: IndicatorSummary
+    comparator_kinds: tuple[str, ...]  # the kind of each of summary.latest.comparators
+    history: tuple[ShownFigure, ...]
+    # For each comparator cell of the latest row whose value is a published figure: its id and
+    # version, so a correction to England's figure is caught as well as one to the authority's.
+    comparator_figures: tuple[tuple[int, int] | None, ...] = ()
+
+
+def pack_indicators(
+    authority: Area,
+    indicators: Sequence[Indicator],
+    *,
+    as_at: date,
+    since: date | None = None,
+    history_points: int | None = None,
+) -> list[PackIndicator]:
+    """The indicators' summaries as they stood for periods ending on or before `as_at` (a
+    pack reporting on September 2021 shows September 2021, whatever has been entered since).
+    With `since`, only figures of periods ending on or after it are read (a pack's window);
+    with `history_points`, only that many of the latest figures are shown in `history`.
+
+    No access check: a pack's content is composed by its services and selectors, which check
+    the acting user on the pack (`accounts.access`) first. The rules are those of
+    `figure_context.indicator_summary` and `figure_row`; a few queries whatever the number of
+    indicators."""
+    context = load_context(authority, indicators, since=since)
+    for indicator_id, figures in context.own.items():
+        context.own[indicator_id] = [f for f in figures if f.period.end <= as_at]
+    result = []
+    for indicator in indicators:
+        summary = indicator_summary(context, indicator)
+        native = native_figures(indicator, context.own.get(indicator.id, []))
+        shown = native[-history_points:] if history_points else native
+        history = tuple(
+            ShownFigure(figure.id, figure.version, figure_row(context, indicator, figure))
+            for figure in shown
+        )
+        comparator_figures: list[tuple[int, int] | None] = []
+        if summary.latest is not None:
+            for comparator, cell in zip(
+                context.comparators, summary.latest.comparators, strict=True
+            ):
+                found = None
+                if cell.method == "published" and cell.period is not None:
+                    found = next(
+                        (
+                            (figure.id, figure.version)
+                            for figure in context.comparator_figures.get(
+                                (comparator.area_id, indicator.id), []
+                            )
+                            if figure.period.id == cell.period.id
+                        ),
+                        None,
+                    )
+                comparator_figures.append(found)
+        result.append(
+            PackIndicator(
+                summary=summary,
+                comparator_kinds=tuple(c.kind for c in context.comparators),
+                history=history,
+                comparator_figures=tuple(comparator_figures),
+            )
+        )
+    return result
