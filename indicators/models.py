@@ -699,7 +699,7 @@ class RemovalRecord(models.Model):
 
 class Dashboard(models.Model):
     """An authority's dashboard: when its snapshots were built, and when something they show
-    last changed. Its snapshots are what the dashboard page reads (see `dashboards.py`)."""
+    last changed. Its snapshots are what the dashboard page reads (see `dashboards/`)."""
 
     authority = models.OneToOneField(
         Area, on_delete=models.CASCADE, primary_key=True, related_name="dashboard"
