@@ -69,7 +69,7 @@ def batch_create(
     *,
     user: User | SystemActor,
     kind: str,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     note: str = "",
     authority: Area | None = None,
     collection_year: int | None = None,

@@ -184,7 +184,7 @@ class _Row:
 
     def required(self, name: str, what: str) -> str:
         before = len(self.findings)
-        value = self.get(name, as_text, "")
+        value: str = self.get(name, as_text, "")
         if not value and len(self.findings) == before:
             self.problem(name, f"the {what} is empty")
         return value
