@@ -79,13 +79,13 @@ def batch_reason(batch: ImportBatch) -> str:
     return f"Import {batch.pk}: {batch.file_name}"
 
 
+def batch_rollback_reason(batch: ImportBatch) -> str:
+    """Why a record changed back, as its history says."""
+    return f"Rollback of import {batch.pk}: {batch.file_name}"
+
+
 def batch_actor_require(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Refuse (PermissionDenied) a user who may not act on the batch (accounts.access)."""
     access.require_import_batch(
         user, authority=batch.authority, officers_may=batch.is_officers_kind
     )
-
-
-def batch_rollback_reason(batch: ImportBatch) -> str:
-    """Why a record changed back, as its history says."""
-    return f"Rollback of import {batch.pk}: {batch.file_name}"
