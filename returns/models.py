@@ -35,7 +35,7 @@ SHEET_KINDS = (
     ImportKind.SHEET_INDICATORS,
     ImportKind.SHEET_AREAS,
 )
-# An authority's own record logs (returns/record_logs.py), imported by its officers.
+# An authority's own record logs (returns/kinds/record_logs.py), imported by its officers.
 LOG_KINDS = (ImportKind.AUDIT_LOG, ImportKind.COMPLAINTS_LOG)
 AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS, *LOG_KINDS)
 

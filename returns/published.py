@@ -53,11 +53,41 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
-from pathlib import Path
 from typing import IO, Any
 
 from indicators import value_rules
 from returns.findings import Finding, Severity
+
+from .published_mappings import (
+    MAPPING_FIELDS,
+    PERIOD_KINDS,
+    SHIPPED_MAPPINGS,
+    STANDARD_ALIASES,
+    Mapping,
+    load_mappings,
+    mappings_for_file,
+    parse_aliases,
+    parse_filters,
+)
+
+# The mappings' names too, for callers that know the published import as one module.
+__all__ = [
+    "MAPPING_FIELDS",
+    "PERIOD_KINDS",
+    "SHIPPED_MAPPINGS",
+    "STANDARD_ALIASES",
+    "Mapping",
+    "ParseResult",
+    "PublishedArea",
+    "PublishedFigure",
+    "load_mappings",
+    "mappings_for_file",
+    "parse_aliases",
+    "parse_filters",
+    "parse_published",
+    "period_start",
+    "read_cell",
+]
 
 NATIONAL = "national"
 REGIONAL = "regional"
@@ -69,184 +99,11 @@ LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 SUPPRESSION_CODES = value_rules.SUPPRESSION_CODES
 NOT_AVAILABLE = "x"  # what an empty cell means
 
-PERIOD_KINDS = ("fy", "ay", "snapshot")
-
-# Columns every file has, with the other names they have had. A mapping's own aliases add to
-# these (they may name any column the mapping reads, these included).
-STANDARD_ALIASES: dict[str, tuple[str, ...]] = {
-    "time_period": ("year",),
-    "geographic_level": ("level",),
-    "country_code": (),
-    "country_name": (),
-    "region_code": (),
-    "region_name": (),
-    "old_la_code": ("la_code", "la_number"),
-    "new_la_code": ("la_code_ons",),
-    "la_name": (),
-}
 AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
 # The columns without which no row can be placed: the year, the level and the area codes.
 REQUIRED_COLUMNS = ("geographic_level", "country_code", "region_code", "old_la_code")
 
 MAX_FINDINGS = 1000  # beyond this a broken file's findings are counted, not listed
-
-MAPPING_FIELDS = (
-    "name",
-    "indicator_code",
-    "file_hint",
-    "value_column",
-    "numerator_column",
-    "denominator_column",
-    "filters",
-    "period_column",
-    "period_kind",
-    "aliases",
-)
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """Which column (and, in a long file, which rows) of a published file feeds an indicator.
-
-    ``filters`` maps a column to the value a row must hold there (compared ignoring case and
-    repeated spaces); ``aliases`` maps a column to the other names it has had in earlier
-    publications. Both are left out of the hash, so a mapping can still go in a set.
-    """
-
-    name: str
-    indicator_code: str
-    value_column: str
-    file_hint: str = ""
-    numerator_column: str = ""
-    denominator_column: str = ""
-    filters: dict[str, str] = field(default_factory=dict, hash=False)
-    period_column: str = "time_period"
-    period_kind: str = "fy"
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-
-    def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise ValueError("A mapping needs a name.")
-        if not self.indicator_code.strip():
-            raise ValueError(f"Mapping {self.name!r} needs an indicator code.")
-        if not self.value_column.strip():
-            raise ValueError(f"Mapping {self.name!r} needs a value column.")
-        if bool(self.numerator_column) != bool(self.denominator_column):
-            raise ValueError(
-                f"Mapping {self.name!r}: give both a numerator and a denominator column, "
-                "or neither."
-            )
-        if self.period_kind not in PERIOD_KINDS:
-            raise ValueError(
-                f"Mapping {self.name!r}: period kind {self.period_kind!r} is not one of "
-                f"{', '.join(PERIOD_KINDS)}."
-            )
-
-    def names_for(self, column: str) -> tuple[str, ...]:
-        """The column's own name first, then its aliases (the mapping's, then the standard)."""
-        return (
-            column,
-            *self.aliases.get(column, ()),
-            *STANDARD_ALIASES.get(column, ()),
-        )
-
-    def applies_to_file(self, file_name: str) -> bool:
-        return self.file_hint.casefold() in file_name.casefold()
-
-    @classmethod
-    def from_row(cls, row: dict[str, str]) -> Mapping:
-        """A mapping from the text fields of a mappings file row (or an admin model's fields)."""
-        text = {key: (row.get(key) or "").strip() for key in MAPPING_FIELDS}
-        return cls(
-            name=text["name"],
-            indicator_code=text["indicator_code"],
-            file_hint=text["file_hint"],
-            value_column=text["value_column"],
-            numerator_column=text["numerator_column"],
-            denominator_column=text["denominator_column"],
-            filters=parse_filters(text["filters"]),
-            period_column=text["period_column"] or "time_period",
-            period_kind=text["period_kind"] or "fy",
-            aliases=parse_aliases(text["aliases"]),
-        )
-
-    def as_row(self) -> dict[str, str]:
-        """The mapping as the text fields of a mappings file row (the inverse of from_row)."""
-        return {
-            "name": self.name,
-            "indicator_code": self.indicator_code,
-            "file_hint": self.file_hint,
-            "value_column": self.value_column,
-            "numerator_column": self.numerator_column,
-            "denominator_column": self.denominator_column,
-            "filters": "; ".join(f"{column}={value}" for column, value in self.filters.items()),
-            "period_column": self.period_column,
-            "period_kind": self.period_kind,
-            "aliases": "; ".join(
-                f"{column}={'|'.join(names)}" for column, names in self.aliases.items()
-            ),
-        }
-
-
-def _pairs(text: str, what: str) -> Iterator[tuple[str, str]]:
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        column, equals, value = part.partition("=")
-        if not equals or not column.strip() or not value.strip():
-            raise ValueError(f"Cannot read {part.strip()!r} in {what}: write column=value.")
-        yield column.strip(), value.strip()
-
-
-def parse_filters(text: str) -> dict[str, str]:
-    """``"cla_group=CLA on 31 March; placement_stability=Total children"`` as a dict."""
-    return dict(_pairs(text, "filters"))
-
-
-def parse_aliases(text: str) -> dict[str, tuple[str, ...]]:
-    """``"rereferral_percent=Re_referrals_percent|rereferrals_pct"`` as a dict of tuples."""
-    return {
-        column: tuple(name.strip() for name in names.split("|") if name.strip())
-        for column, names in _pairs(text, "aliases")
-    }
-
-
-def load_mappings(path: str | Path) -> list[Mapping]:
-    """The mappings in a CSV file whose columns are ``MAPPING_FIELDS``.
-
-    Raises ValueError naming the line of a row that cannot be read, or a repeated name.
-    """
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [
-            name
-            for name in ("name", "indicator_code", "value_column")
-            if name not in (reader.fieldnames or [])
-        ]
-        if missing:
-            raise ValueError(f"{path}: the mappings file has no column {', '.join(missing)}.")
-        mappings: list[Mapping] = []
-        seen: set[str] = set()
-        for row in reader:
-            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                continue
-            try:
-                mapping = Mapping.from_row(row)
-            except ValueError as error:
-                raise ValueError(f"{path}, line {reader.line_num}: {error}") from error
-            if mapping.name in seen:
-                raise ValueError(f"{path}, line {reader.line_num}: {mapping.name!r} is repeated.")
-            seen.add(mapping.name)
-            mappings.append(mapping)
-    return mappings
-
-
-SHIPPED_MAPPINGS = Path(__file__).resolve().parent / "mappings" / "dfe_published.csv"
-
-
-def mappings_for_file(mappings: Iterable[Mapping], file_name: str) -> list[Mapping]:
-    """The mappings whose file hint is part of the file's name (ignoring case)."""
-    return [mapping for mapping in mappings if mapping.applies_to_file(file_name)]
 
 
 @dataclass(frozen=True, slots=True)

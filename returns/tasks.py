@@ -1,6 +1,7 @@
 """Celery tasks of imports: thin wrappers that take ids and call one service.
 
-Each is safe to run twice (Redis may deliver a task again after its visibility timeout): the
+The services queue them by name (returns/queue.py), so that the two do not import each
+other. Each is safe to run twice (Redis may deliver a task again after its visibility timeout): the
 services do nothing for a batch already validated, committed or rolled back.
 """
 
@@ -12,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts import access
 from accounts.models import User
 
-from . import services, spreadsheet_services
+from . import services
+from .kinds.spreadsheet_figures import figures_roll_up_many
 from .models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -98,4 +100,4 @@ def roll_up_figures_of(keys: list[list[int]]) -> int:
     """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
     (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is. The system
     rolls up, as after data entry: the import that queued it was checked when committed."""
-    return spreadsheet_services.figures_roll_up_many(user=access.SYSTEM, keys=keys)
+    return figures_roll_up_many(user=access.SYSTEM, keys=keys)

@@ -11,18 +11,25 @@ The import services refuse it by its size, with the same message as any file too
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+
+if TYPE_CHECKING:
+    # An upload's bytes. django-stubs makes UploadedFile generic; Django's class itself cannot
+    # be subscripted at run time.
+    UploadedBytes = UploadedFile[bytes]
+else:
+    UploadedBytes = UploadedFile
 
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 250 * 1024 * 1024))
 
 
-class RefusedUpload(UploadedFile):
+class RefusedUpload(UploadedBytes):
     """A file that was too large to keep: its name and the bytes counted, no content."""
 
     def __init__(self, name: str, size: int, content_type: str, charset: str | None) -> None:
@@ -42,7 +49,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
             return None  # the later handlers never see the rest: nothing more is stored
         return raw_data
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> UploadedBytes | None:
         if not self.too_large:
             return None  # the next handler (memory or temporary file) gives the file
         return RefusedUpload(

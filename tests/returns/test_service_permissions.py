@@ -27,7 +27,8 @@ from accounts.models import Membership, Role, User
 from audits.logs import log_header
 from audits.models import CaseAudit
 from indicators.models import Figure, FigureChange, Period, Target, TargetChange
-from returns import record_logs, services, spreadsheet_services, tasks
+from returns import services, spreadsheet_services, tasks
+from returns.kinds import record_logs
 from returns.models import (
     AUTHORITY_SHEET_KINDS,
     BatchChange,

@@ -96,8 +96,8 @@ def test_messages_name_the_row_and_column_and_say_what_to_write() -> None:
 def test_what_the_numbers_may_be_is_left_to_the_value_rules() -> None:
     """A suppression code beside a value, a numerator without its denominator, a negative
     count: the reader cannot judge them without the indicator, so the import service asks
-    `indicators.value_rules` once it has matched the row with the catalogue (test_sheet_batches
-    has the messages)."""
+    `indicators.value_rules` once it has matched the row with the catalogue
+    (sheet_batches/test_refusals has the messages)."""
     parsed = figures(
         ["865", "ASMT-45", "2021-11", "", "4", "", "", "c", "", ""],
         ["865", "ASMT-45", "2021-12", "", "", "3", "", "", "", ""],

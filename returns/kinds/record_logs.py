@@ -1,4 +1,5 @@
-"""Import batches of an authority's own record logs: its case audit results (the audits app)
+"""The imports of an authority's own record logs (`ImportKind.AUDIT_LOG`,
+`ImportKind.COMPLAINTS_LOG`): its case audit results (the audits app)
 and its complaints log (the complaints app).
 
 Each app owns its log: the columns, a pure parser that returns records and row-level
@@ -19,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts import access
 from indicators.models import Area
 
-from . import spreadsheets
-from .findings import Finding, Severity
-from .models import ImportBatch, ImportKind, SheetChange
+from .. import spreadsheets
+from ..findings import Finding, Severity
+from ..models import ImportBatch, ImportKind, SheetChange
+from .base import ImportHandler, Preview, batch_actor_require, batch_file_read
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -124,9 +125,7 @@ def _rows(
 ) -> tuple[list[dict[str, str]], list[str], list[Finding]]:
     """The file's rows as the apps' parsers take them: a dict by header cell, every value as
     text (dates as yyyy-mm-dd), in file order; and what reading the file itself found."""
-    from .services import _read
-
-    table = spreadsheets.read_table(_read(batch), batch.file_name, log.sheet)
+    table = spreadsheets.read_table(batch_file_read(batch), batch.file_name, log.sheet)
     header = [str(name) for name in table.header]
     rows = [
         {name: _text(cell) for name, cell in zip(header, cells, strict=False)}
@@ -173,23 +172,17 @@ def _plan(batch: ImportBatch) -> tuple[RecordLog, list[Any], list[Finding], int]
     return log, records, findings, len(rows)
 
 
-def log_validate(batch: ImportBatch) -> None:
+def log_preview(batch: ImportBatch) -> Preview:
     """The dry run: the log's findings, and how many records a commit would add."""
-    from .services import _keep_findings
-
     _log_kind, records, findings, rows = _plan(batch)
-    _keep_findings(batch, findings, 0)
-    batch.rows_read = rows
-    batch.new_count, batch.changed_count, batch.unchanged_count = len(records), 0, 0
+    return Preview(findings=findings, rows_read=rows, new=len(records), changed=0, unchanged=0)
 
 
 def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Write the log's records (in the caller's transaction), keeping which ones, so that a
     rollback removes exactly them. Checks again that `user` may act on the batch (as
     `batch_commit` does before calling it)."""
-    access.require_import_batch(
-        user, authority=batch.authority, officers_may=batch.is_officers_kind
-    )
+    batch_actor_require(user=user, batch=batch)
     log, records, findings, _rows_read = _plan(batch)
     if any(finding.is_error for finding in findings):
         raise ValidationError(
@@ -206,9 +199,27 @@ def log_commit(*, user: User | SystemActor, batch: ImportBatch) -> None:
 def log_rollback(*, user: User | SystemActor, batch: ImportBatch) -> None:
     """Remove the records the batch wrote (their summaries are derived again), for a user
     who may act on the batch."""
-    access.require_import_batch(
-        user, authority=batch.authority, officers_may=batch.is_officers_kind
-    )
+    batch_actor_require(user=user, batch=batch)
     log = _log(batch)
     ids = list(batch.sheet_changes.filter(table=log.table).values_list("object_id", flat=True))
     log.rollback(user, _authority(batch), ids, batch.file_name)
+
+
+class RecordLogImport(ImportHandler):
+    """Either log: the batch's kind says which (`LOGS`)."""
+
+    def check_upload(self, *, authority: Area | None, collection_year: int | None) -> None:
+        if authority is None or not authority.is_authority:
+            raise ValidationError("Choose the authority whose log this is.")
+
+    def validate(self, batch: ImportBatch) -> Preview:
+        return log_preview(batch)
+
+    def commit(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
+        log_commit(user=user, batch=batch)
+
+    def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
+        log_rollback(user=user, batch=batch)
+
+
+HANDLER = RecordLogImport()
