@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "audits",
     "complaints",
     "scrutiny",
+    # Last: the demo loader (`manage.py load_demo`) builds on every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [
