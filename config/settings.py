@@ -13,7 +13,13 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+# The checkout (or, once installed, the site-packages folder): the default home of what the
+# app writes (the SQLite file, collected static files, uploads), each settable below.
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What the app reads ships inside its packages (docs/0018): each app's own templates and data
+# beside its code, and the site-wide templates and static files (base.html, the error pages,
+# includes/, the built CSS and scripts) here in `config`, so an installed wheel has them too.
+CONFIG_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
 
@@ -72,7 +78,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [CONFIG_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,7 +132,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [CONFIG_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
