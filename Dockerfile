@@ -2,7 +2,7 @@
 #
 #   docker build -t csc-performance .
 #
-# Stage 1 builds the front-end assets (GOV.UK Frontend CSS, plotly.js) into static/dist/.
+# Stage 1 builds the front-end assets (GOV.UK Frontend CSS, plotly.js) into config/static/dist/.
 # Stage 2 installs the Django project, collects static files and runs gunicorn as a non-root user.
 
 # ---- front-end assets ------------------------------------------------------------------------
@@ -43,7 +43,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # and static files, the one that is imported by gunicorn, manage.py and celery alike.
 COPY . .
 RUN pip install --no-deps .
-COPY --from=assets /build/static/dist ./static/dist
+COPY --from=assets /build/config/static/dist ./config/static/dist
 
 # collectstatic needs the settings to load, and with DEBUG off they require a SECRET_KEY. This
 # one exists only for this build step; the running container gets the real one from its

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSETS := static/dist/.built
+ASSETS := config/static/dist/.built
 
 .PHONY: run test install assets chromium migrate demo lint typecheck pytest serve clean
 
@@ -59,4 +59,4 @@ pytest: install assets
 	DEBUG=$${DEBUG:-true} $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules config/static/dist staticfiles db.sqlite3

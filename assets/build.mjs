@@ -1,8 +1,8 @@
-// Builds the front-end assets into static/dist/ (gitignored). Run with `npm run build`.
+// Builds the front-end assets into config/static/dist/ (gitignored). Run with `npm run build`.
 //
 //   app.css                  assets/scss/app.scss compiled and compressed (GOV.UK Frontend,
 //                            system font, no @font-face)
-//   govuk-frontend.min.js    GOV.UK Frontend's ES module, imported by static/js/app.js
+//   govuk-frontend.min.js    GOV.UK Frontend's ES module, imported by config/static/js/app.js
 //   plotly.min.js            the plotly.js basic partial bundle (scatter, bar, pie)
 //   images/                  the images app.css refers to, and the app's own favicon
 //
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "static", "dist");
+const out = join(root, "config", "static", "dist");
 const require = createRequire(import.meta.url);
 const govuk = join(dirname(require.resolve("govuk-frontend/package.json")), "dist", "govuk");
 const plotly = require.resolve("plotly.js-basic-dist-min");

@@ -1,12 +1,13 @@
 """Plotly figures for the quality assurance page, written as plotly's JSON (see the module
-docstring of `indicators/charts.py`). Each comes with a one-sentence summary computed here and
+docstring of `indicators/chart_kit.py`). Each comes with a one-sentence summary computed here and
 a table on the page, since plotly's SVG has no accessible name."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from indicators.charts import FONT, OWN_COLOUR, TARGET_LINE, _bar, _figure, _scatter
+from indicators import chart_kit
+from indicators.chart_kit import OWN_COLOUR, TARGET_LINE
 
 from .metrics import JUDGEMENTS
 from .models import Judgement
@@ -23,17 +24,6 @@ JUDGEMENT_COLOURS = {
 NOT_JUDGED_COLOUR = "#505a5f"
 
 
-def _layout(**extra: Any) -> dict[str, Any]:
-    return {
-        "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
-        "height": 360,
-        "font": {"family": FONT},
-        "legend": {"orientation": "h", "y": -0.2},
-        "plot_bgcolor": "white",
-        **extra,
-    }
-
-
 def _percent(value: float | None) -> str:
     return "no judged audits" if value is None else f"{value:.0f}%"
 
@@ -44,7 +34,7 @@ def judgement_distribution(quarters: list[QuarterRow]) -> dict[str, Any] | None:
         return None
     x = [q.label for q in quarters]
     data = [
-        _bar(
+        chart_kit.bar(
             x=x,
             y=[q.results.counts[judgement] for q in quarters],
             name=Judgement(judgement).label,
@@ -55,7 +45,7 @@ def judgement_distribution(quarters: list[QuarterRow]) -> dict[str, Any] | None:
     ]
     if any(q.results.not_judged for q in quarters):
         data.append(
-            _bar(
+            chart_kit.bar(
                 x=x,
                 y=[q.results.not_judged for q in quarters],
                 name="No overall judgement",
@@ -63,9 +53,9 @@ def judgement_distribution(quarters: list[QuarterRow]) -> dict[str, Any] | None:
                 hovertemplate="%{x}: %{y} without a judgement<extra></extra>",
             )
         )
-    return _figure(
+    return chart_kit.figure(
         data,
-        _layout(
+        chart_kit.small_layout(
             barmode="stack",
             yaxis={"title": {"text": "Case audits"}, "rangemode": "tozero"},
             xaxis={"type": "category"},
@@ -98,7 +88,7 @@ def good_or_better_trend(quarters: list[QuarterRow]) -> dict[str, Any] | None:
         return None  # one point is not a trend; the table and summary give it
     x = [q.label for q in judged]
     data = [
-        _scatter(
+        chart_kit.scatter(
             x=x,
             y=[q.good_percent for q in judged],
             text=[
@@ -115,7 +105,7 @@ def good_or_better_trend(quarters: list[QuarterRow]) -> dict[str, Any] | None:
     ]
     if any(q.target is not None for q in judged):
         data.append(
-            _scatter(
+            chart_kit.scatter(
                 x=x,
                 y=[None if q.target is None else float(q.target) for q in judged],
                 mode="lines",
@@ -124,9 +114,9 @@ def good_or_better_trend(quarters: list[QuarterRow]) -> dict[str, Any] | None:
                 hovertemplate="%{x}: target %{y}%<extra></extra>",
             )
         )
-    return _figure(
+    return chart_kit.figure(
         data,
-        _layout(
+        chart_kit.small_layout(
             yaxis={"title": {"text": "Percentage"}, "ticksuffix": "%", "range": [0, 100]},
             xaxis={"type": "category"},
         ),
@@ -155,9 +145,9 @@ def learning_themes(themes: list[tuple[str, int]]) -> dict[str, Any] | None:
     if not themes:
         return None
     shown = themes[:12][::-1]  # plotly draws horizontal bars bottom up: most frequent on top
-    return _figure(
+    return chart_kit.figure(
         [
-            _bar(
+            chart_kit.bar(
                 x=[count for _name, count in shown],
                 y=[name for name, _count in shown],
                 orientation="h",
@@ -166,7 +156,7 @@ def learning_themes(themes: list[tuple[str, int]]) -> dict[str, Any] | None:
                 hovertemplate="%{y}: %{x}<extra></extra>",
             )
         ],
-        _layout(
+        chart_kit.small_layout(
             height=max(220, 40 * len(shown) + 80),
             margin={"l": 260, "r": 20, "t": 20, "b": 50},
             xaxis={"title": {"text": "Audits and findings tagged"}, "rangemode": "tozero"},

@@ -4,11 +4,12 @@ what may be written. Choices are limited to the authority's own programmes, team
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from indicators.models import Area
+from indicators.record_pages import removal_reason_field
 
 from . import selectors
 from .models import (
@@ -27,6 +28,12 @@ from .models import (
     Rag,
 )
 
+# django-stubs types ModelForm by its model; Django's own class takes no subscript at run time.
+if TYPE_CHECKING:
+    ModelForm = forms.ModelForm[Any]
+else:
+    ModelForm = forms.ModelForm
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/03/2018."
 
@@ -42,7 +49,9 @@ def _date_field(label: str, *, required: bool = True) -> forms.DateField:
     )
 
 
-class _AuthorityForm(forms.ModelForm):
+class AuthorityRecordForm(ModelForm):
+    """A form for one of an authority's records: its choices are the authority's own."""
+
     def __init__(self, *args: Any, authority: Area, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.authority = authority
@@ -57,7 +66,7 @@ class _AuthorityForm(forms.ModelForm):
         }
 
 
-class ProgrammeForm(_AuthorityForm):
+class ProgrammeForm(AuthorityRecordForm):
     start = _date_field("Start", required=False)
     end = _date_field("End", required=False)
 
@@ -66,7 +75,7 @@ class ProgrammeForm(_AuthorityForm):
         fields = ["name", "theme", "kind", "start", "end", "description"]
 
 
-class CaseAuditForm(_AuthorityForm):
+class CaseAuditForm(AuthorityRecordForm):
     audit_date = _date_field("Audit date")
 
     class Meta:
@@ -99,7 +108,7 @@ class CaseAuditForm(_AuthorityForm):
         self.fields["case_reference"].help_text = CASE_REFERENCE_HINT
 
     def clean_case_reference(self) -> str:
-        reference = self.cleaned_data["case_reference"].strip()
+        reference: str = self.cleaned_data["case_reference"].strip()
         if not re.fullmatch(CASE_REFERENCE_PATTERN, reference.upper()):
             raise forms.ValidationError(
                 f"“{reference}” is not a case code. Never enter a child’s name. "
@@ -120,7 +129,7 @@ class CaseAuditForm(_AuthorityForm):
         return None
 
 
-class FindingForm(_AuthorityForm):
+class FindingForm(AuthorityRecordForm):
     recorded_on = _date_field("Date")
 
     class Meta:
@@ -147,7 +156,7 @@ class ThemeForm(forms.Form):
     name = forms.CharField(label="Learning theme", max_length=120)
 
 
-class ObservationForm(_AuthorityForm):
+class ObservationForm(AuthorityRecordForm):
     observed_on = _date_field("Date observed")
 
     class Meta:
@@ -156,7 +165,7 @@ class ObservationForm(_AuthorityForm):
         labels = {"went_well": "What went well", "to_improve": "What could be better"}
 
 
-class PracticeWeekForm(_AuthorityForm):
+class PracticeWeekForm(AuthorityRecordForm):
     start = _date_field("First day")
     end = _date_field("Last day")
 
@@ -165,7 +174,7 @@ class PracticeWeekForm(_AuthorityForm):
         fields = ["name", "start", "end", "focus", "headline_findings", "quick_wins"]
 
 
-class InspectionForm(_AuthorityForm):
+class InspectionForm(AuthorityRecordForm):
     start = _date_field("Date")
 
     class Meta:
@@ -181,7 +190,7 @@ class InspectionForm(_AuthorityForm):
         return cleaned
 
 
-class PlanForm(_AuthorityForm):
+class PlanForm(AuthorityRecordForm):
     start = _date_field("Start", required=False)
     end = _date_field("End", required=False)
 
@@ -193,7 +202,7 @@ class PlanForm(_AuthorityForm):
         return None
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(ModelForm):
     class Meta:
         model = Priority
         fields = ["title", "order"]
@@ -205,7 +214,7 @@ class PriorityForm(forms.ModelForm):
         return None
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ModelForm):
     due = _date_field("Due date", required=False)
 
     class Meta:
@@ -227,16 +236,7 @@ class RemovalForm(forms.Form):
     """Why a record is being removed: kept with the removal on the record of removals, which
     the authority's managers read."""
 
-    reason = forms.CharField(
-        label="Why are you removing it?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
-            "For example, it was entered twice or for the wrong case. Your reason is kept on "
-            "the record of removals. Do not name a child or family."
-        ),
-        error_messages={
-            "required": "Say why you are removing it",
-            "max_length": "Keep the reason to 1,000 characters or fewer",
-        },
+    reason = removal_reason_field(
+        "For example, it was entered twice or for the wrong case. Your reason is kept on "
+        "the record of removals. Do not name a child or family."
     )

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import SignedInRequest
+from indicators.models import Area
+from indicators.record_pages import removal_submit, removals_view
 
 from . import charts, forms, logs, selectors, services
 from .models import (
@@ -51,12 +53,22 @@ def quality(request: SignedInRequest, slug: str) -> HttpResponse:
     )
 
 
+def _recording(
+    request: SignedInRequest, slug: str, model: type[Any], pk: int | None
+) -> tuple[Area, Any]:
+    """The authority to record in and the record to change: none when the address names no
+    record (the page adds one)."""
+    if pk is None:
+        return selectors.recorder_authority(request.user, slug), None
+    return selectors.owned(request.user, slug, model, pk)
+
+
 def _record(
     request: SignedInRequest,
     *,
     form: BaseForm,
     save: Callable[[], Any],
-    authority: Any,
+    authority: Area,
     title: str,
     saved: str,
 ) -> HttpResponse:
@@ -84,33 +96,8 @@ def _record(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def programme_edit(
-    request: SignedInRequest, slug: str, programme_id: int | None = None
-) -> HttpResponse:
-    if programme_id is None:
-        authority, programme = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, programme = selectors.owned(request.user, slug, AuditProgramme, programme_id)
-    form = forms.ProgrammeForm(request.POST or None, instance=programme, authority=authority)
-    return _record(
-        request,
-        form=form,
-        save=lambda: services.programme_save(
-            user=request.user, authority=authority, values=form.values(), programme=programme
-        ),
-        authority=authority,
-        title="Change an audit programme" if programme else "Add an audit programme",
-        saved="Saved the audit programme.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def audit_edit(request: SignedInRequest, slug: str, audit_id: int | None = None) -> HttpResponse:
-    if audit_id is None:
-        authority, audit = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, audit = selectors.owned(request.user, slug, CaseAudit, audit_id)
+    authority, audit = _recording(request, slug, CaseAudit, audit_id)
     form = forms.CaseAuditForm(request.POST or None, instance=audit, authority=authority)
 
     def save() -> CaseAudit:
@@ -138,10 +125,7 @@ def audit_edit(request: SignedInRequest, slug: str, audit_id: int | None = None)
 def finding_edit(
     request: SignedInRequest, slug: str, finding_id: int | None = None
 ) -> HttpResponse:
-    if finding_id is None:
-        authority, finding = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, finding = selectors.owned(request.user, slug, Finding, finding_id)
+    authority, finding = _recording(request, slug, Finding, finding_id)
     form = forms.FindingForm(request.POST or None, instance=finding, authority=authority)
     return _record(
         request,
@@ -173,94 +157,6 @@ def theme_add(request: SignedInRequest, slug: str) -> HttpResponse:
         authority=authority,
         title="Add a learning theme",
         saved="Saved the learning theme.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def observation_edit(
-    request: SignedInRequest, slug: str, observation_id: int | None = None
-) -> HttpResponse:
-    if observation_id is None:
-        authority, observation = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, observation = selectors.owned(
-            request.user, slug, PracticeObservation, observation_id
-        )
-    form = forms.ObservationForm(request.POST or None, instance=observation, authority=authority)
-    return _record(
-        request,
-        form=form,
-        save=lambda: services.observation_save(
-            user=request.user, authority=authority, values=form.values(), observation=observation
-        ),
-        authority=authority,
-        title="Change a practice observation" if observation else "Add a practice observation",
-        saved="Saved the practice observation.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def practice_week_edit(
-    request: SignedInRequest, slug: str, week_id: int | None = None
-) -> HttpResponse:
-    if week_id is None:
-        authority, week = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, week = selectors.owned(request.user, slug, PracticeWeek, week_id)
-    form = forms.PracticeWeekForm(request.POST or None, instance=week, authority=authority)
-    return _record(
-        request,
-        form=form,
-        save=lambda: services.practice_week_save(
-            user=request.user, authority=authority, values=form.values(), week=week
-        ),
-        authority=authority,
-        title="Change a practice week" if week else "Add a practice week",
-        saved="Saved the practice week.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def inspection_edit(
-    request: SignedInRequest, slug: str, inspection_id: int | None = None
-) -> HttpResponse:
-    if inspection_id is None:
-        authority, inspection = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, inspection = selectors.owned(request.user, slug, Inspection, inspection_id)
-    form = forms.InspectionForm(request.POST or None, instance=inspection, authority=authority)
-    return _record(
-        request,
-        form=form,
-        save=lambda: services.inspection_save(
-            user=request.user, authority=authority, values=form.values(), inspection=inspection
-        ),
-        authority=authority,
-        title="Change an inspection or visit" if inspection else "Add an inspection or visit",
-        saved="Saved the inspection or visit.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request: SignedInRequest, slug: str, plan_id: int | None = None) -> HttpResponse:
-    if plan_id is None:
-        authority, plan = selectors.recorder_authority(request.user, slug), None
-    else:
-        authority, plan = selectors.owned(request.user, slug, ImprovementPlan, plan_id)
-    form = forms.PlanForm(request.POST or None, instance=plan, authority=authority)
-    return _record(
-        request,
-        form=form,
-        save=lambda: services.plan_save(
-            user=request.user, authority=authority, values=form.values(), plan=plan
-        ),
-        authority=authority,
-        title="Change an improvement plan" if plan else "Add an improvement plan",
-        saved="Saved the improvement plan.",
     )
 
 
@@ -347,6 +243,93 @@ def action_update_add(request: SignedInRequest, slug: str, action_id: int) -> Ht
     )
 
 
+# --- adding or changing a record of the authority: one form, one service -------------------
+
+
+def _edit_page(
+    model: type[Any],
+    form_class: type[forms.AuthorityRecordForm],
+    save: Callable[..., object],
+    keyword: str,
+    *,
+    add: str,
+    change: str,
+    saved: str,
+) -> Callable[..., HttpResponse]:
+    """The page that adds a record of one kind (the address names none) or changes one (it
+    names it by one id): the form, then `save(user=, authority=, values=)` with the record as
+    `keyword` (None when adding), then back to the quality page saying `saved`. `add` and
+    `change` are the page's titles."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: SignedInRequest, slug: str, **record_id: int) -> HttpResponse:
+        authority, record = _recording(request, slug, model, next(iter(record_id.values()), None))
+        form = form_class(request.POST or None, instance=record, authority=authority)
+        return _record(
+            request,
+            form=form,
+            save=lambda: save(
+                user=request.user,
+                authority=authority,
+                values=form.values(),
+                **{keyword: record},
+            ),
+            authority=authority,
+            title=change if record else add,
+            saved=saved,
+        )
+
+    return view
+
+
+programme_edit = _edit_page(
+    AuditProgramme,
+    forms.ProgrammeForm,
+    services.programme_save,
+    "programme",
+    add="Add an audit programme",
+    change="Change an audit programme",
+    saved="Saved the audit programme.",
+)
+observation_edit = _edit_page(
+    PracticeObservation,
+    forms.ObservationForm,
+    services.observation_save,
+    "observation",
+    add="Add a practice observation",
+    change="Change a practice observation",
+    saved="Saved the practice observation.",
+)
+practice_week_edit = _edit_page(
+    PracticeWeek,
+    forms.PracticeWeekForm,
+    services.practice_week_save,
+    "week",
+    add="Add a practice week",
+    change="Change a practice week",
+    saved="Saved the practice week.",
+)
+inspection_edit = _edit_page(
+    Inspection,
+    forms.InspectionForm,
+    services.inspection_save,
+    "inspection",
+    add="Add an inspection or visit",
+    change="Change an inspection or visit",
+    saved="Saved the inspection or visit.",
+)
+plan_edit = _edit_page(
+    ImprovementPlan,
+    forms.PlanForm,
+    services.plan_save,
+    "plan",
+    add="Add an improvement plan",
+    change="Change an improvement plan",
+    saved="Saved the improvement plan.",
+)
+
+
 # --- removing a record: a confirmation page, then a POST -------------------------------------
 
 
@@ -365,19 +348,20 @@ def _removal_page(
         (pk,) = record_id.values()
         removal = selectors.removal(request.user, slug, model, pk)
         form = forms.RemovalForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                remove(
-                    user=request.user,
-                    authority=removal.authority,
-                    reason=form.cleaned_data["reason"],
-                    **{keyword: removal.record},
-                )
-            except ValidationError as refusal:
-                _refused(form, refusal)
-            else:
-                messages.success(request, removed.format(record=removal.record))
-                return redirect("audits:quality", slug=removal.authority.slug)
+        removed_page = removal_submit(
+            request,
+            form,
+            remove=lambda reason: remove(
+                user=request.user,
+                authority=removal.authority,
+                reason=reason,
+                **{keyword: removal.record},
+            ),
+            done=lambda: removed.format(record=removal.record),
+            back=quality_url(removal.authority.slug),
+        )
+        if removed_page is not None:
+            return removed_page
         return render(
             request,
             "audits/confirm_remove.html",
@@ -385,15 +369,6 @@ def _removal_page(
         )
 
     return view
-
-
-def _refused(form: BaseForm, refusal: ValidationError) -> None:
-    """A service's refusal shown on the form: against its field where it names one."""
-    if hasattr(refusal, "error_dict"):
-        for field, errors in refusal.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, " ".join(refusal.messages))
 
 
 audit_delete = _removal_page(
@@ -418,12 +393,7 @@ inspection_delete = _removal_page(
 action_delete = _removal_page(Action, services.action_delete, "action", "Removed the action.")
 
 
-@login_required
-@require_GET
-def removals(request: SignedInRequest, slug: str) -> HttpResponse:
-    """The record of removals: what was removed, when, by whom and why, newest first."""
-    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
-    return render(request, "audits/removals.html", {"page": page, "authority": page.authority})
+removals = removals_view(selectors.removals_page, "audits/removals.html")
 
 
 @login_required

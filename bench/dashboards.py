@@ -237,13 +237,17 @@ def page_times(client: Client, urls: list[str]) -> tuple[list[float], int, str]:
 
 
 def script_weight(html: str) -> float:
-    """The JavaScript a page loads from static/, gzipped, in kB (app.js imports GOV.UK
+    """The JavaScript a page loads from config/static/, gzipped, in kB (app.js imports GOV.UK
     Frontend's module too)."""
     files = set(re.findall(r'<script[^>]+src="/static/([^"]+)"', html))
     if "js/app.js" in files:
         files.add("dist/govuk-frontend.min.js")
     return (
-        sum(len(gzip.compress((ROOT / "static" / name).read_bytes(), 9)) for name in files) / 1000
+        sum(
+            len(gzip.compress((ROOT / "config" / "static" / name).read_bytes(), 9))
+            for name in files
+        )
+        / 1000
     )
 
 

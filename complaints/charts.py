@@ -1,5 +1,5 @@
 """Plotly figures for the complaints, compliments and voice page, written as plotly's JSON (see
-indicators/charts.py for why). Each comes with its title and a one-sentence summary; the page
+indicators/chart_kit.py for why). Each comes with its title and a one-sentence summary; the page
 gives a table of the same numbers beside it."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from indicators.charts import COMPARATOR_COLOURS, FONT, OWN_COLOUR, _bar, _figure, _scatter
+from indicators import chart_kit
+from indicators.chart_kit import COMPARATOR_COLOURS, OWN_COLOUR
 
 from . import metrics
 from .metrics import quarter_label
@@ -42,14 +43,8 @@ class Chart:
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
-    return {
-        "margin": {"l": 60, "r": 60, "t": 20, "b": 60},
-        "height": 360,
-        "font": {"family": FONT},
-        "legend": {"orientation": "h", "y": -0.2},
-        "plot_bgcolor": "white",
-        **extra,
-    }
+    """The shared small layout, with room on the right for a second axis (% upheld)."""
+    return chart_kit.small_layout(**{"margin": {"l": 60, "r": 60, "t": 20, "b": 60}, **extra})
 
 
 def stages_by_quarter(page: VoicePage) -> Chart | None:
@@ -58,7 +53,7 @@ def stages_by_quarter(page: VoicePage) -> Chart | None:
         return None
     x = [quarter_label(row.start) for row in rows]
     data = [
-        _bar(
+        chart_kit.bar(
             x=x,
             y=[row.received[stage] for row in rows],
             name=name,
@@ -69,7 +64,7 @@ def stages_by_quarter(page: VoicePage) -> Chart | None:
         if any(row.received[stage] for row in rows)
     ]
     data.append(
-        _scatter(
+        chart_kit.scatter(
             x=x,
             y=[None if row.upheld_percent is None else float(row.upheld_percent) for row in rows],
             name="% upheld or partially upheld",
@@ -80,7 +75,7 @@ def stages_by_quarter(page: VoicePage) -> Chart | None:
             hovertemplate="%{y}% upheld or partially upheld<extra>%{x}</extra>",
         )
     )
-    figure = _figure(
+    figure = chart_kit.figure(
         data,
         _layout(
             barmode="stack",
@@ -113,7 +108,7 @@ def outcomes_by_year(page: VoicePage) -> Chart | None:
     if not years:
         return None
     data = [
-        _bar(
+        chart_kit.bar(
             x=list(OUTCOME_NAMES.values()),
             y=[year.counts.get(outcome, 0) for outcome in OUTCOME_NAMES],
             name=page.year_label(year.year_start),
@@ -122,7 +117,9 @@ def outcomes_by_year(page: VoicePage) -> Chart | None:
         )
         for index, year in enumerate(years)
     ]
-    figure = _figure(data, _layout(barmode="group", yaxis={"title": {"text": "Complaints"}}))
+    figure = chart_kit.figure(
+        data, _layout(barmode="group", yaxis={"title": {"text": "Complaints"}})
+    )
     this = years[-1]
     summary = (
         f"{this.concluded} stage 1 and 2 complaints were concluded with an outcome in "
@@ -138,9 +135,9 @@ def compliment_themes(page: VoicePage) -> Chart | None:
     if not themes:
         return None
     ordered = list(reversed(themes))
-    figure = _figure(
+    figure = chart_kit.figure(
         [
-            _bar(
+            chart_kit.bar(
                 x=[count for _theme, count in ordered],
                 y=[theme for theme, _count in ordered],
                 orientation="h",
@@ -168,9 +165,9 @@ def survey_results(page: VoicePage) -> Chart | None:
     if not rows:
         return None
     ordered = list(reversed(rows))
-    figure = _figure(
+    figure = chart_kit.figure(
         [
-            _bar(
+            chart_kit.bar(
                 x=[float(q.percent_positive) for _s, q in ordered],
                 y=[f"{q.text} ({s.title})" for s, q in ordered],
                 orientation="h",

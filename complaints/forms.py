@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+
+from indicators.record_pages import removal_reason_field
 
 from .models import Audience, Measure, Outcome, Stage
 
@@ -79,7 +83,7 @@ class QuestionForm(forms.Form):
     respondents = forms.IntegerField(min_value=1, required=False)
     measure = forms.ChoiceField(label="Counts towards", choices=Measure.choices, required=False)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("text") and data.get("percent_positive") is None:
             self.add_error("percent_positive", "Give the % positive for this question.")
@@ -111,16 +115,7 @@ class RemovalForm(forms.Form):
     """Why a record is being removed: kept with the removal on the record of removals, which
     the authority's managers read."""
 
-    reason = forms.CharField(
-        label="Why are you removing it?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
-            "For example, it was entered twice or for the wrong authority. Your reason is kept "
-            "on the record of removals. Do not name a child, family or complainant."
-        ),
-        error_messages={
-            "required": "Say why you are removing it",
-            "max_length": "Keep the reason to 1,000 characters or fewer",
-        },
+    reason = removal_reason_field(
+        "For example, it was entered twice or for the wrong authority. Your reason is kept "
+        "on the record of removals. Do not name a child, family or complainant."
     )

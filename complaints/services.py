@@ -690,7 +690,7 @@ def _authority_of(item: RedactableText) -> Area:
 
 
 def _locked(item: RedactableText) -> RedactableText:
-    locked = type(item).objects.select_for_update().get(pk=item.pk)  # type: ignore[attr-defined]
+    locked: RedactableText = type(item).objects.select_for_update().get(pk=item.pk)  # type: ignore[attr-defined]
     if locked.is_cleared:
         raise ValidationError("This has already been cleared: its flags cannot change.")
     return locked

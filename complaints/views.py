@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts import access
+from accounts.access import Permission, SignedInRequest
 from indicators.formatting import spreadsheet_safe
+from indicators.record_pages import refusal_show, removal_submit, removals_view
 
 from . import charts, selectors, services
 from .forms import (
@@ -31,24 +34,26 @@ from .forms import (
 )
 from .models import Compliment
 from .redaction import PLACEHOLDER
-from .selectors import Permission
+
+Saved = TypeVar("Saved")
 
 
 def _voice_url(slug: str) -> str:
     return reverse("complaints:voice", args=[slug])
 
 
-def _refused(form: django_forms.Form, error: ValidationError) -> None:
-    """A service's refusal shown on the form, against its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def _submitted(form: django_forms.BaseForm, save: Callable[[], Saved]) -> Saved | None:
+    """What the service `save` wrote for a valid form; None when it refused, the refusal then
+    shown on the form."""
+    try:
+        return save()
+    except ValidationError as refusal:
+        refusal_show(form, refusal)
+        return None
 
 
 @login_required
-def voice(request: HttpRequest, slug: str) -> HttpResponse:
+def voice(request: SignedInRequest, slug: str) -> HttpResponse:
     page = selectors.voice_page(request.user, slug)
     return render(
         request,
@@ -57,16 +62,11 @@ def voice(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET"])
-def removals(request: HttpRequest, slug: str) -> HttpResponse:
-    """The record of removals: what was removed, when, by whom and why, newest first."""
-    page = selectors.removals_page(request.user, slug, request.GET.get("page"))
-    return render(request, "complaints/removals.html", {"page": page, "authority": page.authority})
+removals = removals_view(selectors.removals_page, "complaints/removals.html")
 
 
 @login_required
-def quotes_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def quotes_csv(request: SignedInRequest, slug: str) -> HttpResponse:
     """The cleared quotes and comments as CSV: redacted text only, formulae escaped."""
     authority = selectors.authority_for(request.user, slug, Permission.VIEW_FIGURES)
     rows = selectors.cleared_quotes(request.user, authority, limit=10_000)
@@ -81,9 +81,9 @@ def quotes_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def complaint_list(request: HttpRequest, slug: str) -> HttpResponse:
+def complaint_list(request: SignedInRequest, slug: str) -> HttpResponse:
     authority, complaints = selectors.complaint_log(request.user, slug)
-    can_edit = selectors.access.can(request.user, Permission.EDIT_FIGURES, authority)
+    can_edit = access.can(request.user, Permission.EDIT_FIGURES, authority)
     return render(
         request,
         "complaints/complaint_list.html",
@@ -92,20 +92,21 @@ def complaint_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
 @login_required
-def complaint_add(request: HttpRequest, slug: str) -> HttpResponse:
+def complaint_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.authority_for(request.user, slug, Permission.EDIT_FIGURES)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.complaint_create(
-                user=request.user,  # type: ignore[arg-type]
+        added = _submitted(
+            form,
+            lambda: services.complaint_create(
+                user=request.user,
                 authority=authority,
                 reference=data["reference"],
                 stage=data["stage"],
@@ -115,10 +116,9 @@ def complaint_add(request: HttpRequest, slug: str) -> HttpResponse:
                 extended=data["extended"],
                 team=data["team"],
                 themes=data["themes"],
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if added is not None:
             messages.success(request, f"Complaint {data['reference']} added.")
             return redirect(reverse("complaints:complaints", args=[slug]))
     return _form_page(
@@ -130,7 +130,7 @@ def complaint_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def complaint_respond(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+def complaint_respond(request: SignedInRequest, slug: str, complaint_id: int) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, slug, complaint_id)
     initial = {
         "responded": complaint.responded,
@@ -139,15 +139,13 @@ def complaint_respond(request: HttpRequest, slug: str, complaint_id: int) -> Htt
     }
     form = ResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_respond(
-                user=request.user,  # type: ignore[arg-type]
-                complaint=complaint,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        answered = _submitted(
+            form,
+            lambda: services.complaint_respond(
+                user=request.user, complaint=complaint, **form.cleaned_data
+            ),
+        )
+        if answered is not None:
             messages.success(request, f"Response to {complaint.reference} recorded.")
             return redirect(reverse("complaints:complaints", args=[slug]))
     return _form_page(
@@ -164,19 +162,17 @@ def complaint_respond(request: HttpRequest, slug: str, complaint_id: int) -> Htt
 
 
 @login_required
-def compliment_add(request: HttpRequest, slug: str) -> HttpResponse:
+def compliment_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.authority_for(request.user, slug, Permission.EDIT_FIGURES)
     form = ComplimentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            compliment = services.compliment_create(
-                user=request.user,  # type: ignore[arg-type]
-                authority=authority,
-                **{**form.cleaned_data},
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        compliment = _submitted(
+            form,
+            lambda: services.compliment_create(
+                user=request.user, authority=authority, **form.cleaned_data
+            ),
+        )
+        if compliment is not None:
             if compliment.is_cleared:
                 messages.success(request, "Compliment added.")
                 return redirect(_voice_url(slug))
@@ -195,21 +191,21 @@ def compliment_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def survey_add(request: HttpRequest, slug: str) -> HttpResponse:
+def survey_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.authority_for(request.user, slug, Permission.EDIT_FIGURES)
     form = SurveyForm(request.POST or None)
     questions = QuestionFormSet(request.POST or None, prefix="questions")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
-        try:
-            services.survey_create(
-                user=request.user,  # type: ignore[arg-type]
+        survey = _submitted(
+            form,
+            lambda: services.survey_create(
+                user=request.user,
                 authority=authority,
                 questions=_question_inputs(questions),
                 **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if survey is not None:
             messages.success(request, "Survey results added.")
             return redirect(_voice_url(slug))
     has_errors = bool(form.errors) or any(questions.errors) if request.method == "POST" else False
@@ -228,7 +224,7 @@ def survey_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
+def comment_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority, surveys = selectors.surveys_for(request.user, slug)
     form = CommentForm(request.POST or None)
     form.fields["survey"] = django_forms.TypedChoiceField(
@@ -237,15 +233,13 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
     form.order_fields(["survey", "text"])
     if request.method == "POST" and form.is_valid():
         survey = selectors.survey_for(request.user, slug, form.cleaned_data["survey"])
-        try:
-            comment = services.survey_comment_add(
-                user=request.user,  # type: ignore[arg-type]
-                survey=survey,
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+        comment = _submitted(
+            form,
+            lambda: services.survey_comment_add(
+                user=request.user, survey=survey, text=form.cleaned_data["text"]
+            ),
+        )
+        if comment is not None:
             messages.success(request, "Comment added. Review it before it can be shown.")
             return redirect(
                 reverse("complaints:redaction_review", args=[slug, "comment", comment.pk])
@@ -264,7 +258,7 @@ def comment_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def redaction_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def redaction_queue(request: SignedInRequest, slug: str) -> HttpResponse:
     authority, items = selectors.redaction_queue(request.user, slug)
     return render(
         request, "complaints/redaction_queue.html", {"authority": authority, "items": items}
@@ -272,7 +266,9 @@ def redaction_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def redaction_review(request: HttpRequest, slug: str, item_kind: str, item_id: int) -> HttpResponse:
+def redaction_review(
+    request: SignedInRequest, slug: str, item_kind: str, item_id: int
+) -> HttpResponse:
     authority, item = selectors.redaction_item(request.user, slug, item_kind, item_id)
     add_form = AddFlagForm(request.POST if request.POST.get("action") == "add" else None)
     status = 200
@@ -281,7 +277,7 @@ def redaction_review(request: HttpRequest, slug: str, item_kind: str, item_id: i
             if request.POST.get("action") == "add":
                 if add_form.is_valid():
                     item = services.redaction_flag_add(
-                        user=request.user,  # type: ignore[arg-type]
+                        user=request.user,
                         item=item,
                         words=add_form.cleaned_data["words"],
                     )
@@ -289,11 +285,11 @@ def redaction_review(request: HttpRequest, slug: str, item_kind: str, item_id: i
                 status = 400
             elif request.POST.get("action") == "confirm":
                 keep = [int(v) for v in request.POST.getlist("keep") if v.isdigit()]
-                services.redaction_confirm(user=request.user, item=item, keep=keep)  # type: ignore[arg-type]
+                services.redaction_confirm(user=request.user, item=item, keep=keep)
                 messages.success(request, "Cleared: the redacted words can now be shown.")
                 return redirect(reverse("complaints:redaction_queue", args=[slug]))
         except ValidationError as error:
-            _refused(add_form, error)
+            refusal_show(add_form, error)
             status = 400
     flags = [
         {"index": index, "words": item.text[start:end], "kind": kind}
@@ -327,7 +323,7 @@ def _themes_text(themes: list[str]) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_change(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+def complaint_change(request: SignedInRequest, slug: str, complaint_id: int) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, slug, complaint_id)
     initial = {
         "reference": complaint.reference,
@@ -341,16 +337,16 @@ def complaint_change(request: HttpRequest, slug: str, complaint_id: int) -> Http
     }
     form = ComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.complaint_update(
-                user=request.user,  # type: ignore[arg-type]
+        saved = _submitted(
+            form,
+            lambda: services.complaint_update(
+                user=request.user,
                 authority=complaint.authority,
                 complaint=complaint,
                 **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(
                 request,
                 f"Complaint {saved.reference} changed; the quarter’s summary figures are "
@@ -374,7 +370,7 @@ def complaint_change(request: HttpRequest, slug: str, complaint_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compliment_change(request: HttpRequest, slug: str, compliment_id: int) -> HttpResponse:
+def compliment_change(request: SignedInRequest, slug: str, compliment_id: int) -> HttpResponse:
     compliment = selectors.compliment_for(request.user, slug, compliment_id)
     initial = {
         "received": compliment.received,
@@ -384,17 +380,17 @@ def compliment_change(request: HttpRequest, slug: str, compliment_id: int) -> Ht
     }
     form = ComplimentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.compliment_update(
-                user=request.user,  # type: ignore[arg-type]
+        changed = _submitted(
+            form,
+            lambda: services.compliment_update(
+                user=request.user,
                 authority=compliment.authority,
                 compliment=compliment,
                 **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            if saved.is_cleared:
+            ),
+        )
+        if changed is not None:
+            if changed.is_cleared:
                 messages.success(request, "Compliment changed.")
                 return redirect(_voice_url(slug))
             messages.success(
@@ -402,7 +398,7 @@ def compliment_change(request: HttpRequest, slug: str, compliment_id: int) -> Ht
                 "Compliment changed. Its quote is shown nowhere until you review it again.",
             )
             return redirect(
-                reverse("complaints:redaction_review", args=[slug, "compliment", saved.pk])
+                reverse("complaints:redaction_review", args=[slug, "compliment", changed.pk])
             )
     return _form_page(
         request,
@@ -433,7 +429,7 @@ def _question_inputs(questions: Any) -> list[services.QuestionInput]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_change(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+def survey_change(request: SignedInRequest, slug: str, survey_id: int) -> HttpResponse:
     survey, current = selectors.survey_with_questions(request.user, slug, survey_id)
     form = SurveyForm(
         request.POST or None,
@@ -457,17 +453,17 @@ def survey_change(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
         ],
     )
     if request.method == "POST" and form.is_valid() and questions.is_valid():
-        try:
-            services.survey_update(
-                user=request.user,  # type: ignore[arg-type]
+        updated = _submitted(
+            form,
+            lambda: services.survey_update(
+                user=request.user,
                 authority=survey.authority,
                 survey=survey,
                 questions=_question_inputs(questions),
                 **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _refused(form, error)
-        else:
+            ),
+        )
+        if updated is not None:
             messages.success(
                 request, "Survey results changed; the summary figures are worked out again."
             )
@@ -489,7 +485,7 @@ def survey_change(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 
 
 def _remove_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     *,
     authority: Any,
     what: str,
@@ -502,14 +498,9 @@ def _remove_page(
     """GET: what the record is and what removing it does, and a question: why? POST with a
     reason: remove it through `remove(reason)`, say so, go back."""
     form = RemovalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            remove(form.cleaned_data["reason"])
-        except ValidationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(back)
+    removed_page = removal_submit(request, form, remove=remove, done=lambda: done, back=back)
+    if removed_page is not None:
+        return removed_page
     return render(
         request,
         "complaints/confirm_remove.html",
@@ -530,7 +521,7 @@ SUMMARIES_AGAIN = "The quarter’s summary figures are worked out again without 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complaint_remove(request: HttpRequest, slug: str, complaint_id: int) -> HttpResponse:
+def complaint_remove(request: SignedInRequest, slug: str, complaint_id: int) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, slug, complaint_id)
     return _remove_page(
         request,
@@ -544,7 +535,7 @@ def complaint_remove(request: HttpRequest, slug: str, complaint_id: int) -> Http
         ],
         consequence=f"Removing it takes it out of the complaints log. {SUMMARIES_AGAIN}",
         remove=lambda reason: services.complaint_delete(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=complaint.authority,
             complaint=complaint,
             reason=reason,
@@ -556,7 +547,7 @@ def complaint_remove(request: HttpRequest, slug: str, complaint_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compliment_remove(request: HttpRequest, slug: str, compliment_id: int) -> HttpResponse:
+def compliment_remove(request: SignedInRequest, slug: str, compliment_id: int) -> HttpResponse:
     compliment = selectors.compliment_for(request.user, slug, compliment_id)
     return _remove_page(
         request,
@@ -570,7 +561,7 @@ def compliment_remove(request: HttpRequest, slug: str, compliment_id: int) -> Ht
         ],
         consequence=f"Removing it removes its quote too. {SUMMARIES_AGAIN}",
         remove=lambda reason: services.compliment_delete(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=compliment.authority,
             compliment=compliment,
             reason=reason,
@@ -582,7 +573,7 @@ def compliment_remove(request: HttpRequest, slug: str, compliment_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def survey_remove(request: HttpRequest, slug: str, survey_id: int) -> HttpResponse:
+def survey_remove(request: SignedInRequest, slug: str, survey_id: int) -> HttpResponse:
     survey, questions = selectors.survey_with_questions(request.user, slug, survey_id)
     return _remove_page(
         request,
@@ -596,7 +587,7 @@ def survey_remove(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
         ],
         consequence=(f"Removing it removes its questions and its comments too. {SUMMARIES_AGAIN}"),
         remove=lambda reason: services.survey_delete(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=survey.authority,
             survey=survey,
             reason=reason,
@@ -608,7 +599,7 @@ def survey_remove(request: HttpRequest, slug: str, survey_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_remove(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
+def comment_remove(request: SignedInRequest, slug: str, comment_id: int) -> HttpResponse:
     comment = selectors.comment_for(request.user, slug, comment_id)
     return _remove_page(
         request,
@@ -620,7 +611,7 @@ def comment_remove(request: HttpRequest, slug: str, comment_id: int) -> HttpResp
         ],
         consequence="Removing it takes it off the voice page, packs and downloads.",
         remove=lambda reason: services.survey_comment_delete(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             authority=comment.survey.authority,
             comment=comment,
             reason=reason,

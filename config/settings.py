@@ -18,7 +18,13 @@ from django.core.management.utils import get_random_secret_key
 # checker wants them written under `mypy --strict`.
 django_stubs_ext.monkeypatch()
 
+# The checkout (or, once installed, the site-packages folder): the default home of what the
+# app writes (the SQLite file, collected static files, uploads), each settable below.
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What the app reads ships inside its packages (docs/0018): each app's own templates and data
+# beside its code, and the site-wide templates and static files (base.html, the error pages,
+# includes/, the built CSS and scripts) here in `config`, so an installed wheel has them too.
+CONFIG_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
 
@@ -53,6 +59,8 @@ INSTALLED_APPS = [
     "audits",
     "complaints",
     "scrutiny",
+    # Last: the demo loader (`manage.py load_demo`) builds on every app above.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +83,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [CONFIG_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -129,7 +137,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [CONFIG_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

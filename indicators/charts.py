@@ -4,10 +4,8 @@ Every chart is drawn in the browser by the locally served plotly.js, and every c
 accompanied on the page by a text summary and a table of the same numbers, since plotly's SVG
 has no accessible name.
 
-Figures are written as plotly's JSON (a dict of `data` traces and a `layout`), not built with
-plotly's `graph_objects`: those check every property as it is set, which cost 12 ms or more a
-chart, a third of the indicator page's time. The tests check every chart against plotly's
-schema instead (tests/indicators/test_pages.py and test_benchmarking.py).
+Figures are written as plotly's JSON, from the shared pieces in `indicators.chart_kit` (which
+says why).
 """
 
 from __future__ import annotations
@@ -16,22 +14,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from . import chart_kit
 from .benchmarking import BenchmarkPage, RankedRow
+from .chart_kit import (
+    BOUNDARY_COLOUR,
+    COMPARATOR_COLOURS,
+    FONT,
+    MEAN_COLOUR,
+    NEIGHBOUR_COLOUR,
+    OTHER_COLOUR,
+    OWN_COLOUR,
+    TARGET_FILL,
+    TARGET_LINE,
+)
 from .formatting import format_target
 from .models import Indicator
 from .selectors import BreakdownTable, IndicatorPage, NeighbourComparison
-
-# Colours that keep a contrast of at least 3:1 against white (WCAG 1.4.11, non-text contrast).
-OWN_COLOUR = "#1d70b8"
-COMPARATOR_COLOURS = ["#505a5f", "#6f3c9c", "#b05400", "#00703c", "#912b88"]
-TARGET_FILL = "rgba(0, 112, 60, 0.15)"
-# Benchmarking: the other authorities' bars, and the group's quartile boundaries.
-OTHER_COLOUR = "#505a5f"
-BOUNDARY_COLOUR = "#0b0c0c"
-TARGET_LINE = "#00703c"
-MEAN_COLOUR = "#0b0c0c"
-NEIGHBOUR_COLOUR = "#505a5f"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
 def _midpoint(start: date, end: date) -> date:
@@ -51,25 +49,13 @@ def _value_axis(indicator: Indicator, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _scatter(**properties: Any) -> dict[str, Any]:
-    return {"type": "scatter", **properties}
-
-
-def _bar(**properties: Any) -> dict[str, Any]:
-    return {"type": "bar", **properties}
-
-
-def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
-    return {"data": data, "layout": layout}
-
-
 def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     """The authority's figures over time, its target bands, and its comparators' values."""
     indicator = page.indicator
     data = _target_bands(page)
     x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
     data.append(
-        _scatter(
+        chart_kit.scatter(
             x=x,
             y=[_number(row.value) for row in page.rows],
             text=[f"{row.period.label}: {row.text}" for row in page.rows],
@@ -94,7 +80,7 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
             continue
         colour = COMPARATOR_COLOURS[index % len(COMPARATOR_COLOURS)]
         data.append(
-            _scatter(
+            chart_kit.scatter(
                 x=[_midpoint(period.start, period.end) for _cell, period in points],
                 y=[_number(cell.value) for cell, _period in points],
                 text=[
@@ -127,7 +113,7 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         "plot_bgcolor": "white",
         "hovermode": "closest",
     }
-    return _figure(data, layout)
+    return chart_kit.figure(data, layout)
 
 
 def _target_bands(page: IndicatorPage) -> list[dict[str, Any]]:
@@ -147,7 +133,7 @@ def _target_bands(page: IndicatorPage) -> list[dict[str, Any]]:
         x0, x1 = max(year.start, first), min(year.end, last)
         band = format_target(lower, upper, indicator.unit, indicator.decimals)
         traces.append(
-            _scatter(
+            chart_kit.scatter(
                 x=[x0, x1, x1, x0, x0],
                 y=[low, low, high, high, low],
                 fill="toself",
@@ -168,7 +154,7 @@ def _target_bands(page: IndicatorPage) -> list[dict[str, Any]]:
 def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]:
     """One bar per category (locality, service, role...) for the latest period."""
     names = [name for name, _text in table.rows]
-    bars = _bar(
+    bars = chart_kit.bar(
         x=[_number(value) for value in table.values],
         y=names,
         orientation="h",
@@ -185,12 +171,12 @@ def breakdown_bars(page: IndicatorPage, table: BreakdownTable) -> dict[str, Any]
         "xaxis": _value_axis(page.indicator, rangemode="tozero"),
         "plot_bgcolor": "white",
     }
-    return _figure([bars], layout)
+    return chart_kit.figure([bars], layout)
 
 
 def _line_key(name: str, colour: str, dash: str) -> dict[str, Any]:
     """A legend entry for a line drawn as a shape (shapes have no legend of their own)."""
-    return _scatter(
+    return chart_kit.scatter(
         x=[None],
         y=[None],
         mode="lines",
@@ -242,7 +228,7 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         if not rows:
             continue
         data.append(
-            _bar(
+            chart_kit.bar(
                 x=[_number(row.value) for row in rows],
                 y=[label(row) for row in rows],
                 orientation="h",
@@ -309,7 +295,7 @@ def benchmark_bars(page: BenchmarkPage) -> dict[str, Any]:
         "plot_bgcolor": "white",
         "hovermode": "closest",
     }
-    return _figure(data, layout)
+    return chart_kit.figure(data, layout)
 
 
 def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict[str, Any]:
@@ -319,7 +305,7 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
     bars = [bar for bar in comparison.bars if bar.value is not None]
     names = [f"{bar.name} (this authority)" if bar.is_own else bar.name for bar in bars]
     data = [
-        _bar(
+        chart_kit.bar(
             x=[_number(bar.value) for bar in bars],
             y=names,
             orientation="h",
@@ -338,7 +324,7 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
     for index, line in enumerate(comparison.references):
         # A line across every bar, as a trace so that the legend names it.
         data.append(
-            _scatter(
+            chart_kit.scatter(
                 x=[_number(line.value)] * 2,
                 y=[names[0], names[-1]],
                 mode="lines",
@@ -360,4 +346,4 @@ def neighbour_bars(page: IndicatorPage, comparison: NeighbourComparison) -> dict
         "legend": {"orientation": "h", "y": -0.15},
         "plot_bgcolor": "white",
     }
-    return _figure(data, layout)
+    return chart_kit.figure(data, layout)

@@ -148,7 +148,9 @@ class _Loader:
         self.result = result
         self.areas: dict[str, Area] = {}
         self.periods: dict[str, Period] = {}
-        self.indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+        self.indicators: dict[str, Indicator] = {
+            indicator.code: indicator for indicator in Indicator.objects.all()
+        }
         self.seeds = {row["key"]: row["name"] for _line, row in _rows("seeds.csv")}
         self.neighbour_sets: dict[str, NeighbourSet] = {}
         self.breakdowns: dict[tuple[int | None, str, str], BreakdownCategory] = {}

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from accounts.models import Membership, Role, User
+from demo.management.commands.load_demo import DEMO_PASSWORD
 from indicators.catalogue import catalogue_load
 from indicators.demo import demo_load
-from indicators.management.commands.load_demo import DEMO_PASSWORD
 from indicators.models import (
     Area,
     AreaKind,

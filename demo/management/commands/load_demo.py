@@ -1,5 +1,9 @@
 """`manage.py load_demo [--with-users]`: load the demo data, and optionally demo users.
 
+Each app loads its own demo (`indicators.demo`, `audits.demo`, `complaints.demo`,
+`scrutiny.demo`); this command, in the `demo` app above them all, runs them in the order the
+apps build on one another, so that no app needs to know the demo of an app above it.
+
 The demo users share one published password, so `--with-users` is refused when DEBUG is off
 unless `--force-demo-users` is given as well: demo passwords must never reach production by
 accident.
@@ -19,8 +23,11 @@ from django.db import transaction
 from accounts import access
 from accounts.models import Role
 from accounts.services import membership_set, user_set
+from audits.demo import audits_demo_load
+from complaints.demo import complaints_demo_load
 from indicators.demo import DemoDataError, demo_load
 from indicators.models import Area
+from scrutiny.demo import packs_demo_load
 
 DEMO_PASSWORD = "demo-csc-performance-2026"  # noqa: S105 - published on purpose, for the demo
 
@@ -76,23 +83,15 @@ class Command(BaseCommand):
             )
         try:
             with transaction.atomic():
+                # The catalogue, areas and figures first: every other demo belongs to them.
                 result = demo_load()
                 # Quality assurance records from the same seeds (audits app; issue 6).
-                from audits.demo import audits_demo_load
-
                 quality = audits_demo_load()
-                # The complaints app builds on indicators; its demo records come after the
-                # catalogue and areas they belong to (imported here, not at the top, so that
-                # indicators does not depend on complaints).
-                from complaints.demo import complaints_demo_load
-
                 complaints_result = complaints_demo_load()
                 pack_lines: list[str] = []
                 if with_users:
                     self._users()
                     # Packs are made by the demo personas, through the pack services.
-                    from scrutiny.demo import packs_demo_load
-
                     pack_lines = packs_demo_load()
         except DemoDataError as error:
             raise CommandError("\n".join(error.messages)) from error
