@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
@@ -193,12 +194,9 @@ def _imported_values(content: FigureContent, stored: Sequence[Any] | None) -> tu
     )
 
 
-def _content(values: Sequence[Any]) -> tuple[Any, ...]:
-    """What a figure says, from its IMPORTED_FIELDS: all but its status and source note (a
-    figure imported again from a newer file, with the same numbers, is not changed)."""
-    return tuple(
-        value for position, value in enumerate(values) if position not in (_NOTE_AT, _STATUS_AT)
-    )
+# What a figure says, from its IMPORTED_FIELDS: all but its status and source note (a figure
+# imported again from a newer file, with the same numbers, is not changed).
+_content = itemgetter(*(at for name, at in _AT.items() if name not in ("status", "source_note")))
 
 
 @cache
