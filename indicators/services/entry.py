@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -128,9 +128,22 @@ class SaveResult:
         return bool(self.warnings) and not self.saved and not self.errors and not self.conflicts
 
 
+class _Wanted(NamedTuple):
+    """A figure the entry changes, before the save knows what that does to its status."""
+
+    breakdown: BreakdownCategory | None
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    commentary: str
+    figure: Figure | None  # the stored figure, None when there is none
+    expected_version: int | None  # the version the form was opened at
+
+
 @dataclass(frozen=True)
 class _Write:
-    """One figure_set call the save will make, once everything has been checked."""
+    """One figure the save will write, once everything has been checked, with what the write
+    does to its status."""
 
     entry: EntryInput
     breakdown: BreakdownCategory | None
@@ -175,20 +188,10 @@ def _plan_entry(
 ) -> list[_Write]:
     """The writes one indicator's entry needs, adding what refuses them to errors/conflicts.
 
-    The checks are figure_set's own, made for every figure before anything is written."""
+    The checks are figure_set's own (the workflow's refusals are `figure_states`'), made for
+    every figure before anything is written."""
     indicator = entry.indicator
-    # (breakdown, value, numerator, denominator, commentary, stored figure, version read)
-    planned: list[
-        tuple[
-            BreakdownCategory | None,
-            Decimal | None,
-            Decimal | None,
-            Decimal | None,
-            str,
-            Figure | None,
-            int | None,
-        ]
-    ] = []
+    wanted: list[_Wanted] = []
     first_field = "numerator" if indicator.ratio_kind == RatioKind.PROPORTION else "value"
     figure = existing.get((indicator.id, None))
     if entry.is_given:
@@ -209,8 +212,8 @@ def _plan_entry(
             denominator=entry.denominator,
             commentary=entry.commentary,
         ):
-            planned.append(
-                (
+            wanted.append(
+                _Wanted(
                     None,
                     entry.value if entry.numerator is None else None,
                     entry.numerator,
@@ -253,8 +256,8 @@ def _plan_entry(
             denominator=None,
             commentary=current.commentary,
         ):
-            planned.append(
-                (
+            wanted.append(
+                _Wanted(
                     item.category,
                     item.value,
                     None,
@@ -266,7 +269,8 @@ def _plan_entry(
             )
     writes: list[_Write] = []
     needs_reason = False
-    for breakdown, value, numerator, denominator, commentary, stored, version in planned:
+    for want in wanted:
+        stored, version = want.figure, want.expected_version
         try:
             transition = figure_transition(
                 figure_state(stored) if stored is not None else None,
@@ -284,7 +288,16 @@ def _plan_entry(
                 needs_reason = True
             continue
         writes.append(
-            _Write(entry, breakdown, value, numerator, denominator, commentary, stored, transition)
+            _Write(
+                entry,
+                want.breakdown,
+                want.value,
+                want.numerator,
+                want.denominator,
+                want.commentary,
+                stored,
+                transition,
+            )
         )
     if needs_reason:
         errors.append(
