@@ -48,6 +48,7 @@ $(ASSETS): package.json package-lock.json $(shell find assets -type f 2>/dev/nul
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the apps' dependency arrows, no import circles (pyproject.toml)
 
 typecheck: install
 	DEBUG=true $(BIN)/mypy .

@@ -1,7 +1,8 @@
 """Where a figure stands in the approval workflow, and what each way of changing it does to
 that. Pure: no ORM. Every write path asks `figure_transition` (the entry form's period save,
-`services.figure_set` for every other single figure, `services.figures_import`, submit,
-approve and return), so the rules are stated once:
+`services.figure_set` for every other single figure, `services.figures_import`, the
+spreadsheet import's plan in `returns.kinds.spreadsheet_figures`, submit, approve and return),
+so the rules are stated once:
 
 - A figure is a **draft** while it is being entered, **submitted** for approval, **approved**
   by a manager, or **returned** to the officers with a comment saying what to fix.

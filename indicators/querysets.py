@@ -10,7 +10,8 @@ from django.db import models
 from . import periods as period_rules
 
 if TYPE_CHECKING:
-    from .models import Area, Figure, Indicator, Period
+    # Area, Figure and Indicator are named in the quoted base classes below.
+    from .models import Area, Figure, Indicator, Period  # noqa: F401
 
 
 class AreaQuerySet(models.QuerySet["Area"]):

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from accounts import access
 from accounts.access import SystemActor
+from indicators.queue import task_queue_on_commit
 
 from .findings import Finding
 from .kinds import handler_for
@@ -37,7 +38,6 @@ from .models import (
     ImportKind,
 )
 from .progress import progress_clear, progress_report
-from .queue import task_queue_on_commit
 from .uploads import RefusedUpload, max_upload_bytes
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def batch_create(
     )
     batch.file.save(slugify(batch.file_name) or "upload", upload, save=False)
     batch.save()
-    task_queue_on_commit("validate_batch", batch.pk)
+    task_queue_on_commit("returns.tasks.validate_batch", batch.pk)
     return batch
 
 
@@ -177,7 +177,7 @@ def _hand_to_worker(
     batch.message = ""
     batch.save(update_fields=["status", "message"])
     progress_report(batch.pk, percent=0, note="Waiting for a worker")
-    task_queue_on_commit(task, batch.pk, who.pk)
+    task_queue_on_commit(f"returns.tasks.{task}", batch.pk, who.pk)
     return batch
 
 

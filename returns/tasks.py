@@ -1,6 +1,6 @@
 """Celery tasks of imports: thin wrappers that take ids and call one service.
 
-The services queue them by name (returns/queue.py), so that the two do not import each
+The services queue them by name (indicators/queue.py), so that the two do not import each
 other. Each is safe to run twice (Redis may deliver a task again after its visibility timeout): the
 services do nothing for a batch already validated, committed or rolled back.
 """

@@ -12,8 +12,9 @@ from accounts import access
 from accounts.access import Permission
 
 from ..models import Area, Dashboard, DashboardSnapshot
+from ..queue import task_queue_on_commit
 from ..selectors import authority_for
-from .rebuilds import RebuildProgress, rebuild_all_queue, rebuild_progress
+from .rebuilds import REBUILD_TASK, RebuildProgress, rebuild_all_queue, rebuild_progress
 from .snapshots import dashboard_rebuild
 
 # --- the page ------------------------------------------------------------------------------
@@ -108,15 +109,12 @@ def rebuilds_page(user: Any) -> RebuildsPage:
 def dashboards_rebuild_request(*, user: Any, authority_slug: str = "") -> int:
     """An admin asks for every dashboard (or one authority's) to be rebuilt now: the rebuilds
     are queued once the request commits. Says how many were asked for."""
-    # Imported here: the tasks module imports this package.
-    from ..tasks import rebuild_dashboard
-
     access.require_admin(user)
     if authority_slug:
         authority = Area.objects.authorities().filter(slug=authority_slug).first()
         if authority is None:
             raise UnknownFilter("There is no such authority.")
-        transaction.on_commit(lambda: rebuild_dashboard.delay(authority.pk))
+        task_queue_on_commit(REBUILD_TASK, authority.pk)
         return 1
     transaction.on_commit(rebuild_all_queue)
     return Area.objects.authorities().count()

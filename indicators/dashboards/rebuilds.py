@@ -21,10 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Area, AreaKind, Comparator, ComparatorKind, Dashboard, StatisticalNeighbour
+from ..queue import task_named
 
 # How long a queued rebuild waits for more writes to the same authority, so that a burst of
 # saves (an entry form, an import) costs one rebuild.
 COALESCE_SECONDS = 2
+# Queued by name (indicators/queue.py): the task calls `dashboard_rebuild` back.
+REBUILD_TASK = "indicators.tasks.rebuild_dashboard"
 
 
 def authorities_affected(area_ids: Iterable[int]) -> set[int]:
@@ -111,8 +114,6 @@ _commit_requests: ContextVar[_CommitRequests | None] = ContextVar(
 def request_rebuilds(authority_ids: Iterable[int]) -> None:
     """Mark these authorities' dashboards stale and queue a rebuild of each, unless one is
     already queued and not yet started: that one will read this change too."""
-    from ..tasks import rebuild_dashboard
-
     authority_ids = sorted(set(authority_ids))
     if not authority_ids:
         return
@@ -129,7 +130,7 @@ def request_rebuilds(authority_ids: Iterable[int]) -> None:
         # cache.add is atomic: only the first write in a burst queues the rebuild. The task
         # clears the mark when it starts, so a write during a rebuild queues the next one.
         if cache.add(queued_key(authority_id), True, timeout=COALESCE_SECONDS * 30):
-            rebuild_dashboard.apply_async((authority_id,), countdown=COALESCE_SECONDS)
+            task_named(REBUILD_TASK).apply_async((authority_id,), countdown=COALESCE_SECONDS)
 
 
 def queued_key(authority_id: int) -> str:
@@ -138,8 +139,7 @@ def queued_key(authority_id: int) -> str:
 
 def rebuild_all_queue() -> int:
     """Queue a rebuild of every authority's dashboard, one task each; says how many."""
-    from ..tasks import rebuild_dashboard
-
+    rebuild_dashboard = task_named(REBUILD_TASK)
     authority_ids = list(Area.objects.authorities().order_by("pk").values_list("pk", flat=True))
     started = timezone.now()
     cache.set(ALL_REBUILD_KEY, {"started": started.isoformat(), "total": len(authority_ids)}, None)

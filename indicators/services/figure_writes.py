@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .. import dashboards, value_rules
@@ -26,6 +25,7 @@ from ..figure_states import (
 )
 from ..formatting import format_value
 from ..models import Area, Figure, FigureChange, Indicator, Period, PeriodKind
+from ..queue import task_queue_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -211,13 +211,15 @@ ROLL_UP_TARGETS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Queued by name (indicators/queue.py): the task calls `figures_roll_up` back.
+ROLL_UP_TASK = "indicators.tasks.roll_up_figures"
+
+
 def roll_ups_queue(*, area: Area, indicator_ids: Iterable[int], period: Period) -> None:
     """Queue the roll-up of the quarter and year containing `period` for these indicators of
     `area` (none for a period that rolls up into nothing). Queued only once the figures are
     committed, so the worker reads what was written."""
     if period.kind not in ROLL_UP_TARGETS:
         return
-    from ..tasks import roll_up_figures
-
     for indicator_id in indicator_ids:
-        transaction.on_commit(partial(roll_up_figures.delay, area.id, indicator_id, period.id))
+        task_queue_on_commit(ROLL_UP_TASK, area.id, indicator_id, period.id)

@@ -4,7 +4,7 @@ The rows are matched with the catalogue, the areas, the breakdown categories and
 figures, checked with the entry form's rules (`indicators.value_rules`) and written through
 `figures_import` (the rollback record is `BatchChange`, as for published data). They arrive
 *submitted*; a change to an approved figure marks it revised and needs approving again, as on
-the entry form (`corrections_mark_revised`). Monthly and quarterly figures roll up into their
+the entry form (`figure_transition`, then `corrections_mark_revised`). Monthly and quarterly figures roll up into their
 quarter and year afterwards, in one task for the whole batch.
 """
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 from indicators import periods as period_rules
 from indicators import services as figure_services
 from indicators import value_rules
+from indicators.figure_states import Action, FigureState, figure_transition
 from indicators.models import (
     Area,
     BreakdownCategory,
@@ -35,11 +36,11 @@ from indicators.models import (
     PeriodKind,
     RollUp,
 )
+from indicators.queue import task_queue_on_commit
 
 from .. import spreadsheets
 from ..findings import Finding, Severity
 from ..models import ImportBatch
-from ..queue import task_queue_on_commit
 from .base import (
     ImportHandler,
     Preview,
@@ -248,7 +249,16 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
             match.category.pk if match.category else None,
         )
         figure = stored.get(key)
-        if figure is not None and _same(figure, match):
+        # The workflow's rule for an authority's own spreadsheet (indicators.figure_states):
+        # the same content leaves a figure as it is; new and changed figures are submitted;
+        # a changed approved figure goes back for approval, marked revised.
+        transition = figure_transition(
+            None if figure is None else FigureState(figure.status, figure.is_revised),
+            Action.SPREADSHEET_IMPORT,
+            changed=figure is None or not _same(figure, match),
+            requested=FigureStatus.SUBMITTED,
+        )
+        if not transition.writes:
             plan.counts.unchanged += 1
             continue
         if figure is None:
@@ -267,8 +277,8 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
                         Severity.WARNING,
                     )
                 )
-                if correction_marks_revised(figure):
-                    plan.revising.add(key)
+            if transition.is_revised and not figure.is_revised:
+                plan.revising.add(key)
         if for_commit and period is not None:
             plan.contents.append(
                 figure_services.FigureContent(
@@ -279,7 +289,7 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
                     numerator=row.numerator,
                     denominator=row.denominator,
                     suppression=row.suppression,
-                    status=FigureStatus.SUBMITTED,
+                    status=transition.status,
                     source=FigureSource.IMPORTED,
                     source_note=note,
                     breakdown=match.category,
@@ -307,15 +317,9 @@ def _commit_figures(user: User | SystemActor, batch: ImportBatch) -> None:
 
 
 # --- an approved figure corrected by the import ---------------------------------------------------
-# The import's figure-state rule, in one place: `figures_import` writes every figure as
-# submitted, and a changed figure that was approved goes back for approval marked revised, as
-# on the entry form. Its rollback record says it was not revised before, so that a rollback
-# takes the mark off again.
-
-
-def correction_marks_revised(figure: Figure) -> bool:
-    """Whether correcting this stored figure marks it revised: approved, and not yet marked."""
-    return figure.status == FigureStatus.APPROVED and not figure.is_revised
+# The plan asks `figure_transition` which figures a correction marks revised; `figures_import`
+# writes the content but not the mark, so it is set here, and the rollback record says the
+# figure was not revised before, so that a rollback takes the mark off again.
 
 
 def corrections_mark_revised(
@@ -323,8 +327,8 @@ def corrections_mark_revised(
     outcomes: Sequence[figure_services.FigureOutcome],
     revising: set[tuple[int, int, int, int | None]],
 ) -> list[tuple[int, dict[str, Any] | None, int]]:
-    """Mark revised the written figures whose keys are `revising` (as the plan found them:
-    `correction_marks_revised`), and give every outcome's rollback record (figure id, state
+    """Mark revised the written figures whose keys are `revising` (as the plan found them,
+    asking `figure_transition`), and give every outcome's rollback record (figure id, state
     before, version), saying of those that they were not revised before."""
     revised = {o.figure_id for o in outcomes if o.key in revising}
     Figure.objects.filter(pk__in=revised).update(is_revised=True)
@@ -374,7 +378,7 @@ def _queue_roll_ups(keys: Sequence[tuple[int, int, int, int | None]]) -> None:
         within = period_rules.quarter_start(start) if kind == PeriodKind.MONTH else start
         wanted.setdefault((area_id, indicator_id, within), [area_id, indicator_id, period_id])
     if wanted:
-        task_queue_on_commit("roll_up_figures_of", list(wanted.values()))
+        task_queue_on_commit("returns.tasks.roll_up_figures_of", list(wanted.values()))
 
 
 @transaction.atomic
