@@ -1,7 +1,7 @@
 """Admin for imports: the published-file mappings (editable data) and past batches (read
 only: batches change through their pages and services, never here)."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -10,18 +10,8 @@ from django.http import HttpRequest
 from . import published
 from .models import ImportBatch, PublishedMapping
 
-if TYPE_CHECKING:
-    # django-stubs makes these generic in their model; Django's own classes cannot be
-    # subscripted at run time.
-    MappingModelForm = forms.ModelForm[PublishedMapping]
-    MappingModelAdmin = admin.ModelAdmin[PublishedMapping]
-    BatchModelAdmin = admin.ModelAdmin[ImportBatch]
-else:
-    MappingModelForm = forms.ModelForm
-    MappingModelAdmin = BatchModelAdmin = admin.ModelAdmin
 
-
-class PublishedMappingForm(MappingModelForm):
+class PublishedMappingForm(forms.ModelForm[PublishedMapping]):
     class Meta:
         model = PublishedMapping
         fields = [*published.MAPPING_FIELDS, "is_active"]
@@ -41,7 +31,7 @@ class PublishedMappingForm(MappingModelForm):
 
 
 @admin.register(PublishedMapping)
-class PublishedMappingAdmin(MappingModelAdmin):
+class PublishedMappingAdmin(admin.ModelAdmin[PublishedMapping]):
     form = PublishedMappingForm
     list_display = ["name", "indicator_code", "file_hint", "value_column", "is_active"]
     list_filter = ["is_active"]
@@ -49,7 +39,7 @@ class PublishedMappingAdmin(MappingModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(BatchModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = ["file_name", "kind", "status", "created_at", "created_by", "error_count"]
     list_filter = ["kind", "status"]
     search_fields = ["file_name", "sha256"]

@@ -11,18 +11,14 @@ The import services refuse it by its size, with the same message as any file too
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-if TYPE_CHECKING:
-    # An upload's bytes. django-stubs makes UploadedFile generic; Django's class itself cannot
-    # be subscripted at run time.
-    UploadedBytes = UploadedFile[bytes]
-else:
-    UploadedBytes = UploadedFile
+# An upload's bytes (django-stubs makes UploadedFile generic in its content).
+UploadedBytes = UploadedFile[bytes]
 
 
 def max_upload_bytes() -> int:

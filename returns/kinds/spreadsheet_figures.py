@@ -4,8 +4,8 @@ The rows are matched with the catalogue, the areas, the breakdown categories and
 figures, checked with the entry form's rules (`indicators.value_rules`) and written through
 `figures_import` (the rollback record is `BatchChange`, as for published data). They arrive
 *submitted*; a change to an approved figure marks it revised and needs approving again, as on
-the entry form (`figure_transition`, then `corrections_mark_revised`). Monthly and quarterly figures roll up into their
-quarter and year afterwards, in one task for the whole batch.
+the entry form (`figure_transition`, then `corrections_mark_revised`). Monthly and quarterly
+figures roll up into their quarter and year afterwards, in one task for the whole batch.
 """
 
 from __future__ import annotations
