@@ -97,35 +97,60 @@ def _form_page(
     return render(request, template, context, status=status)
 
 
+def _record_form_page(
+    request: SignedInRequest,
+    form: django_forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], Saved],
+    saved: Callable[[Saved], HttpResponse],
+    page: dict[str, Any],
+) -> HttpResponse:
+    """An add, change or respond page (complaints/form.html): a valid POST is written by the
+    service `save(cleaned data)`, and `saved(what it wrote)` says so and moves on; otherwise
+    the form is shown, again with its errors or the service's refusal (status 400)."""
+    if request.method == "POST" and form.is_valid():
+        written = _submitted(form, lambda: save(form.cleaned_data))
+        if written is not None:
+            return saved(written)
+    return _form_page(
+        request,
+        "complaints/form.html",
+        {**page, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _complaints_page_after(request: SignedInRequest, slug: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("complaints:complaints", args=[slug]))
+
+
+def _compliment_saved(
+    request: SignedInRequest, slug: str, compliment: Compliment, *, done: str, review: str
+) -> HttpResponse:
+    """After a compliment is written: back to the voice page when its quote is clear, else on
+    to reviewing the quote, which is shown nowhere until then."""
+    if compliment.is_cleared:
+        messages.success(request, done)
+        return redirect(_voice_url(slug))
+    messages.success(request, review)
+    return redirect(
+        reverse("complaints:redaction_review", args=[slug, "compliment", compliment.pk])
+    )
+
+
 @login_required
 def complaint_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.authority_for(request.user, slug, Permission.EDIT_FIGURES)
     form = ComplaintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        added = _submitted(
-            form,
-            lambda: services.complaint_create(
-                user=request.user,
-                authority=authority,
-                reference=data["reference"],
-                stage=data["stage"],
-                received=data["received"],
-                responded=data["responded"],
-                outcome=data["outcome"],
-                extended=data["extended"],
-                team=data["team"],
-                themes=data["themes"],
-            ),
-        )
-        if added is not None:
-            messages.success(request, f"Complaint {data['reference']} added.")
-            return redirect(reverse("complaints:complaints", args=[slug]))
-    return _form_page(
+    return _record_form_page(
         request,
-        "complaints/form.html",
-        {"authority": authority, "form": form, "title": "Add a complaint", "button": "Add"},
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: services.complaint_create(user=request.user, authority=authority, **data),
+        saved=lambda _added: _complaints_page_after(
+            request, slug, f"Complaint {form.cleaned_data['reference']} added."
+        ),
+        page={"authority": authority, "title": "Add a complaint", "button": "Add"},
     )
 
 
@@ -137,56 +162,40 @@ def complaint_respond(request: SignedInRequest, slug: str, complaint_id: int) ->
         "outcome": complaint.outcome,
         "extended": complaint.extended,
     }
-    form = ResponseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        answered = _submitted(
-            form,
-            lambda: services.complaint_respond(
-                user=request.user, complaint=complaint, **form.cleaned_data
-            ),
-        )
-        if answered is not None:
-            messages.success(request, f"Response to {complaint.reference} recorded.")
-            return redirect(reverse("complaints:complaints", args=[slug]))
-    return _form_page(
+    return _record_form_page(
         request,
-        "complaints/form.html",
-        {
+        ResponseForm(request.POST or None, initial=initial),
+        save=lambda data: services.complaint_respond(
+            user=request.user, complaint=complaint, **data
+        ),
+        saved=lambda _answered: _complaints_page_after(
+            request, slug, f"Response to {complaint.reference} recorded."
+        ),
+        page={
             "authority": complaint.authority,
-            "form": form,
             "title": f"Record the response to {complaint.reference}",
             "button": "Save the response",
         },
-        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def compliment_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.authority_for(request.user, slug, Permission.EDIT_FIGURES)
-    form = ComplimentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        compliment = _submitted(
-            form,
-            lambda: services.compliment_create(
-                user=request.user, authority=authority, **form.cleaned_data
-            ),
-        )
-        if compliment is not None:
-            if compliment.is_cleared:
-                messages.success(request, "Compliment added.")
-                return redirect(_voice_url(slug))
-            messages.success(
-                request, "Compliment added. Review its quote before it can be shown anywhere."
-            )
-            return redirect(
-                reverse("complaints:redaction_review", args=[slug, "compliment", compliment.pk])
-            )
-    return _form_page(
+    return _record_form_page(
         request,
-        "complaints/form.html",
-        {"authority": authority, "form": form, "title": "Add a compliment", "button": "Add"},
-        status=400 if form.errors else 200,
+        ComplimentForm(request.POST or None),
+        save=lambda data: services.compliment_create(
+            user=request.user, authority=authority, **data
+        ),
+        saved=lambda compliment: _compliment_saved(
+            request,
+            slug,
+            compliment,
+            done="Compliment added.",
+            review="Compliment added. Review its quote before it can be shown anywhere.",
+        ),
+        page={"authority": authority, "title": "Add a compliment", "button": "Add"},
     )
 
 
@@ -335,36 +344,25 @@ def complaint_change(request: SignedInRequest, slug: str, complaint_id: int) -> 
         "team": complaint.team,
         "themes": _themes_text(complaint.themes),
     }
-    form = ComplaintForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _submitted(
-            form,
-            lambda: services.complaint_update(
-                user=request.user,
-                authority=complaint.authority,
-                complaint=complaint,
-                **form.cleaned_data,
-            ),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                f"Complaint {saved.reference} changed; the quarter’s summary figures are "
-                "worked out again.",
-            )
-            return redirect(reverse("complaints:complaints", args=[slug]))
-    return _form_page(
+    return _record_form_page(
         request,
-        "complaints/form.html",
-        {
+        ComplaintForm(request.POST or None, initial=initial),
+        save=lambda data: services.complaint_update(
+            user=request.user, authority=complaint.authority, complaint=complaint, **data
+        ),
+        saved=lambda saved: _complaints_page_after(
+            request,
+            slug,
+            f"Complaint {saved.reference} changed; the quarter’s summary figures are "
+            "worked out again.",
+        ),
+        page={
             "authority": complaint.authority,
-            "form": form,
             "title": f"Change complaint {complaint.reference}",
             "button": "Save the changes",
             "hint": "Working days and whether it was answered in timescale are worked out "
             "from the dates.",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -378,39 +376,25 @@ def compliment_change(request: SignedInRequest, slug: str, compliment_id: int) -
         "themes": _themes_text(compliment.themes),
         "quote": compliment.text,
     }
-    form = ComplimentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = _submitted(
-            form,
-            lambda: services.compliment_update(
-                user=request.user,
-                authority=compliment.authority,
-                compliment=compliment,
-                **form.cleaned_data,
-            ),
-        )
-        if changed is not None:
-            if changed.is_cleared:
-                messages.success(request, "Compliment changed.")
-                return redirect(_voice_url(slug))
-            messages.success(
-                request,
-                "Compliment changed. Its quote is shown nowhere until you review it again.",
-            )
-            return redirect(
-                reverse("complaints:redaction_review", args=[slug, "compliment", changed.pk])
-            )
-    return _form_page(
+    return _record_form_page(
         request,
-        "complaints/form.html",
-        {
+        ComplimentForm(request.POST or None, initial=initial),
+        save=lambda data: services.compliment_update(
+            user=request.user, authority=compliment.authority, compliment=compliment, **data
+        ),
+        saved=lambda changed: _compliment_saved(
+            request,
+            slug,
+            changed,
+            done="Compliment changed.",
+            review="Compliment changed. Its quote is shown nowhere until you review it again.",
+        ),
+        page={
             "authority": compliment.authority,
-            "form": form,
             "title": f"Change the compliment of {compliment.received:%-d %B %Y}",
             "button": "Save the changes",
             "hint": "A changed quote is flagged again and shown nowhere until it is reviewed.",
         },
-        status=400 if form.errors else 200,
     )
 
 

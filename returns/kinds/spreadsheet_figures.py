@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -24,7 +25,7 @@ from django.utils import timezone
 from indicators import periods as period_rules
 from indicators import services as figure_services
 from indicators import value_rules
-from indicators.figure_states import Action, FigureState, figure_transition
+from indicators.figure_states import Action, FigureState, Transition, figure_transition
 from indicators.models import (
     Area,
     BreakdownCategory,
@@ -221,6 +222,21 @@ def _figure_rows(
     return parsed.rows, parsed.findings, len(table.rows)
 
 
+@cache
+def _sheet_transition(status: str | None, is_revised: bool, changed: bool) -> Transition:
+    """The workflow's rule for a row of an authority's own spreadsheet over a stored figure in
+    `status` (None: there is none), from `indicators.figure_states`: the same content leaves a
+    figure as it is; new and changed figures are submitted; a changed approved figure goes
+    back for approval, marked revised. Cached: a workbook asks thousands of times for a
+    handful of answers."""
+    return figure_transition(
+        None if status is None else FigureState(status, is_revised),
+        Action.SPREADSHEET_IMPORT,
+        changed=changed,
+        requested=FigureStatus.SUBMITTED,
+    )
+
+
 def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
     rows, findings, read = _figure_rows(batch, for_commit=for_commit)
     plan = _FigurePlan(findings, Counts(rows=read))
@@ -249,14 +265,10 @@ def _plan_figures(batch: ImportBatch, *, for_commit: bool) -> _FigurePlan:
             match.category.pk if match.category else None,
         )
         figure = stored.get(key)
-        # The workflow's rule for an authority's own spreadsheet (indicators.figure_states):
-        # the same content leaves a figure as it is; new and changed figures are submitted;
-        # a changed approved figure goes back for approval, marked revised.
-        transition = figure_transition(
-            None if figure is None else FigureState(figure.status, figure.is_revised),
-            Action.SPREADSHEET_IMPORT,
-            changed=figure is None or not _same(figure, match),
-            requested=FigureStatus.SUBMITTED,
+        transition = (
+            _sheet_transition(None, False, True)
+            if figure is None
+            else _sheet_transition(figure.status, figure.is_revised, not _same(figure, match))
         )
         if not transition.writes:
             plan.counts.unchanged += 1
