@@ -1,7 +1,7 @@
 """What a figure's numbers may be, stated once for every way a figure arrives. Pure: no ORM.
 
 The entry form (through `entry_checks`, and `services.figure_set` for the admin and every
-other caller), the figures spreadsheet import (`returns.spreadsheet_services`) and the
+other caller), the figures spreadsheet import (`returns.kinds.spreadsheet_figures`) and the
 published-data import (`returns.published`) all ask this module, so a value the form refuses
 is refused by the imports too, with the same sentence. Each problem names the measure, what is
 wrong and the number that is wrong ("Children on CIN plans: The value cannot be below zero

@@ -27,8 +27,9 @@ from accounts.models import Membership, Role, User
 from audits.logs import log_header
 from audits.models import CaseAudit
 from indicators.models import Figure, FigureChange, Period, Target, TargetChange
-from returns import services, spreadsheet_services, tasks
-from returns.kinds import record_logs
+from returns import services, tasks
+from returns.kinds import handler_for, record_logs
+from returns.kinds.spreadsheet_figures import figures_roll_up_many
 from returns.models import (
     AUTHORITY_SHEET_KINDS,
     BatchChange,
@@ -193,12 +194,12 @@ def _rollback(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
 
 def _sheet_commit(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
     with transaction.atomic():  # the batch's transaction, as batch_commit gives it
-        spreadsheet_services.sheet_commit(user=actor, batch=batch)
+        handler_for(batch.kind).commit(user=actor, batch=batch)
 
 
 def _sheet_rollback(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
     with transaction.atomic():
-        spreadsheet_services.sheet_rollback(user=actor, batch=batch)
+        handler_for(batch.kind).rollback(user=actor, batch=batch)
 
 
 def _log_commit(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
@@ -216,7 +217,7 @@ def _mappings_load(actor: Any, scene: Scene, _prepared: None) -> Any:
 
 
 def _roll_up_many(actor: Any, scene: Scene, key: list[int]) -> Any:
-    return spreadsheet_services.figures_roll_up_many(user=actor, keys=[key])
+    return figures_roll_up_many(user=actor, keys=[key])
 
 
 Prepare = Callable[[Scene], Any]
