@@ -11,8 +11,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import SignedInRequest
-from indicators import selectors, services
+from indicators import queue, selectors, services
 from indicators.forms import EntryForm
+
+# Said beside "Saved" when the broker did not take the follow-up work: the save stands, and
+# the work waits in the outbox until the background service is back (docs/0020).
+CATCH_UP_NOTE = (
+    "The dashboard and the quarter and year totals will catch up when the background "
+    "service is back: it is not taking work at the moment. Your figures are saved; there is "
+    "nothing to enter again."
+)
+
+
+def say_if_work_waits(request: SignedInRequest, work: queue.QueuedWork) -> None:
+    if work.waiting:
+        messages.warning(request, CATCH_UP_NOTE)
 
 
 @login_required
@@ -65,10 +78,12 @@ def entry(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     if request.method != "POST" or page.not_ended:
         return _render(request, EntryForm(page))
     form = EntryForm(page, request.POST)
-    result = _save(request, form)
+    with queue.queued_work() as work:
+        result = _save(request, form)
     if result is None:
         return _render(request, form)
     messages.success(request, _saved_message(result))
+    say_if_work_waits(request, work)
     return redirect("entry", slug=slug, period=period)
 
 
@@ -80,21 +95,23 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
     form = EntryForm(page, request.POST)
     if page.not_ended:
         return _render(request, EntryForm(page))
-    result = _save(request, form)
-    if result is None:
-        return _render(request, form)
-    if result.saved:
-        messages.success(request, _saved_message(result))
-    try:
-        submitted = services.figures_submit(
-            user=request.user,
-            authority=page.authority,
-            period=page.period,
-        )
-    except ValidationError as refused:
-        fresh = EntryForm(selectors.entry_page(request.user, slug, period))
-        fresh.add_refusal(refused)
-        return _render(request, fresh)
+    with queue.queued_work() as work:
+        result = _save(request, form)
+        if result is None:
+            return _render(request, form)
+        if result.saved:
+            messages.success(request, _saved_message(result))
+        try:
+            submitted = services.figures_submit(
+                user=request.user,
+                authority=page.authority,
+                period=page.period,
+            )
+        except ValidationError as refused:
+            say_if_work_waits(request, work)
+            fresh = EntryForm(selectors.entry_page(request.user, slug, period))
+            fresh.add_refusal(refused)
+            return _render(request, fresh)
     count = len(submitted.submitted)
     if count:
         messages.success(
@@ -102,4 +119,5 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
         )
     else:
         messages.info(request, "Nothing to submit: every figure is already submitted or approved.")
+    say_if_work_waits(request, work)
     return redirect("entry", slug=slug, period=period)
