@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from celery import current_app
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -73,6 +73,7 @@ def database_check() -> Check:
 
 
 def cache_check() -> Check:
+    cache = caches["default"]
     if not isinstance(cache, DegradingRedisCache):
         # In-process memory (the embedded default): there is nothing to be down.
         return {"status": OK, "kind": "memory"}
