@@ -126,3 +126,37 @@ def test_healthz_follows_the_worker_heartbeat(monkeypatch) -> None:
     assert response.status_code == 200
     assert response.json()["checks"]["worker"]["status"] == "stale"
     assert "worker" in response.json()["degraded"]
+
+
+def test_a_database_error_that_is_not_unreachability_stays_a_500() -> None:
+    from django.db import OperationalError
+    from psycopg import errors
+
+    from config.errors import database_unreachable
+
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = errors.DeadlockDetected()
+    assert not database_unreachable(deadlock)
+    refused = OperationalError("connection refused")
+    refused.__cause__ = errors.OperationalError()
+    assert database_unreachable(refused)
+
+
+def test_the_500_handler_shows_the_503_page_for_an_unreachable_database() -> None:
+    """Errors raised outside a view (in middleware) reach handler500, not the middleware."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from config.errors import server_error
+
+    request = RequestFactory().get("/somewhere/")
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
