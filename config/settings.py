@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {
         "task": "indicators.tasks.drain_outbox",
         "schedule": 60.0,
+        # A drain left unrun (no worker) is overtaken by the next: they do not pile up.
+        "options": {"expires": 55},
     },
     "rebuild-every-dashboard": {
         "task": "indicators.tasks.rebuild_all_dashboards",
