@@ -14,18 +14,7 @@ from accounts.access import SignedInRequest
 from indicators import queue, selectors, services
 from indicators.forms import EntryForm
 
-# Said beside "Saved" when the broker did not take the follow-up work: the save stands, and
-# the work waits in the outbox until the background service is back (docs/0020).
-CATCH_UP_NOTE = (
-    "The dashboard and the quarter and year totals will catch up when the background "
-    "service is back: it is not taking work at the moment. Your figures are saved; there is "
-    "nothing to enter again."
-)
-
-
-def say_if_work_waits(request: SignedInRequest, work: queue.QueuedWork) -> None:
-    if work.waiting:
-        messages.warning(request, CATCH_UP_NOTE)
+from .queued import FIGURES_CATCH_UP, says_if_work_waits
 
 
 @login_required
@@ -73,17 +62,16 @@ def _render(request: SignedInRequest, form: EntryForm) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@says_if_work_waits(FIGURES_CATCH_UP)
 def entry(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     page = selectors.entry_page(request.user, slug, period)
     if request.method != "POST" or page.not_ended:
         return _render(request, EntryForm(page))
     form = EntryForm(page, request.POST)
-    with queue.queued_work() as work:
-        result = _save(request, form)
+    result = _save(request, form)
     if result is None:
         return _render(request, form)
     messages.success(request, _saved_message(result))
-    say_if_work_waits(request, work)
     return redirect("entry", slug=slug, period=period)
 
 
@@ -95,6 +83,8 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
     form = EntryForm(page, request.POST)
     if page.not_ended:
         return _render(request, EntryForm(page))
+    # Watched here rather than by `says_if_work_waits`: a refused submit renders this page
+    # with the "Saved" message, and the note belongs beside it.
     with queue.queued_work() as work:
         result = _save(request, form)
         if result is None:
@@ -108,7 +98,8 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
                 period=page.period,
             )
         except ValidationError as refused:
-            say_if_work_waits(request, work)
+            if work.waiting:
+                messages.warning(request, FIGURES_CATCH_UP)
             fresh = EntryForm(selectors.entry_page(request.user, slug, period))
             fresh.add_refusal(refused)
             return _render(request, fresh)
@@ -119,5 +110,6 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
         )
     else:
         messages.info(request, "Nothing to submit: every figure is already submitted or approved.")
-    say_if_work_waits(request, work)
+    if work.waiting:
+        messages.warning(request, FIGURES_CATCH_UP)
     return redirect("entry", slug=slug, period=period)

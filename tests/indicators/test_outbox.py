@@ -271,3 +271,23 @@ def test_with_no_broker_the_work_runs_in_process_and_nothing_waits(world, eager_
     assert rolled_up(world)
     assert Dashboard.objects.get(pk=world.authority.pk).built_at is not None
     assert not OutboxMessage.objects.exists()
+
+
+@needs_broker
+def test_a_target_saved_while_the_broker_refuses_says_the_dashboards_will_catch_up(
+    world, broker
+) -> None:
+    start = world.month.start
+    first_year = start.year if start.month >= 4 else start.year - 1
+    path = f"/a/{world.authority.slug}/targets/{world.plans.code}/fy-{first_year}-{(first_year + 1) % 100:02d}/"
+    client = client_for(world.officer)
+    with broker.refusing():
+        response = client.post(
+            path,
+            {"lower": "600", "upper": "700", "tolerance": "5", "reason": "Agreed"},
+            follow=True,
+        )
+    page = text_of(response.content.decode())
+    assert "Saved the" in page
+    assert "The dashboards will catch up when the background service is back" in page
+    assert OutboxMessage.objects.filter(task=REBUILD_TASK, args=[world.authority.pk]).exists()
