@@ -279,7 +279,8 @@ def test_a_target_saved_while_the_broker_refuses_says_the_dashboards_will_catch_
 ) -> None:
     start = world.month.start
     first_year = start.year if start.month >= 4 else start.year - 1
-    path = f"/a/{world.authority.slug}/targets/{world.plans.code}/fy-{first_year}-{(first_year + 1) % 100:02d}/"
+    year = f"fy-{first_year}-{(first_year + 1) % 100:02d}"
+    path = f"/a/{world.authority.slug}/targets/{world.plans.code}/{year}/"
     client = client_for(world.officer)
     with broker.refusing():
         response = client.post(
