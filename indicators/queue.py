@@ -118,9 +118,11 @@ def queued_work() -> Iterator[QueuedWork]:
 
 
 def task_waiting(name: str, *args: object) -> bool:
-    """Whether the task `name` with `args` is queued and waiting for the broker (an import
-    batch's validation, say, while the broker is down)."""
-    return OutboxMessage.objects.filter(task=name, args=list(args)).exists()
+    """Whether the task `name` is queued and waiting for the broker with arguments that begin
+    with `args`: `task_waiting("returns.tasks.commit_batch", batch.pk)` whoever asked for the
+    commit (its second argument)."""
+    leading = {f"args__{index}": value for index, value in enumerate(args)}
+    return OutboxMessage.objects.filter(task=name, **leading).exists()
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,11 @@ def test_an_upload_while_the_broker_refuses_keeps_its_batch_waiting(
         )
     assert ImportBatch.objects.filter(pk=batch.pk).exists()
     assert queue.task_waiting("returns.tasks.validate_batch", batch.pk)
+    assert not queue.task_waiting("returns.tasks.validate_batch", batch.pk + 1)
+    assert not queue.task_waiting("returns.tasks.commit_batch", batch.pk)
+    # A commit is queued with who asked for it; a page asks by the batch alone.
+    OutboxMessage.objects.create(task="returns.tasks.commit_batch", args=[batch.pk, admin.pk])
+    assert queue.task_waiting("returns.tasks.commit_batch", batch.pk)
 
 
 def test_with_no_broker_the_work_runs_in_process_and_nothing_waits(world, eager_tasks) -> None:
