@@ -19,6 +19,7 @@ have: there is nothing to be down.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -162,7 +163,7 @@ def outbox_drain() -> int:
             break
         after = messages[-1].pk
     if sent_total:
-        logger.info("Outbox drained: %d queued task(s) sent to the broker", sent_total)
+        logger.info("Outbox drained: %d queued task(s) sent to the broker or merged", sent_total)
     return sent_total
 
 
@@ -199,12 +200,20 @@ def _send_after_commit(ids: list[int]) -> None:
 
 def _send_messages(messages: list[OutboxMessage]) -> tuple[int, bool]:
     """Send these locked rows in order, deleting those the broker took, until it refuses one.
-    Says how many were sent and whether the broker refused."""
+    A row identical to one sent just before (the same task and arguments: saves to one
+    authority while the broker was down each asked for its rebuild) is deleted unsent: the
+    tasks are idempotent and read the data when they run, so the one sent does the work of
+    both. Says how many rows left the outbox and whether the broker refused."""
     global _broker_paused_until
-    sent: list[int] = []
+    done: list[int] = []
     failed: dict[int, str] = {}
+    sent_now: set[tuple[str, str, int]] = set()
     refused = False
-    for message in messages:
+    for position, message in enumerate(messages):
+        key = (message.task, json.dumps(message.args), message.countdown)
+        if key in sent_now:
+            done.append(message.pk)
+            continue
         try:
             _send(task_named(message.task), message.args, message.countdown)
         except (BrokerError, OSError) as error:
@@ -215,23 +224,24 @@ def _send_messages(messages: list[OutboxMessage]) -> tuple[int, bool]:
                 message.task,
                 error,
             )
-            failed.update({later.pk: type(error).__name__ for later in messages[len(sent) :]})
+            failed.update({later.pk: type(error).__name__ for later in messages[position:]})
             break
         except Exception as error:
             # A task renamed since the row was written, say: kept for an operator, the rest go.
             logger.exception("Could not send queued task %s (outbox row %d)", message, message.pk)
             failed[message.pk] = type(error).__name__
             continue
-        sent.append(message.pk)
-    if sent:
-        OutboxMessage.objects.filter(pk__in=sent).delete()
-    if sent and not refused:
+        sent_now.add(key)
+        done.append(message.pk)
+    if done:
+        OutboxMessage.objects.filter(pk__in=done).delete()
+    if done and not refused:
         _broker_paused_until = 0.0
     for error_name in set(failed.values()):
         OutboxMessage.objects.filter(
             pk__in=[pk for pk, name in failed.items() if name == error_name]
         ).update(attempts=F("attempts") + 1, last_error=error_name[:200])
-    return len(sent), refused
+    return len(done), refused
 
 
 def _drain_backlog() -> None:

@@ -297,3 +297,24 @@ def test_a_target_saved_while_the_broker_refuses_says_the_dashboards_will_catch_
     assert "Saved the" in page
     assert "The dashboards will catch up when the background service is back" in page
     assert OutboxMessage.objects.filter(task=REBUILD_TASK, args=[world.authority.pk]).exists()
+
+
+@needs_broker
+def test_identical_messages_waiting_together_are_sent_once(monkeypatch) -> None:
+    from indicators.tasks import rebuild_dashboard
+
+    north, south = factories.AreaFactory(), factories.AreaFactory()
+    # Three saves to north and one to south while the broker was down.
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(task=REBUILD_TASK, args=[area.pk], countdown=2)
+            for area in (north, south, north, north)
+        ]
+    )
+    sent: list[int] = []
+    monkeypatch.setattr(
+        rebuild_dashboard, "apply_async", lambda args, countdown: sent.append(args[0])
+    )
+    assert queue.outbox_drain() == 4
+    assert sent == [north.pk, south.pk]
+    assert not OutboxMessage.objects.exists()
