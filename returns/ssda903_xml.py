@@ -290,6 +290,12 @@ class _Reader:
             if self.out.children > self.limits.return_rows:
                 raise too_many_rows("The file has", self.limits.return_rows, "<CHILD> elements")
             self.child(element, self.out.children)
+            # Every table is held until the file ends: all of them together are held to
+            # twice the limit of one (a return has more episodes than anything else).
+            if sum(map(len, self.rows.values())) > 2 * self.limits.return_rows:
+                raise too_many_rows(
+                    "The file has", 2 * self.limits.return_rows, "records in all (twice the limit)"
+                )
         elif name:
             self.unknown(0, "root", name)
 

@@ -273,6 +273,25 @@ def test_an_xml_return_past_its_limits_is_refused_with_one_finding() -> None:
     assert result.findings[0].message.startswith("The file has more than 3 <EPISODE> elements")
 
     # Elements are counted as the file is fed in 64 kB chunks: this child spans several.
+    many = [
+        Child(f"C{n}", "01/01/2015", episodes=[ep("01/04/2024", "S", "C2", "U1")]) for n in range(4)
+    ]
+    result = ssda903_xml.derive_903_xml(as_xml(many), 2025, None, ImportLimits(return_rows=3))
+    assert result.findings[0].message.startswith("The file has more than 3 <CHILD> elements")
+    result = ssda903_xml.derive_903_xml(as_xml(many[:3]), 2025, None, ImportLimits(return_rows=3))
+    assert result.figures  # three children, three episodes: six records within twice three
+    with_oc3 = [
+        Child(
+            f"C{n}",
+            "01/01/2000",
+            episodes=[ep("01/04/2024", "S", "C2", "U1")],
+            oc3=("1", "F1", "1"),
+        )
+        for n in range(3)
+    ]
+    result = ssda903_xml.derive_903_xml(as_xml(with_oc3), 2025, None, ImportLimits(return_rows=3))
+    assert result.findings[0].message.startswith("The file has more than 6 records in all")
+
     crowded = as_xml(
         [Child("C0", "01/01/2015", episodes=[ep("01/04/2024", "S", "C2", "U1")] * 500)]
     )
@@ -332,6 +351,7 @@ def test_a_return_batch_is_held_to_the_settings_row_limit(db, settings, tmp_path
 
 
 def test_the_settings_give_the_limits(settings) -> None:
+    assert import_limits() == DEFAULT_LIMITS  # config/settings.py gives the same defaults
     settings.IMPORT_MAX_SHEET_ROWS = 7
     limits = import_limits()
     assert limits.sheet_rows == 7
