@@ -84,7 +84,9 @@ def size_text(size: int) -> str:
     """A limit in bytes as people write it: 1 GB, 512 MB."""
     if size >= GIB:
         return f"{size / GIB:g} GB"
-    return f"{size / (1024 * 1024):g} MB"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size:,} bytes"
 
 
 def unpacked_refusal(limit: int, what: str = "The ZIP file") -> str:

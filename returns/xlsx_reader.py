@@ -340,18 +340,15 @@ def _sheet_rows(
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row_number, cells, next_column, column, kind, style, value_text, formula
-        nonlocal collecting, cell_count, collected
+        nonlocal collecting, collected
         if name == C:
             reference = attrs.get("r")
             column = _column_index(reference) if reference else next_column
-            if column >= LAST_COLUMN or column < 0:
+            if column >= LAST_COLUMN:  # a row holds at most this many cells, padding and all
                 raise _Refused(
                     f"Row {row_number:,} has a cell beyond column XFD, Excel's last: the "
                     "workbook is not one Excel wrote. Save it again from Excel."
                 )
-            cell_count += max(column - len(cells), 0) + 1
-            if cell_count > most_cells:
-                raise _too_many_cells(limits)
             kind = attrs.get("t", "n")
             style = attrs.get("s", "")
             value_text, formula = None, False
@@ -368,7 +365,7 @@ def _sheet_rows(
             formula = True
 
     def end(name: str) -> None:
-        nonlocal value_text, next_column, last_data, collecting
+        nonlocal value_text, next_column, last_data, collecting, cell_count
         if name == V:
             value_text = "".join(parts)
             collecting = False
@@ -400,6 +397,9 @@ def _sheet_rows(
             value_text = (value_text or "") + "".join(parts)
             collecting = False
         elif name == ROW:
+            cell_count += len(cells)
+            if cell_count > most_cells:
+                raise _too_many_cells(limits)
             done.append((row_number, cells))
 
     def text(data: str) -> None:

@@ -462,6 +462,16 @@ def test_an_xlsx_bomb_gets_one_finding() -> None:
     assert len(refused.findings) == 1
     assert refused.findings[0].message.startswith("The workbook has more than 30 cells")
 
+    unpacked = read_table(
+        xlsx_bytes(FIGURE_HEADER, ["865"] * 5),
+        "f.xlsx",
+        "figures",
+        ImportLimits(unpacked_bytes=100),
+    )
+    assert [f.message[:44] for f in unpacked.findings] == [
+        "The workbook unpacks to more than 100 bytes,"
+    ]
+
 
 @pytest.mark.parametrize("limit", [1, 5, 13, 64])
 def test_csv_lines_read_the_same_in_any_chunks(limit: int) -> None:
