@@ -39,7 +39,8 @@ class ImportLimits:
     # Elements in one child's record of an XML return (<CHILD>, <Child>): a child with 1,000
     # episodes has 20,000.
     record_elements: int = 100_000
-    # Characters of text in one child's record of an XML return.
+    # Characters of text in one child's record of an XML return (in the SSDA903 XML, bytes in a
+    # row without a "<": a text the parser holds whole until it ends).
     record_chars: int = 10_000_000
     # Findings a reader keeps; beyond them errors are only counted. A batch lists the first
     # 1,000 and counts the errors and warnings among these.

@@ -525,7 +525,19 @@ def _stream(source: bytes | IO[bytes], reader: _Reader) -> None:
                 "Check that this is the return exported by the case-management system."
             )
 
+    # A text (or tag) with no "<" in it for longer than a child's record may be is held whole
+    # by the parser until it ends: such a file is refused first. ("<" is never inside a value.)
+    most_chunks = reader.limits.record_chars // CHUNK + 1
+    without_tag = 0
     for chunk in _chunks(source):
+        without_tag = 0 if b"<" in chunk else without_tag + 1
+        if without_tag > most_chunks:
+            raise TooLarge(
+                f"The file holds more than {most_chunks * CHUNK:,} bytes without an element, "
+                "which no SSDA903 return does: it was refused before it was read in full, and "
+                "nothing was imported. Check that this is the return exported by the "
+                "case-management system."
+            )
         parser.feed(chunk)
         drain()
     parser.close()

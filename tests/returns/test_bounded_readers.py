@@ -292,6 +292,13 @@ def test_an_xml_return_past_its_limits_is_refused_with_one_finding() -> None:
     result = ssda903_xml.derive_903_xml(as_xml(with_oc3), 2025, None, ImportLimits(return_rows=3))
     assert result.findings[0].message.startswith("The file has more than 6 records in all")
 
+    text = b"<EXPSSDA903><CHILD><HEADER><CHILDID>" + b"x" * 300_000 + b"</CHILDID>"
+    few_chars = ImportLimits(record_chars=100_000)
+    result = ssda903_xml.derive_903_xml(text, 2025, None, few_chars)
+    assert [f.message[:44] for f in result.findings] == [
+        "The file holds more than 131,072 bytes witho"
+    ]
+
     crowded = as_xml(
         [Child("C0", "01/01/2015", episodes=[ep("01/04/2024", "S", "C2", "U1")] * 500)]
     )
