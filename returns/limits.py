@@ -17,8 +17,11 @@ GIB = 1024 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ImportLimits:
-    # What a ZIP (an SSDA903 return's tables, an XLSX workbook) may unpack to, as it declares.
+    # What a ZIP (an SSDA903 return's tables, an XLSX workbook) may unpack to, as it declares,
+    # and the size of its list of members (a few kilobytes in any real one), read before it is
+    # opened: zipfile holds the whole list as objects of some 400 bytes a member.
     unpacked_bytes: int = GIB
+    zip_directory_bytes: int = 4 * 1024 * 1024
     # Rows of any one table of an SSDA903 return (episodes, header, ...), CSV or XML. The
     # largest authority has a few thousand looked-after children and some 15,000 episodes a
     # year; 300,000 also covers a return with every child's whole history.

@@ -15,6 +15,7 @@ from .limits import DEFAULT_LIMITS, SETTINGS, ImportLimits, too_many
 from .sheet_cells import Cell, Table, column_key
 from .text_streams import LineTooLong, NotUtf8, utf8_lines
 from .xlsx_reader import xlsx_rows
+from .zip_files import directory_size
 
 
 def read_table(
@@ -30,7 +31,7 @@ def read_table(
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     table = Table()
-    kind = _sniff(source, file_name)
+    kind = _sniff(source, file_name, limits)
     if kind in ("xls", "utf16", "binary", "zip"):
         table.findings.append(Finding(1, "", _NOT_READABLE[kind].format(name=file_name)))
         return table
@@ -54,11 +55,13 @@ _NOT_READABLE = {
 }
 
 
-def _sniff(source: IO[bytes], file_name: str) -> str:
+def _sniff(source: IO[bytes], file_name: str, limits: ImportLimits) -> str:
     source.seek(0)
     head = source.read(4096)
     source.seek(0)
     if head.startswith(b"PK\x03\x04"):
+        if directory_size(source) > limits.zip_directory_bytes:
+            return "xlsx"  # the workbook reader refuses it, saying why
         try:
             names = zipfile.ZipFile(source).namelist()
         except zipfile.BadZipFile:

@@ -25,6 +25,7 @@ from xml.parsers import expat
 from .findings import Finding, Severity
 from .limits import SETTINGS, ImportLimits, too_many, unpacked_refusal
 from .sheet_cells import BLANK_RUN, Cell, CellError, column_key
+from .zip_files import directory_refusal, directory_size
 
 # --- XLSX --------------------------------------------------------------------------------------
 
@@ -282,6 +283,8 @@ def xlsx_rows(
     """The rows of the workbook's sheet called `sheet_name` (else its first), streamed from
     `source` (a seekable binary stream); what goes wrong is added to `findings`."""
     try:
+        if directory_size(source) > limits.zip_directory_bytes:
+            raise _Refused(directory_refusal(limits.zip_directory_bytes))
         archive = zipfile.ZipFile(source)
         if sum(info.file_size for info in archive.infolist()) > limits.unpacked_bytes:
             raise _Refused(unpacked_refusal(limits.unpacked_bytes, "The workbook"))

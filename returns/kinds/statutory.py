@@ -36,6 +36,7 @@ from ..findings import Finding
 from ..limits import ImportLimits, import_limits, unpacked_refusal
 from ..models import ImportBatch
 from ..text_streams import utf8_lines
+from ..zip_files import directory_refusal, directory_size
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
 
@@ -111,6 +112,10 @@ def ssda903_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
     if ssda903_xml.looks_like_xml(head):  # the return as one XML file
         result = ssda903_xml.derive_903_xml(source, year, batch.population, limits)
     else:
+        if directory_size(source) > limits.zip_directory_bytes:
+            return Derived(
+                {}, {}, [Finding(1, "", directory_refusal(limits.zip_directory_bytes))], 0
+            )
         try:
             archive = zipfile.ZipFile(source)
         except zipfile.BadZipFile:

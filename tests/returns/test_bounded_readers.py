@@ -488,3 +488,38 @@ def test_csv_lines_read_the_same_in_any_chunks(limit: int) -> None:
     lines = list(utf8_lines(io.BytesIO(text.encode()), max_line=100, chunk=limit))
     assert "".join(lines) == text.removeprefix("\ufeff")
     assert lines == ["a,b\r\n", 'c,"d\r', 'e"\r', "f\n", "\u00e9,g\r\n", "\r\n", "last"]
+
+
+def many_members(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(count):
+            archive.writestr(f"{number}.csv", b"")
+    return buffer.getvalue()
+
+
+def test_a_zip_listing_too_many_members_is_refused_before_it_is_opened(tmp_path) -> None:
+    """zipfile holds the whole list of members as objects: a list larger than any real
+    workbook's or return's is refused from the size the file's end record gives."""
+    from returns.kinds.statutory import ssda903_derive
+    from returns.models import ImportBatch
+    from returns.zip_files import directory_size
+
+    content = many_members(70_000)  # past 65,535 members: a ZIP64 end record
+    assert directory_size(io.BytesIO(content)) == len(content) - content.index(b"PK\x01\x02") - (
+        56 + 20 + 22
+    )
+    small = ImportLimits(zip_directory_bytes=100_000)
+    table = read_table(content, "f.xlsx", "figures", small)
+    assert [f.message[:45] for f in table.findings] == [
+        "The ZIP file lists so many files that its lis"
+    ]
+    assert read_table(many_members(10), "f.xlsx", "figures", small).findings[0].message == (
+        "f.xlsx is a ZIP file but not an Excel workbook: upload an Excel Workbook (.xlsx) or a "
+        "CSV file."
+    )
+
+    derived = ssda903_derive(ImportBatch(), io.BytesIO(many_members(100_000)), 2025)
+    assert [f.message[:45] for f in derived.findings] == [
+        "The ZIP file lists so many files that its lis"
+    ]
