@@ -67,9 +67,13 @@ def run_reader(kind: str, path: Path) -> dict[str, object]:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "MemoryError" not in done.stderr
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    # The peak of every child so far: this one's, or an earlier one's if larger.
-    result["children_peak_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"{kind} {path.name}: peak RSS {int(result['peak_kb']) // 1024} MB")  # type: ignore[call-overload]
+    # RUSAGE_CHILDREN gives the largest peak of any child so far, this one's or an earlier's.
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak = int(result["peak_kb"])  # type: ignore[call-overload]
+    print(
+        f"{kind} {path.name}: peak RSS {peak // 1024} MB "
+        f"(of any child so far {children_peak // 1024} MB)"
+    )
     return result
 
 
@@ -112,7 +116,7 @@ def test_the_poison_ssda903_zip_is_refused_in_bounded_memory(tmp_path: Path) -> 
         "imported. Check that this is one authority's return for one year. If a file truly "
         "needs more, an administrator can raise IMPORT_MAX_RETURN_ROWS."
     ]
-    assert int(result["peak_kb"]) < MEMORY // 1024  # type: ignore[call-overload]
+    assert int(result["peak_kb"]) < 512 * 1024  # type: ignore[call-overload] # kB: a row at a time
 
 
 def workbook_parts(shared_strings: bool) -> dict[str, bytes]:
