@@ -279,6 +279,13 @@ CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 # Imports: files larger than this are refused before they are read; past it, the rest of an
 # upload is not even stored (returns/uploads.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=250 * 1024 * 1024)
+# What one import may hold once read, far above any council's file (returns/limits.py and
+# docs/0019 say why each); a file past one is refused with a finding naming the setting.
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+IMPORT_MAX_RETURN_ROWS = env.int("IMPORT_MAX_RETURN_ROWS", default=300_000)
+IMPORT_MAX_CIN_CHILDREN = env.int("IMPORT_MAX_CIN_CHILDREN", default=200_000)
+IMPORT_MAX_SHEET_ROWS = env.int("IMPORT_MAX_SHEET_ROWS", default=200_000)
+IMPORT_MAX_SHEET_CELLS = env.int("IMPORT_MAX_SHEET_CELLS", default=3_000_000)
 FILE_UPLOAD_HANDLERS = [
     "returns.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
