@@ -306,6 +306,30 @@ def _wait_for_gunicorn(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("gunicorn did not answer within 60 s.")
 
 
+def _purge_queue(broker_url: str) -> int:
+    """Empty the default queue of the bench's broker database: tasks a killed run left there
+    name rows of a database that has been dropped. Use a Redis database of the bench's own."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    left = int(client.llen("celery"))
+    client.delete("celery", "unacked", "unacked_index")
+    return left
+
+
+def _wait_for_queue_to_drain(broker_url: str, seconds: float = 300) -> float:
+    """Seconds until the worker has taken every queued task and finished it."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not client.llen("celery") and not client.hlen("unacked"):
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
 def _wait_for_worker(log: Path, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -317,16 +341,33 @@ def _wait_for_worker(log: Path, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("The Celery worker was not ready within 60 s.")
 
 
-class ConnectionSampler(threading.Thread):
-    """The number of connections to the bench database, from pg_stat_activity, every 0.25 s
-    (through the server's maintenance database, so the sampler is not one of them)."""
+class Sampler(threading.Thread):
+    """Every 0.25 s: the connections to the bench database (pg_stat_activity, read through the
+    server's maintenance database, so the sampler is not one of them), and the CPU seconds
+    used so far by gunicorn, the worker and locust (each with its child processes) and by the
+    whole machine, to say where the CPU went during the timed window."""
 
     def __init__(self, server_url: str, database: str) -> None:
         super().__init__(daemon=True)
         self.server_url, self.database = server_url, database
-        self.peak = 0
-        self.samples: list[int] = []
+        self.processes: dict[str, int] = {}
+        self.rows: list[tuple[float, int, dict[str, float]]] = []
         self.done = threading.Event()
+
+    def _cpu(self) -> dict[str, float]:
+        import psutil
+
+        used: dict[str, float] = {}
+        for name, pid in list(self.processes.items()):
+            try:
+                parent = psutil.Process(pid)
+                tree = [parent, *parent.children(recursive=True)]
+                used[name] = sum(p.cpu_times().user + p.cpu_times().system for p in tree)
+            except psutil.Error:
+                continue
+        machine = psutil.cpu_times()
+        used["machine"] = machine.user + machine.system + machine.nice
+        return used
 
     def run(self) -> None:
         import psycopg
@@ -336,9 +377,21 @@ class ConnectionSampler(threading.Thread):
                 row = connection.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database]
                 ).fetchone()
-                count = int(row[0]) if row else 0
-                self.samples.append(count)
-                self.peak = max(self.peak, count)
+                self.rows.append((time.time(), int(row[0]) if row else 0, self._cpu()))
+
+    def peak_connections(self, window: tuple[float, float] | None = None) -> int:
+        return max(
+            (n for at, n, _ in self.rows if window is None or window[0] <= at <= window[1]),
+            default=0,
+        )
+
+    def cpu_in(self, window: tuple[float, float]) -> dict[str, float]:
+        """CPU seconds each used within the window (the samples nearest its ends)."""
+        inside = [cpu for at, _, cpu in self.rows if window[0] <= at <= window[1]]
+        if len(inside) < 2:
+            return {}
+        first, last = inside[0], inside[-1]
+        return {name: last[name] - first.get(name, last[name]) for name in last}
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -391,6 +444,10 @@ def _run(arguments: argparse.Namespace) -> int:
             check=True,
         )
         worker_log, web_log = logs / "worker.log", logs / "gunicorn.log"
+        locust_log = logs / "locust.log"
+        left = _purge_queue(arguments.broker_url)
+        if left:
+            print(f"Emptied the broker's queue of {left} tasks an earlier run left behind")
         worker = _start(
             [
                 "celery",
@@ -415,11 +472,17 @@ def _run(arguments: argparse.Namespace) -> int:
                 f"127.0.0.1:{arguments.port}",
                 "--workers",
                 str(arguments.web_workers),
+                # The time each request took inside gunicorn (ms): against the time locust
+                # saw, it tells waiting for a free worker from the work itself.
+                "--access-logfile",
+                str(logs / "access.log"),
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(M)s",
             ],
             environment,
             web_log,
         )
-        sampler = ConnectionSampler(arguments.database_url, database)
+        sampler = Sampler(arguments.database_url, database)
         try:
             _wait_for_worker(worker_log, worker)
             _wait_for_gunicorn(arguments.port, web)
@@ -428,10 +491,9 @@ def _run(arguments: argparse.Namespace) -> int:
             users = arguments.readers + arguments.savers
             # The backstop: the locustfile ends the run itself once the window has passed.
             limit = int(users / arguments.spawn_rate + arguments.seconds + 120)
-            locust = subprocess.run(  # noqa: S603 - our own interpreter with fixed arguments
+            sampler.processes = {"gunicorn": web.pid, "worker": worker.pid}
+            locust = _start(
                 [
-                    sys.executable,
-                    "-m",
                     "locust",
                     "-f",
                     str(ROOT / "bench" / "load_users.py"),
@@ -450,39 +512,45 @@ def _run(arguments: argparse.Namespace) -> int:
                     "--exit-code-on-error",
                     "0",
                 ],
-                env=os.environ
+                os.environ
                 | {
                     "CSC_LOAD_PLAN": str(plan_file),
                     "CSC_LOAD_SAMPLES": str(samples_file),
                     "CSC_LOAD_SECONDS": str(arguments.seconds),
                     "PYTHONPATH": str(ROOT / "bench"),
                 },
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=limit + 60,
-                check=False,
+                locust_log,
             )
-            # Roll-ups and rebuilds queued by the last saves: give the worker a moment.
-            time.sleep(5)
+            sampler.processes["locust"] = locust.pid
+            try:
+                locust.wait(timeout=limit + 60)
+            except subprocess.TimeoutExpired:
+                _stop(locust)
+            # The roll-ups and rebuilds the saves queued: the worker finishes them before it
+            # stops, so that none is left for the next run (whose database has other ids).
+            drained = _wait_for_queue_to_drain(arguments.broker_url)
         finally:
             sampler.done.set()
             _stop(web)
             _stop(worker)
+        locust_output = locust_log.read_text(errors="replace")
         if not samples_file.exists():
-            print(locust.stdout[-3000:], locust.stderr[-3000:], sep="\n")
+            print(locust_output[-3000:])
             raise SystemExit("locust wrote no samples.")
         result = json.loads(samples_file.read_text())
         worker_text = worker_log.read_text(errors="replace")
-        return _report(arguments, result, sampler, worker_text, locust.stderr)
+        print(f"worker backlog after the window: cleared in {drained:.0f} s")
+        access = (logs / "access.log").read_text(errors="replace")
+        return _report(arguments, result, sampler, worker_text, locust_output, access)
 
 
 def _report(
     arguments: argparse.Namespace,
     result: dict[str, Any],
-    sampler: ConnectionSampler,
+    sampler: Sampler,
     worker_text: str,
     locust_output: str,
+    access_log: str,
 ) -> int:
     samples = result["samples"]
     seconds = result["seconds"]
@@ -523,12 +591,29 @@ def _report(
             f"  {name}: {len(times)}, p50 {_percentile(times, 0.5):.0f} ms, "
             f"p95 {_percentile(times, 0.95):.0f} ms"
         )
+    _report_server_times(access_log)
     for error in errors[:10]:
         print(f"  error: {error[1]} answered {error[4]}")
     failed_tasks = len(re.findall(r"raised unexpected|Retry in", worker_text))
     done_tasks = len(re.findall(r"succeeded in", worker_text))
     print(f"worker: {done_tasks} tasks succeeded, {failed_tasks} failed or retried")
-    print(f"peak database connections to the bench database: {sampler.peak}")
+    window = (result["window"][0], result["window"][1])
+    print(
+        f"peak database connections to the bench database: {sampler.peak_connections(window)} "
+        f"in the window, {sampler.peak_connections()} over the whole run"
+    )
+    cpu = sampler.cpu_in(window)
+    if cpu:
+        span = window[1] - window[0]
+        ours = sum(value for name, value in cpu.items() if name != "machine")
+        shares = ", ".join(
+            f"{name} {value / span:.2f}" for name, value in cpu.items() if name != "machine"
+        )
+        print(
+            f"CPU cores busy in the window (of {os.cpu_count()}): {shares}; "
+            f"everything else on the machine (PostgreSQL, Redis, other work) "
+            f"{(cpu['machine'] - ours) / span:.2f}"
+        )
     if failed_tasks:
         met = False
         print("\n".join(line for line in worker_text.splitlines() if "raised" in line)[:3000])
@@ -540,6 +625,33 @@ def _report(
         f" {'met' if met else 'NOT met'}"
     )
     return 0 if met else 1
+
+
+def _report_server_times(access_log: str) -> None:
+    """The time gunicorn's workers spent on each kind of request (all of the run but the
+    sign-ins), from its access log: the work itself, without the wait for a free worker."""
+    kinds: dict[str, list[float]] = {}
+    for line in access_log.splitlines():
+        parts = line.split()
+        if len(parts) != 4 or parts[1].startswith(("/accounts/", "/static/")):
+            continue
+        method, path, _status, took = parts
+        if method == "POST":
+            kind = "save"
+        elif "/entry/" in path:
+            kind = "entry form"
+        elif "/indicators/" in path:
+            kind = "indicator page"
+        elif "/packs/" in path:
+            kind = "pack or pack list"
+        else:
+            kind = "dashboard"
+        kinds.setdefault(kind, []).append(float(took))
+    for kind, times in sorted(kinds.items()):
+        print(
+            f"  in gunicorn, {kind}: {len(times)}, p50 {_percentile(times, 0.5):.0f} ms, "
+            f"p95 {_percentile(times, 0.95):.0f} ms"
+        )
 
 
 def main() -> None:
