@@ -131,6 +131,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        help="CONN_MAX_AGE for gunicorn and the worker (default: the settings', 0: a new "
+        "database connection for every request and task)",
+    )
+    parser.add_argument(
         "--keep-logs", help="a directory to keep gunicorn's and the worker's logs in"
     )
     return parser.parse_args()
@@ -437,6 +443,8 @@ def _run(arguments: argparse.Namespace) -> int:
         plan_file.write_text(json.dumps(plan))
 
         environment = _server_environment(database_url, arguments.broker_url, temporary)
+        if arguments.conn_max_age is not None:
+            environment["CONN_MAX_AGE"] = str(arguments.conn_max_age)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
             env=environment,
@@ -558,7 +566,9 @@ def _report(
     print(
         f"{arguments.readers} readers and {arguments.savers} saving officers, "
         f"{arguments.think_min:g}-{arguments.think_max:g} s think time, "
-        f"{arguments.web_workers} gunicorn workers, timed window {seconds:.0f} s"
+        f"{arguments.web_workers} gunicorn workers, "
+        f"CONN_MAX_AGE {'default' if arguments.conn_max_age is None else arguments.conn_max_age}, "
+        f"timed window {seconds:.0f} s"
     )
     sign_ins = result["sign_in_ms"]
     if sign_ins:
