@@ -143,7 +143,7 @@ def _arguments() -> argparse.Namespace:
 
 
 def _check(client: Any, url: str) -> bool:
-    return client.get(url).status_code == 200
+    return bool(client.get(url).status_code == 200)
 
 
 def _plan(arguments: argparse.Namespace, password: str) -> dict[str, Any]:

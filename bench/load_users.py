@@ -45,7 +45,7 @@ class Measure:
     samples: list[tuple[str, str, float, bool, int]] = []  # kind, name, ms, ok, status
 
 
-@events.request.add_listener
+@events.request.add_listener  # type: ignore[untyped-decorator]
 def _timed(
     request_type: str,
     name: str,
@@ -66,7 +66,7 @@ def _timed(
     Measure.samples.append((kind, name, response_time, exception is None, status))
 
 
-@events.test_start.add_listener
+@events.test_start.add_listener  # type: ignore[untyped-decorator]
 def _window(environment: Any, **_kwargs: Any) -> None:
     def run() -> None:
         while Measure.signed_in + Measure.refused < TOTAL_USERS:
@@ -79,7 +79,7 @@ def _window(environment: Any, **_kwargs: Any) -> None:
     gevent.spawn(run)
 
 
-@events.quitting.add_listener
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
 def _write_samples(environment: Any, **_kwargs: Any) -> None:
     measured = time.monotonic() - Measure.started if Measure.started else 0.0
     Measure.window[1] = time.time()
@@ -131,7 +131,7 @@ class SignedIn(HttpUser):
     def page_address(self, path: str) -> str:
         """The address of the page a POST comes from, as the browser saw it (over HTTPS):
         Django checks that a secure POST's Referer is the same secure site."""
-        return f"{self.host.replace('http://', 'https://', 1)}{path}"
+        return f"{(self.host or '').replace('http://', 'https://', 1)}{path}"
 
     def get(self, url: str, name: str, kind: str = "read") -> Any:
         with self.client.get(
@@ -169,7 +169,7 @@ class Saver(SignedIn):
 
     def on_start(self) -> None:
         self.plan = PLAN["saver_plans"][next(_savers) % len(PLAN["saver_plans"])]
-        self.run = 0
+        self.saves = 0
         super().on_start()
 
     @task
@@ -178,8 +178,8 @@ class Saver(SignedIn):
         page = self.get(url, "entry form", kind="entry form")
         if page.status_code != 200:
             return
-        self.run += 1
-        data = entry_post_data(form_fields(page.text), self.run)
+        self.saves += 1
+        data = entry_post_data(form_fields(page.text), self.saves)
         with self.client.post(
             url,
             data=data,
