@@ -12,7 +12,9 @@ from .models import Area, Indicator, Period
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def roll_up_figures(area_id: int, indicator_id: int, period_id: int) -> int:
     """Re-derive the quarter and year containing a changed figure. Idempotent: a task that is
-    delivered twice derives the same figures and writes nothing the second time. The system
+    delivered twice derives the same figures and writes nothing the second time. Safe beside
+    another roll-up of the same year (the months of a quarter saved at once): they take turns,
+    so neither fails and the last sees what the first wrote (`roll_up_lock_hold`). The system
     rolls up: the change that queued it was checked by its own service, and the derived
     figures follow their parts whoever wrote them."""
     derived = services.figures_roll_up(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.access import SystemActor
 
-from .. import dashboards, metrics
+from .. import dashboards, locks, metrics, periods
 from ..models import (
     Area,
     ChangeChannel,
@@ -42,13 +42,15 @@ def figures_roll_up(
 ) -> list[Figure]:
     """Derive the quarter and year that contain `period` from their parts, by the indicator's
     roll-up rule. A figure typed in or imported for the longer period is never overwritten;
-    a derived figure that is missing a part is marked provisional. Safe to run twice.
+    a derived figure that is missing a part is marked provisional. Safe to run twice, and
+    safe beside another roll-up of the same year: they take turns (`roll_up_lock_hold`).
 
     `user` asks for the roll-up (the tasks that run after data entry and imports pass
     `access.SYSTEM`) and must be one who may change the area's figures; the derived figures
     themselves are written by the system, as their parts decide them (approved when every
     part is), not by the person who asked."""
     access.require_figures_writer(user, area)
+    roll_up_lock_hold(area=area, indicator=indicator, period=period)
     derived: list[Figure] = []
     for kind in ROLL_UP_TARGETS.get(period.kind, ()):
         longer = Period.objects.get_or_create_for(kind, period.start)
@@ -123,3 +125,26 @@ def figures_roll_up(
             )
         )
     return derived
+
+
+def roll_up_lock_hold(*, area: Area, indicator: Indicator, period: Period) -> None:
+    """Wait for, then hold until commit, the right to derive `indicator`'s quarters and year
+    for `area` in the financial year that contains `period`.
+
+    Why: the months of one quarter are saved (or imported) side by side, and each queues its
+    own roll-up. Two of them at once both found no quarter and both created one, and the
+    second died on the unique constraint (issue 15); worse, one that read its parts before
+    the other month was committed could write an older sum over a newer one. Taken before
+    the parts are read, the lock makes them take turns: the second reads the parts and the
+    derived figures as the first left them (PostgreSQL's read committed shows each statement
+    what was committed before it), so it writes only what is still different, or nothing.
+    They converge by construction; a retry after a clash would still have let the stale
+    write through.
+
+    One lock covers the whole financial year, quarters included, because a month's roll-up
+    writes its quarter and its year: one lock per call, so two roll-ups cannot each hold one
+    lock and wait for the other's. A transaction that rolls up many keys (an import's) takes
+    one lock per key, so it should go through them in a fixed order (area, indicator, start).
+    """
+    year = periods.financial_year_start(period.start)
+    locks.hold_until_commit(f"roll-up:{area.pk}:{indicator.pk}:{year.isoformat()}")
