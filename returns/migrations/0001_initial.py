@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("validating", "Validating"),
-                            ("ready", "Ready for review"),
+                            ("ready", "Ready to commit"),
                             ("committed", "Committed"),
                             ("rejected", "Rejected"),
                             ("failed", "Failed"),

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("validating", "Validating"),
-                    ("ready", "Ready for review"),
+                    ("ready", "Ready to commit"),
                     ("committing", "Committing"),
                     ("committed", "Committed"),
                     ("rolling_back", "Rolling back"),

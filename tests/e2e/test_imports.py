@@ -36,7 +36,7 @@ def test_an_admin_reviews_commits_and_rolls_back_an_import(
 
     upload(page, tmp_path, GOOD)
     summary = page.get_by_test_id("batch-summary")
-    expect(summary).to_contain_text("Ready for review")
+    expect(summary).to_contain_text("Ready to commit")
     expect(summary).to_contain_text("4 new, 0 changed, 0 unchanged")
     assert_accessible(page)
     assert not Figure.objects.exists()
