@@ -167,7 +167,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 
-def _time_limits(variable: str, soft_minutes: int) -> dict[str, int]:
+def task_time_limits(variable: str, soft_minutes: int) -> dict[str, int]:
     """A kind of task's time limits, in seconds: the soft one raises SoftTimeLimitExceeded in
     the task, which gives its work up cleanly; the hard one kills the worker process running
     it. `variable` overrides both as "soft,hard" (seconds); the default is `soft_minutes` and
@@ -179,17 +179,17 @@ def _time_limits(variable: str, soft_minutes: int) -> dict[str, int]:
 # Time limits per kind of task (docs/operations.md, "Limits"). Keep them below the broker's
 # visibility timeout (an hour with Redis), after which a running task is delivered again.
 CELERY_TASK_ANNOTATIONS = {
-    "returns.tasks.validate_batch": _time_limits("IMPORT_VALIDATE_TIME_LIMITS", 20),
-    "returns.tasks.commit_batch": _time_limits("IMPORT_COMMIT_TIME_LIMITS", 30),
-    "returns.tasks.rollback_batch": _time_limits("IMPORT_ROLLBACK_TIME_LIMITS", 30),
-    "returns.tasks.roll_up_figures_of": _time_limits("ROLL_UP_TIME_LIMITS", 10),
-    "indicators.tasks.roll_up_figures": _time_limits("ROLL_UP_TIME_LIMITS", 10),
-    "audits.tasks.derive_audit_summaries": _time_limits("ROLL_UP_TIME_LIMITS", 10),
-    "indicators.tasks.rebuild_dashboard": _time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
-    "indicators.tasks.rebuild_all_dashboards": _time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
+    "returns.tasks.validate_batch": task_time_limits("IMPORT_VALIDATE_TIME_LIMITS", 20),
+    "returns.tasks.commit_batch": task_time_limits("IMPORT_COMMIT_TIME_LIMITS", 30),
+    "returns.tasks.rollback_batch": task_time_limits("IMPORT_ROLLBACK_TIME_LIMITS", 30),
+    "returns.tasks.roll_up_figures_of": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "indicators.tasks.roll_up_figures": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "audits.tasks.derive_audit_summaries": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "indicators.tasks.rebuild_dashboard": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
+    "indicators.tasks.rebuild_all_dashboards": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
 }
 # Any other task.
-_OTHER_TASKS = _time_limits("TASK_TIME_LIMITS", 10)
+_OTHER_TASKS = task_time_limits("TASK_TIME_LIMITS", 10)
 CELERY_TASK_SOFT_TIME_LIMIT = _OTHER_TASKS["soft_time_limit"]
 CELERY_TASK_TIME_LIMIT = _OTHER_TASKS["time_limit"]
 # A worker process whose resident memory has passed this after a task is replaced by a fresh
