@@ -367,7 +367,7 @@ def test_a_worker_process_meets_its_memory_cap_as_a_memory_error() -> None:
         "else:\n"
         "    print('allowed')\n"
     )
-    ran = subprocess.run(
+    ran = subprocess.run(  # noqa: S603 - our own interpreter with a fixed program
         [sys.executable, "-c", program],
         capture_output=True,
         text=True,
