@@ -142,7 +142,7 @@ def add_group_measures() -> None:
 class RealWorker:
     """`celery -A config worker` in a process group of its own, logging to `log`."""
 
-    def __init__(self, media: Path, log: Path) -> None:
+    def __init__(self, media: Path, log: Path, **settings_env: str) -> None:
         database = connection.settings_dict  # the test database pytest-django made
         password = f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else ""
         env = {
@@ -154,6 +154,7 @@ class RealWorker:
             f"{database['PORT'] or 5432}/{database['NAME']}",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "MEDIA_ROOT": str(media),
+            **settings_env,
         }
         self.log = log
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
@@ -203,12 +204,13 @@ class RealWorker:
 
 
 @pytest.fixture
-def real_worker(tmp_path) -> Iterator[Callable[[], RealWorker]]:
-    """Start real workers on demand; stopped (and this test's queue emptied) at the end."""
+def real_worker(tmp_path) -> Iterator[Callable[..., RealWorker]]:
+    """Start real workers on demand (with settings given as environment variables); stopped
+    (and this test's queue emptied) at the end."""
     started: list[RealWorker] = []
 
-    def start() -> RealWorker:
-        started.append(RealWorker(tmp_path, tmp_path / "worker.log"))
+    def start(**settings_env: str) -> RealWorker:
+        started.append(RealWorker(tmp_path, tmp_path / "worker.log", **settings_env))
         return started[-1]
 
     yield start
@@ -375,3 +377,28 @@ def test_a_task_whose_worker_process_keeps_dying_is_given_up_not_redelivered_for
         worker.log,
     )
     assert ImportBatch.objects.get(pk=batch.pk).attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_validation_past_the_workers_memory_cap_fails_its_batch_with_a_message(
+    big_import, real_worker
+) -> None:
+    """A worker process whose memory is capped (WORKER_MEMORY_LIMIT_MB; here far below what
+    this file needs, about 300 MB) meets MemoryError, and the batch says so: the worker
+    neither eats the machine nor dies and comes back to the same file."""
+    admin, content = big_import
+    worker = real_worker(WORKER_MEMORY_LIMIT_MB="200")
+    batch = services.batch_create(
+        user=admin, kind=ImportKind.PUBLISHED, upload=SimpleUploadedFile(BIG_NAME, content)
+    )
+    wait_until(status_is_not(batch.pk, BatchStatus.VALIDATING), "validation", worker.log)
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, batch.rows_read) == (BatchStatus.FAILED, 1, 0)
+    assert batch.message == (
+        "The worker ran out of memory while validating this file (each worker process may "
+        "use 200 MB: WORKER_MEMORY_LIMIT_MB), so it stopped: the file is too big for one "
+        "import. Split it, or ask an administrator to raise the limit. Nothing was written. "
+        "Validate it again, or reject it."
+    )
+    assert not batch.findings.exists()
+    assert worker.process.poll() is None  # the worker is still there for the next task
