@@ -345,7 +345,8 @@ def test_each_kind_of_task_has_time_limits_set_in_settings(monkeypatch) -> None:
         "indicators.tasks.rebuild_dashboard",
     ):
         task = app.tasks[name]
-        assert 0 < task.soft_time_limit < task.time_limit, name
+        soft, hard = task.soft_time_limit or 0, task.time_limit or 0
+        assert 0 < soft < hard, name
     assert app.conf.worker_max_memory_per_child == 1024 * 1024
     monkeypatch.setenv("IMPORT_VALIDATE_TIME_LIMITS", "90,120")
     assert task_time_limits("IMPORT_VALIDATE_TIME_LIMITS", 20) == {
