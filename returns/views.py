@@ -19,6 +19,7 @@ from .models import BatchStatus
 
 @login_required
 def batch_list(request: SignedInRequest) -> HttpResponse:
+    services.batches_stalled_fail()  # as on a batch's page: the list shows where each stands
     batches = selectors.batches(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -59,6 +59,7 @@ def test_a_bad_file_shows_its_findings_and_cannot_be_committed(
         "E06000001,Hartlepool,1500,300,lots"
     )
     upload(page, tmp_path, bad)
+    expect(page.get_by_test_id("batch-status")).to_have_text("Has errors")
     expect(page.get_by_test_id("findings")).to_contain_text("Error")
     expect(page.get_by_role("button", name="Commit these figures")).to_have_count(0)
     assert_accessible(page)
