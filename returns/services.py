@@ -441,7 +441,7 @@ def batch_work_start(*, batch_id: int, work: str) -> ImportBatch | None:
         batch = _locked_or_none(batch_id, wait=LOCK_WAIT_SECONDS)
         if batch is None or batch.status != spec.status:
             return None
-        if batch.attempts >= settings.IMPORT_WORK_ATTEMPTS:
+        if batch.attempts >= max(1, settings.IMPORT_WORK_ATTEMPTS):
             times = "once" if batch.attempts == 1 else f"{batch.attempts} times"
             _work_given_up(
                 batch,

@@ -16,7 +16,7 @@ a message saying so; its transaction is undone, so nothing is half-written (docs
 import logging
 from typing import Any
 
-from celery import Task, shared_task
+from celery import Task, current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,17 +44,23 @@ TASKS = {
 RETRY_AFTER_LOST_SECONDS = 5
 
 
-def _minutes(seconds: int | float) -> str:
-    minutes = round(seconds / 60)
-    if seconds < 120:
-        return f"{int(seconds)} seconds"
-    return f"{minutes} minutes"
+def _duration(seconds: int) -> str:
+    if seconds >= 120:
+        return f"{round(seconds / 60)} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
-def _time_limit(work: str, kind: str) -> int:
-    name, _ = TASKS[work]
-    limit: int = settings.CELERY_TASK_ANNOTATIONS.get(name, {}).get(kind, 0)
-    return limit
+def _time_limit(work: str, stopped: BaseException) -> int:
+    """The limit the work met, in seconds. The limits travel with each task's message, as the
+    process that queued it had them (CELERY_TASK_ANNOTATIONS): the hard one is the killing
+    exception's argument; the soft one is in the running task's request."""
+    if isinstance(stopped, TimeLimitExceeded) and stopped.args:
+        return int(stopped.args[0])
+    task = current_app.tasks[TASKS[work][0]]
+    sent = getattr(task.request, "timelimit", None)
+    if sent and sent[1]:
+        return int(sent[1])
+    return int(task.soft_time_limit or 0)
 
 
 def why_stopped(work: str, stopped: BaseException) -> str:
@@ -68,9 +74,9 @@ def why_stopped(work: str, stopped: BaseException) -> str:
             "too big for one import. Split it, or ask an administrator to raise the limit."
         )
     hard = isinstance(stopped, TimeLimitExceeded)
-    limit = _time_limit(work, "time_limit" if hard else "soft_time_limit")
+    limit = _time_limit(work, stopped)
     return (
-        f"The worker stopped {doing} after {_minutes(limit)}, its time limit "
+        f"The worker stopped {doing} after {_duration(limit)}, its time limit "
         f"({TASKS[work][1]}){', and killed it' if hard else ''}. Split the file, or ask an "
         "administrator to raise the limit."
     )
@@ -97,7 +103,12 @@ class BatchTask(Task):  # type: ignore[type-arg]
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         if isinstance(exc, TimeLimitExceeded) and args:
-            _give_up(int(args[0]), self.work, exc)
+            try:
+                _give_up(int(args[0]), self.work, exc)
+            finally:
+                # The main process forks new worker processes: it keeps no connection open.
+                if not connection.in_atomic_block:
+                    connection.close()
 
 
 BATCH_TASK = {

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from config.celery import app
 from indicators.models import Figure, FigureChange
-from returns import services
+from returns import services, tasks
 from returns.models import BatchStatus, ImportBatch, ImportKind
 from tests import factories
 from tests.returns.test_batches import FILE_NAME, GOOD
@@ -104,14 +104,14 @@ BIG_HEADER = (
 AUTHORITIES, YEARS, GROUPS = 150, 20, 60  # 180,000 rows: seconds of work for a worker
 
 
-def big_file() -> bytes:
+def big_file(groups: int = GROUPS) -> bytes:
     """A long published file (150 authorities, 20 years, 60 characteristics, each a measure
     of its own): genuinely big, so the worker is still at work when it is killed."""
     lines = [BIG_HEADER]
     for offset in range(YEARS):
         year = 2025 - offset
         period = f"{year - 1}{year % 100:02d}"
-        for group in range(GROUPS):
+        for group in range(groups):
             for a in range(AUTHORITIES):
                 denominator = 500 + (a * 37 + group) % 2000
                 number = denominator * (5 + (a + group) % 40) // 100
@@ -123,10 +123,10 @@ def big_file() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def add_group_measures() -> None:
+def add_group_measures(groups: int = GROUPS) -> None:
     from returns.models import PublishedMapping
 
-    for group in range(GROUPS):
+    for group in range(groups):
         code = f"STUCK-{group:03d}"
         factories.IndicatorFactory(code=code, unit="percent", roll_up="none")
         PublishedMapping.objects.create(
@@ -199,8 +199,9 @@ class RealWorker:
         self.process.wait(30)
 
     def stop(self) -> None:
+        """A warm shutdown: the main process lets its pool finish the task in hand."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.terminate()
             try:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
@@ -437,3 +438,33 @@ def test_a_validation_past_the_workers_memory_cap_fails_its_batch_with_a_message
     )
     assert not batch.findings.exists()
     assert worker.process.poll() is None  # the worker is still there for the next task
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_validation_past_its_time_limit_fails_its_batch_and_says_so(
+    settings, tmp_path, real_worker, monkeypatch
+) -> None:
+    """IMPORT_VALIDATE_TIME_LIMITS of 2 seconds (soft) on a file of nearly a million rows,
+    which takes many times that: the worker interrupts the validation, and the batch says so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker runs on PostgreSQL, as deployed")
+    settings.MEDIA_ROOT = tmp_path
+    add_group_measures(330)
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    worker = real_worker()
+    monkeypatch.setattr(tasks.validate_batch, "delay", lambda *ids: None)
+    batch = services.batch_create(
+        user=admin, kind=ImportKind.PUBLISHED, upload=SimpleUploadedFile(BIG_NAME, big_file(330))
+    )
+    # The limits travel with the task's message, as the process that queues it has them: as
+    # one whose IMPORT_VALIDATE_TIME_LIMITS is "2,120" sends it.
+    tasks.validate_batch.apply_async((batch.pk,), soft_time_limit=2, time_limit=120)
+    wait_until(status_is_not(batch.pk, BatchStatus.VALIDATING), "validation", worker.log)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_read) == (BatchStatus.FAILED, 0)
+    assert batch.message == (
+        "The worker stopped validating this file after 2 seconds, its time limit "
+        "(IMPORT_VALIDATE_TIME_LIMITS). Split the file, or ask an administrator to raise the "
+        "limit. Nothing was written. Validate it again, or reject it."
+    )
+    assert not batch.findings.exists()
