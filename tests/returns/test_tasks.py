@@ -213,6 +213,8 @@ def real_worker(tmp_path) -> Iterator[Callable[..., RealWorker]]:
     """Start real workers on demand (with settings given as environment variables); stopped
     (and this test's queue emptied) at the end."""
     started: list[RealWorker] = []
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(app.conf.task_default_queue)  # nothing an earlier run left behind
 
     def start(**settings_env: str) -> RealWorker:
         started.append(RealWorker(tmp_path, tmp_path / "worker.log", **settings_env))
@@ -224,7 +226,6 @@ def real_worker(tmp_path) -> Iterator[Callable[..., RealWorker]]:
     # A killed worker's unacknowledged task would come back in an hour: drop this queue's.
     # The follow-up tasks a worker's commit queued (dashboard rebuilds) went to the default
     # queue, which no test consumes: drop them too.
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete(app.conf.task_default_queue, "celery")
     for tag, _ in queued_here(broker):
         broker.hdel("unacked", tag)
