@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("validating", "Validating"),
-                            ("ready", "Ready to commit"),
+                            ("ready", "Ready for review"),
                             ("committed", "Committed"),
                             ("rejected", "Rejected"),
                             ("failed", "Failed"),

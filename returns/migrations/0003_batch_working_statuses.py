@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("validating", "Validating"),
-                    ("ready", "Ready to commit"),
+                    ("ready", "Ready for review"),
                     ("committing", "Committing"),
                     ("committed", "Committed"),
                     ("rolling_back", "Rolling back"),
