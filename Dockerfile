@@ -61,10 +61,12 @@ USER 10001:10001
 
 EXPOSE 8000
 
-# The sign-in page needs no session. The Host header is the first of ALLOWED_HOSTS so that
-# Django accepts it, and X-Forwarded-Proto says https so that SECURE_SSL_REDIRECT does not
-# redirect the probe (the TLS-terminating proxy sets it for real requests).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/accounts/sign-in/', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
+# /healthz (config/health.py) answers 503 when the database is unreachable, and 200 otherwise,
+# naming in its JSON any optional part that is down (cache, broker, worker). The Host header is
+# the first of ALLOWED_HOSTS so that Django accepts it; X-Forwarded-Proto says https so that
+# SECURE_SSL_REDIRECT would not redirect the probe even without SECURE_REDIRECT_EXEMPT (the
+# TLS-terminating proxy sets it for real requests). urlopen raises on a 503, so the probe fails.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('*.') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=9)"]
 
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

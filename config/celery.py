@@ -41,3 +41,7 @@ def cap_worker_memory(**_: Any) -> None:
     cap = settings.WORKER_MEMORY_LIMIT_MB
     memory_cap(cap)
     logger.info("Worker process %s: address space capped at %s MB", os.getpid(), cap or "no")
+
+
+# The worker's heartbeat and its drain of the outbox at start (docs/0020).
+from . import worker_signals  # noqa: E402, F401

@@ -65,11 +65,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # With the database unreachable, a page is a plain 503 that needs no database.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's pages are never kept by a browser or a proxy cache.
+    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -78,6 +82,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form refused for its CSRF token says, in the site's look, what to do next.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -100,6 +106,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database host that does not answer fails a request (a 503, config/errors.py) within
+    # seconds, rather than holding it until the health check's own timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,6 +224,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.derive_audit_summaries",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Tasks the broker refused while it was down wait in the outbox until it is back: this
+    # sends them within a minute of its return (indicators/queue.py, docs/0020).
+    "drain-outbox": {
+        "task": "indicators.tasks.drain_outbox",
+        "schedule": 60.0,
+        # A drain left unrun (no worker) is overtaken by the next: they do not pile up.
+        "options": {"expires": 55},
+    },
     "rebuild-every-dashboard": {
         "task": "indicators.tasks.rebuild_all_dashboards",
         "schedule": crontab(
@@ -235,9 +255,13 @@ CACHE_URL = env.str(
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, but a read misses and a write is dropped while Redis is
+            # down, so that pages that only read still work (config/cache.py, docs/0020).
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "csc",
+            # A server that does not answer costs a page a second at most, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -275,6 +299,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The health check is probed over plain HTTP inside the container and by orchestrators.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -300,6 +326,13 @@ CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 # Imports: files larger than this are refused before they are read; past it, the rest of an
 # upload is not even stored (returns/uploads.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=250 * 1024 * 1024)
+# What one import may hold once read, far above any council's file (returns/limits.py and
+# docs/0019 say why each); a file past one is refused with a finding naming the setting.
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+IMPORT_MAX_RETURN_ROWS = env.int("IMPORT_MAX_RETURN_ROWS", default=300_000)
+IMPORT_MAX_CIN_CHILDREN = env.int("IMPORT_MAX_CIN_CHILDREN", default=200_000)
+IMPORT_MAX_SHEET_ROWS = env.int("IMPORT_MAX_SHEET_ROWS", default=200_000)
+IMPORT_MAX_SHEET_CELLS = env.int("IMPORT_MAX_SHEET_CELLS", default=3_000_000)
 FILE_UPLOAD_HANDLERS = [
     "returns.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from accounts import access
 
-from . import dashboards, services
+from . import dashboards, queue, services
 from .models import Area, Indicator, Period
 
 
@@ -42,3 +42,11 @@ def rebuild_all_dashboards() -> int:
     """Queue a rebuild of every authority's dashboard (nightly, or when an admin asks): one
     task each, so that every worker process takes a share."""
     return dashboards.rebuild_all_queue()
+
+
+@shared_task
+def drain_outbox() -> int:
+    """Send the tasks that wait in the outbox because the broker refused them (docs/0020).
+    Every minute from beat, when a worker starts, and when a web process sees a backlog after
+    a send succeeded; safe beside another drain. Says how many were sent."""
+    return queue.outbox_drain()

@@ -35,16 +35,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from .findings import Finding, Severity
+from .limits import DEFAULT_LIMITS, SETTINGS, ImportLimits, too_many
 from .memory import gc_paused
+from .text_streams import LineTooLong, NotUtf8
 
-# A table as CSV text, or as its rows (the header row first), as the XML reader builds it.
-Table = str | Sequence[Sequence[str]]
+# A table as CSV text, or as its rows (the header row first): as the XML reader builds them,
+# or as a return's ZIP streams them (`kinds.statutory`), read once, row by row.
+Table = str | Iterable[Sequence[str]]
 
 # --- Rules ----------------------------------------------------------------------------------------
 
@@ -240,6 +243,7 @@ class Derived903:
     children: int  # distinct children in the episodes table
     episodes: int  # episode rows read (duplicates excluded)
     rows: dict[str, int] = field(default_factory=dict)  # data rows per table, as in the file
+    not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
 
 
 # --- Child-level records (internal) -----------------------------------------------------------
@@ -301,17 +305,40 @@ class _Bad:
 _BAD = _Bad()
 
 
-class _Reader:
-    """Reads tables, collecting findings; dates are parsed once per distinct string."""
+class TooLarge(Exception):
+    """Stops reading: the return holds more than `ImportLimits.return_rows` rows of a table
+    (or elements of a kind); the message is the finding that refuses it."""
 
-    def __init__(self) -> None:
+
+def too_many_rows(what: str, limit: int, unit: str = "rows") -> TooLarge:
+    """The refusal of a return past `limit`: "The episodes table has" more than 300,000 rows."""
+    return TooLarge(
+        too_many(
+            what,
+            f"{limit:,} {unit}",
+            SETTINGS["return_rows"],
+            "Check that this is one authority's return for one year.",
+        )
+    )
+
+
+class _Reader:
+    """Reads tables, collecting findings (the first `limits.findings`; errors beyond are
+    counted); dates are parsed once per distinct string."""
+
+    def __init__(self, limits: ImportLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
         self.findings: list[Finding] = []
+        self.not_listed = 0
         self._dates: dict[str, date | _Bad | None] = {"": None}
 
     def find(
         self, table: str, row: int, column: str, message: str, severity: Severity = Severity.ERROR
     ) -> None:
-        self.findings.append(Finding(row, column, f"{table}: {message}", severity))
+        if len(self.findings) < self.limits.findings:
+            self.findings.append(Finding(row, column, f"{table}: {message}", severity))
+        elif severity == Severity.ERROR:
+            self.not_listed += 1
 
     def parse_date(self, text: str) -> date | _Bad | None:
         try:
@@ -347,53 +374,84 @@ class _Reader:
         self, table: str, text: Table, required: tuple[str, ...]
     ) -> tuple[list[list[str]] | None, dict[str, int], int]:
         """The data rows (cells stripped, duplicates dropped with a finding), the column index
-        and the number of data rows in the file; rows is None when the table cannot be read."""
+        and the number of data rows in the file; rows is None when the table cannot be read.
+
+        The table is read row by row and only the rows kept are held: past
+        `limits.return_rows` rows it raises `TooLarge`, whatever the file holds after."""
         if isinstance(text, str):
-            if text.startswith("\ufeff"):
-                text = text[1:]
-            try:
-                records = list(csv.reader(io.StringIO(text)))
-            except csv.Error as error:
-                self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
-                return None, {}, 0
+            records: Iterable[Sequence[str]] = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
         else:
-            records = [list(record) for record in text]
-        while records and not any(cell.strip() for cell in records[-1]):
-            records.pop()
-        if not records:
+            records = text
+        limit = self.limits.return_rows + 1  # the header row is not counted
+        index: dict[str, int] = {}
+        missing: list[str] = []
+        width = 0
+        number = last_filled = 0  # the last row with a cell filled; 0: none
+        seen: dict[tuple[str, ...], int] = {}
+        kept: list[list[str]] = []
+        try:
+            for record in records:
+                number += 1
+                if number == 1:
+                    for position, name in enumerate(record):
+                        index.setdefault(name.strip().upper(), position)
+                    missing = [column for column in required if column not in index]
+                    width = len(record)
+                    if any(cell.strip() for cell in record):
+                        last_filled = 1
+                    continue
+                if number > limit:
+                    raise too_many_rows(f"The {table} table has", self.limits.return_rows)
+                cells = list(map(str.strip, record))
+                if not any(cells):
+                    continue
+                last_filled = number
+                if missing:
+                    continue  # counted, not kept: the table cannot be read
+                if len(cells) < width:
+                    cells.extend([""] * (width - len(cells)))
+                key = tuple(cells)
+                first = seen.get(key)
+                if first is not None:
+                    self.find(table, number, "", f"the row duplicates row {first}; it is ignored.")
+                    continue
+                seen[key] = number
+                cells.append(str(number))  # the row number rides along as the last cell
+                kept.append(cells)
+        except csv.Error as error:
+            self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
+            return None, {}, 0
+        except NotUtf8 as wrong:
+            self.find(
+                table,
+                wrong.line,
+                "",
+                f"the file is not UTF-8 text (line {wrong.line:,} holds byte 0x{wrong.byte:02x}): "
+                "save it as CSV UTF-8.",
+            )
+            return None, {}, 0
+        except LineTooLong as wrong:
+            self.find(
+                table,
+                wrong.line,
+                "",
+                f"line {wrong.line:,} is longer than {wrong.limit:,} characters, which no "
+                "table of a return is: check that this is the return's CSV file.",
+            )
+            return None, {}, 0
+        if not last_filled:
             self.find(table, 1, "", "the table is empty (no header row).")
             return None, {}, 0
-        index: dict[str, int] = {}
-        for position, name in enumerate(records[0]):
-            index.setdefault(name.strip().upper(), position)
-        missing = [column for column in required if column not in index]
         for column in missing:
             self.find(table, 1, column, f"the column {column} is missing.")
-        data = records[1:]
-        if not data:
+        count = last_filled - 1
+        if not count:
             # No UASC, no adoptions or no care leavers in a year is possible; no episodes is not.
             severity = Severity.ERROR if table in ("episodes", "header") else Severity.WARNING
             self.find(table, 1, "", "the table has a header but no rows.", severity)
         if missing:
-            return None, index, len(data)
-        width = len(records[0])
-        seen: dict[tuple[str, ...], int] = {}
-        kept: list[list[str]] = []
-        for number, record in enumerate(data, start=2):
-            cells = list(map(str.strip, record))
-            if len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
-            key = tuple(cells)
-            if not any(cells):
-                continue
-            first = seen.get(key)
-            if first is not None:
-                self.find(table, number, "", f"the row duplicates row {first}; it is ignored.")
-                continue
-            seen[key] = number
-            cells.append(str(number))  # the row number rides along as the last cell
-            kept.append(cells)
-        return kept, index, len(data)
+            return None, index, count
+        return kept, index, count
 
 
 def _table_name(name: str) -> str:
@@ -434,21 +492,32 @@ def _average(total: int, count: int) -> Figure:
 
 
 def derive_903(
-    tables: Mapping[str, Table], collection_year: int, population: int | None = None
+    tables: Mapping[str, Table],
+    collection_year: int,
+    population: int | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Derived903:
-    """Validate and derive one return: see `_derive_903`."""
+    """Validate and derive one return: see `_derive_903`. A table longer than
+    `limits.return_rows` stops the reading: the result is that one finding, and no figures."""
+    reader = _Reader(limits)
     with gc_paused():
-        return _derive_903(tables, collection_year, population)
+        try:
+            return _derive_903(reader, tables, collection_year, population)
+        except TooLarge as refused:
+            return Derived903(collection_year, {}, [Finding(1, "", str(refused))], 0, 0)
 
 
 def _derive_903(
-    tables: Mapping[str, Table], collection_year: int, population: int | None = None
+    reader: _Reader,
+    tables: Mapping[str, Table],
+    collection_year: int,
+    population: int | None = None,
 ) -> Derived903:
     """Validate and derive one return. `tables` maps table name (any case; "Episodes",
     "episodes.csv") to the CSV text, or to its rows with the header row first (as
-    `ssda903_xml` reads them); `collection_year` 2025 is the year to 31 March 2025;
-    `population` is the authority's children aged 0-17, for CLA-RATE (omitted when None)."""
-    reader = _Reader()
+    `ssda903_xml` reads them, or as a ZIP's tables stream); `collection_year` 2025 is the year
+    to 31 March 2025; `population` is the authority's children aged 0-17, for CLA-RATE
+    (omitted when None)."""
     year_end = date(collection_year, 3, 31)
     year_start = date(collection_year - 1, 4, 1)
     codes = codes_for_year(collection_year)
@@ -468,7 +537,7 @@ def _derive_903(
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig", errors="replace")
         if key in REQUIRED_COLUMNS:
-            texts[key] = text if isinstance(text, str | list | tuple) else str(text)
+            texts[key] = text
         elif key not in OTHER_TABLES:
             reader.find(
                 str(name)[:40], 1, "", "not a table of the SSDA903; ignored.", Severity.WARNING
@@ -505,6 +574,7 @@ def _derive_903(
         children=len(by_child),
         episodes=len(episodes),
         rows=rows,
+        not_listed=reader.not_listed,
     )
 
 

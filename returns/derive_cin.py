@@ -30,10 +30,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import IO
 
 from indicators.working_days import working_days_between
 
 from .findings import Finding, Severity, has_errors
+from .limits import DEFAULT_LIMITS, SETTINGS, ImportLimits, too_many
 
 # --- Indicator codes (indicators/catalogue/indicators.csv) -----------------------------------
 REF_COUNT = "REF-COUNT"
@@ -237,10 +239,11 @@ class CinResult:
     category_of_abuse: dict[str, DerivedFigure] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     counts: CinCounts = field(default_factory=CinCounts)
+    not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
 
     @property
     def has_errors(self) -> bool:
-        return has_errors(self.findings)
+        return self.not_listed > 0 or has_errors(self.findings)
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ class CinParse:
     findings: list[Finding]
     counts: CinCounts
     readable: bool  # False when the file could not be read as a CIN census at all
+    not_listed: int = 0  # errors found beyond the findings kept
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -284,7 +288,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 # --- Reading -----------------------------------------------------------------------------------
 class _Refused(Exception):
-    """Stops the parser: the file declares a DOCTYPE, or is not a CIN census."""
+    """Stops the parser: the file declares a DOCTYPE, is not a CIN census, or is larger than
+    the import limits allow."""
 
 
 @lru_cache(maxsize=4096)
@@ -313,6 +318,19 @@ class _StreamingTarget:
         self._builder = ET.TreeBuilder()
         self._stack: list[ET.Element] = []
         self._reader = reader
+        # Elements and characters held since the reader last took an element: one child's
+        # record at most, unless the file is not what it says (refused past the limits).
+        self._held = self._chars = 0
+        self._most_held = reader.limits.record_elements
+        self._most_chars = reader.limits.record_chars
+
+    def _too_much(self) -> _Refused:
+        return _Refused(
+            f"One <Child> (or what lies around the children) holds more than "
+            f"{self._most_held:,} elements or {self._most_chars:,} characters, which no CIN "
+            "census does: it was refused before it was read in full, and nothing was imported. "
+            "Check that this is the census file exported by the case-management system."
+        )
 
     def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
         raise _Refused(
@@ -325,9 +343,15 @@ class _StreamingTarget:
             self._reader.root(_local(tag))
         element = self._builder.start(tag, attrs)
         self._stack.append(element)
+        self._held += 1
+        if self._held > self._most_held:
+            raise self._too_much()
         return element
 
     def data(self, text: str) -> None:
+        self._chars += len(text)
+        if self._chars > self._most_chars:
+            raise self._too_much()
         self._builder.data(text)
 
     def end(self, tag: str) -> ET.Element:
@@ -337,9 +361,11 @@ class _StreamingTarget:
         if depth == 1:
             self._reader.top_level(element)
             self._stack[0].remove(element)
+            self._held = self._chars = 0
         elif depth == 2 and _local(self._stack[1].tag) == "Children":
             self._reader.child_or_other(element)
             self._stack[1].remove(element)
+            self._held = self._chars = 0
         return element
 
     def close(self) -> ET.Element:
@@ -347,9 +373,13 @@ class _StreamingTarget:
 
 
 class _Reader:
-    def __init__(self, year: CollectionYear, *, check_year: bool = True) -> None:
+    def __init__(
+        self, year: CollectionYear, *, check_year: bool = True, limits: ImportLimits
+    ) -> None:
         self.year = year
         self.check_year = check_year
+        self.limits = limits
+        self.not_listed = 0
         self.findings: list[Finding] = []
         self.children: list[Child] = []
         self.child_rows = 0
@@ -360,10 +390,14 @@ class _Reader:
 
     # findings
     def error(self, row: int, column: str, message: str) -> None:
-        self.findings.append(Finding(row, column, message, Severity.ERROR))
+        if len(self.findings) < self.limits.findings:
+            self.findings.append(Finding(row, column, message, Severity.ERROR))
+        else:
+            self.not_listed += 1
 
     def warning(self, row: int, column: str, message: str) -> None:
-        self.findings.append(Finding(row, column, message, Severity.WARNING))
+        if len(self.findings) < self.limits.findings:
+            self.findings.append(Finding(row, column, message, Severity.WARNING))
 
     def counts(self) -> CinCounts:
         return CinCounts(children=self.child_rows, **self._records)
@@ -389,6 +423,15 @@ class _Reader:
         name = _local(element.tag)
         if name == "Child":
             self.child_rows += 1
+            if self.child_rows > self.limits.cin_children:
+                raise _Refused(
+                    too_many(
+                        "The file lists",
+                        f"{self.limits.cin_children:,} children",
+                        SETTINGS["cin_children"],
+                        "Check that this is one authority's census for one year.",
+                    )
+                )
             self.child(element, self.child_rows)
         else:
             self.unknown(0, "Children", name)
@@ -666,20 +709,39 @@ class _Reader:
         return Plan(start, end, initial, latest, previous)
 
 
-def parse_cin(xml_bytes: bytes, *, collection_year: int, check_year: bool = True) -> CinParse:
-    """Read the file into Child records and findings. Never raises on the file's content.
+CHUNK = 1 << 16
+
+
+def _chunks(source: bytes | IO[bytes]) -> Iterable[bytes]:
+    if isinstance(source, bytes):
+        return (source[offset : offset + CHUNK] for offset in range(0, len(source), CHUNK))
+    source.seek(0)
+    return iter(lambda: source.read(CHUNK), b"")
+
+
+def parse_cin(
+    source: bytes | IO[bytes],
+    *,
+    collection_year: int,
+    check_year: bool = True,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> CinParse:
+    """Read the file (its bytes, or the file as a seekable binary stream, read a chunk at a
+    time) into Child records and findings. Never raises on the file's content; a file past
+    `limits` gives the one finding that refuses it.
 
     `check_year=False` reads an earlier year's file for history: its header's Year and
     ReferenceDate are then not compared with `collection_year`.
     """
     year = CollectionYear(collection_year)
-    if not xml_bytes.lstrip(b"\xef\xbb\xbf \t\r\n\x00"):
+    if not any(chunk.strip(b"\xef\xbb\xbf \t\r\n\x00") for chunk in _chunks(source)):
         return CinParse([], [Finding(0, "", "The file is empty.")], CinCounts(), readable=False)
-    reader = _Reader(year, check_year=check_year)
+    reader = _Reader(year, check_year=check_year, limits=limits)
     # Safe against entity expansion: see _StreamingTarget.doctype.
     parser = ET.XMLParser(target=_StreamingTarget(reader))  # noqa: S314
     try:
-        parser.feed(xml_bytes)
+        for chunk in _chunks(source):
+            parser.feed(chunk)
         parser.close()
     except _Refused as refused:
         return CinParse([], [Finding(0, "", str(refused))], CinCounts(), readable=False)
@@ -701,7 +763,13 @@ def parse_cin(xml_bytes: bytes, *, collection_year: int, check_year: bool = True
         reader.warning(
             0, "Header", "The file has no <Header>, so its collection year is unchecked."
         )
-    return CinParse(reader.children, reader.findings, reader.counts(), readable=True)
+    return CinParse(
+        reader.children,
+        reader.findings,
+        reader.counts(),
+        readable=True,
+        not_listed=reader.not_listed,
+    )
 
 
 # --- Deriving ----------------------------------------------------------------------------------
@@ -930,12 +998,13 @@ def _open_at_year_end(plan: Plan, year: CollectionYear) -> bool:
 
 
 def derive_cin(
-    xml_bytes: bytes,
+    source: bytes | IO[bytes],
     *,
     collection_year: int,
     population: int | None = None,
     assessment_clock_from_referral: bool = ASSESSMENT_CLOCK_FROM_REFERRAL,
     earlier_files: Sequence[bytes] = (),
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> CinResult:
     """The year's figures from a CIN census file; collection_year 2025 is April 2024-March 2025.
 
@@ -950,14 +1019,16 @@ def derive_cin(
     """
     if not 1900 < collection_year < 2200:
         raise ValueError(f"Collection year {collection_year} is out of range.")
-    parsed = parse_cin(xml_bytes, collection_year=collection_year)
+    parsed = parse_cin(source, collection_year=collection_year, limits=limits)
     if not parsed.readable:
         return CinResult(collection_year, findings=parsed.findings, counts=parsed.counts)
     earlier_children: list[Child] = []
     history_findings: list[Finding] = []
     for number, earlier in enumerate(earlier_files, start=1):
         # Read against this year's bounds: earlier years' dates all fall within them.
-        earlier_parse = parse_cin(earlier, collection_year=collection_year, check_year=False)
+        earlier_parse = parse_cin(
+            earlier, collection_year=collection_year, check_year=False, limits=limits
+        )
         earlier_children.extend(earlier_parse.children)
         if not earlier_parse.readable or has_errors(earlier_parse.findings):
             history_findings.append(
@@ -984,6 +1055,7 @@ def derive_cin(
         category_of_abuse=breakdown,
         findings=[*parsed.findings, *findings],
         counts=parsed.counts,
+        not_listed=parsed.not_listed,
     )
 
 

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from accounts import access
 from accounts.access import SystemActor
-from indicators.queue import task_queue_on_commit
+from indicators.queue import task_queue_on_commit, task_waiting
 
 from .findings import Finding
 from .kinds import handler_for
@@ -357,12 +357,14 @@ def batch_fail(*, batch_id: int, message: str) -> None:
 class Work:
     """One kind of work a worker does on a batch: the status the batch has while it is
     done, the status it goes back to when the work dies having written nothing (its
-    transaction undone), what it is called in messages, and what the admin may do next."""
+    transaction undone), what it is called in messages, what the admin may do next, and the
+    task that does it."""
 
     status: str
     back_to: str
     doing: str
     next_step: str
+    task: str
 
 
 WORK = {
@@ -371,18 +373,21 @@ WORK = {
         BatchStatus.FAILED,
         "validating this file",
         "Nothing was written. Validate it again, or reject it.",
+        "returns.tasks.validate_batch",
     ),
     "commit": Work(
         BatchStatus.COMMITTING,
         BatchStatus.READY,
         "committing this batch",
         "Nothing was written: every figure is as it was before. Commit it again, or reject it.",
+        "returns.tasks.commit_batch",
     ),
     "rollback": Work(
         BatchStatus.ROLLING_BACK,
         BatchStatus.COMMITTED,
         "rolling back this batch",
         "Nothing was changed: the batch is still committed. Roll it back again.",
+        "returns.tasks.rollback_batch",
     ),
 }
 WORK_OF_STATUS = {work.status: work for work in WORK.values()}
@@ -478,7 +483,8 @@ def batches_stalled_fail(
     a batch validating, committing or rolling back whose row no transaction holds (the work
     holds it from start to end, and PostgreSQL releases it when a worker dies) and which no
     worker has started within IMPORT_STALLED_MINUTES of asking (its task lost, or no worker
-    running), or whose last attempt began over a minute ago. A validation becomes failed; a
+    running; a task still waiting in the outbox for the broker is not lost), or whose last
+    attempt began over a minute ago. A validation becomes failed; a
     commit goes back to ready to commit, a rollback to committed, as neither wrote anything.
     Run by Celery beat every few minutes and when a batch's page is read. The system's
     bookkeeping: no acting user. Returns how many batches it gave up."""
@@ -498,6 +504,8 @@ def batches_stalled_fail(
             batches = batches.filter(pk__in=batch_ids)
         for batch in batches:
             spec = WORK_OF_STATUS[batch.status]
+            if not batch.attempts and task_waiting(spec.task, batch.pk):
+                continue  # not lost: its task waits in the outbox for the broker to be back
             if batch.attempts:
                 why = (
                     f"The worker stopped while {spec.doing}, without finishing: it was "
@@ -507,8 +515,8 @@ def batches_stalled_fail(
             else:
                 why = (
                     f"No worker started {spec.doing} within {minutes} minutes of it being "
-                    "asked for: its task may have been lost (the broker was unreachable or "
-                    "cleared), or the workers are stopped or busy."
+                    "asked for: its task may have been lost (the broker's queue was cleared), "
+                    "or the workers are stopped or busy."
                 )
             _work_given_up(batch, spec, why)
             given_up += 1

@@ -28,11 +28,8 @@ class CellError:
 Cell = str | Decimal | bool | date | CellError | None
 
 # Reading stops after this many empty rows in a row: what follows is formatting, not data.
+# (How many rows and cells a sheet may have is an import limit: `returns.limits`.)
 BLANK_RUN = 1000
-# More data rows than this are refused (the upload size limit applies first).
-MAX_ROWS = 1_000_000
-# A ZIP that unpacks beyond this is refused before any of it is read.
-UNPACKED_LIMIT = 1024 * 1024 * 1024
 
 
 @dataclass

@@ -8,26 +8,39 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from .findings import Finding
-from .sheet_cells import MAX_ROWS, Cell, Table, column_key
+from .limits import DEFAULT_LIMITS, SETTINGS, ImportLimits, too_many
+from .sheet_cells import Cell, Table, column_key
+from .text_streams import LineTooLong, NotUtf8, utf8_lines
 from .xlsx_reader import xlsx_rows
+from .zip_files import directory_size
 
 
-def read_table(raw: bytes, file_name: str, sheet_name: str = "") -> Table:
-    """The header and rows of a CSV or XLSX file. An XLSX file's sheet called `sheet_name` is
-    read if there is one, otherwise its first sheet. Never raises on bad input."""
+def read_table(
+    source: bytes | IO[bytes],
+    file_name: str,
+    sheet_name: str = "",
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> Table:
+    """The header and rows of a CSV or XLSX file (its bytes, or the file as a seekable binary
+    stream, read a row at a time). An XLSX file's sheet called `sheet_name` is read if there
+    is one, otherwise its first sheet. A file past `limits` gives the one finding that refuses
+    it and no rows. Never raises on bad input."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     table = Table()
-    kind = _sniff(raw, file_name)
+    kind = _sniff(source, file_name, limits)
     if kind in ("xls", "utf16", "binary", "zip"):
         table.findings.append(Finding(1, "", _NOT_READABLE[kind].format(name=file_name)))
         return table
     table.file_format = kind
     if kind == "xlsx":
-        rows = xlsx_rows(raw, sheet_name, table.findings)
+        rows = xlsx_rows(source, sheet_name, table.findings, limits)
     else:
-        rows = _csv_rows(raw, file_name, table.findings)
-    _fill(table, rows)
+        rows = _csv_rows(source, file_name, table.findings, limits)
+    _fill(table, rows, limits)
     return table
 
 
@@ -42,28 +55,37 @@ _NOT_READABLE = {
 }
 
 
-def _sniff(raw: bytes, file_name: str) -> str:
-    if raw.startswith(b"PK\x03\x04"):
+def _sniff(source: IO[bytes], file_name: str, limits: ImportLimits) -> str:
+    source.seek(0)
+    head = source.read(4096)
+    source.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        if directory_size(source) > limits.zip_directory_bytes:
+            return "xlsx"  # the workbook reader refuses it, saying why
         try:
-            names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+            names = zipfile.ZipFile(source).namelist()
         except zipfile.BadZipFile:
             return "binary"
         return "xlsx" if "xl/workbook.xml" in names else "zip"
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf16"
-    if b"\x00" in raw[:4096] or raw.startswith(b"%PDF"):
+    if b"\x00" in head or head.startswith(b"%PDF"):
         return "binary"
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         return "binary"  # named as a workbook, but not one
     return "csv"
 
 
-def _fill(table: Table, rows: Iterable[tuple[int, list[Cell]]]) -> None:
+def _fill(table: Table, rows: Iterable[tuple[int, list[Cell]]], limits: ImportLimits) -> None:
     """Take the first non-empty row as the header, the rest as data, skipping empty rows and
-    comment rows (a first cell beginning with '#', as the templates' example rows do)."""
+    comment rows (a first cell beginning with '#', as the templates' example rows do). Past
+    `limits.sheet_rows` rows or `limits.sheet_cells` cells the table is refused: one finding,
+    no rows."""
     header_row = 0
+    cells_kept = 0
+    refused = len(table.findings)
     for number, cells in rows:
         if not any(_filled(cell) for cell in cells):
             continue
@@ -76,17 +98,31 @@ def _fill(table: Table, rows: Iterable[tuple[int, list[Cell]]]) -> None:
         first = cells[0] if cells else None
         if isinstance(first, str) and first.lstrip().startswith("#"):
             continue
-        if len(table.rows) >= MAX_ROWS:
+        cells_kept += len(cells)
+        if len(table.rows) >= limits.sheet_rows or cells_kept > limits.sheet_cells:
+            rows_over = len(table.rows) >= limits.sheet_rows
+            table.rows = []
             table.findings.append(
                 Finding(
                     number,
                     "",
-                    f"The file has more than {MAX_ROWS:,} rows of data: split it into smaller "
-                    "files.",
+                    too_many(
+                        "The sheet has",
+                        f"{limits.sheet_rows:,} rows of data"
+                        if rows_over
+                        else f"{limits.sheet_cells:,} cells",
+                        SETTINGS["sheet_rows" if rows_over else "sheet_cells"],
+                        "Split it into smaller files.",
+                    ),
                 )
             )
             return
         table.rows.append((number, cells))
+    if any(finding.is_error for finding in table.findings[refused:]):
+        # The reader said why the file could not be read in full: that is the finding, and
+        # what was read before it is not checked row by row.
+        table.rows = []
+        return
     if not table.header:
         table.findings.append(Finding(1, "", "The file is empty: it has no header row."))
     elif not table.rows:
@@ -103,23 +139,19 @@ def _filled(cell: Cell) -> bool:
 
 
 def _csv_rows(
-    raw: bytes, file_name: str, findings: list[Finding]
+    source: IO[bytes], file_name: str, findings: list[Finding], limits: ImportLimits
 ) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows of a CSV file, decoded and split a chunk at a time."""
+    source.seek(0)
+    lines = utf8_lines(source, max_line=limits.line_chars)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as wrong:
-        line = raw[: wrong.start].count(b"\n") + 1
-        findings.append(
-            Finding(
-                line,
-                "",
-                f"{file_name} is not UTF-8 text (the first character that is not, on line "
-                f"{line}, is byte 0x{raw[wrong.start]:02x}): in Excel, choose File, Save As, "
-                "and save it as CSV UTF-8 (comma delimited).",
-            )
-        )
+        first_line = next(lines, "")
+    except NotUtf8 as wrong:
+        findings.append(_not_utf8(file_name, wrong))
         return
-    first_line = text.split("\n", 1)[0]
+    except LineTooLong as wrong:
+        findings.append(_too_long(wrong))
+        return
     if "," not in first_line and (";" in first_line or "\t" in first_line):
         separator = "semicolons" if ";" in first_line else "tabs"
         findings.append(
@@ -131,9 +163,38 @@ def _csv_rows(
             )
         )
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_chain(first_line, lines))
     try:
         for cells in reader:
             yield reader.line_num, list(cells)
     except csv.Error as wrong:
         findings.append(Finding(reader.line_num, "", f"The CSV file cannot be read: {wrong}."))
+    except NotUtf8 as wrong:
+        findings.append(_not_utf8(file_name, wrong))
+    except LineTooLong as wrong:
+        findings.append(_too_long(wrong))
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _not_utf8(file_name: str, wrong: NotUtf8) -> Finding:
+    return Finding(
+        wrong.line,
+        "",
+        f"{file_name} is not UTF-8 text (the first character that is not, on line "
+        f"{wrong.line}, is byte 0x{wrong.byte:02x}): in Excel, choose File, Save As, "
+        "and save it as CSV UTF-8 (comma delimited).",
+    )
+
+
+def _too_long(wrong: LineTooLong) -> Finding:
+    return Finding(
+        wrong.line,
+        "",
+        f"Line {wrong.line:,} of the file is longer than {wrong.limit:,} characters, which no "
+        "spreadsheet row is: check that this is the file you meant, saved as CSV UTF-8.",
+    )

@@ -55,11 +55,12 @@ import re
 import xml.etree.ElementTree as ET  # DOCTYPEs refused first: see _check_prolog
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import IO, cast
 from xml.parsers import expat
 
-from .derive_903 import REQUIRED_COLUMNS, Derived903, derive_903
+from .derive_903 import REQUIRED_COLUMNS, Derived903, TooLarge, derive_903, too_many_rows
 from .findings import Finding, Severity
+from .limits import DEFAULT_LIMITS, ImportLimits
 from .memory import gc_paused
 
 ROOT_HINT = "EXPSSDA903"
@@ -116,6 +117,7 @@ class Xml903:
     findings: list[Finding] = field(default_factory=list)
     children: int = 0  # <CHILD> elements read
     readable: bool = True
+    not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
 
 
 class _Refused(Exception):
@@ -145,7 +147,7 @@ def looks_like_xml(raw: bytes) -> bool:
     return raw.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
 
 
-def _check_prolog(raw: bytes) -> str:
+def _check_prolog(source: bytes | IO[bytes]) -> str:
     """The root element's name, once the prolog is known to declare no DOCTYPE."""
 
     def doctype(*_args: object) -> None:
@@ -161,8 +163,8 @@ def _check_prolog(raw: bytes) -> str:
     parser.StartDoctypeDeclHandler = doctype
     parser.StartElementHandler = start
     try:
-        for offset in range(0, len(raw), CHUNK):
-            parser.Parse(raw[offset : offset + CHUNK], False)
+        for chunk in _chunks(source):
+            parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except _Root as root:
         return root.name
@@ -193,7 +195,8 @@ class _Reader:
     so the usual case (a known item, once, holding text) is kept short; anything else goes
     to `odd_item`, which reports it."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ImportLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
         self.out = Xml903()
         self.rows: dict[str, list[list[str]]] = {table: [] for table in _TABLE_COLUMNS}
         self.where: dict[str, list[tuple[int, str]]] = {table: [] for table in _TABLE_COLUMNS}
@@ -210,7 +213,10 @@ class _Reader:
 
     # findings
     def error(self, row: int, column: str, message: str) -> None:
-        self.out.findings.append(Finding(row, column, message, Severity.ERROR))
+        if len(self.out.findings) < self.limits.findings:
+            self.out.findings.append(Finding(row, column, message, Severity.ERROR))
+        else:
+            self.out.not_listed += 1
 
     def unknown(self, row: int, parent: str, name: str) -> None:
         if (parent, name) in self._reported:
@@ -281,7 +287,15 @@ class _Reader:
         name = self.name(element.tag)
         if name == "CHILD":
             self.out.children += 1
+            if self.out.children > self.limits.return_rows:
+                raise too_many_rows("The file has", self.limits.return_rows, "<CHILD> elements")
             self.child(element, self.out.children)
+            # Every table is held until the file ends: all of them together are held to
+            # twice the limit of one (a return has more episodes than anything else).
+            if sum(map(len, self.rows.values())) > 2 * self.limits.return_rows:
+                raise too_many_rows(
+                    "The file has", 2 * self.limits.return_rows, "records in all (twice the limit)"
+                )
         elif name:
             self.unknown(0, "root", name)
 
@@ -345,6 +359,8 @@ class _Reader:
             get = items.get
             rows.append([child, *[get(key, "") for key in _EPISODE_KEYS]])
             where.append((row, path))
+        if len(rows) > self.limits.return_rows:
+            raise too_many_rows("The file has", self.limits.return_rows, "<EPISODE> elements")
 
     def header_rows(
         self, child: str, values: dict[str, str], groups: dict[str, list[ET.Element]], row: int
@@ -396,15 +412,39 @@ class _Reader:
         return out
 
 
-def read_903_xml(raw: bytes) -> Xml903:
-    """The return's tables and structural findings. Never raises on the file's content."""
-    if raw.startswith((b" ", b"\t", b"\r", b"\n")):
-        raw = raw.lstrip(b" \t\r\n")  # white space before the XML declaration is harmless
-    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+def _chunks(source: bytes | IO[bytes]) -> Iterator[bytes]:
+    """The file from its start, a chunk at a time, without the white space before the XML
+    declaration (harmless, but expat refuses it)."""
+    if isinstance(source, bytes):
+        chunks: Iterator[bytes] = (
+            source[offset : offset + CHUNK] for offset in range(0, len(source), CHUNK)
+        )
+    else:
+        source.seek(0)
+        chunks = iter(lambda: source.read(CHUNK), b"")
+    leading = True
+    for chunk in chunks:
+        if leading:
+            chunk = chunk.lstrip(b" \t\r\n")
+            if not chunk:
+                continue
+            leading = False
+        yield chunk
+
+
+def _is_empty(source: bytes | IO[bytes]) -> bool:
+    return not any(chunk.removeprefix(b"\xef\xbb\xbf").strip() for chunk in _chunks(source))
+
+
+def read_903_xml(source: bytes | IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Xml903:
+    """The return's tables and structural findings, from the file's bytes or the file (a
+    seekable binary stream), read a chunk at a time. Never raises on the file's content but
+    `TooLarge`, for a return past `limits`."""
+    if _is_empty(source):
         return Xml903(findings=[Finding(0, "", "The file is empty.")], readable=False)
-    reader = _Reader()
+    reader = _Reader(limits)
     try:
-        given = _check_prolog(raw)
+        given = _check_prolog(source)
         root = _name(given)
         if root == CIN_CENSUS_ROOT:
             raise _Refused(
@@ -416,7 +456,7 @@ def read_903_xml(raw: bytes) -> Xml903:
                 f"This is not an SSDA903 return: its root element is <{given[:40]}>, not "
                 f"<{ROOT_HINT}>."
             )
-        _stream(raw, reader)
+        _stream(source, reader)
     except _Refused as refused:
         return Xml903(findings=[Finding(0, "", str(refused))], readable=False)
     except (LookupError, UnicodeError) as error:  # an encoding Python cannot read
@@ -444,34 +484,61 @@ def read_903_xml(raw: bytes) -> Xml903:
     return reader.finish()
 
 
-def _stream(raw: bytes, reader: _Reader) -> None:
+def _stream(source: bytes | IO[bytes], reader: _Reader) -> None:
     """Parse the body, handing each <CHILD> to the reader as soon as it ends and then emptying
     it, so that a large return never sits in memory whole.
 
     Only end events are asked for (half the events, and the parse's main cost): a <CHILD> is
     read when it ends, and the root, the last element to end, then holds the emptied <CHILD>s
     and any other top-level elements, which are reported. A <CHILD> nested deeper (not the
-    layout) is read as a child too, and reported where it sits."""
+    layout) is read as a child too, and reported where it sits.
+
+    `held` counts the elements the tree holds that no <CHILD> has taken (a <CHILD> not yet
+    ended, elements outside any <CHILD>): past `limits.record_elements` the file is refused,
+    so that one enormous <CHILD>, or a flood of elements around them, cannot fill memory."""
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("end",))
     child_tags: dict[object, bool] = {}
     last: ET.Element | None = None
+    held = 0
+    most = reader.limits.record_elements
 
     def drain() -> None:
-        nonlocal last
+        nonlocal last, held
         # Only end events were asked for: each is ("end", element).
         events = cast(Iterator[tuple[str, ET.Element]], parser.read_events())
         for _event, element in events:
+            held += 1
             tag = element.tag
             is_child = child_tags.get(tag)
             if is_child is None:
                 is_child = child_tags[tag] = reader.name(tag) == "CHILD"
             if is_child:
+                held -= len(list(element.iter()))
                 reader.top_level(element)
                 element.clear()
             last = element
+        if held > most:
+            raise TooLarge(
+                f"The file holds more than {most:,} elements outside any complete <CHILD> "
+                "(one child's record, or elements around them), which no SSDA903 return "
+                "does: it was refused before it was read in full, and nothing was imported. "
+                "Check that this is the return exported by the case-management system."
+            )
 
-    for offset in range(0, len(raw), CHUNK):
-        parser.feed(raw[offset : offset + CHUNK])
+    # A text (or tag) with no "<" in it for longer than a child's record may be is held whole
+    # by the parser until it ends: such a file is refused first. ("<" is never inside a value.)
+    most_chunks = reader.limits.record_chars // CHUNK + 1
+    without_tag = 0
+    for chunk in _chunks(source):
+        without_tag = 0 if b"<" in chunk else without_tag + 1
+        if without_tag > most_chunks:
+            raise TooLarge(
+                f"The file holds more than {most_chunks * CHUNK:,} bytes without an element, "
+                "which no SSDA903 return does: it was refused before it was read in full, and "
+                "nothing was imported. Check that this is the return exported by the "
+                "case-management system."
+            )
+        parser.feed(chunk)
         drain()
     parser.close()
     drain()
@@ -530,13 +597,26 @@ def relocate(finding: Finding, read: Xml903) -> Finding:
     return Finding(child, column, f"CHILD {child}, {path}: {rest}", finding.severity)
 
 
-def derive_903_xml(raw: bytes, collection_year: int, population: int | None = None) -> Derived903:
-    """Validate and derive a return sent as XML: `derive_903` on the tables read from it, with
-    every finding placed on the XML. A file that cannot be read gives its findings and no
+def derive_903_xml(
+    source: bytes | IO[bytes],
+    collection_year: int,
+    population: int | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> Derived903:
+    """Validate and derive a return sent as XML (its bytes, or the file as a seekable binary
+    stream): `derive_903` on the tables read from it, with every finding placed on the XML. A
+    file that cannot be read, or is larger than `limits` allow, gives its findings and no
     figures."""
     with gc_paused():
-        read = read_903_xml(raw)
+        try:
+            read = read_903_xml(source, limits)
+        except TooLarge as refused:
+            return Derived903(collection_year, {}, [Finding(0, "", str(refused))], 0, 0, {})
         if not read.readable:
             return Derived903(collection_year, {}, read.findings, 0, 0, {})
-        result = derive_903(read.tables, collection_year, population)
-    return replace(result, findings=[*read.findings, *(relocate(f, read) for f in result.findings)])
+        result = derive_903(read.tables, collection_year, population, limits)
+    return replace(
+        result,
+        findings=[*read.findings, *(relocate(f, read) for f in result.findings)],
+        not_listed=read.not_listed + result.not_listed,
+    )

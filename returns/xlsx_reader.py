@@ -4,22 +4,28 @@ The chosen worksheet's XML is parsed with expat straight from the ZIP, one row a
 reading stops once `BLANK_RUN` rows in a row are empty, so a sheet that Excel has formatted
 down to row 1,048,576 costs nothing. Cached results of formulae are read as values; a DOCTYPE
 in any part is refused. `sheet_tables.read_table` is the way in.
+
+What is kept is counted as it is read, and a workbook past the import limits (`limits`) is
+refused with one finding before memory grows: the shared strings (their count and their
+characters), the cells of the sheet (counting the empty ones left of a filled cell), a
+column beyond Excel's last (XFD) and a cell longer than Excel allows.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 from xml.parsers import expat
 
 from .findings import Finding, Severity
-from .sheet_cells import BLANK_RUN, UNPACKED_LIMIT, Cell, CellError, column_key
+from .limits import SETTINGS, ImportLimits, too_many, unpacked_refusal
+from .sheet_cells import BLANK_RUN, Cell, CellError, column_key
+from .zip_files import directory_refusal, directory_size
 
 # --- XLSX --------------------------------------------------------------------------------------
 
@@ -33,6 +39,8 @@ _DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 _PERCENT_FORMATS = {9, 10}
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
+# Excel's last column is XFD, the 16,384th.
+LAST_COLUMN = 16_384
 
 
 class _Refused(Exception):
@@ -47,6 +55,25 @@ def _refuse_doctype(*_args: object) -> None:
     raise _Refused("The workbook contains a DOCTYPE declaration, which is refused.")
 
 
+def _too_long_cell(limit: int) -> _Refused:
+    return _Refused(
+        f"A cell of the workbook holds more than {limit:,} characters, more than Excel allows: "
+        "the workbook was refused before it was read in full. Save it again from Excel, or "
+        "check that it is the file you meant."
+    )
+
+
+def _too_many_cells(limits: ImportLimits) -> _Refused:
+    return _Refused(
+        too_many(
+            "The workbook has",
+            f"{limits.sheet_cells:,} cells",
+            SETTINGS["sheet_cells"],
+            "Split it into smaller files.",
+        )
+    )
+
+
 def _parser() -> Any:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -58,9 +85,25 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
+# The workbook's own parts (its list of sheets, relationships, styles) are small in any
+# workbook Excel writes; a larger one is refused rather than read into memory.
+PART_LIMIT = 64 * 1024 * 1024
+
+
 def _parse_part(
-    archive: zipfile.ZipFile, name: str, start: Any, end: Any = None, text: Any = None
+    archive: zipfile.ZipFile,
+    name: str,
+    start: Any,
+    end: Any = None,
+    text: Any = None,
+    limit: int | None = PART_LIMIT,
 ) -> None:
+    if limit is not None and archive.getinfo(name).file_size > limit:
+        raise _Refused(
+            f"The workbook's part {name[:60]} unpacks to more than {limit // (1024 * 1024)} MB, "
+            "which no workbook Excel writes does: it was refused unread. Save it again from "
+            "Excel."
+        )
     parser = _parser()
     parser.StartElementHandler = start
     if end is not None:
@@ -84,7 +127,7 @@ class _Workbook:
     epoch: datetime
 
 
-def _workbook(archive: zipfile.ZipFile) -> _Workbook:
+def _workbook(archive: zipfile.ZipFile, limits: ImportLimits) -> _Workbook:
     relations: dict[str, tuple[str, str]] = {}
 
     def relation(name: str, attrs: dict[str, str]) -> None:
@@ -113,7 +156,7 @@ def _workbook(archive: zipfile.ZipFile) -> _Workbook:
         if path not in archive.namelist():
             continue
         if kind == _SHARED_STRINGS:
-            strings = _shared_strings(archive, path)
+            strings = _shared_strings(archive, path, limits)
         elif kind == _STYLES:
             styles = _styles(archive, path)
     return _Workbook(
@@ -121,10 +164,18 @@ def _workbook(archive: zipfile.ZipFile) -> _Workbook:
     )
 
 
-def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, path: str, limits: ImportLimits) -> list[str]:
+    """The workbook's shared strings, held to `limits`: no more strings than a sheet may have
+    cells, no string longer than a cell may be, and `shared_string_chars` characters in all."""
     strings: list[str] = []
     parts: list[str] = []
     state = {"in_t": False, "in_phonetic": False}
+    size = {"string": 0, "all": 0}
+    most_strings, most_chars, cell_chars = (
+        limits.sheet_cells,
+        limits.shared_string_chars,
+        limits.cell_chars,
+    )
 
     def start(name: str, _attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -138,7 +189,10 @@ def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
     def end(name: str) -> None:
         local = _local(name)
         if local == "si":
+            if len(strings) >= most_strings:
+                raise _too_many_cells(limits)
             strings.append("".join(parts))
+            size["string"] = 0
         elif local == "rPh":
             state["in_phonetic"] = False
         elif local == "t":
@@ -147,8 +201,21 @@ def _shared_strings(archive: zipfile.ZipFile, path: str) -> list[str]:
     def text(data: str) -> None:
         if state["in_t"]:
             parts.append(data)
+            size["string"] += len(data)
+            size["all"] += len(data)
+            if size["string"] > cell_chars:
+                raise _too_long_cell(cell_chars)
+            if size["all"] > most_chars:
+                raise _Refused(
+                    too_many(
+                        "The workbook's text (its shared strings) has",
+                        f"{most_chars:,} characters",
+                        "IMPORT_MAX_SHEET_CELLS",
+                        "Split it into smaller files.",
+                    )
+                )
 
-    _parse_part(archive, path, start, end, text)
+    _parse_part(archive, path, start, end, text, limit=None)  # held to the limits above
     return strings
 
 
@@ -211,13 +278,17 @@ def _column_index(reference: str) -> int:
 
 
 def xlsx_rows(
-    raw: bytes, sheet_name: str, findings: list[Finding]
+    source: IO[bytes], sheet_name: str, findings: list[Finding], limits: ImportLimits
 ) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows of the workbook's sheet called `sheet_name` (else its first), streamed from
+    `source` (a seekable binary stream); what goes wrong is added to `findings`."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        if sum(info.file_size for info in archive.infolist()) > UNPACKED_LIMIT:
-            raise _Refused("The workbook unpacks to more than 1 GB: it is refused.")
-        book = _workbook(archive)
+        if directory_size(source) > limits.zip_directory_bytes:
+            raise _Refused(directory_refusal(limits.zip_directory_bytes))
+        archive = zipfile.ZipFile(source)
+        if sum(info.file_size for info in archive.infolist()) > limits.unpacked_bytes:
+            raise _Refused(unpacked_refusal(limits.unpacked_bytes, "The workbook"))
+        book = _workbook(archive, limits)
     except _Refused as refused:
         findings.append(Finding(1, "", str(refused)))
         return
@@ -235,19 +306,27 @@ def xlsx_rows(
     if chosen[1] not in archive.namelist():
         findings.append(Finding(1, "", f"The workbook's sheet {chosen[0]!r} is missing."))
         return
-    yield from _sheet_rows(archive, chosen[1], book, findings)
+    yield from _sheet_rows(archive, chosen[1], book, findings, limits)
 
 
 def _sheet_rows(
-    archive: zipfile.ZipFile, path: str, book: _Workbook, findings: list[Finding]
+    archive: zipfile.ZipFile,
+    path: str,
+    book: _Workbook,
+    findings: list[Finding],
+    limits: ImportLimits,
 ) -> Iterator[tuple[int, list[Cell]]]:
     """Stream the rows of one worksheet; stop after BLANK_RUN empty rows in a row.
 
     The handlers run once per element of every cell, so they keep their state in closure
     variables, compare names (with the sheet's namespace prefix, if it has one) directly and
-    turn the commonest cells (numbers, shared and inline text) into values inline."""
+    turn the commonest cells (numbers, shared and inline text) into values inline. They count
+    the cells (and the empty ones a cell further right implies) and the characters of the
+    text being read, and refuse the workbook past `limits`."""
     done: list[tuple[int, list[Cell]]] = []
     row_number = last_data = column = next_column = 0
+    cell_count = collected = 0
+    most_cells, cell_chars = limits.sheet_cells, limits.cell_chars
     cells: list[Cell] = []
     kind = style = ""
     value_text: str | None = None
@@ -264,16 +343,22 @@ def _sheet_rows(
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row_number, cells, next_column, column, kind, style, value_text, formula
-        nonlocal collecting
+        nonlocal collecting, collected
         if name == C:
             reference = attrs.get("r")
             column = _column_index(reference) if reference else next_column
+            if column >= LAST_COLUMN:  # a row holds at most this many cells, padding and all
+                raise _Refused(
+                    f"Row {row_number:,} has a cell beyond column XFD, Excel's last: the "
+                    "workbook is not one Excel wrote. Save it again from Excel."
+                )
             kind = attrs.get("t", "n")
             style = attrs.get("s", "")
             value_text, formula = None, False
         elif name in (V, T):
             parts.clear()
             collecting = True
+            collected = 0
         elif name == ROW:
             number = int(attrs.get("r", row_number + 1))
             if number - last_data > BLANK_RUN:
@@ -283,7 +368,7 @@ def _sheet_rows(
             formula = True
 
     def end(name: str) -> None:
-        nonlocal value_text, next_column, last_data, collecting
+        nonlocal value_text, next_column, last_data, collecting, cell_count
         if name == V:
             value_text = "".join(parts)
             collecting = False
@@ -315,11 +400,18 @@ def _sheet_rows(
             value_text = (value_text or "") + "".join(parts)
             collecting = False
         elif name == ROW:
+            cell_count += len(cells)
+            if cell_count > most_cells:
+                raise _too_many_cells(limits)
             done.append((row_number, cells))
 
     def text(data: str) -> None:
+        nonlocal collected
         if collecting:
             parts.append(data)
+            collected += len(data)
+            if collected > cell_chars:
+                raise _too_long_cell(cell_chars)
 
     parser = expat.ParserCreate()
     parser.buffer_text = True

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Area, AreaKind, Comparator, ComparatorKind, Dashboard, StatisticalNeighbour
-from ..queue import task_named
+from ..queue import tasks_queue_on_commit
 
 # How long a queued rebuild waits for more writes to the same authority, so that a burst of
 # saves (an entry form, an import) costs one rebuild.
@@ -126,11 +126,20 @@ def request_rebuilds(authority_ids: Iterable[int]) -> None:
         ignore_conflicts=True,
     )
     Dashboard.objects.filter(pk__in=authority_ids).update(changed_at=now)
-    for authority_id in authority_ids:
-        # cache.add is atomic: only the first write in a burst queues the rebuild. The task
-        # clears the mark when it starts, so a write during a rebuild queues the next one.
-        if cache.add(queued_key(authority_id), True, timeout=COALESCE_SECONDS * 30):
-            task_named(REBUILD_TASK).apply_async((authority_id,), countdown=COALESCE_SECONDS)
+    # cache.add is atomic: only the first write in a burst queues the rebuild. The task clears
+    # the mark when it starts, so a write during a rebuild queues the next one. With the cache
+    # unreachable, add answers True (config/cache.py): a rebuild queued twice is harmless, one
+    # never queued is not. Queued through the outbox, so that a broker that is down delays the
+    # rebuild rather than losing it.
+    tasks_queue_on_commit(
+        REBUILD_TASK,
+        [
+            [authority_id]
+            for authority_id in authority_ids
+            if cache.add(queued_key(authority_id), True, timeout=COALESCE_SECONDS * 30)
+        ],
+        countdown=COALESCE_SECONDS,
+    )
 
 
 def queued_key(authority_id: int) -> str:
@@ -139,12 +148,10 @@ def queued_key(authority_id: int) -> str:
 
 def rebuild_all_queue() -> int:
     """Queue a rebuild of every authority's dashboard, one task each; says how many."""
-    rebuild_dashboard = task_named(REBUILD_TASK)
     authority_ids = list(Area.objects.authorities().order_by("pk").values_list("pk", flat=True))
     started = timezone.now()
     cache.set(ALL_REBUILD_KEY, {"started": started.isoformat(), "total": len(authority_ids)}, None)
-    for authority_id in authority_ids:
-        rebuild_dashboard.delay(authority_id)
+    tasks_queue_on_commit(REBUILD_TASK, [[authority_id] for authority_id in authority_ids])
     return len(authority_ids)
 
 

@@ -25,7 +25,7 @@ from ..figure_states import (
 )
 from ..formatting import format_value
 from ..models import Area, Figure, FigureChange, Indicator, Period, PeriodKind
-from ..queue import task_queue_on_commit
+from ..queue import tasks_queue_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -221,5 +221,6 @@ def roll_ups_queue(*, area: Area, indicator_ids: Iterable[int], period: Period) 
     committed, so the worker reads what was written."""
     if period.kind not in ROLL_UP_TARGETS:
         return
-    for indicator_id in indicator_ids:
-        task_queue_on_commit(ROLL_UP_TASK, area.id, indicator_id, period.id)
+    tasks_queue_on_commit(
+        ROLL_UP_TASK, [(area.id, indicator_id, period.id) for indicator_id in indicator_ids]
+    )

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import SignedInRequest
-from indicators import selectors, services
+from indicators import queue, selectors, services
 from indicators.forms import EntryForm
+
+from .queued import FIGURES_CATCH_UP, says_if_work_waits
 
 
 @login_required
@@ -60,6 +62,7 @@ def _render(request: SignedInRequest, form: EntryForm) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@says_if_work_waits(FIGURES_CATCH_UP)
 def entry(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     page = selectors.entry_page(request.user, slug, period)
     if request.method != "POST" or page.not_ended:
@@ -80,21 +83,26 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
     form = EntryForm(page, request.POST)
     if page.not_ended:
         return _render(request, EntryForm(page))
-    result = _save(request, form)
-    if result is None:
-        return _render(request, form)
-    if result.saved:
-        messages.success(request, _saved_message(result))
-    try:
-        submitted = services.figures_submit(
-            user=request.user,
-            authority=page.authority,
-            period=page.period,
-        )
-    except ValidationError as refused:
-        fresh = EntryForm(selectors.entry_page(request.user, slug, period))
-        fresh.add_refusal(refused)
-        return _render(request, fresh)
+    # Watched here rather than by `says_if_work_waits`: a refused submit renders this page
+    # with the "Saved" message, and the note belongs beside it.
+    with queue.queued_work() as work:
+        result = _save(request, form)
+        if result is None:
+            return _render(request, form)
+        if result.saved:
+            messages.success(request, _saved_message(result))
+        try:
+            submitted = services.figures_submit(
+                user=request.user,
+                authority=page.authority,
+                period=page.period,
+            )
+        except ValidationError as refused:
+            if work.waiting:
+                messages.warning(request, FIGURES_CATCH_UP)
+            fresh = EntryForm(selectors.entry_page(request.user, slug, period))
+            fresh.add_refusal(refused)
+            return _render(request, fresh)
     count = len(submitted.submitted)
     if count:
         messages.success(
@@ -102,4 +110,6 @@ def entry_submit(request: SignedInRequest, slug: str, period: str) -> HttpRespon
         )
     else:
         messages.info(request, "Nothing to submit: every figure is already submitted or approved.")
+    if work.waiting:
+        messages.warning(request, FIGURES_CATCH_UP)
     return redirect("entry", slug=slug, period=period)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from indicators import dashboards
+from indicators import dashboards, queue
 
 
 @login_required
@@ -26,11 +26,19 @@ def dashboard_rebuild_progress(request: HttpRequest) -> JsonResponse:
 @require_POST
 def dashboard_rebuild(request: HttpRequest) -> HttpResponse:
     try:
-        count = dashboards.dashboards_rebuild_request(
-            user=request.user, authority_slug=request.POST.get("authority", "")
-        )
+        with queue.queued_work() as work:
+            count = dashboards.dashboards_rebuild_request(
+                user=request.user, authority_slug=request.POST.get("authority", "")
+            )
     except dashboards.UnknownFilter as unknown:
         raise Http404(str(unknown)) from unknown
     noun = "dashboard" if count == 1 else "dashboards"
-    messages.success(request, f"Rebuilding {count} {noun}.")
+    if work.waiting:
+        messages.warning(
+            request,
+            f"{count} {noun} will be rebuilt when the background service is back: it is not "
+            "taking work at the moment. The request is kept; there is no need to ask again.",
+        )
+    else:
+        messages.success(request, f"Rebuilding {count} {noun}.")
     return redirect("dashboard_rebuilds")

@@ -18,6 +18,8 @@ from indicators.models import ChangeChannel
 from indicators.resources import FigureChangeResource
 from indicators.review_forms import ApproveForm, ClubSharingForm, ReturnForm, TargetForm
 
+from .queued import says_if_work_waits
+
 
 @login_required
 def review_choose(request: SignedInRequest, slug: str) -> HttpResponse:
@@ -39,6 +41,7 @@ def _back_to_review(slug: str, period: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@says_if_work_waits()
 def review_approve(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     authority, the_period = selectors.approval_scope(request.user, slug, period)
     form = ApproveForm(request.POST)
@@ -75,6 +78,7 @@ def review_approve(request: SignedInRequest, slug: str, period: str) -> HttpResp
 
 @login_required
 @require_POST
+@says_if_work_waits()
 def review_release(request: SignedInRequest, slug: str, period: str) -> HttpResponse:
     authority = selectors.club_scope(request.user, slug)
     the_period = selectors.period_for(period)
@@ -95,6 +99,7 @@ def review_release(request: SignedInRequest, slug: str, period: str) -> HttpResp
 
 
 @login_required
+@says_if_work_waits()
 def club_sharing(request: SignedInRequest, slug: str) -> HttpResponse:
     page = selectors.club_sharing_page(request.user, slug)
     form = ClubSharingForm(request.POST or None, initial={"shares": "no" if page.shares else "yes"})
@@ -122,6 +127,7 @@ def club_sharing(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@says_if_work_waits()
 def review_return(request: SignedInRequest, slug: str, period: str, figure_id: int) -> HttpResponse:
     figure = selectors.figure_for_review(request.user, slug, period, figure_id)
     form = ReturnForm(request.POST or None, initial={"version": figure.version})
@@ -161,6 +167,7 @@ def targets(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@says_if_work_waits()
 def target_edit(request: SignedInRequest, slug: str, code: str, year: str) -> HttpResponse:
     edit = selectors.target_edit(request.user, slug, code, year)
     initial = (

@@ -9,9 +9,10 @@ class derived from `ImportHandler`, in its own module of this package.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 from accounts import access
 
@@ -67,6 +68,14 @@ def batch_file_read(batch: ImportBatch) -> bytes:
     with batch.file.open("rb") as handle:
         content: bytes = handle.read()
     return content
+
+
+@contextmanager
+def batch_file_open(batch: ImportBatch) -> Iterator[IO[bytes]]:
+    """The batch's own file, open for reading as a seekable binary stream: the readers that
+    stream it (returns, spreadsheets) never hold it whole (docs/0019)."""
+    with batch.file.open("rb") as handle:
+        yield cast(IO[bytes], handle)
 
 
 def batch_note(batch: ImportBatch) -> str:

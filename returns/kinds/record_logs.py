@@ -24,8 +24,9 @@ from indicators.models import Area
 
 from .. import spreadsheets
 from ..findings import Finding, Severity
+from ..limits import import_limits
 from ..models import ImportBatch, ImportKind, SheetChange
-from .base import ImportHandler, Preview, batch_actor_require, batch_file_read
+from .base import ImportHandler, Preview, batch_actor_require, batch_file_open
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -125,7 +126,8 @@ def _rows(
 ) -> tuple[list[dict[str, str]], list[str], list[Finding]]:
     """The file's rows as the apps' parsers take them: a dict by header cell, every value as
     text (dates as yyyy-mm-dd), in file order; and what reading the file itself found."""
-    table = spreadsheets.read_table(batch_file_read(batch), batch.file_name, log.sheet)
+    with batch_file_open(batch) as source:
+        table = spreadsheets.read_table(source, batch.file_name, log.sheet, import_limits())
     header = [str(name) for name in table.header]
     rows = [
         {name: _text(cell) for name, cell in zip(header, cells, strict=False)}

@@ -13,13 +13,16 @@ from indicators.models import Area, Indicator, Period
 
 from .. import spreadsheets
 from ..findings import Finding
+from ..limits import import_limits
 from ..models import ImportBatch
-from .base import Preview, batch_file_read
+from .base import Preview, batch_file_open
 
 
 def batch_table_read(batch: ImportBatch, table: str) -> spreadsheets.Table:
-    """The batch's file as a table: an XLSX workbook's sheet called `table`, else its first."""
-    return spreadsheets.read_table(batch_file_read(batch), batch.file_name, table)
+    """The batch's file as a table: an XLSX workbook's sheet called `table`, else its first;
+    streamed, and held to the import limits (docs/0019)."""
+    with batch_file_open(batch) as source:
+        return spreadsheets.read_table(source, batch.file_name, table, import_limits())
 
 
 @dataclass

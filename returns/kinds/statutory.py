@@ -10,13 +10,13 @@ categories, created on commit when missing.
 
 from __future__ import annotations
 
-import io
+import csv
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
@@ -33,8 +33,11 @@ from indicators.models import (
 
 from .. import derive_903, derive_cin, ssda903_xml
 from ..findings import Finding
+from ..limits import ImportLimits, import_limits, unpacked_refusal
 from ..models import ImportBatch
-from .base import ImportHandler, Preview, batch_file_read, batch_note
+from ..text_streams import utf8_lines
+from ..zip_files import directory_refusal, directory_size
+from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
 
 if TYPE_CHECKING:
@@ -42,8 +45,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 CATEGORY_OF_ABUSE = "category of abuse"
-# The most a return's ZIP may hold once unpacked: refused beyond, whatever the ZIP says.
-UNPACKED_LIMIT = 1024 * 1024 * 1024
 
 
 def as_json(figure: derive_cin.DerivedFigure) -> list[str | int | None]:
@@ -58,55 +59,78 @@ class Derived:
     categories: dict[str, list[Any]]
     findings: list[Finding]
     rows: int
+    not_listed: int = 0  # errors beyond the findings kept
 
 
-def cin_derive(batch: ImportBatch, raw: bytes, year: int) -> Derived:
-    result = derive_cin.derive_cin(raw, collection_year=year, population=batch.population)
+def cin_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
+    result = derive_cin.derive_cin(
+        source, collection_year=year, population=batch.population, limits=import_limits()
+    )
     return Derived(
         figures={code: as_json(figure) for code, figure in result.figures.items()},
         categories={name: as_json(f) for name, f in result.category_of_abuse.items()},
         findings=result.findings,
         rows=result.counts.children,
+        not_listed=result.not_listed,
     )
 
 
-def zip_tables(raw: bytes) -> tuple[dict[str, str], list[Finding]]:
-    """The CSV tables of an SSDA903 return sent as one ZIP file."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
-        return {}, [
-            Finding(1, "", "This is not a ZIP file of the return's CSV tables, nor its XML file.")
-        ]
+class ZipTable:
+    """One CSV table of a return's ZIP, read row by row each time it is iterated: the member
+    is decoded a chunk at a time and no more than a line is held (`derive_903` keeps the rows
+    it needs and stops at its limit)."""
+
+    def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits):
+        self.archive, self.info, self.limits = archive, info, limits
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        with self.archive.open(self.info) as handle:
+            yield from csv.reader(utf8_lines(handle, max_line=self.limits.line_chars))
+
+
+def zip_tables(
+    archive: zipfile.ZipFile, limits: ImportLimits
+) -> tuple[dict[str, ZipTable], list[Finding]]:
+    """The CSV tables of an SSDA903 return sent as one ZIP file, to be streamed."""
     members = [info for info in archive.infolist() if not info.is_dir()]
-    if sum(info.file_size for info in members) > UNPACKED_LIMIT:
-        return {}, [Finding(1, "", "The ZIP file unpacks to more than 1 GB: it is refused.")]
-    tables: dict[str, str] = {}
-    findings: list[Finding] = []
-    for info in members:
-        name = info.filename.rsplit("/", 1)[-1]
-        try:
-            tables[name] = archive.read(info).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            findings.append(Finding(1, name, f"{name} is not UTF-8 text: save it as CSV UTF-8."))
-    return tables, findings
+    if sum(info.file_size for info in members) > limits.unpacked_bytes:
+        return {}, [Finding(1, "", unpacked_refusal(limits.unpacked_bytes))]
+    return {
+        info.filename.rsplit("/", 1)[-1]: ZipTable(archive, info, limits) for info in members
+    }, []
 
 
-def ssda903_derive(batch: ImportBatch, raw: bytes, year: int) -> Derived:
-    findings: list[Finding] = []
-    if ssda903_xml.looks_like_xml(raw):  # the return as one XML file
-        result = ssda903_xml.derive_903_xml(raw, year, batch.population)
+NOT_A_RETURN = "This is not a ZIP file of the return's CSV tables, nor its XML file."
+
+
+def ssda903_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
+    """An SSDA903 return, as its XML file or a ZIP of its CSV tables, streamed from `source`
+    (a seekable binary file) and held to the import limits."""
+    limits = import_limits()
+    head = source.read(4096)
+    source.seek(0)
+    if ssda903_xml.looks_like_xml(head):  # the return as one XML file
+        result = ssda903_xml.derive_903_xml(source, year, batch.population, limits)
     else:
-        tables, findings = zip_tables(raw)
-        if not tables:
-            return Derived({}, {}, findings, 0)
-        result = derive_903.derive_903(tables, year, batch.population)
+        if directory_size(source) > limits.zip_directory_bytes:
+            return Derived(
+                {}, {}, [Finding(1, "", directory_refusal(limits.zip_directory_bytes))], 0
+            )
+        try:
+            archive = zipfile.ZipFile(source)
+        except zipfile.BadZipFile:
+            return Derived({}, {}, [Finding(1, "", NOT_A_RETURN)], 0)
+        with archive:
+            tables, findings = zip_tables(archive, limits)
+            if not tables:
+                return Derived({}, {}, findings, 0)
+            result = derive_903.derive_903(tables, year, batch.population, limits)
     figures = {
         code: [str(round(Decimal(str(f.value)), 4)), f.numerator, f.denominator]
         for code, f in result.figures.items()
         if f.value is not None
     }
-    return Derived(figures, {}, [*findings, *result.findings], result.children)
+    return Derived(figures, {}, result.findings, result.children, result.not_listed)
 
 
 def cin_category(name: str, *, create: bool) -> BreakdownCategory | None:
@@ -167,9 +191,9 @@ def return_contents(batch: ImportBatch, *, create: bool) -> list[figure_services
 
 
 class StatutoryReturnImport(ImportHandler):
-    """A return, read by its `derive` function: (batch, the file's bytes, collection year)."""
+    """A return, read by its `derive` function: (batch, its file opened, collection year)."""
 
-    def __init__(self, derive: Callable[[ImportBatch, bytes, int], Derived]) -> None:
+    def __init__(self, derive: Callable[[ImportBatch, IO[bytes], int], Derived]) -> None:
         self.derive = derive
 
     def check_upload(self, *, authority: Area | None, collection_year: int | None) -> None:
@@ -183,7 +207,8 @@ class StatutoryReturnImport(ImportHandler):
         child-level data, which is not kept (DESIGN.md, Privacy)."""
         if batch.collection_year is None:
             raise ValidationError("A return needs its collection year.")
-        derived = self.derive(batch, batch_file_read(batch), batch.collection_year)
+        with batch_file_open(batch) as source:
+            derived = self.derive(batch, source, batch.collection_year)
         batch.derived = {"figures": derived.figures, "categories": derived.categories}
         batch.file.delete(save=False)
         new, changed, unchanged = figure_services.figures_compare(
@@ -198,6 +223,7 @@ class StatutoryReturnImport(ImportHandler):
             new=new,
             changed=changed,
             unchanged=unchanged,
+            not_listed=derived.not_listed,
         )
 
     def commit(self, *, user: User | SystemActor, batch: ImportBatch) -> None:

@@ -209,6 +209,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer_b": REDIRECT,
         "admin": REDIRECT,
     },
+    # The health check (config/health.py): for probes, so anyone, signed in or not. It holds
+    # no data: parts and their states.
+    "healthz": dict.fromkeys(
+        ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), ALLOWED
+    ),
     # GET is refused: signing out is a POST from the header's button.
     "accounts:logout": dict.fromkeys(
         ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405

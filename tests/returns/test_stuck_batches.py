@@ -138,7 +138,8 @@ def test_a_rollback_whose_worker_died_leaves_the_batch_committed(
     )
     with django_capture_on_commit_callbacks(execute=False):
         services.batch_rollback_request(user=admin, batch=batch)
-    assert sweep() == 1
+    services.batch_work_start(batch_id=batch.pk, work="rollback")  # ... and the worker died
+    assert sweep(minutes_later=2) == 1
     batch.refresh_from_db()
     assert batch.status == BatchStatus.COMMITTED
     assert batch.status_label == "Committed (the last rollback did not complete)"
@@ -380,3 +381,23 @@ def test_a_worker_process_meets_its_memory_cap_as_a_memory_error() -> None:
         timeout=60,
     )
     assert ran.stdout.strip() == "refused"
+
+
+def test_a_batch_whose_task_waits_in_the_outbox_is_not_given_up(admin) -> None:
+    """With the broker down, the upload's validation waits in the outbox (docs/0020): it is
+    not lost, so the batch waits for it rather than being given up."""
+    from config.celery import app
+    from indicators.models import OutboxMessage
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # a broker is configured (and, here, never reached)
+    try:
+        batch = queued_upload(admin)
+    finally:
+        app.conf.task_always_eager = eager
+    assert OutboxMessage.objects.filter(task="returns.tasks.validate_batch").exists()
+    assert sweep() == 0
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.VALIDATING
+
+    OutboxMessage.objects.all().delete()  # ... whereas a task gone from everywhere is lost
+    assert sweep() == 1
