@@ -169,11 +169,53 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose worker process died (killed, or out of memory) is sent again, as a retry, up to
+# the task's max_retries, then dropped: never redelivered for ever (docs/operations.md).
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+
+def task_time_limits(variable: str, soft_minutes: int) -> dict[str, int]:
+    """A kind of task's time limits, in seconds: the soft one raises SoftTimeLimitExceeded in
+    the task, which gives its work up cleanly; the hard one kills the worker process running
+    it. `variable` overrides both as "soft,hard" (seconds); the default is `soft_minutes` and
+    a minute more."""
+    soft, hard = env.list(variable, cast=int, default=[soft_minutes * 60, soft_minutes * 60 + 60])
+    return {"soft_time_limit": soft, "time_limit": hard}
+
+
+# Time limits per kind of task (docs/operations.md, "Limits"). Keep them below the broker's
+# visibility timeout (an hour with Redis), after which a running task is delivered again.
+CELERY_TASK_ANNOTATIONS = {
+    "returns.tasks.validate_batch": task_time_limits("IMPORT_VALIDATE_TIME_LIMITS", 20),
+    "returns.tasks.commit_batch": task_time_limits("IMPORT_COMMIT_TIME_LIMITS", 30),
+    "returns.tasks.rollback_batch": task_time_limits("IMPORT_ROLLBACK_TIME_LIMITS", 30),
+    "returns.tasks.roll_up_figures_of": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "indicators.tasks.roll_up_figures": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "audits.tasks.derive_audit_summaries": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "indicators.tasks.rebuild_dashboard": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
+    "indicators.tasks.rebuild_all_dashboards": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
+}
+# Any other task.
+_OTHER_TASKS = task_time_limits("TASK_TIME_LIMITS", 10)
+CELERY_TASK_SOFT_TIME_LIMIT = _OTHER_TASKS["soft_time_limit"]
+CELERY_TASK_TIME_LIMIT = _OTHER_TASKS["time_limit"]
+# A worker process whose resident memory has passed this after a task is replaced by a fresh
+# one (Celery counts in KiB), so memory a big import left behind is given back.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_PER_CHILD_MB", default=1024) * 1024
+# The most address space a worker process may take (config/celery.py sets it as it starts),
+# so that a runaway task meets MemoryError, which gives its batch up with a message, rather
+# than eating the machine; 0 leaves it unlimited.
+WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=4096)
+# Deliveries of one batch's work that may begin without finishing (each a worker that died on
+# it) before the batch is given up rather than worked again.
+IMPORT_WORK_ATTEMPTS = env.int("IMPORT_WORK_ATTEMPTS", default=2)
+# A batch waiting for a worker this long, and held by none, is given up as lost.
+IMPORT_STALLED_MINUTES = env.int("IMPORT_STALLED_MINUTES", default=15)
 # Every dashboard is rebuilt each night, whatever was written (catalogue edits by spreadsheet
 # in the admin, say, which queue no rebuild of their own). Beat runs in docker-compose.
 CELERY_BEAT_SCHEDULE = {
@@ -196,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("DASHBOARD_REBUILD_HOUR", default=2),
             minute=env.int("DASHBOARD_REBUILD_MINUTE", default=30),
         ),
+    },
+    # Batches whose worker died are given up, so an admin can retry or reject them.
+    "sweep-stalled-batches": {
+        "task": "returns.tasks.sweep_stalled_batches",
+        "schedule": 5 * 60.0,
     },
 }
 

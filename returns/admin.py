@@ -5,10 +5,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import published
-from .models import ImportBatch, PublishedMapping
+from .models import BatchStatus, ImportBatch, PublishedMapping
 
 
 class PublishedMappingForm(forms.ModelForm[PublishedMapping]):
@@ -38,10 +39,35 @@ class PublishedMappingAdmin(admin.ModelAdmin[PublishedMapping]):
     search_fields = ["name", "indicator_code", "file_hint"]
 
 
+class BatchStatusFilter(admin.SimpleListFilter):
+    """The statuses as the import pages name them: a validated batch with errors apart from
+    one ready to commit."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        ready = [(BatchStatus.READY.value, str(BatchStatus.READY.label)), ("errors", "Has errors")]
+        others = [(s.value, str(s.label)) for s in BatchStatus if s != BatchStatus.READY]
+        return [*ready, *others]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ImportBatch]
+    ) -> QuerySet[ImportBatch]:
+        value = self.value()
+        if value == "errors":
+            return queryset.filter(status=BatchStatus.READY, error_count__gt=0)
+        if value == BatchStatus.READY:
+            return queryset.filter(status=BatchStatus.READY, error_count=0)
+        if value:
+            return queryset.filter(status=value)
+        return queryset
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
-    list_display = ["file_name", "kind", "status", "created_at", "created_by", "error_count"]
-    list_filter = ["kind", "status"]
+    list_display = ["file_name", "kind", "status_shown", "created_at", "created_by", "error_count"]
+    list_filter = ["kind", BatchStatusFilter]
     search_fields = ["file_name", "sha256"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -52,3 +78,8 @@ class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, batch: ImportBatch) -> str:
+        """As the import pages show it: "Has errors" for a validated batch with errors."""
+        return batch.status_label

@@ -38,16 +38,23 @@ SHEET_KINDS = (
 # An authority's own record logs (returns/kinds/record_logs.py), imported by its officers.
 LOG_KINDS = (ImportKind.AUDIT_LOG, ImportKind.COMPLAINTS_LOG)
 AUTHORITY_SHEET_KINDS = (ImportKind.SHEET_FIGURES, ImportKind.SHEET_TARGETS, *LOG_KINDS)
+# Statutory returns hold child-level data: their file is deleted once derived (or rejected).
+RETURN_KINDS = (ImportKind.CIN, ImportKind.SSDA903)
 
 
 class BatchStatus(models.TextChoices):
+    """Where a batch is. Validating, committing and rolling back are work a worker is doing;
+    each has a way out when that work dies (docs/0009, "Batch states and their ways out").
+    A validated batch with errors is READY with errors: pages show it as "Has errors"
+    (`ImportBatch.status_label`)."""
+
     VALIDATING = "validating", "Validating"
-    READY = "ready", "Ready for review"
+    READY = "ready", "Ready to commit"
     COMMITTING = "committing", "Committing"
     COMMITTED = "committed", "Committed"
     ROLLING_BACK = "rolling_back", "Rolling back"
     REJECTED = "rejected", "Rejected"
-    FAILED = "failed", "Failed"
+    FAILED = "failed", "Validation failed"
     ROLLED_BACK = "rolled_back", "Rolled back"
 
 
@@ -93,6 +100,13 @@ class ImportBatch(models.Model):
     # returns/progress.py), since a commit's own transaction hides what it has written so far.
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True, help_text="Why the batch failed, if it did.")
+    # The worker's bookkeeping (returns.services.batch_work_start, batches_stalled_fail): how
+    # many deliveries of the current work (validate, commit or roll back) have begun, and
+    # when the batch was queued for that work or its latest attempt began. A delivery that
+    # finds an earlier attempt which never finished knows its worker died; a batch in a working
+    # status that no worker holds past a stated time is marked as failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    working_since = models.DateTimeField(null=True, blank=True)
     # A statutory return is the authority's own, for one collection year (2025 = the year to
     # 31 March 2025). Its file holds child-level data: it is derived into `derived` while
     # validating and then deleted, so no personal data outlives the upload.
@@ -128,6 +142,28 @@ class ImportBatch(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == BatchStatus.READY and self.error_count == 0
+
+    @property
+    def status_label(self) -> str:
+        """The status as every page and the admin show it: a validated batch with errors
+        "Has errors" (it cannot be committed), and a batch whose last commit or rollback did
+        not complete says so beside where it stands."""
+        if self.status == BatchStatus.READY and self.error_count:
+            return "Has errors"
+        if self.status == BatchStatus.READY and self.message:
+            return "Ready to commit (the last commit did not complete)"
+        if self.status == BatchStatus.COMMITTED and self.message:
+            return "Committed (the last rollback did not complete)"
+        return str(self.get_status_display())
+
+    @property
+    def may_retry(self) -> bool:
+        """A batch whose validation failed may be validated again (if its file is kept)."""
+        return self.status == BatchStatus.FAILED and self.derived is None
+
+    @property
+    def may_reject(self) -> bool:
+        return self.status in (BatchStatus.READY, BatchStatus.FAILED)
 
     @property
     def is_officers_kind(self) -> bool:

@@ -66,7 +66,7 @@ def _progress(batch: ImportBatch) -> BatchProgress:
         note = reported.note if reported else "Waiting for a worker"
     else:
         percent, note = 100, ""
-    return BatchProgress(batch.status, batch.get_status_display(), working, percent, note)
+    return BatchProgress(batch.status, batch.status_label, working, percent, note)
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import access
 from accounts.access import SystemActor
-from indicators.queue import task_queue_on_commit
+from indicators.queue import task_queue_on_commit, task_waiting
 
 from .findings import Finding
 from .kinds import handler_for
@@ -32,6 +36,7 @@ from .kinds.published import current_mappings, mappings_load
 from .memory import gc_paused
 from .models import (
     AUTHORITY_SHEET_KINDS,
+    RETURN_KINDS,
     BatchStatus,
     ImportBatch,
     ImportFinding,
@@ -52,10 +57,14 @@ __all__ = [
     "batch_create",
     "batch_fail",
     "batch_reject",
+    "batch_retry",
     "batch_rollback",
     "batch_rollback_request",
     "batch_validate",
     "batch_work_failed",
+    "batch_work_given_up",
+    "batch_work_start",
+    "batches_stalled_fail",
     "current_mappings",
     "mappings_load",
 ]
@@ -107,6 +116,7 @@ def batch_create(
         authority=authority,
         collection_year=collection_year,
         population=population,
+        working_since=timezone.now(),
     )
     batch.file.save(slugify(batch.file_name) or "upload", upload, save=False)
     batch.save()
@@ -175,7 +185,9 @@ def _hand_to_worker(
         raise TypeError("Only a person asks a worker to commit or roll back a batch.")
     batch.status = status
     batch.message = ""
-    batch.save(update_fields=["status", "message"])
+    batch.attempts = 0
+    batch.working_since = timezone.now()
+    batch.save(update_fields=["status", "message", "attempts", "working_since"])
     progress_report(batch.pk, percent=0, note="Waiting for a worker")
     task_queue_on_commit(f"returns.tasks.{task}", batch.pk, who.pk)
     return batch
@@ -228,12 +240,59 @@ def batch_commit(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch
 
 @transaction.atomic
 def batch_reject(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
-    """Decide not to commit a validated batch. Nothing was written, and nothing will be."""
+    """Decide not to commit a validated batch, or one whose validation failed. Nothing was
+    written, and nothing will be. A statutory return's file, if still kept (its validation
+    failed before deriving it), is deleted: child-level data does not outlive the upload."""
     batch = _locked_for(user, batch)
-    if batch.status not in (BatchStatus.READY, BatchStatus.FAILED):
-        raise ValidationError(f"This batch is {batch.get_status_display().lower()}.")
+    if not batch.may_reject:
+        raise ValidationError(
+            f"This batch is {batch.status_label.lower()}: only a batch that is ready to "
+            "commit, has errors or failed validation can be rejected."
+        )
     batch.status = BatchStatus.REJECTED
-    batch.save(update_fields=["status"])
+    fields = ["status"]
+    if batch.kind in RETURN_KINDS and batch.file.name:
+        transaction.on_commit(partial(batch.file.storage.delete, batch.file.name))
+        batch.file.name = ""
+        fields.append("file")
+    batch.save(update_fields=fields)
+    return batch
+
+
+def _file_kept(batch: ImportBatch) -> bool:
+    name = batch.file.name
+    return bool(name) and batch.file.storage.exists(name or "")
+
+
+RETURN_FILE_GONE = (
+    "Its file was deleted when it was read, as a return's child-level data is not kept, so "
+    "it cannot be validated again: upload the file again, and reject this batch."
+)
+
+
+@transaction.atomic
+def batch_retry(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
+    """Validate again a batch whose validation failed (its worker died, or the reader
+    stopped on something it did not expect): it goes back to validating and a worker reads
+    its file afresh. Refused when the file is no longer kept (a statutory return's file is
+    deleted once read)."""
+    batch = _locked_for(user, batch)
+    if not batch.may_retry:
+        raise ValidationError(
+            f"This batch is {batch.status_label.lower()}: only a batch whose validation failed "
+            "can be validated again."
+        )
+    if not _file_kept(batch):
+        raise ValidationError(RETURN_FILE_GONE)
+    batch.findings.all().delete()
+    batch.status = BatchStatus.VALIDATING
+    batch.message = ""
+    batch.progress = 0
+    batch.attempts = 0
+    batch.working_since = timezone.now()
+    batch.save(update_fields=["status", "message", "progress", "attempts", "working_since"])
+    progress_report(batch.pk, percent=0, note="Waiting for a worker")
+    task_queue_on_commit("returns.tasks.validate_batch", batch.pk)
     return batch
 
 
@@ -277,13 +336,188 @@ def batch_work_failed(*, batch_id: int, status: str, message: str) -> None:
     marked (a task delivered again after the work was done, then refused)."""
     ImportBatch.objects.filter(
         pk=batch_id, status__in=(BatchStatus.COMMITTING, BatchStatus.ROLLING_BACK)
-    ).update(status=status, message=message[:2000])
+    ).update(status=status, message=message[:2000], working_since=None)
     progress_clear(batch_id)
 
 
 def batch_fail(*, batch_id: int, message: str) -> None:
     """Mark a batch whose validation crashed, with a message a person can act on. The
-    worker's own bookkeeping, as `batch_validate` is, with no acting user."""
-    ImportBatch.objects.filter(pk=batch_id).update(
-        status=BatchStatus.FAILED, message=message[:2000]
+    worker's own bookkeeping, as `batch_validate` is, with no acting user. A batch that has
+    moved on since (a late delivery of the task) is left alone."""
+    ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.VALIDATING).update(
+        status=BatchStatus.FAILED, message=message[:2000], working_since=None
     )
+    progress_clear(batch_id)
+
+
+# --- When the work on a batch dies (docs/0009, "Batch states and their ways out") -----------
+
+
+@dataclass(frozen=True)
+class Work:
+    """One kind of work a worker does on a batch: the status the batch has while it is
+    done, the status it goes back to when the work dies having written nothing (its
+    transaction undone), what it is called in messages, what the admin may do next, and the
+    task that does it."""
+
+    status: str
+    back_to: str
+    doing: str
+    next_step: str
+    task: str
+
+
+WORK = {
+    "validate": Work(
+        BatchStatus.VALIDATING,
+        BatchStatus.FAILED,
+        "validating this file",
+        "Nothing was written. Validate it again, or reject it.",
+        "returns.tasks.validate_batch",
+    ),
+    "commit": Work(
+        BatchStatus.COMMITTING,
+        BatchStatus.READY,
+        "committing this batch",
+        "Nothing was written: every figure is as it was before. Commit it again, or reject it.",
+        "returns.tasks.commit_batch",
+    ),
+    "rollback": Work(
+        BatchStatus.ROLLING_BACK,
+        BatchStatus.COMMITTED,
+        "rolling back this batch",
+        "Nothing was changed: the batch is still committed. Roll it back again.",
+        "returns.tasks.rollback_batch",
+    ),
+}
+WORK_OF_STATUS = {work.status: work for work in WORK.values()}
+# A delivery counts its attempt, commits the count and then takes the batch's lock for the
+# work: for that moment the batch is held by no one although its work is alive.
+STARTED_GRACE = timedelta(minutes=1)
+# How long a delivery waits for the batch's lock when a page or the sweep holds it a moment.
+LOCK_WAIT_SECONDS = 10
+
+
+def _lock_wait_at_most(seconds: float) -> None:
+    """Make a row lock taken in this transaction wait at most `seconds`, then fail. Only
+    PostgreSQL has row locks to wait for; SQLite (the embedded default) locks the whole
+    database and needs nothing here."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds * 1000)}ms'")
+
+
+def _locked_or_none(batch_id: int, *, wait: float) -> ImportBatch | None:
+    """The batch's row, locked until this transaction ends; None when the batch has gone or
+    another transaction (a worker at work on it) kept its lock longer than `wait` seconds."""
+    try:
+        with transaction.atomic():
+            _lock_wait_at_most(wait)
+            return ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+    except OperationalError:
+        return None
+
+
+def _next_step(batch: ImportBatch, work: Work) -> str:
+    if work.status == BatchStatus.VALIDATING and not _file_kept(batch):
+        return f"Nothing was written. {RETURN_FILE_GONE}"
+    return work.next_step
+
+
+def _work_given_up(batch: ImportBatch, work: Work, why: str) -> None:
+    """Put a batch (locked) whose work died back where it may be acted on, saying why."""
+    batch.status = work.back_to
+    batch.message = f"{why} {_next_step(batch, work)}"[:2000]
+    batch.working_since = None
+    batch.save(update_fields=["status", "message", "working_since"])
+    transaction.on_commit(partial(progress_clear, batch.pk))
+
+
+def batch_work_start(*, batch_id: int, work: str) -> ImportBatch | None:
+    """A delivery of a batch's task, before it works: count the attempt, and commit the
+    count, so that a later delivery knows this one began. The batch to work on, or None:
+    the batch has gone or moved on (done, rejected, or given up by the sweep), another
+    worker holds it, or IMPORT_WORK_ATTEMPTS earlier deliveries began and none finished. The
+    last is a file that kills its worker (out of memory, say): since tasks are acknowledged
+    late and a lost worker's task is delivered again, it would otherwise do so for ever, so
+    the batch is marked here, with what happened, rather than worked again."""
+    spec = WORK[work]
+    with transaction.atomic():
+        batch = _locked_or_none(batch_id, wait=LOCK_WAIT_SECONDS)
+        if batch is None or batch.status != spec.status:
+            return None
+        if batch.attempts >= max(1, settings.IMPORT_WORK_ATTEMPTS):
+            times = "once" if batch.attempts == 1 else f"{batch.attempts} times"
+            _work_given_up(
+                batch,
+                spec,
+                f"The worker stopped while {spec.doing} ({times}, without finishing), so it "
+                "was not tried again: the file may need more memory or time than a worker "
+                "has (the worker's log says which).",
+            )
+            return None
+        batch.attempts += 1
+        batch.working_since = timezone.now()
+        batch.save(update_fields=["attempts", "working_since"])
+    return batch
+
+
+def batch_work_given_up(*, batch_id: int, work: str, why: str) -> bool:
+    """The worker gave up the work on a batch (a time or memory limit): its transaction was
+    undone, so the batch goes back where it may be acted on, saying why and what was not
+    written. False when the batch could not be had (still held: the sweep will see to it) or
+    has moved on. The worker's own bookkeeping, with no acting user."""
+    spec = WORK[work]
+    with transaction.atomic():
+        batch = _locked_or_none(batch_id, wait=2)
+        if batch is None or batch.status != spec.status:
+            return False
+        _work_given_up(batch, spec, why)
+    return True
+
+
+def batches_stalled_fail(
+    *, batch_ids: Sequence[int] | None = None, now: datetime | None = None
+) -> int:
+    """Give up the work of every batch (or of `batch_ids`) whose worker is gone, and say so:
+    a batch validating, committing or rolling back whose row no transaction holds (the work
+    holds it from start to end, and PostgreSQL releases it when a worker dies) and which no
+    worker has started within IMPORT_STALLED_MINUTES of asking (its task lost, or no worker
+    running; a task still waiting in the outbox for the broker is not lost), or whose last
+    attempt began over a minute ago. A validation becomes failed; a
+    commit goes back to ready to commit, a rollback to committed, as neither wrote anything.
+    Run by Celery beat every few minutes and when a batch's page is read. The system's
+    bookkeeping: no acting user. Returns how many batches it gave up."""
+    now = now or timezone.now()
+    minutes = settings.IMPORT_STALLED_MINUTES
+    stalled = (
+        Q(attempts=0, working_since__lt=now - timedelta(minutes=minutes))
+        | Q(attempts__gt=0, working_since__lt=now - STARTED_GRACE)
+        | Q(working_since__isnull=True)
+    )
+    given_up = 0
+    with transaction.atomic():
+        batches = ImportBatch.objects.select_for_update(skip_locked=True).filter(
+            stalled, status__in=list(WORK_OF_STATUS)
+        )
+        if batch_ids is not None:
+            batches = batches.filter(pk__in=batch_ids)
+        for batch in batches:
+            spec = WORK_OF_STATUS[batch.status]
+            if not batch.attempts and task_waiting(spec.task, batch.pk):
+                continue  # not lost: its task waits in the outbox for the broker to be back
+            if batch.attempts:
+                why = (
+                    f"The worker stopped while {spec.doing}, without finishing: it was "
+                    "stopped or restarted, ran out of memory or time, or was killed (the "
+                    "worker's log says which)."
+                )
+            else:
+                why = (
+                    f"No worker started {spec.doing} within {minutes} minutes of it being "
+                    "asked for: its task may have been lost (the broker's queue was cleared), "
+                    "or the workers are stopped or busy."
+                )
+            _work_given_up(batch, spec, why)
+            given_up += 1
+    return given_up

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:batch_id>/commit/", views.batch_commit, name="batch_commit"),
     path("<int:batch_id>/reject/", views.batch_reject, name="batch_reject"),
     path("<int:batch_id>/rollback/", views.batch_rollback, name="batch_rollback"),
+    path("<int:batch_id>/retry/", views.batch_retry, name="batch_retry"),
 ]

@@ -19,6 +19,7 @@ from .models import BatchStatus
 
 @login_required
 def batch_list(request: SignedInRequest) -> HttpResponse:
+    services.batches_stalled_fail()  # as on a batch's page: the list shows where each stands
     batches = selectors.batches(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -41,6 +42,9 @@ def batch_list(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    # The system's bookkeeping first: a batch whose worker died says so, and offers its way
+    # out, on the page itself, even where no beat runs the sweep (the embedded default).
+    services.batches_stalled_fail(batch_ids=[batch_id])
     page = selectors.batch_page(request.user, batch_id)
     return render(request, "returns/batch_detail.html", {"page": page})
 
@@ -51,6 +55,7 @@ def _act(request: SignedInRequest, batch_id: int, action: str) -> HttpResponse:
     service = {
         "commit": services.batch_commit_request,
         "reject": services.batch_reject,
+        "retry": services.batch_retry,
         "rollback": services.batch_rollback_request,
     }[action]
     try:
@@ -74,12 +79,16 @@ OUTCOMES: dict[str, str] = {
     BatchStatus.ROLLED_BACK: "Rolled back {name}.",
     BatchStatus.ROLLING_BACK: "{name} is being rolled back: this page shows how far it has got.",
     BatchStatus.REJECTED: "Rejected {name}.",
+    BatchStatus.VALIDATING: "{name} is being validated again: this page shows how far it has got.",
+    BatchStatus.READY: "Validated {name} again.",
 }
 
 
 @login_required
 def batch_progress(request: SignedInRequest, batch_id: int) -> JsonResponse:
-    """Where a batch's validation, commit or rollback has got to, for the page to follow."""
+    """Where a batch's validation, commit or rollback has got to, for the page to follow
+    (which reloads, showing the way out, once a batch whose worker died is given up)."""
+    services.batches_stalled_fail(batch_ids=[batch_id])
     return JsonResponse(selectors.batch_progress(request.user, batch_id).as_json())
 
 
@@ -99,3 +108,9 @@ def batch_reject(request: SignedInRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def batch_rollback(request: SignedInRequest, batch_id: int) -> HttpResponse:
     return _act(request, batch_id, "rollback")
+
+
+@login_required
+@require_POST
+def batch_retry(request: SignedInRequest, batch_id: int) -> HttpResponse:
+    return _act(request, batch_id, "retry")

@@ -36,7 +36,7 @@ def test_an_admin_reviews_commits_and_rolls_back_an_import(
 
     upload(page, tmp_path, GOOD)
     summary = page.get_by_test_id("batch-summary")
-    expect(summary).to_contain_text("Ready for review")
+    expect(summary).to_contain_text("Ready to commit")
     expect(summary).to_contain_text("4 new, 0 changed, 0 unchanged")
     assert_accessible(page)
     assert not Figure.objects.exists()
@@ -59,6 +59,7 @@ def test_a_bad_file_shows_its_findings_and_cannot_be_committed(
         "E06000001,Hartlepool,1500,300,lots"
     )
     upload(page, tmp_path, bad)
+    expect(page.get_by_test_id("batch-status")).to_have_text("Has errors")
     expect(page.get_by_test_id("findings")).to_contain_text("Error")
     expect(page.get_by_role("button", name="Commit these figures")).to_have_count(0)
     assert_accessible(page)
@@ -91,3 +92,39 @@ def test_the_batch_page_follows_a_commit_in_a_worker_and_shows_its_outcome(
     expect(page.get_by_test_id("batch-status")).to_have_text("Committed")
     expect(page.get_by_test_id("batch-progress")).to_have_count(0)
     assert Figure.objects.count() == 4
+
+
+def test_a_validation_whose_worker_never_came_is_given_up_and_validated_again(
+    page: Page, live_server, admin, tmp_path, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from returns import tasks
+    from returns.models import ImportBatch
+
+    # The upload's validation is queued for a worker that never comes (its task lost).
+    original = tasks.validate_batch.delay
+    monkeypatch.setattr(tasks.validate_batch, "delay", lambda *ids: None)
+    sign_in(page, live_server, "admin", factories.PASSWORD)
+    upload(page, tmp_path, GOOD)
+    expect(page.get_by_test_id("batch-progress")).to_contain_text("Waiting for a worker")
+
+    # Long past IMPORT_STALLED_MINUTES: the page, which follows the batch, shows it given up.
+    ImportBatch.objects.update(working_since=timezone.now() - timedelta(hours=1))
+    status = page.get_by_test_id("batch-status")
+    expect(status).to_have_text("Validation failed")
+    expect(
+        page.get_by_text("No worker started validating this file within 15 minutes")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Reject")).to_be_visible()
+    assert_accessible(page)
+
+    monkeypatch.setattr(tasks.validate_batch, "delay", original)  # a worker is back
+    page.get_by_role("button", name="Validate again").click()
+    expect(status).to_have_text("Ready to commit")
+    expect(page.get_by_test_id("batch-summary")).to_contain_text("4 new, 0 changed, 0 unchanged")
+    expect(page.get_by_role("button", name="Validate again")).to_have_count(0)
+    assert_accessible(page)
+    assert not Figure.objects.exists()

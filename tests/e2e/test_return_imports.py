@@ -67,7 +67,7 @@ def review_commit_and_roll_back(
 ) -> None:
     """The batch page after a good upload: review, commit, check, roll back, check."""
     summary = page.get_by_test_id("batch-summary")
-    expect(summary).to_contain_text("Ready for review")
+    expect(summary).to_contain_text("Ready to commit")
     expect(summary).to_contain_text(figures)
     expect(summary).to_contain_text("0 errors")
     assert_accessible(page)

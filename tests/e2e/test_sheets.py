@@ -47,7 +47,7 @@ def test_an_officer_imports_a_workbook_of_figures(page: Page, live_server, offic
     page.get_by_label("Spreadsheet", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
     summary = page.get_by_test_id("batch-summary")
-    expect(summary).to_contain_text("Ready for review")
+    expect(summary).to_contain_text("Ready to commit")
     expect(summary).to_contain_text("3 new, 0 changed, 0 unchanged")
     expect(summary).to_contain_text("Wiltshire")
     assert_accessible(page)

@@ -60,7 +60,7 @@ def test_an_officer_imports_an_audit_log_commits_and_rolls_back(
     )
     batch = upload(officer, f"audits.{file_format}", content, django_capture_on_commit_callbacks)
     page = officer.get(f"/imports/{batch.pk}/").content.decode()
-    assert "Ready for review" in page, page
+    assert "Ready to commit" in page, page
     assert "3 new, 0 changed, 0 unchanged" in page
     assert not CaseAudit.objects.exists()  # the preview writes nothing
 
@@ -147,7 +147,7 @@ def test_an_officer_imports_a_complaints_log_commits_and_rolls_back(
     assert response.status_code == 302
     batch = ImportBatch.objects.latest("pk")
     page = officer.get(f"/imports/{batch.pk}/").content.decode()
-    assert "Ready for review" in page and "2 new, 0 changed, 0 unchanged" in page, page
+    assert "Ready to commit" in page and "2 new, 0 changed, 0 unchanged" in page, page
     assert not Complaint.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(f"/imports/{batch.pk}/commit/")

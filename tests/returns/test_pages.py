@@ -30,7 +30,7 @@ def test_an_admin_uploads_previews_commits_and_rolls_back(
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{batch.pk}/"
     page = client.get(f"/imports/{batch.pk}/").content.decode()
-    assert "Ready for review" in page and "4 new, 0 changed, 0 unchanged" in page
+    assert "Ready to commit" in page and "4 new, 0 changed, 0 unchanged" in page
     assert not Figure.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):

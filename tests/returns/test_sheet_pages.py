@@ -51,7 +51,7 @@ def test_an_officer_imports_reviews_commits_and_rolls_back(
     assert response["Location"] == f"/imports/{batch.pk}/"
     assert batch.authority == world.wiltshire
     page = officer.get(f"/imports/{batch.pk}/").content.decode()
-    assert "Ready for review" in page and "3 new, 0 changed, 0 unchanged" in page
+    assert "Ready to commit" in page and "3 new, 0 changed, 0 unchanged" in page
     assert "Commit these figures" in page
     assert 'href="/a/wiltshire/imports/"' in page  # back to the officer's own list
 
