@@ -14,11 +14,13 @@ import csv
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from indicators import services as figure_services
 from indicators.models import (
@@ -210,7 +212,11 @@ class StatutoryReturnImport(ImportHandler):
         with batch_file_open(batch) as source:
             derived = self.derive(batch, source, batch.collection_year)
         batch.derived = {"figures": derived.figures, "categories": derived.categories}
-        batch.file.delete(save=False)
+        # The file goes once the derived figures are safely committed: were the worker to die
+        # before then, the transaction is undone and the file is still there to validate
+        # again (`batch_retry`).
+        kept, batch.file = batch.file.name, ""
+        transaction.on_commit(partial(batch.file.storage.delete, kept))
         new, changed, unchanged = figure_services.figures_compare(
             return_contents(batch, create=False)
         )

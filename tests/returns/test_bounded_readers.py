@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import zipfile
@@ -67,13 +66,8 @@ def run_reader(kind: str, path: Path) -> dict[str, object]:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "MemoryError" not in done.stderr
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    # RUSAGE_CHILDREN gives the largest peak of any child so far, this one's or an earlier's.
-    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak = int(result["peak_kb"])  # type: ignore[call-overload]
-    print(
-        f"{kind} {path.name}: peak RSS {peak // 1024} MB "
-        f"(of any child so far {children_peak // 1024} MB)"
-    )
+    print(f"{kind} {path.name}: peak resident memory {peak // 1024} MB")
     return result
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from indicators.models import Figure, FigureSource
 from returns import services
@@ -40,7 +41,9 @@ def upload(setting, content: bytes = RETURN) -> ImportBatch:
         authority=authority,
         collection_year=2025,
     )
-    return services.batch_validate(batch=batch)
+    # As in a worker: the validation's transaction commits, and the file goes after it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.batch_validate(batch=batch)
 
 
 def test_a_return_is_derived_and_its_child_level_file_deleted(setting) -> None:
