@@ -26,7 +26,7 @@ from .. import locks
 from ..figure_context import (
     FigureContext,
     IndicatorSummary,
-    comparator_members,
+    comparator_setup,
     indicator_summary,
     native_figures,
     target_band,
@@ -37,7 +37,6 @@ from ..figure_context import (
 from ..models import (
     Area,
     BreakdownCategory,
-    Comparator,
     Dashboard,
     DashboardSnapshot,
     Figure,
@@ -145,10 +144,11 @@ def _read(authority: Area, periods: dict[int, Period]) -> _Data:
         .select_related("theme")
         .order_by("theme__order", "theme__name", "order", "title")
     )
-    comparators = list(
-        Comparator.objects.filter(authority=authority).select_related("area").order_by("order")
+    setup = comparator_setup(authority)
+    comparators = setup.comparators
+    context = FigureContext(
+        authority=authority, comparators=comparators, own=dict(overall), members=setup.members
     )
-    context = FigureContext(authority=authority, comparators=comparators, own=dict(overall))
     targets_changed = None
     for target in Target.objects.filter(authority=authority, indicator_id__in=indicator_ids):
         target.financial_year = periods[target.financial_year_id]
@@ -166,7 +166,6 @@ def _read(authority: Area, periods: dict[int, Period]) -> _Data:
         context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
             figure
         )
-    context.members = comparator_members(comparators)
     _read_member_figures(context, indicators, [overall, *by_category.values()])
     return _Data(
         context,
