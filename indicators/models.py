@@ -539,7 +539,16 @@ class Figure(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
         ]
-        indexes = [models.Index(fields=["indicator", "period"])]
+        indexes = [
+            models.Index(fields=["indicator", "period"]),
+            # Every measure of many areas for a period or two: the member authorities' figures
+            # a dashboard's computed comparators read (issue 15).
+            models.Index(
+                fields=["period", "area"],
+                condition=Q(breakdown__isnull=True),
+                name="figure_period_area_overall",
+            ),
+        ]
 
     def __str__(self) -> str:
         where = f" ({self.breakdown.name})" if self.breakdown_id and self.breakdown else ""
