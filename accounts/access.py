@@ -139,22 +139,33 @@ def role_in(user: User | AnonymousUser, authority: Area) -> str | None:
     return membership.role if membership else None
 
 
-def can(user: User | AnonymousUser, permission: Permission, authority: Area) -> bool:
+def permissions_in(user: User | AnonymousUser, authority: Area) -> frozenset[Permission]:
+    """Everything the user may do in `authority`, from one read of their membership (a page
+    that asks two questions of one authority reads it once)."""
     if not (user.is_authenticated and user.is_active):
-        return False
+        return frozenset()
     if is_admin(user):
-        return True
+        return frozenset(Permission)
     role = role_in(user, authority)
-    return role is not None and permission in ROLE_PERMISSIONS[role]
+    return ROLE_PERMISSIONS[role] if role is not None else frozenset()
 
 
-def require(user: User | AnonymousUser, permission: Permission, authority: Area) -> None:
-    """Raise PermissionDenied, with a message a person can act on, unless the user may."""
-    if not can(user, permission, authority):
+def can(user: User | AnonymousUser, permission: Permission, authority: Area) -> bool:
+    return permission in permissions_in(user, authority)
+
+
+def require(
+    user: User | AnonymousUser, permission: Permission, authority: Area
+) -> frozenset[Permission]:
+    """Raise PermissionDenied, with a message a person can act on, unless the user may; if
+    they may, everything they may do in the authority."""
+    permissions = permissions_in(user, authority)
+    if permission not in permissions:
         raise PermissionDenied(
             f"Your account does not give you access to this part of {authority.name}'s "
             "performance information. Ask your administrator if you need it."
         )
+    return permissions
 
 
 def authorities_for(user: User | AnonymousUser, permission: Permission) -> QuerySet[Any]:

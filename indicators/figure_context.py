@@ -14,13 +14,12 @@ exercised on a context built by hand. Other areas' figures come only through
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, When
 
 from accounts import access
 
@@ -32,11 +31,11 @@ from .models import (
     Comparator,
     ComparatorKind,
     Figure,
+    FigureStatus,
     Frequency,
     Indicator,
     Period,
     PeriodKind,
-    StatisticalNeighbour,
     Target,
 )
 from .rag import (
@@ -158,38 +157,150 @@ class FigureContext:
 # --- reading the context -------------------------------------------------------------------
 
 
-def comparator_members(comparators: Sequence[Comparator]) -> dict[int, list[int]]:
-    """The authorities whose figures a comparator's value is computed from, when unpublished."""
+@dataclass(slots=True)
+class FigureRecord:
+    """What the rules read of a figure (the model's field names), without a model instance:
+    a dashboard rebuild reads thousands of figures and a page hundreds, and building model
+    instances for them took most of the time. `figure_records` reads them."""
+
+    area_id: int
+    breakdown_id: int | None
+    commentary: str
+    indicator_id: int
+    is_estimated: bool
+    is_provisional: bool
+    is_revised: bool
+    numerator: Decimal | None
+    denominator: Decimal | None
+    period_id: int
+    source: str
+    status: str
+    suppression: str
+    value: Decimal | None
+    period: Period
+
+    def get_status_display(self) -> str:
+        return str(FigureStatus(self.status).label)
+
+
+RECORD_FIELDS = [name for name in FigureRecord.__slots__ if name != "period"]
+
+
+@dataclass(slots=True)
+class ValueRecord:
+    """Another area's figure as a comparator or a mean of members reads it: its value (or
+    suppression code) and period."""
+
+    area_id: int
+    period_id: int
+    value: Decimal | None
+    suppression: str
+    period: Period
+
+
+def period_cache() -> Callable[[int, str, date, date], Period]:
+    """A period by its id and columns, made once however many figures name it: pages read a
+    figure's period with it rather than as a model instance per figure."""
+    made: dict[int, Period] = {}
+
+    def period(period_id: int, kind: str, start: date, end: date) -> Period:
+        found = made.get(period_id)
+        if found is None:
+            found = made[period_id] = Period(id=period_id, kind=kind, start=start, end=end)
+        return found
+
+    return period
+
+
+PERIOD_COLUMNS = ("period_id", "period__kind", "period__start", "period__end")
+
+
+@dataclass(frozen=True)
+class ListedNeighbour:
+    """One of an authority's statistical neighbours, as its neighbour set lists it."""
+
+    area_id: int
+    name: str
+    rank: int
+    closeness: str
+    set_name: str
+
+
+@dataclass(frozen=True)
+class ComparatorSetup:
+    """What an authority is compared with: its comparators in order (each with its area), the
+    member authorities each one's value is computed from when nothing is published for it,
+    and its statistical neighbours as each neighbour set lists them."""
+
+    comparators: list[Comparator]
+    members: dict[int, list[int]]  # comparator id -> member authority ids
+    neighbours: dict[int, list[ListedNeighbour]]  # neighbour set id -> in rank order
+
+
+_COMPARATOR_FIELDS = [field.attname for field in Comparator._meta.concrete_fields]
+_AREA_FIELDS = [field.attname for field in Area._meta.concrete_fields]
+
+
+def comparator_setup(authority: Area) -> ComparatorSetup:
+    """The authority's comparators with their areas, members and neighbour lists, in one
+    query: each comparator joined to the neighbours its neighbour set lists for the authority,
+    the authorities of its region, or the members of its group, as its kind asks. A
+    comparator is on as many rows as it has members (a group's members can multiply its
+    neighbours' rows; both are a few dozen at most)."""
+    columns = [
+        *_COMPARATOR_FIELDS,
+        *(f"area__{name}" for name in _AREA_FIELDS),
+        "listed__neighbour_id",
+        "listed__neighbour__name",
+        "listed__rank",
+        "listed__closeness",
+        "neighbour_set__name",
+        "in_region__id",
+        "in_group__id",
+    ]
+    rows = (
+        Comparator.objects.filter(authority=authority)
+        .annotate(
+            listed=FilteredRelation(
+                "neighbour_set__neighbours",
+                condition=Q(neighbour_set__neighbours__authority=authority)
+                & Q(kind=ComparatorKind.NEIGHBOURS),
+            ),
+            in_region=FilteredRelation(
+                "area__authorities",
+                condition=Q(area__authorities__kind=AreaKind.AUTHORITY)
+                & Q(kind=ComparatorKind.REGION),
+            ),
+            in_group=FilteredRelation("area__members", condition=Q(kind=ComparatorKind.GROUP)),
+        )
+        .order_by("order", "pk", "listed__rank")
+        .values_list(*columns)
+    )
+    comparators: dict[int, Comparator] = {}
     members: dict[int, list[int]] = {}
-    neighbour_sets = {c.neighbour_set_id for c in comparators if c.neighbour_set_id}
-    neighbours: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for row in StatisticalNeighbour.objects.filter(neighbour_set_id__in=neighbour_sets).order_by(
-        "rank"
-    ):
-        neighbours[(row.neighbour_set_id, row.authority_id)].append(row.neighbour_id)
-    region_ids = [c.area_id for c in comparators if c.kind == ComparatorKind.REGION]
-    region_members: dict[int, list[int]] = defaultdict(list)
-    for area_id, region_id in Area.objects.filter(
-        region_id__in=region_ids, kind=AreaKind.AUTHORITY
-    ).values_list("id", "region_id"):
-        region_members[region_id].append(area_id)
-    group_ids = [c.area_id for c in comparators if c.kind in (ComparatorKind.GROUP,)]
-    group_members: dict[int, list[int]] = defaultdict(list)
-    for through in Area.members.through.objects.filter(from_area_id__in=group_ids):
-        group_members[through.from_area_id].append(through.to_area_id)
-    for comparator in comparators:
-        if comparator.kind == ComparatorKind.NEIGHBOURS and comparator.neighbour_set_id:
-            key = (comparator.neighbour_set_id, comparator.authority_id)
-            members[comparator.id] = neighbours.get(key, [])
-        elif comparator.kind == ComparatorKind.REGION:
-            members[comparator.id] = region_members.get(comparator.area_id, [])
-        elif comparator.kind == ComparatorKind.GROUP:
-            members[comparator.id] = group_members.get(comparator.area_id, [])
-        else:
-            # England and Wales, and the good-authority average, are published aggregates:
-            # a mean of the few authorities held here would mislead.
-            members[comparator.id] = []
-    return members
+    neighbours: dict[int, list[ListedNeighbour]] = {}
+    split = len(_COMPARATOR_FIELDS)
+    after_area = split + len(_AREA_FIELDS)
+    for row in rows:
+        comparator = comparators.get(row[0])
+        if comparator is None:
+            comparator = Comparator(**dict(zip(_COMPARATOR_FIELDS, row[:split], strict=True)))
+            comparator.area = Area(**dict(zip(_AREA_FIELDS, row[split:after_area], strict=True)))
+            comparators[comparator.pk] = comparator
+            members[comparator.pk] = []
+        neighbour_id, name, rank, closeness, set_name, region_member, group_member = row[
+            after_area:
+        ]
+        # England and Wales, and the good-authority average, are published aggregates with
+        # no members: a mean of the few authorities held here would mislead.
+        member = neighbour_id or region_member or group_member
+        if member is not None and member not in members[comparator.pk]:
+            members[comparator.pk].append(member)
+        if neighbour_id is not None and comparator.neighbour_set_id is not None:
+            listed = neighbours.setdefault(comparator.neighbour_set_id, [])
+            if all(entry.area_id != neighbour_id for entry in listed):
+                listed.append(ListedNeighbour(neighbour_id, name, rank, closeness, set_name))
+    return ComparatorSetup(list(comparators.values()), members, neighbours)
 
 
 def load_context(
@@ -200,10 +311,9 @@ def load_context(
     page reads the same few rows however many years of history are held. Other areas'
     figures are only those `accounts.access.figures_visible_to` lets the authority see."""
     indicator_ids = [indicator.id for indicator in indicators]
-    comparators = list(
-        Comparator.objects.filter(authority=authority).select_related("area").order_by("order")
-    )
-    context = FigureContext(authority=authority, comparators=comparators)
+    setup = comparator_setup(authority)
+    comparators = setup.comparators
+    context = FigureContext(authority=authority, comparators=comparators, members=setup.members)
     own = Figure.objects.overall().filter(area=authority, indicator_id__in=indicator_ids)
     targets = Target.objects.filter(authority=authority, indicator_id__in=indicator_ids)
     # Other areas' figures only through the one door: what this authority may see.
@@ -229,7 +339,6 @@ def load_context(
         context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
             figure
         )
-    context.members = comparator_members(comparators)
     member_ids = {area_id for ids in context.members.values() for area_id in ids}
     if member_ids:
         # Only the value is read from a member's figure (the mean of members' values).

@@ -539,7 +539,14 @@ class Figure(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
         ]
-        indexes = [models.Index(fields=["indicator", "period"])]
+        indexes = [
+            models.Index(fields=["indicator", "period"]),
+            # An area's figures of some periods: a dashboard rebuild reads the authority's
+            # figures of its trend windows, and its comparators' members' of a period or two
+            # (issue 15; without it PostgreSQL combined the area and period indexes, 400,000
+            # entries of the period's, at 35-80 ms a read instead of 1-10).
+            models.Index(fields=["area", "period"], name="figure_area_period"),
+        ]
 
     def __str__(self) -> str:
         where = f" ({self.breakdown.name})" if self.breakdown_id and self.breakdown else ""

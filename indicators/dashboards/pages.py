@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.safestring import SafeString
 
 from accounts import access
 from accounts.access import Permission
 
 from ..models import Area, Dashboard, DashboardSnapshot
 from ..queue import task_queue_on_commit
-from ..selectors import authority_for
+from ..selectors import authority_and_permissions
+from . import tiles
 from .rebuilds import REBUILD_TASK, RebuildProgress, rebuild_all_queue, rebuild_progress
 from .snapshots import dashboard_rebuild
 
@@ -37,6 +39,18 @@ class DashboardPage:
     def is_stale(self) -> bool:
         return self.dashboard.is_stale
 
+    @property
+    def attention_links(self) -> list[tuple[str, str, str]]:
+        """The measures needing attention: each one's page, title and why."""
+        href = tiles.indicator_hrefs(self.authority.slug)
+        return [(href(item["code"]), item["title"], item["reason"]) for item in self.attention]
+
+    @property
+    def themes_html(self) -> SafeString:
+        """The themes' headings and tiles, written in Python (`tiles`): the template language
+        took most of the page's time over eighty tiles."""
+        return tiles.themes_html(self.authority.slug, self.themes)
+
 
 class UnknownFilter(Exception):
     """A theme or a locality or team the dashboard does not have."""
@@ -47,7 +61,7 @@ def dashboard_page(user: Any, slug: str, *, theme: str = "", scope: str = "") ->
     (`scope`, a category id), narrowed to one theme if asked. A handful of queries whatever
     the data size: the page reads one snapshot. A dashboard never built (a new authority) is
     built here first."""
-    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     category_id: int | None = None
     if scope:
         if not scope.isdigit():
@@ -74,7 +88,7 @@ def dashboard_page(user: Any, slug: str, *, theme: str = "", scope: str = "") ->
         scope_choices=[(item["id"], item["label"]) for item in content.get("scopes", [])],
         theme=theme,
         scope=category_id,
-        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        can_edit=Permission.EDIT_FIGURES in permissions,
     )
 
 

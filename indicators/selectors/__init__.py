@@ -62,7 +62,7 @@ from .review import (
     figures_for_review,
     review_periods,
 )
-from .start import StartEntry, authority_for, period_for, start_entries
+from .start import StartEntry, authority_and_permissions, authority_for, period_for, start_entries
 from .targets import TargetEdit, TargetRow, TargetsPage, target_edit, targets_page
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ __all__ = [
     "TargetRow",
     "TargetsPage",
     "approval_scope",
+    "authority_and_permissions",
     "authority_for",
     "club_scope",
     "club_sharing_page",

@@ -10,29 +10,48 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts import access
 from accounts.access import Permission
 
-from .. import summaries
+from .. import periods, summaries
 from ..figure_context import (
+    COMPARATOR_LOOKBACK_MONTHS,
+    PERIOD_COLUMNS,
+    RECORD_FIELDS,
+    ComparatorSetup,
+    FigureContext,
+    FigureRecord,
     FigureRow,
     IndicatorSummary,
+    ValueRecord,
+    comparator_setup,
     figure_row,
     indicator_summary,
-    load_context,
     native_figures,
     native_first,
+    period_cache,
     value_text,
     window_start,
 )
 from ..formatting import format_value
-from ..models import Area, Figure, FigureChange, FigureSource, Indicator, Period
-from .neighbours import NeighbourComparison, neighbour_comparison
-from .start import authority_for
+from ..models import (
+    Area,
+    ComparatorKind,
+    Figure,
+    FigureChange,
+    FigureSource,
+    Indicator,
+    Period,
+    Target,
+)
+from .neighbours import NeighbourComparison, chart_neighbours, neighbour_comparison
+from .start import authority_and_permissions, authority_for
 
 if TYPE_CHECKING:
     from .start import AnyUser
@@ -89,42 +108,77 @@ class IndicatorPage:
         return f"{self.authority.slug}-{self.indicator.code}"
 
 
-def _latest_end(authority: Area, indicator: Indicator) -> date | None:
-    """The end of the authority's latest overall figure, of the indicator's own kind of period
-    if it has any: where the page's trend window ends."""
-    latest: date | None = (
-        Figure.objects.overall()
-        .filter(area=authority, indicator=indicator)
+@dataclass(frozen=True)
+class _OwnFigures:
+    """The authority's own figures of one indicator: every overall figure, oldest first, and
+    the figures by category (locality, team, category of abuse...) of the latest period."""
+
+    overall: list[Figure]
+    by_category: list[tuple[str, int, str, Figure]]  # dimension, order, name, figure
+
+
+def _own_figures(authority: Area, indicator: Indicator) -> _OwnFigures:
+    """One query: every overall figure of the indicator (a few hundred at most, however long
+    the history: where the window ends is worked out from them) and the breakdowns of the
+    latest period, which is the latest overall figure's (of the indicator's own kind of period
+    if it has any), or the latest by category for a measure kept only by category."""
+    mine = Figure.objects.filter(area=authority, indicator=indicator)
+    latest_overall = (
+        mine.filter(breakdown__isnull=True)
         .annotate(native=native_first(indicator))
-        .order_by("-native", "-period__end")
-        .values_list("period__end", flat=True)
-        .first()
+        .order_by("-native", "-period__end", "-period__start")
+        .values("period_id")[:1]
     )
-    return latest
+    latest_by_category = (
+        mine.filter(breakdown__isnull=False)
+        .order_by("-period__end", "-period__start")
+        .values("period_id")[:1]
+    )
+    rows = mine.filter(
+        Q(breakdown__isnull=True)
+        | Q(period_id=Coalesce(Subquery(latest_overall), Subquery(latest_by_category)))
+    ).values_list(
+        *RECORD_FIELDS,
+        *PERIOD_COLUMNS[1:],
+        "breakdown__dimension",
+        "breakdown__order",
+        "breakdown__name",
+    )
+    period = period_cache()
+    fields = len(RECORD_FIELDS)
+    at = RECORD_FIELDS.index("period_id")
+    overall: list[Figure] = []
+    by_category: list[tuple[str, int, str, Figure]] = []
+    for row in rows:
+        # Each row holds the fields in RECORD_FIELDS' order, which mypy cannot see.
+        record = FigureRecord(  # type: ignore[call-arg]
+            *row[:fields], period(row[at], *row[fields : fields + 3])
+        )
+        figure = cast(Figure, record)
+        if record.breakdown_id is None:
+            overall.append(figure)
+        else:
+            dimension, order, name = row[fields + 3 :]
+            by_category.append((dimension, order, name, figure))
+    overall.sort(key=lambda figure: (figure.period.end, figure.period.start))
+    by_category.sort(key=lambda item: item[:3])
+    return _OwnFigures(overall, by_category)
 
 
-def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[BreakdownTable]:
-    by_dimension: dict[str, list[Figure]] = defaultdict(list)
-    for figure in (
-        Figure.objects.filter(area=authority, indicator=indicator, period=period)
-        .exclude(breakdown__isnull=True)
-        .select_related("breakdown")
-        .order_by("breakdown__dimension", "breakdown__order", "breakdown__name")
-    ):
-        if figure.breakdown is not None:  # always, given the filter; this narrows the type
-            by_dimension[figure.breakdown.dimension].append(figure)
+def _breakdowns(indicator: Indicator, own: _OwnFigures) -> list[BreakdownTable]:
+    by_dimension: dict[str, list[tuple[str, Figure]]] = defaultdict(list)
+    for dimension, _order, name, figure in own.by_category:
+        by_dimension[dimension].append((name, figure))
     tables = []
-    for dimension, figures in by_dimension.items():
-        names = [figure.breakdown.name if figure.breakdown else "" for figure in figures]
-        values = [figure.value for figure in figures]
+    for dimension, named in by_dimension.items():
+        names = [name for name, _figure in named]
+        values = [figure.value for _name, figure in named]
+        period = named[0][1].period
         tables.append(
             BreakdownTable(
                 dimension=dimension,
                 period=period,
-                rows=[
-                    (name, value_text(indicator, figure))
-                    for name, figure in zip(names, figures, strict=True)
-                ],
+                rows=[(name, value_text(indicator, figure)) for name, figure in named],
                 values=values,
                 summary=summaries.breakdown_summary(
                     dimension,
@@ -138,25 +192,103 @@ def _breakdowns(authority: Area, indicator: Indicator, period: Period) -> list[B
     return tables
 
 
+def _others(
+    authority: Area,
+    indicator: Indicator,
+    setup: ComparatorSetup,
+    chart_areas: set[int],
+    since: date,
+) -> list[ValueRecord]:
+    """Other areas' figures of the indicator, through the one door (what the authority may
+    see), in one query: every period's for the neighbour chart's areas (its latest period is
+    wherever the neighbours' figures are), and for the comparators and their members those
+    from a little before the window (a published figure stands beside later local ones)."""
+    windowed = {c.area_id for c in setup.comparators} | {
+        area_id for ids in setup.members.values() for area_id in ids
+    }
+    look_back = (
+        periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS) if since != date.max else since
+    )
+    rows = (
+        access.figures_visible_to(authority)
+        .overall()
+        .filter(indicator=indicator)
+        .filter(Q(area_id__in=chart_areas) | Q(area_id__in=windowed, period__end__gte=look_back))
+        .values_list("area_id", "value", "suppression", *PERIOD_COLUMNS)
+    )
+    period = period_cache()
+    records = [
+        ValueRecord(area_id, period_id, value, suppression, period(period_id, kind, start, end))
+        for area_id, value, suppression, period_id, kind, start, end in rows
+    ]
+    records.sort(key=lambda record: (record.period.end, record.period.start))
+    return records
+
+
+def _context(
+    authority: Area,
+    indicator: Indicator,
+    setup: ComparatorSetup,
+    own: list[Figure],
+    others: list[ValueRecord],
+    since: date,
+) -> FigureContext:
+    """The rules' context for the window: the same as `figure_context.load_context` reads
+    (the window's own figures, its targets, the comparators' published figures from a little
+    before it and their members' figures within it), from what the page has read."""
+    context = FigureContext(
+        authority=authority,
+        comparators=setup.comparators,
+        own={indicator.id: [figure for figure in own if figure.period.end >= since]},
+        members=setup.members,
+    )
+    if not context.own[indicator.id]:
+        del context.own[indicator.id]
+    for target in Target.objects.filter(
+        authority=authority, indicator=indicator, financial_year__end__gte=since
+    ).select_related("financial_year"):
+        context.targets[(target.indicator_id, target.financial_year.start)] = target
+    comparator_areas = {c.area_id for c in setup.comparators}
+    member_ids = {area_id for ids in setup.members.values() for area_id in ids}
+    look_back = (
+        periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS) if since != date.max else since
+    )
+    for record in others:
+        figure = cast(Figure, record)
+        if record.area_id in comparator_areas and record.period.end >= look_back:
+            context.comparator_figures.setdefault((record.area_id, indicator.id), []).append(figure)
+        if record.area_id in member_ids and record.period.end >= since:
+            context.member_figures[(record.area_id, indicator.id, record.period_id)] = figure
+    return context
+
+
 def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     """An indicator for one authority: its trend over the window with target and comparators,
-    its neighbours, its breakdowns, derived figures and history. A fixed number of queries
-    (about twenty), and only the window's figures are read, however much history is held."""
-    authority = authority_for(user, slug, Permission.VIEW_FIGURES)
+    its neighbours, its breakdowns, derived figures and history. Eight queries whatever the
+    history held (and the session's two): the authority and the user's membership, the
+    indicator, the comparators with their members and neighbours, the authority's own figures,
+    the window's targets, other areas' figures, and the latest changes."""
+    authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
     except Indicator.DoesNotExist as missing:
         raise Http404("There is no indicator with this code.") from missing
-    latest_end = _latest_end(authority, indicator)
+    setup = comparator_setup(authority)
+    own = _own_figures(authority, indicator)
+    native = native_figures(indicator, own.overall)
     # A measure kept only by category has no overall figures, so nothing to read beside them.
-    since = window_start(indicator, latest_end) if latest_end is not None else date.max
-    context = load_context(authority, [indicator], since=since)
+    since = window_start(indicator, native[-1].period.end) if native else date.max
+    chart = chart_neighbours(setup)
+    chart_areas = {neighbour.area_id for neighbour in chart[1]} | {
+        c.area_id for c in setup.comparators if c.kind == ComparatorKind.NATION
+    }
+    others = _others(authority, indicator, setup, chart_areas, since)
+    context = _context(authority, indicator, setup, own.overall, others, since)
     summary = indicator_summary(context, indicator)
-    own = context.own.get(indicator.id, [])
-    figures = native_figures(indicator, own)
+    window = context.own.get(indicator.id, [])
+    figures = native_figures(indicator, window)
     rows: list[FigureRow] = []
     window_text = "No figures have been entered yet."
-    breakdowns: list[BreakdownTable] = []
     if figures:
         latest = figures[-1]
         shown = [figure for figure in figures if figure.period.end >= since]
@@ -166,20 +298,12 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
             if len(shown) > 1
             else f"1 figure, for {latest.period.label}"
         )
-        breakdowns = _breakdowns(authority, indicator, latest.period)
-    else:
+    elif own.by_category:
         # Some measures are kept only by category (say, category of abuse): show the latest.
-        latest_by_category = (
-            Figure.objects.filter(area=authority, indicator=indicator, breakdown__isnull=False)
-            .select_related("period")
-            .order_by("-period__end")
-            .first()
+        window_text = (
+            f"Figures are kept by category only, latest for {own.by_category[0][3].period.label}"
         )
-        if latest_by_category is not None:
-            breakdowns = _breakdowns(authority, indicator, latest_by_category.period)
-            window_text = (
-                f"Figures are kept by category only, latest for {latest_by_category.period.label}"
-            )
+    breakdowns = _breakdowns(indicator, own)
     shown_comparators = [
         index
         for index in range(len(context.comparators))
@@ -198,9 +322,12 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     )
     # Quarters and years rolled up from the months, within the window, newest first.
     rolled = sorted(
-        (figure for figure in own if figure.source == FigureSource.ROLLED_UP),
+        (figure for figure in window if figure.source == FigureSource.ROLLED_UP),
         key=lambda figure: (-figure.period.end.toordinal(), figure.period.kind),
     )
+    by_area: dict[int, list[ValueRecord]] = defaultdict(list)
+    for record in others:
+        by_area[record.area_id].append(record)
     return IndicatorPage(
         authority=authority,
         indicator=indicator,
@@ -212,9 +339,15 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         targets=targets,
         derived=[figure_row(context, indicator, figure) for figure in rolled],
         history=_history_rows(authority, indicator, HISTORY_ON_PAGE),
-        can_edit=access.can(user, Permission.EDIT_FIGURES, authority),
+        can_edit=Permission.EDIT_FIGURES in permissions,
         trend_summary=_trend_summary(authority, indicator, rows),
-        neighbours=neighbour_comparison(authority, indicator, context.comparators),
+        neighbours=neighbour_comparison(
+            authority,
+            indicator,
+            setup,
+            own=[cast(FigureRecord, figure) for figure in own.overall],
+            others=by_area,
+        ),
     )
 
 

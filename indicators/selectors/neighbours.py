@@ -4,16 +4,20 @@ nation's figure drawn across it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounts import access
-
 from .. import metrics, summaries
-from ..figure_context import native_first
+from ..figure_context import (
+    NATIVE_KINDS,
+    ComparatorSetup,
+    FigureRecord,
+    ListedNeighbour,
+    ValueRecord,
+)
 from ..formatting import format_value
-from ..models import Area, Comparator, ComparatorKind, Indicator, Period, StatisticalNeighbour
+from ..models import Area, Comparator, ComparatorKind, Indicator, Period
 
 
 @dataclass(frozen=True)
@@ -68,40 +72,61 @@ def _plain_text(indicator: Indicator, found: tuple[Decimal | None, str] | None) 
     return format_value(value, indicator.unit, indicator.decimals)
 
 
-def neighbour_comparison(
-    authority: Area, indicator: Indicator, comparators: Sequence[Comparator]
-) -> NeighbourComparison:
-    """The authority against each of its statistical neighbours, for the latest period for
-    which neighbours' figures are loaded (of the indicator's own kind of period if any): three
-    queries, whatever the history held."""
+def chart_neighbours(setup: ComparatorSetup) -> tuple[Comparator | None, list[ListedNeighbour]]:
+    """The comparator the chart is of (the first statistical neighbours' comparator with a
+    neighbour set) and the neighbours it lists for the authority, in rank order."""
     comparator = next(
-        (c for c in comparators if c.kind == ComparatorKind.NEIGHBOURS and c.neighbour_set_id),
+        (
+            c
+            for c in setup.comparators
+            if c.kind == ComparatorKind.NEIGHBOURS and c.neighbour_set_id
+        ),
         None,
     )
+    if comparator is None or comparator.neighbour_set_id is None:
+        return None, []
+    return comparator, setup.neighbours.get(comparator.neighbour_set_id, [])
+
+
+def neighbour_comparison(
+    authority: Area,
+    indicator: Indicator,
+    setup: ComparatorSetup,
+    *,
+    own: Sequence[FigureRecord],
+    others: Mapping[int, Sequence[ValueRecord]],
+) -> NeighbourComparison:
+    """The authority against each of its statistical neighbours, for the latest period for
+    which neighbours' figures are loaded (of the indicator's own kind of period if any), from
+    figures already read: the authority's own overall figures, and by area every figure of
+    the neighbours and the nations that the authority may see (`figures_visible_to`)."""
+    comparator, neighbours = chart_neighbours(setup)
     if comparator is None:
         return NeighbourComparison(
             "", 0, None, [], [], "", f"No statistical neighbours are set for {authority.name}."
         )
-    neighbours = list(
-        StatisticalNeighbour.objects.filter(
-            neighbour_set_id=comparator.neighbour_set_id, authority=authority
-        )
-        .select_related("neighbour", "neighbour_set")
-        .order_by("rank")
-    )
     if not neighbours:
         return NeighbourComparison(
             "", 0, None, [], [], "", f"No statistical neighbours are listed for {authority.name}."
         )
-    set_name = neighbours[0].neighbour_set.name
-    neighbour_ids = [row.neighbour_id for row in neighbours]
-    visible = access.figures_visible_to(authority).overall()
-    latest = (
-        visible.filter(area_id__in=neighbour_ids, indicator=indicator, value__isnull=False)
-        .annotate(native=native_first(indicator))
-        .order_by("-native", "-period__end", "period__start")
-        .values_list("period_id", "period__kind", "period__start", "period__end")
-        .first()
+    set_name = neighbours[0].set_name
+    neighbour_ids = [row.area_id for row in neighbours]
+    native = NATIVE_KINDS[indicator.frequency]
+    # The latest period with a neighbour's value: of the indicator's own kind first, then the
+    # latest end, then the earliest start.
+    latest = max(
+        (
+            record
+            for area_id in neighbour_ids
+            for record in others.get(area_id, ())
+            if record.value is not None
+        ),
+        key=lambda record: (
+            record.period.kind in native,
+            record.period.end,
+            -record.period.start.toordinal(),
+        ),
+        default=None,
     )
     if latest is None:
         return NeighbourComparison(
@@ -113,19 +138,19 @@ def neighbour_comparison(
             "",
             f"No figures of {authority.name}’s statistical neighbours are loaded for this measure.",
         )
-    period_id, kind, start, end = latest
-    period = Period(pk=period_id, kind=kind, start=start, end=end)
-    nations = [c for c in comparators if c.kind == ComparatorKind.NATION]
+    period = latest.period
+    nations = [c for c in setup.comparators if c.kind == ComparatorKind.NATION]
     found: dict[int, tuple[Decimal | None, str]] = {
-        area_id: (value, suppression)
-        for area_id, value, suppression in visible.filter(
-            indicator=indicator,
-            period_id=period_id,
-            area_id__in=[authority.id, *neighbour_ids, *(c.area_id for c in nations)],
-        ).values_list("area_id", "value", "suppression")
+        record.area_id: (record.value, record.suppression)
+        for area_id in (*neighbour_ids, *(c.area_id for c in nations))
+        for record in others.get(area_id, ())
+        if record.period_id == period.id
     }
+    for figure in own:
+        if figure.period_id == period.id:
+            found[authority.id] = (figure.value, figure.suppression)
     entries = [(authority.name, authority.id, True, None, "")] + [
-        (row.neighbour.name, row.neighbour_id, False, row.rank, row.closeness) for row in neighbours
+        (row.name, row.area_id, False, row.rank, row.closeness) for row in neighbours
     ]
     values = [found[area_id][0] if area_id in found else None for _n, area_id, *_ in entries]
     bars = []

@@ -26,12 +26,19 @@ if TYPE_CHECKING:
 
 def authority_for(user: AnyUser, slug: str, permission: Permission) -> Area:
     """The authority named in a URL, if the user may `permission` there (else 403 / 404)."""
+    return authority_and_permissions(user, slug, permission)[0]
+
+
+def authority_and_permissions(
+    user: AnyUser, slug: str, permission: Permission
+) -> tuple[Area, frozenset[Permission]]:
+    """The authority named in a URL, if the user may `permission` there (else 403 / 404), and
+    everything else the user may do there: two queries, for a page that asks more."""
     try:
         authority = Area.objects.get(slug=slug, kind=AreaKind.AUTHORITY)
     except Area.DoesNotExist as missing:
         raise Http404("There is no authority at this address.") from missing
-    access.require(user, permission, authority)
-    return authority
+    return authority, access.require(user, permission, authority)
 
 
 def period_for(key: str) -> Period:

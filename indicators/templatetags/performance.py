@@ -2,7 +2,6 @@
 
 from django import template
 
-from indicators import sparklines
 from indicators.rag import Comparison, ComparisonResult, RagResult, Rating
 from indicators.trend import Direction, Travel
 
@@ -64,24 +63,3 @@ STATE_TAGS = {
 def state_tag(state: str, label: str) -> dict[str, str]:
     """Where a figure is in the workflow: missing, draft, returned, submitted, approved."""
     return {"css": STATE_TAGS[state], "words": label}
-
-
-@register.inclusion_tag("indicators/includes/rag_tag.html")
-def snapshot_rating_tag(rating: dict[str, str]) -> dict[str, str]:
-    """A dashboard tile's rating, as stored in its snapshot: against the target (a RAG
-    rating), or against the first comparator where there is no target."""
-    if rating["kind"] == "comparison":
-        return {"css": COMPARISON_TAGS[Comparison(rating["code"])], "words": rating["words"]}
-    return {"css": RATING_TAGS[Rating(rating["code"])], "words": rating["words"]}
-
-
-@register.simple_tag
-def direction_symbol(direction: str) -> str:
-    return TRAVEL_SYMBOLS[Direction(direction)]
-
-
-@register.inclusion_tag("indicators/includes/sparkline.html")
-def sparkline_svg(line: dict[str, object]) -> dict[str, object]:
-    """A tile's sparkline as inline SVG. Decoration only (hidden from assistive technology):
-    the tile says the same in words beside it."""
-    return {"line": line, "width": sparklines.WIDTH, "height": sparklines.HEIGHT}

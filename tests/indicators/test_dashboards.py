@@ -123,6 +123,21 @@ def test_a_measure_worse_three_periods_running_needs_attention(north) -> None:
     assert [item["code"] for item in snapshot.content["attention"]] == ["VISITS", "CASELOAD"]
 
 
+def test_a_tile_compares_with_the_figure_before_however_long_ago(north) -> None:
+    """A rebuild reads only the trend window of each measure, but a series with a gap is
+    still compared with its figure before the latest, and its sparkline shows the window."""
+    gappy = factories.IndicatorFactory(code="GAPPY", frequency="monthly", roll_up="none")
+    factories.figure(north, gappy, month(1, 2019), "50")
+    factories.figure(north, gappy, month(9), "60")
+
+    dashboards.dashboard_rebuild(authority=north)
+
+    tile = tiles(whole(north))["GAPPY"]
+    assert tile["latest"]["period"] == "September 2021"
+    assert tile["travel"]["text"].endswith("from 50% (January 2019)")
+    assert len(tile["sparkline"]["segments"]) == 1 and tile["sparkline"]["summary"] == ""
+
+
 def test_each_locality_gets_a_snapshot_and_shared_categories_do_not(north) -> None:
     locality = BreakdownCategory.objects.create(dimension="locality", name="North", authority=north)
     abuse = BreakdownCategory.objects.create(dimension="category of abuse", name="Neglect")

@@ -328,3 +328,69 @@ def test_the_context_holds_only_the_comparator_figures_the_authority_may_see() -
         ("England", "80%"),
         ("Region", "70%"),
     ]
+
+
+@pytest.mark.django_db
+def test_what_an_authority_is_compared_with_is_read_in_one_query(
+    django_assert_num_queries,
+) -> None:
+    """Each comparator's members as its kind asks: none for England, the region's authorities,
+    the neighbours its set lists for this authority (in rank order, not another authority's
+    list), the group's members; a group area that also has members of its own (the
+    neighbours' group here) adds none to a neighbours' comparator."""
+    from indicators.models import NeighbourSet, StatisticalNeighbour
+
+    north = factories.AreaFactory(name="Northshire", slug="northshire")
+    nation = factories.AreaFactory(name="England", slug="england", kind=AreaKind.NATION)
+    region = factories.AreaFactory(name="The North", slug="the-north", kind=AreaKind.REGION)
+    north.region = region
+    north.save()
+    inside = [
+        factories.AreaFactory(name=f"Inside {n}", slug=f"inside-{n}", region=region)
+        for n in range(2)
+    ]
+    near, far, other = (
+        factories.AreaFactory(name=name, slug=name.lower()) for name in ("Near", "Far", "Other")
+    )
+    neighbour_set = NeighbourSet.objects.create(name="Set 2025", published_on=date(2025, 1, 1))
+    for rank, area in ((2, far), (1, near)):
+        StatisticalNeighbour.objects.create(
+            neighbour_set=neighbour_set, authority=north, neighbour=area, rank=rank
+        )
+    StatisticalNeighbour.objects.create(
+        neighbour_set=neighbour_set, authority=other, neighbour=north, rank=1
+    )
+    sn_group = factories.AreaFactory(name="North's SN", slug="north-sn", kind=AreaKind.GROUP)
+    sn_group.members.set([near, far, other])
+    peninsula = factories.AreaFactory(name="Peninsula", slug="peninsula", kind=AreaKind.GROUP)
+    peninsula.members.set([other, far])
+    factories.comparator(north, nation, ComparatorKind.NATION, "England", 1)
+    factories.comparator(north, region, ComparatorKind.REGION, "Region", 2)
+    Comparator.objects.create(
+        authority=north,
+        kind=ComparatorKind.NEIGHBOURS,
+        area=sn_group,
+        neighbour_set=neighbour_set,
+        label="SN",
+        order=3,
+    )
+    factories.comparator(north, peninsula, ComparatorKind.GROUP, "Peninsula", 4)
+
+    with django_assert_num_queries(1):
+        setup = figure_context.comparator_setup(north)
+
+    assert [(c.label, c.area.name) for c in setup.comparators] == [
+        ("England", "England"),
+        ("Region", "The North"),
+        ("SN", "North's SN"),
+        ("Peninsula", "Peninsula"),
+    ]
+    members = {c.label: setup.members[c.pk] for c in setup.comparators}
+    assert members["England"] == []
+    assert sorted(members["Region"]) == sorted([north.pk, *(a.pk for a in inside)])
+    assert members["SN"] == [near.pk, far.pk]
+    assert sorted(members["Peninsula"]) == sorted([other.pk, far.pk])
+    assert [(n.name, n.rank, n.set_name) for n in setup.neighbours[neighbour_set.pk]] == [
+        ("Near", 1, "Set 2025"),
+        ("Far", 2, "Set 2025"),
+    ]
