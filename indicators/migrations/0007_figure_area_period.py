@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0005_club_sharing"),
+        ("indicators", "0006_outbox"),
     ]
 
     operations = [
