@@ -196,6 +196,7 @@ CELERY_TASK_ANNOTATIONS = {
     "returns.tasks.rollback_batch": task_time_limits("IMPORT_ROLLBACK_TIME_LIMITS", 30),
     "returns.tasks.roll_up_figures_of": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
     "indicators.tasks.roll_up_figures": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
+    "indicators.tasks.roll_up_figures_many": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
     "audits.tasks.derive_audit_summaries": task_time_limits("ROLL_UP_TIME_LIMITS", 10),
     "indicators.tasks.rebuild_dashboard": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),
     "indicators.tasks.rebuild_all_dashboards": task_time_limits("DASHBOARD_REBUILD_TIME_LIMITS", 5),

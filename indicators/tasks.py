@@ -27,6 +27,15 @@ def roll_up_figures(area_id: int, indicator_id: int, period_id: int) -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def roll_up_figures_many(keys: list[list[int]]) -> int:
+    """Re-derive the quarters and years containing the figures a save or an import changed
+    (keys: [area id, indicator id, period id]): one task for all of them, where a task each
+    cost the worker a delivery and a database connection apiece. Idempotent and safe beside
+    other roll-ups, as `roll_up_figures` is."""
+    return services.figures_roll_up_many(user=access.SYSTEM, keys=keys)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def rebuild_dashboard(authority_id: int) -> str:
     """Rebuild one authority's dashboard. Idempotent, and safe beside another rebuild of the
     same authority (they take turns). The queued mark is cleared first, so a write made while

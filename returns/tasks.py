@@ -24,9 +24,9 @@ from django.db import connection
 
 from accounts import access
 from accounts.models import User
+from indicators import services as figure_services
 
 from . import services
-from .kinds.spreadsheet_figures import figures_roll_up_many
 from .models import BatchStatus, ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def sweep_stalled_batches() -> int:
 
 @shared_task(acks_late=True)
 def roll_up_figures_of(keys: list[list[int]]) -> int:
-    """Derive the quarters and years of a spreadsheet import's monthly and quarterly figures
-    (keys: [area id, indicator id, period id]). Idempotent, as each roll-up is. The system
-    rolls up, as after data entry: the import that queued it was checked when committed."""
-    return figures_roll_up_many(user=access.SYSTEM, keys=keys)
+    """Derive the quarters and years of a spreadsheet import's figures (keys: [area id,
+    indicator id, period id]). Imports now queue `indicators.tasks.roll_up_figures_many`,
+    which does the same: this name stays for messages queued before an upgrade."""
+    return figure_services.figures_roll_up_many(user=access.SYSTEM, keys=keys)

@@ -6,7 +6,8 @@ imports) and keeps the audit trail. Callers import from here; the modules split 
 - `entry`: the entry form's save of a whole period (`period_entries_save`).
 - `imports`: many figures at once (`figures_import`, `figures_compare`, `figures_restore`,
   `figures_from_records_remove`).
-- `roll_ups`: quarters and years derived from their parts (`figures_roll_up`).
+- `roll_ups`: quarters and years derived from their parts (`figures_roll_up`,
+  `figures_roll_up_many`).
 - `targets`: an authority's targets (`target_set`).
 - `club`: the benchmarking club (`club_sharing_set`, `figures_release`).
 - `figure_writes`: what they share: the errors, the stored value, the audit trail, the bulk
@@ -34,7 +35,7 @@ from .imports import (
     figures_restore,
 )
 from .reviews import SubmitResult, figure_approve, figure_return, figures_approve, figures_submit
-from .roll_ups import PARTS_PER_PERIOD, figures_roll_up
+from .roll_ups import PARTS_PER_PERIOD, figures_roll_up, figures_roll_up_many
 from .targets import target_set
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "figures_release",
     "figures_restore",
     "figures_roll_up",
+    "figures_roll_up_many",
     "figures_submit",
     "period_entries_save",
     "target_set",

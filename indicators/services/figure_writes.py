@@ -25,7 +25,7 @@ from ..figure_states import (
 )
 from ..formatting import format_value
 from ..models import Area, Figure, FigureChange, Indicator, Period, PeriodKind
-from ..queue import tasks_queue_on_commit
+from ..queue import task_queue_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -211,16 +211,16 @@ ROLL_UP_TARGETS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Queued by name (indicators/queue.py): the task calls `figures_roll_up` back.
-ROLL_UP_TASK = "indicators.tasks.roll_up_figures"
+# Queued by name (indicators/queue.py): the task calls `figures_roll_up_many` back.
+ROLL_UP_TASK = "indicators.tasks.roll_up_figures_many"
 
 
 def roll_ups_queue(*, area: Area, indicator_ids: Iterable[int], period: Period) -> None:
     """Queue the roll-up of the quarter and year containing `period` for these indicators of
     `area` (none for a period that rolls up into nothing). Queued only once the figures are
-    committed, so the worker reads what was written."""
+    committed, so the worker reads what was written. One task for them all."""
     if period.kind not in ROLL_UP_TARGETS:
         return
-    tasks_queue_on_commit(
-        ROLL_UP_TASK, [(area.id, indicator_id, period.id) for indicator_id in indicator_ids]
-    )
+    keys = [[area.id, indicator_id, period.id] for indicator_id in indicator_ids]
+    if keys:
+        task_queue_on_commit(ROLL_UP_TASK, keys)

@@ -378,7 +378,12 @@ def figures_from_records_remove(
     The apps that derive them pass `access.SYSTEM`: the figures follow the records, whoever
     changed those (and was checked by that app's service)."""
     figures_restore(user=user, figures=[(figure.pk, None) for figure in figures], reason=reason)
-    for figure in figures:
+    # One order for every caller (area, indicator, period start): each roll-up takes a turn
+    # that this transaction holds to its end, and two holding several must not wait on each
+    # other in opposite orders.
+    for figure in sorted(
+        figures, key=lambda figure: (figure.area_id, figure.indicator_id, figure.period.start)
+    ):
         figures_roll_up(
             user=user, area=figure.area, indicator=figure.indicator, period=figure.period
         )

@@ -390,32 +390,10 @@ def _queue_roll_ups(keys: Sequence[tuple[int, int, int, int | None]]) -> None:
         within = period_rules.quarter_start(start) if kind == PeriodKind.MONTH else start
         wanted.setdefault((area_id, indicator_id, within), [area_id, indicator_id, period_id])
     if wanted:
-        task_queue_on_commit("returns.tasks.roll_up_figures_of", list(wanted.values()))
+        task_queue_on_commit("indicators.tasks.roll_up_figures_many", list(wanted.values()))
 
 
 @transaction.atomic
-def figures_roll_up_many(*, user: User | SystemActor, keys: Sequence[Sequence[int]]) -> int:
-    """Derive the quarters and years containing each (area id, indicator id, period id), as
-    data entry does after each figure: for an import's many figures at once. Idempotent.
-    `figures_roll_up` checks `user` for each area (the task after an import passes
-    `access.SYSTEM`)."""
-    areas = Area.objects.in_bulk({key[0] for key in keys})
-    indicators = Indicator.objects.in_bulk({key[1] for key in keys})
-    periods = Period.objects.in_bulk({key[2] for key in keys})
-    derived = 0
-    for area_id, indicator_id, period_id in keys:
-        if area_id in areas and indicator_id in indicators and period_id in periods:
-            derived += len(
-                figure_services.figures_roll_up(
-                    user=user,
-                    area=areas[area_id],
-                    indicator=indicators[indicator_id],
-                    period=periods[period_id],
-                )
-            )
-    return derived
-
-
 class SheetFiguresImport(ImportHandler):
     """Figures, from a spreadsheet: they arrive submitted (docs/0010)."""
 

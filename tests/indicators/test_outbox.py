@@ -137,17 +137,19 @@ def test_a_save_the_broker_refuses_stands_says_so_and_its_work_is_done_when_it_r
 def test_a_save_with_the_broker_up_sends_its_work_and_leaves_the_outbox_empty(
     world, monkeypatch
 ) -> None:
-    from indicators.tasks import roll_up_figures
+    from indicators.tasks import roll_up_figures_many
 
-    sent: list[tuple[int, ...]] = []
-    monkeypatch.setattr(roll_up_figures, "delay", lambda *args: sent.append(args))
+    sent: list[list[list[int]]] = []
+    monkeypatch.setattr(roll_up_figures_many, "delay", lambda keys: sent.append(keys))
     client = client_for(world.officer)
     data = page_form(client, world) | world.good_values()
     response = client.post(world.url, data, follow=True)
     page = text_of(response.content.decode())
     assert "Saved 8 figures as draft" in page
     assert "background service" not in page
-    assert len(sent) == 4 and {args[0] for args in sent} == {world.authority.pk}
+    # One roll-up task for the save, with a key for each of its four measures.
+    assert len(sent) == 1 and len(sent[0]) == 4
+    assert {key[0] for key in sent[0]} == {world.authority.pk}
     assert not OutboxMessage.objects.filter(task=ROLL_UP_TASK).exists()
 
 

@@ -27,9 +27,9 @@ from accounts.models import Membership, Role, User
 from audits.logs import log_header
 from audits.models import CaseAudit
 from indicators.models import Figure, FigureChange, Period, Target, TargetChange
+from indicators.services import figures_roll_up_many
 from returns import services, tasks
 from returns.kinds import handler_for, record_logs
-from returns.kinds.spreadsheet_figures import figures_roll_up_many
 from returns.models import (
     AUTHORITY_SHEET_KINDS,
     BatchChange,
