@@ -17,11 +17,13 @@ from accounts import access
 from accounts.access import Permission
 from indicators import selectors as indicator_selectors
 from indicators.models import Area, AreaKind, Figure, Indicator, Target, Theme
+from indicators.queue import task_waiting
 from indicators.resources import AreaResource, IndicatorResource
 
 from . import spreadsheets
 from .models import AUTHORITY_SHEET_KINDS, BatchStatus, ImportBatch, ImportFinding, ImportKind
 from .progress import progress_of
+from .services import WORK_OF_STATUS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -58,12 +60,22 @@ class BatchProgress:
         }
 
 
+# The batch's task is in the outbox, not yet with the broker (docs/0020).
+WAITING_FOR_SERVICE = (
+    "Waiting for the background service, which is not taking work at the moment. The file "
+    "is kept and the work starts by itself when the service is back: there is nothing to "
+    "upload or ask for again."
+)
+
+
 def _progress(batch: ImportBatch) -> BatchProgress:
     working = batch.status in WORKING
     reported = progress_of(batch.pk) if working else None
-    if working:
-        percent = reported.percent if reported else 0
-        note = reported.note if reported else "Waiting for a worker"
+    if reported:
+        percent, note = reported.percent, reported.note
+    elif working:
+        waiting = task_waiting(WORK_OF_STATUS[batch.status].task, batch.pk)
+        percent, note = 0, WAITING_FOR_SERVICE if waiting else "Waiting for a worker"
     else:
         percent, note = 100, ""
     return BatchProgress(batch.status, batch.status_label, working, percent, note)

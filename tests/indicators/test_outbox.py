@@ -14,6 +14,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
@@ -259,6 +261,11 @@ def test_an_upload_while_the_broker_refuses_keeps_its_batch_waiting(
         )
     assert ImportBatch.objects.filter(pk=batch.pk).exists()
     assert queue.task_waiting("returns.tasks.validate_batch", batch.pk)
+    page = Client()
+    page.force_login(admin)
+    shown = text_of(page.get(reverse("returns:batch", args=[batch.pk])).content.decode())
+    assert "Waiting for the background service" in shown
+    assert "nothing to upload or ask for again" in shown
     assert not queue.task_waiting("returns.tasks.validate_batch", batch.pk + 1)
     assert not queue.task_waiting("returns.tasks.commit_batch", batch.pk)
     # A commit is queued with who asked for it; a page asks by the batch alone.
