@@ -5,6 +5,7 @@ import os
 import resource
 from typing import Any
 
+import billiard.process
 from celery import Celery
 from celery.signals import worker_process_init
 
@@ -35,8 +36,14 @@ def memory_cap(megabytes: int) -> None:
 @worker_process_init.connect
 def cap_worker_memory(**_: Any) -> None:
     """Each worker process (a child of the prefork pool) caps its own memory as it starts,
-    so the worker's main process, which only hands out tasks, is never the one refused."""
+    so the worker's main process, which only hands out tasks, is never the one refused.
+    Celery's solo pool sends the same signal from the main process itself (as do the test
+    workers run inside pytest): that process is left uncapped, or the cap would hold for
+    everything else it runs, a browser included."""
     from django.conf import settings
+
+    if billiard.process.current_process().name == "MainProcess":
+        return
 
     cap = settings.WORKER_MEMORY_LIMIT_MB
     memory_cap(cap)

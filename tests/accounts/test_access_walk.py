@@ -116,6 +116,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "returns:batch_progress": ADMIN_ONLY,
     "returns:batch_commit": POST_ONLY,
     "returns:batch_reject": POST_ONLY,
+    "returns:batch_retry": POST_ONLY,
     "returns:batch_rollback": POST_ONLY,
     "returns:sheets": SIGNED_IN,
     "returns:sheet_template": SIGNED_IN,
