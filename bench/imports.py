@@ -122,12 +122,34 @@ def add_bench_measures(characteristics: int) -> None:
         )
 
 
-def published(rows: int, database_url: str | None) -> None:
+class SlowStatements:
+    """A connection wrapper that notes every statement taking over `over` seconds."""
+
+    def __init__(self, over: float = 0.2) -> None:
+        self.over = over
+        self.noted: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - started
+            if took > self.over:
+                self.noted.append((took, " ".join(str(sql).split())[:110]))
+
+
+def published(
+    rows: int,
+    database_url: str | None,
+    prefix: str = "csc-bench-imports",
+    statements: bool = False,
+) -> None:
     """Time a generated published file of `rows` rows through upload, validation and commit."""
     content = synthetic_file(rows)
     # Validation is queued, as with Redis in a deployment, and then run here: each step alone.
     os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
-    with throwaway_database(database_url, "csc-bench-imports") as engine:
+    with throwaway_database(database_url, prefix) as engine:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.core.management import call_command
 
@@ -141,7 +163,12 @@ def published(rows: int, database_url: str | None) -> None:
         admin = user_set(
             actor=access.SYSTEM, username="bench.admin", password=uuid.uuid4().hex, is_admin=True
         )
+        from django.db import connection
+
         at_once = keys_checked_at_once()
+        slow = SlowStatements()
+        if statements:
+            connection.execute_wrappers.append(slow)
         started = time.perf_counter()
         batch = services.batch_create(
             user=admin, kind="published", upload=SimpleUploadedFile(FILE_NAME, content)
@@ -154,6 +181,8 @@ def published(rows: int, database_url: str | None) -> None:
         batch = services.batch_commit(user=admin, batch=batch)
         committed = time.perf_counter()
     total = committed - started
+    for took, sql in slow.noted:
+        print(f"  {took:5.1f} s  {sql}")
     print(f"Published CSV import: {rows:,} rows ({len(content) / 1e6:.0f} MB)")
     print(f"Database: {engine}")
     keys = "once per key" if at_once else "row by row (session_replication_role not allowed)"
@@ -181,10 +210,22 @@ def main() -> None:
     parser.add_argument("--sheet-rows", type=int, default=50_000, help="figures in the workbook")
     parser.add_argument("--episodes", type=int, default=100_000, help="SSDA903 episodes")
     parser.add_argument("--database-url", help="a PostgreSQL server to use instead of SQLite")
+    parser.add_argument(
+        "--database-prefix",
+        default="csc-bench-imports",
+        help="the start of the throwaway database's name (published CSV)",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="also print the statements of the published import that took over 0.2 s",
+    )
     arguments = parser.parse_args()
     database = ["--database-url", arguments.database_url] if arguments.database_url else []
     if arguments.only == "published":
-        published(arguments.rows, arguments.database_url)
+        published(
+            arguments.rows, arguments.database_url, arguments.database_prefix, arguments.statements
+        )
         return
     here = Path(__file__).resolve().parent
     sections = {
