@@ -48,17 +48,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import itemgetter
 from typing import IO, Any
 
 from indicators import value_rules
 from returns.findings import Finding, Severity
 
+from .published_cells import (
+    NOT_A_NUMBER,
+    SUPPRESSION_CODES,
+    CellReader,
+    period_start,
+    read_cell,
+)
 from .published_mappings import (
     MAPPING_FIELDS,
     PERIOD_KINDS,
@@ -99,8 +105,6 @@ LOCAL = "local"
 # The geographic_level values of the files, normalised (stripped, lower case).
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 
-SUPPRESSION_CODES = value_rules.SUPPRESSION_CODES
-NOT_AVAILABLE = "x"  # what an empty cell means
 
 AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
 # The columns without which no row can be placed: the year, the level and the area codes.
@@ -175,83 +179,6 @@ class ParseResult:
     @property
     def has_errors(self) -> bool:
         return self.findings_not_listed > 0 or any(f.is_error for f in self.findings)
-
-
-# --- numbers ----------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
-_BAD = "?"  # marker returned in place of a suppression code for a cell that is not a number
-
-_CellResult = tuple[Decimal | None, str]
-
-
-def read_cell(cell: str) -> _CellResult:
-    """A published cell as (value, suppression): a number gives (Decimal, ""); a code gives
-    (None, code); an empty cell gives (None, "x"); anything else (None, "?"): not a number."""
-    text = cell.strip()
-    if not text:
-        return None, NOT_AVAILABLE
-    lowered = text.casefold()
-    if lowered in SUPPRESSION_CODES:
-        return None, lowered
-    if _NUMBER.fullmatch(text) is None:
-        return None, _BAD
-    try:
-        return Decimal(text.replace(",", "")), ""
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None, _BAD
-
-
-class _CellReader:
-    """read_cell with a cache: published values repeat a great deal."""
-
-    __slots__ = ("cache",)
-
-    def __init__(self) -> None:
-        self.cache: dict[str, _CellResult] = {}
-
-    def __call__(self, cell: str) -> _CellResult:
-        found = self.cache.get(cell)
-        if found is None:
-            found = read_cell(cell)
-            if len(self.cache) > 200_000:
-                self.cache.clear()
-            self.cache[cell] = found
-        return found
-
-
-# --- periods ----------------------------------------------------------------------------------
-
-_YEAR = re.compile(r"(\d{4})(?:[/-]?(\d{2}))?")
-
-
-def period_start(text: str, kind: str) -> date:
-    """The start of the period a published year means.
-
-    ``2025`` is a reporting year ending in 2025 (to 31 March for "fy" and "snapshot", to 31
-    August for "ay"); ``202425``, ``2024/25`` and ``2024-25`` name the year 2024/25 directly.
-    "fy" starts 1 April, "ay" 1 September, and "snapshot" is the 31 March that ends the
-    financial year. Raises ValueError for anything else.
-    """
-    match = _YEAR.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(text)
-    first = int(match.group(1))
-    if match.group(2) is None:
-        start_year = first - 1
-    else:
-        if (first + 1) % 100 != int(match.group(2)):
-            raise ValueError(text)
-        start_year = first
-    if start_year < 1900:
-        raise ValueError(text)
-    if kind == "fy":
-        return date(start_year, 4, 1)
-    if kind == "ay":
-        return date(start_year, 9, 1)
-    if kind == "snapshot":
-        return date(start_year + 1, 3, 31)
-    raise ValueError(kind)
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -457,7 +384,7 @@ def parse_published(
     *,
     source_name: str,
     measures: dict[str, value_rules.Measure] | None = None,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> ParseResult:
     """Read one published CSV file into figures, areas and findings (see the module's rules).
 
@@ -529,7 +456,7 @@ def read_published(
     emit: Emit,
     measures: dict[str, value_rules.Measure] | None = None,
     find_duplicates: bool = True,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
     result: ParseResult | None = None,
 ) -> ParseResult:
     """`parse_published` one row at a time: each figure read is handed to `emit` (see
@@ -539,8 +466,8 @@ def read_published(
     With `find_duplicates` false, two rows giving the same indicator, area and period are not
     looked for: the caller finds them (the importer does, in the database, since remembering
     every figure read is what streaming avoids); `duplicate_message` words the finding.
-    A file of more than `max_rows` rows of data is refused with an error as soon as the next
-    row is read."""
+    A file of more than `max_rows` rows of data (MAX_ROWS unless given) is refused with an
+    error as soon as the next row is read."""
     result = result if result is not None else ParseResult()
     found = _Collector(result)
     wrapper: io.TextIOWrapper | None = None
@@ -552,7 +479,7 @@ def read_published(
             source_name,
             result,
             measures or {},
-            _Reading(emit, find_duplicates, max_rows),
+            _Reading(emit, find_duplicates, MAX_ROWS if max_rows is None else max_rows),
         )
     except UnicodeDecodeError:
         found.add(1, "", f"{source_name} is not UTF-8 text: save it as CSV UTF-8 and try again.")
@@ -684,7 +611,7 @@ def _parse(
     place = _Places(geography, found, result)
     area_of = place.area_cache.get
     area_getter = _getter(place.positions)
-    cell_cache = _CellReader()
+    cell_cache = CellReader()
     cell_get = cell_cache.cache.get
     check_figure = value_rules.check_figure
     emit = reading.emit
@@ -751,7 +678,7 @@ def _parse(
                     raw_value = row[item.value]
                     got = cell_get(raw_value) or cell_cache(raw_value)
                     value, suppression = got
-                    if suppression == _BAD:
+                    if suppression == NOT_A_NUMBER:
                         found.add(
                             row_number,
                             column_names[item.value],
@@ -765,12 +692,12 @@ def _parse(
                         raw_d = row[item.denominator]
                         part_n, code_n = cell_get(raw_n) or cell_cache(raw_n)
                         part_d, code_d = cell_get(raw_d) or cell_cache(raw_d)
-                        if code_n == _BAD or code_d == _BAD:
+                        if code_n == NOT_A_NUMBER or code_d == NOT_A_NUMBER:
                             for position, code_x in (
                                 (item.numerator, code_n),
                                 (item.denominator, code_d),
                             ):
-                                if code_x == _BAD:
+                                if code_x == NOT_A_NUMBER:
                                     found.add(
                                         row_number,
                                         column_names[position],

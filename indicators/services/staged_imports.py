@@ -23,7 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 from django.utils import timezone
 
 from accounts import access
@@ -196,10 +196,10 @@ def figures_import_staged(
         "channel": ChangeChannel.IMPORT,
     }
     meta = record.model._meta
-    owner = meta.get_field(record.owner)
+    owner = _foreign_key(record.model, record.owner)
     params["owner"] = record.owner_id
     # Names from the models, never from input.
-    kept = f"{meta.db_table} ({owner.column}, figure_id, before, version)"  # type: ignore[union-attr]
+    kept = f"{meta.db_table} ({owner.column}, figure_id, before, version)"
     for table in (_CHANGED_TABLE, _RATIO_KINDS_TABLE):
         _execute(f"DROP TABLE IF EXISTS {table}")
     _execute(
@@ -261,8 +261,8 @@ def figures_import_staged(
                 ("period", keys.period_ids),
                 ("updated_by", [params["user"]]),
             ):
-                bulk.keys_check(Figure._meta.get_field(name), ids)
-            bulk.keys_check(owner, [record.owner_id])  # type: ignore[arg-type]
+                bulk.keys_check(_foreign_key(Figure, name), ids)
+            bulk.keys_check(owner, [record.owner_id])
     changed_areas = _execute(f"SELECT DISTINCT area_id FROM {_CHANGED_TABLE}")  # noqa: S608
     dashboards.dashboards_changed(area_ids={*created_in, *(row[0] for row in changed_areas)})
     created = sum(created_in.values())
@@ -279,20 +279,29 @@ _BEFORE = (
 )
 
 
+def _foreign_key(model: type[Model], name: str) -> ForeignKey[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, ForeignKey):  # pragma: no cover - a mistake in the caller
+        raise TypeError(f"{model.__name__}.{name} is not a foreign key.")
+    return field
+
+
 def _changed(source: str, status: str, params: dict[str, Any]) -> int:
     """Work out the stored figures the import changes, with their state before, into
     _CHANGED_TABLE; their number."""
     transitions, named = _transitions_sql(status)
-    return _execute(
-        f"CREATE TEMPORARY TABLE {_CHANGED_TABLE} ON COMMIT DROP AS "  # noqa: S608
-        f"SELECT f.id AS figure_id, f.version + 1 AS version, f.area_id, "
-        f"f.value AS old_value, f.status AS old_status, f.commentary, {_BEFORE} AS before, "
-        "s.value, s.numerator, s.denominator, s.suppression, t.after_status, r.ratio_kind "
-        f"FROM {source} s JOIN indicators_figure f ON {_STORED} "
-        f"JOIN {_RATIO_KINDS_TABLE} r ON r.indicator_id = s.indicator_id "
-        f"JOIN {transitions} ON t.before_status = f.status AND t.changed = ({_DIFFERS}) "
-        "WHERE t.writes",
-        {**params, **named},
+    return int(
+        _execute(
+            f"CREATE TEMPORARY TABLE {_CHANGED_TABLE} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT f.id AS figure_id, f.version + 1 AS version, f.area_id, "
+            f"f.value AS old_value, f.status AS old_status, f.commentary, {_BEFORE} AS before, "
+            "s.value, s.numerator, s.denominator, s.suppression, t.after_status, r.ratio_kind "
+            f"FROM {source} s JOIN indicators_figure f ON {_STORED} "
+            f"JOIN {_RATIO_KINDS_TABLE} r ON r.indicator_id = s.indicator_id "
+            f"JOIN {transitions} ON t.before_status = f.status AND t.changed = ({_DIFFERS}) "
+            "WHERE t.writes",
+            {**params, **named},
+        )
     )
 
 
