@@ -1,17 +1,20 @@
 """Import speed (issue 4): the three figures the issue names, each in a process of its own.
 
     DEBUG=true .venv/bin/python bench/imports.py [--database-url URL] [--only KIND]
-        [--rows N] [--sheet-rows N] [--episodes N]
+        [--rows N] [--sheet-rows N] [--episodes N] [--statements] [--database-prefix NAME]
 
 1. An SSDA903 return of 100,000 episodes validated and derived (bench/ssda903.py; no
    database): target at most 10 s.
 2. A published CSV of 1,000,000 rows through a whole import batch (this file's `published`):
-   target at most 60 s. The file is generated in the layout of the DfE's long
-   characteristics files (England, nine regions and 153 authorities, up to 20 years, as many
-   characteristics as the rows need), with a measure and a published-file mapping per
-   characteristic added to the throwaway database, as an admin would add them. Upload (hash
+   target at most 20 s (issue 15; 60 s in issue 4). The file is generated in the layout of
+   the DfE's long characteristics files (England, nine regions and 153 authorities, up to 20
+   years, as many characteristics as the rows need), with a measure and a published-file
+   mapping per characteristic added to the throwaway database, as an admin would add them.
+   Upload (hash
    and keep the file), validation (the preview) and commit (areas, figures, audit trail,
-   rollback records) are timed apart.
+   rollback records) are timed apart, each with the CPU time used here and by the database's
+   backend (read from /proc when the server is local), which the machine's other work hardly
+   changes; `--statements` lists the statements that took over 0.2 s.
 3. A spreadsheet of 50,000 figures through a whole import batch (bench/spreadsheets.py):
    target at least 5,000 rows/s.
 
@@ -32,7 +35,7 @@ from pathlib import Path
 
 from common import throwaway_database
 
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 20.0
 # England, nine regions and 153 authorities: the areas of an English publication.
 REGIONS = 9
 AUTHORITIES = 153
@@ -210,7 +213,11 @@ def published(
         print(f"  {took:5.1f} s  {sql}")
     print(f"Published CSV import: {rows:,} rows ({len(content) / 1e6:.0f} MB)")
     print(f"Database: {engine}")
-    keys = "once per key" if at_once else "row by row (session_replication_role not allowed)"
+    keys = (
+        "once per key"
+        if at_once
+        else "row by row (not PostgreSQL, or session_replication_role not allowed)"
+    )
     print(f"foreign keys checked: {keys}")
 
     def cpu(since: tuple[float, float | None], until: tuple[float, float | None]) -> str:
