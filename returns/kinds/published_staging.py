@@ -164,11 +164,12 @@ def _rows_copy(
                 day = days[start] = start.isoformat()
             starts[mapping_at].add(start)
             area_rows[area_at] += 1
+            # `!s`: formatting a Decimal through format() costs four times its str().
             lines.append(
                 f"{row}\t{area_at}{middles[mapping_at]}{day}\t"
-                f"{NULL if value is None else value}\t"
-                f"{NULL if numerator is None else numerator}\t"
-                f"{NULL if denominator is None else denominator}\t{suppression}\n"
+                f"{NULL if value is None else value!s}\t"
+                f"{NULL if numerator is None else numerator!s}\t"
+                f"{NULL if denominator is None else denominator!s}\t{suppression}\n"
             )
             if len(lines) == CHUNK:
                 send()
