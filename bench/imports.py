@@ -27,6 +27,7 @@ import argparse
 import io
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -166,6 +167,7 @@ def published(
 ) -> None:
     """Time a generated published file of `rows` rows through upload, validation and commit."""
     content = synthetic_file(rows)
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Validation is queued, as with Redis in a deployment, and then run here: each step alone.
     os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     with throwaway_database(database_url, prefix) as engine:
@@ -240,6 +242,9 @@ def published(
     )
     # CPU time, unlike the wall clock, hardly changes with what else the machine is doing.
     print(f"CPU: this process {cpu_ended[0] - cpu_started[0]:.1f} s; the database's {server}")
+    # The generated file and its copies take the first few hundred MB of this peak.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:,.0f} MB (the file generated: {before_mb:,.0f} MB)")
     scale = "" if rows == 1_000_000 else " (at this size; the target is for 1,000,000)"
     met = "met" if total * 1_000_000 / rows <= TARGET_SECONDS else "NOT met"
     print(f"target: 1,000,000 rows in <= {TARGET_SECONDS:.0f} s: {met}{scale}")

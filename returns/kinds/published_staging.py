@@ -251,9 +251,13 @@ def _kept_read(batch: ImportBatch, fingerprint: str) -> _Read | None:
         return None
     if header.get("fingerprint") != fingerprint:
         return None
+    try:
+        rows = storage.open(header["rows"], "rb")
+    except OSError:  # deleted since: the commit reads the file
+        return None
     with (
+        rows,
         connection.cursor() as cursor,
-        storage.open(header["rows"], "rb") as rows,
         connection.wrap_database_errors,
         cursor.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy,
     ):

@@ -338,3 +338,12 @@ def test_the_rows_kept_from_validation_go_once_committed(
         services.batch_commit(user=admin, batch=batch)
     assert kept() == []
     assert Figure.objects.count() == 4
+
+
+def test_a_commit_whose_kept_rows_have_gone_reads_the_file_again(path, scene, tmp_path) -> None:
+    admin, _typed, _suppressed = scene
+    batch = upload(admin)
+    for kept in tmp_path.rglob("*.rows"):
+        kept.unlink()
+    batch = services.batch_commit(user=admin, batch=batch)
+    assert (batch.new_count, batch.changed_count, batch.unchanged_count) == (2, 1, 1)
