@@ -311,7 +311,8 @@ def _create(source: str, status: str, kept: str, params: dict[str, Any]) -> dict
     transition = figure_transition(None, Action.IMPORT, changed=True, requested=status)
     if not transition.writes:  # pragma: no cover - an import always creates what is new
         return {}
-    # In key order, so that most of the figure table's indexes grow at their ends.
+    # In key order: an area's figures then lie together in the table, as its pages read them
+    # (measured no slower than the file's order).
     rows = _execute(
         "WITH created AS (INSERT INTO indicators_figure (area_id, indicator_id, period_id, "  # noqa: S608
         "breakdown_id, value, numerator, denominator, suppression, status, source, "
