@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -209,6 +210,44 @@ def _replica_role_set(cursor: Any) -> bool:
     except DatabaseError:
         return False
     return True
+
+
+@contextmanager
+def key_checks_at_once(*tables: type[models.Model]) -> Iterator[bool]:
+    """For set-based writes (``INSERT ... SELECT``, ``UPDATE ... FROM``) into `tables` inside
+    the caller's transaction: turn PostgreSQL's per-row foreign key checks off for the block,
+    as `insert_rows` does for its COPY, where the connection may and none of the tables has
+    triggers of its own. Yields whether they are off: if so, the caller must check every
+    distinct key it wrote with `keys_check` before the block ends (or show why a key needs no
+    check). They are back on after the block."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield False
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                "AND tgfoid::regproc::text NOT LIKE %s",
+                [connection.ops.quote_name(table._meta.db_table), '"RI_FKey_%'],
+            )
+            if cursor.fetchone()[0]:
+                yield False
+                return
+        off = _replica_role_set(cursor)
+    # Not on an error: the transaction (or the savepoint the setting was made in) is undone,
+    # and the setting with it.
+    yield off
+    if off:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role TO DEFAULT")
+
+
+def keys_check(field: models.Field[Any, Any], keys: Iterable[Any]) -> None:
+    """Check at once, as PostgreSQL's per-row check would, that every key written to the
+    foreign key `field` refers to a row that exists, locking each FOR KEY SHARE until the
+    transaction ends. Raises IntegrityError naming the first missing keys."""
+    with connection.cursor() as cursor:
+        _check_keys(cursor, connection.ops.quote_name(field.model._meta.db_table), field, set(keys))
 
 
 def keys_checked_at_once() -> bool:

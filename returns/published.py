@@ -45,19 +45,26 @@ write. The rules it follows:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import itemgetter
 from typing import IO, Any
 
 from indicators import value_rules
 from returns.findings import Finding, Severity
 
+from .published_cells import (
+    NOT_A_NUMBER,
+    SUPPRESSION_CODES,
+    CellReader,
+    period_start,
+    read_cell,
+)
 from .published_mappings import (
     MAPPING_FIELDS,
     PERIOD_KINDS,
@@ -80,6 +87,7 @@ __all__ = [
     "ParseResult",
     "PublishedArea",
     "PublishedFigure",
+    "duplicate_message",
     "load_mappings",
     "mappings_for_file",
     "parse_aliases",
@@ -87,6 +95,7 @@ __all__ = [
     "parse_published",
     "period_start",
     "read_cell",
+    "read_published",
 ]
 
 NATIONAL = "national"
@@ -96,14 +105,34 @@ LOCAL = "local"
 # The geographic_level values of the files, normalised (stripped, lower case).
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
 
-SUPPRESSION_CODES = value_rules.SUPPRESSION_CODES
-NOT_AVAILABLE = "x"  # what an empty cell means
 
 AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
 # The columns without which no row can be placed: the year, the level and the area codes.
 REQUIRED_COLUMNS = ("geographic_level", "country_code", "region_code", "old_la_code")
 
 MAX_FINDINGS = 1000  # beyond this a broken file's findings are counted, not listed
+
+# The most rows of data a file may have. The DfE's authority-level files have a few thousand
+# rows, and its longest national files (characteristics by year, area and group) a few hundred
+# thousand to a couple of million: five million is well above any of them, and about what the
+# largest upload allowed (IMPORT_MAX_BYTES, 250 MB by default) could hold. A file with more is
+# refused as soon as its next row is read, before anything more is kept (docs/0009-imports.md).
+MAX_ROWS = 5_000_000
+# The most distinct areas a file may name (England, 9 regions and about 150 authorities, with
+# the authorities of earlier years), and the most rows' area cells remembered to place the next.
+MAX_AREAS = 2_000
+AREA_CACHE = 20_000
+
+
+class _TooBig(Exception):
+    """The file is beyond one of the limits above: reading stops with this message."""
+
+
+# What the reader hands on for each figure it reads: the row number, the position of its area
+# in ParseResult.areas, the position of its mapping in the mappings given, the period start,
+# the value, the suppression code, the numerator and the denominator. Plain arguments, so that
+# a caller streaming a million figures to the database builds no object for each.
+Emit = Callable[[int, int, int, date, Decimal | None, str, Decimal | None, Decimal | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,83 +181,6 @@ class ParseResult:
         return self.findings_not_listed > 0 or any(f.is_error for f in self.findings)
 
 
-# --- numbers ----------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
-_BAD = "?"  # marker returned in place of a suppression code for a cell that is not a number
-
-_CellResult = tuple[Decimal | None, str]
-
-
-def read_cell(cell: str) -> _CellResult:
-    """A published cell as (value, suppression): a number gives (Decimal, ""); a code gives
-    (None, code); an empty cell gives (None, "x"); anything else (None, "?"): not a number."""
-    text = cell.strip()
-    if not text:
-        return None, NOT_AVAILABLE
-    lowered = text.casefold()
-    if lowered in SUPPRESSION_CODES:
-        return None, lowered
-    if _NUMBER.fullmatch(text) is None:
-        return None, _BAD
-    try:
-        return Decimal(text.replace(",", "")), ""
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None, _BAD
-
-
-class _CellReader:
-    """read_cell with a cache: published values repeat a great deal."""
-
-    __slots__ = ("cache",)
-
-    def __init__(self) -> None:
-        self.cache: dict[str, _CellResult] = {}
-
-    def __call__(self, cell: str) -> _CellResult:
-        found = self.cache.get(cell)
-        if found is None:
-            found = read_cell(cell)
-            if len(self.cache) > 200_000:
-                self.cache.clear()
-            self.cache[cell] = found
-        return found
-
-
-# --- periods ----------------------------------------------------------------------------------
-
-_YEAR = re.compile(r"(\d{4})(?:[/-]?(\d{2}))?")
-
-
-def period_start(text: str, kind: str) -> date:
-    """The start of the period a published year means.
-
-    ``2025`` is a reporting year ending in 2025 (to 31 March for "fy" and "snapshot", to 31
-    August for "ay"); ``202425``, ``2024/25`` and ``2024-25`` name the year 2024/25 directly.
-    "fy" starts 1 April, "ay" 1 September, and "snapshot" is the 31 March that ends the
-    financial year. Raises ValueError for anything else.
-    """
-    match = _YEAR.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(text)
-    first = int(match.group(1))
-    if match.group(2) is None:
-        start_year = first - 1
-    else:
-        if (first + 1) % 100 != int(match.group(2)):
-            raise ValueError(text)
-        start_year = first
-    if start_year < 1900:
-        raise ValueError(text)
-    if kind == "fy":
-        return date(start_year, 4, 1)
-    if kind == "ay":
-        return date(start_year, 9, 1)
-    if kind == "snapshot":
-        return date(start_year + 1, 3, 31)
-    raise ValueError(kind)
-
-
 # --- the parser -------------------------------------------------------------------------------
 
 
@@ -236,9 +188,13 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+Placed = tuple[PublishedArea, str, int]  # the area, its identity, its position in the list
+
+
 @dataclass
 class _Compiled:
     mapping: Mapping
+    index: int  # its position in the mappings given
     value: int
     numerator: int
     denominator: int
@@ -277,9 +233,26 @@ def _text(source: str | bytes | IO[Any]) -> tuple[Iterator[str], io.TextIOWrappe
     if isinstance(source, str):
         return iter(io.StringIO(source.removeprefix("\ufeff"), newline="")), None
     if isinstance(source.read(0), bytes):
+        _check_head(source)
         wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
         return iter(wrapper), wrapper
     return iter(source), None
+
+
+HEAD = 64 * 1024
+
+
+def _check_head(stream: IO[bytes]) -> None:
+    """Raise UnicodeDecodeError now if the start of a binary stream (all of a short one) is
+    not UTF-8, before its header is read: decoding as it reads, the wrapper would hold back
+    a last byte that may begin a character, and the file would be judged by its columns
+    first. A stream that cannot go back is checked as it is read."""
+    if not stream.seekable():
+        return
+    at = stream.tell()
+    head = stream.read(HEAD)
+    stream.seek(at)
+    codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < HEAD)
 
 
 def _header_index(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -332,13 +305,16 @@ class _Places:
         self.positions = [geography[column] for column in self.columns]
         self.found = found
         self.result = result
-        self.area_cache: dict[tuple[str, ...], tuple[PublishedArea, str]] = {}
+        self.area_cache: dict[tuple[str, ...], Placed] = {}
         self.by_number: dict[str, tuple[PublishedArea, int]] = {}
         self.reported: set[tuple[str, str, str]] = set()
         self.unknown_levels: dict[str, list[int]] = {}
-        self.known: set[PublishedArea] = set()
+        self.known: dict[PublishedArea, int] = {}
 
-    def area(self, cells: tuple[str, ...], row_number: int) -> tuple[PublishedArea, str] | None:
+    def area(self, cells: tuple[str, ...], row_number: int) -> Placed | None:
+        """The area a row's area cells name, its identity (level and number or code) and its
+        position in the file's list of areas; None (with a finding) for a row that names none,
+        or one area more than MAX_AREAS."""
         get = dict(zip(self.columns, (cell.strip() for cell in cells), strict=True)).get
         level_text = get("geographic_level", "")
         level = LEVELS.get(level_text.casefold())
@@ -364,12 +340,20 @@ class _Places:
             )
             return None
         area = PublishedArea(level, code, la_number, name, region_code, region_name)
-        placed = (area, f"{level}:{la_number or code}")
-        self.area_cache[cells] = placed
-        if area not in self.known:
-            self.known.add(area)
+        position = self.known.get(area)
+        if position is None:
+            if len(self.known) == MAX_AREAS:
+                raise _TooBig(
+                    f"The file names more than {MAX_AREAS:,} areas (row {row_number} names "
+                    f"another): a published file names England, its regions and at most a few "
+                    "hundred authorities. Check that it is a DfE authority-level file."
+                )
+            position = self.known[area] = len(self.result.areas)
             self.result.areas.append(area)
             self._check_number(area, row_number)
+        placed = (area, f"{level}:{la_number or code}", position)
+        if len(self.area_cache) < AREA_CACHE:
+            self.area_cache[cells] = placed
         return placed
 
     def _check_number(self, area: PublishedArea, row_number: int) -> None:
@@ -400,6 +384,7 @@ def parse_published(
     *,
     source_name: str,
     measures: dict[str, value_rules.Measure] | None = None,
+    max_rows: int | None = None,
 ) -> ParseResult:
     """Read one published CSV file into figures, areas and findings (see the module's rules).
 
@@ -411,13 +396,91 @@ def parse_published(
     ``measures`` (by indicator code) are what the value rules need to know of each indicator;
     figures of an indicator with no measure are not checked (the importer skips indicators
     that are not in its catalogue).
+
+    Every figure is kept in ``figures``: for files of up to a few hundred thousand rows. The
+    importer streams a larger file with `read_published` instead.
     """
+    given = list(mappings)
     result = ParseResult()
+    areas = result.areas
+    append = result.figures.append
+    figure = PublishedFigure
+
+    def keep(
+        row: int,
+        area_at: int,
+        mapping_at: int,
+        start: date,
+        value: Decimal | None,
+        suppression: str,
+        numerator: Decimal | None,
+        denominator: Decimal | None,
+    ) -> None:
+        area = areas[area_at]
+        mapping = given[mapping_at]
+        append(
+            figure(
+                area.level,
+                area.code,
+                area.la_number,
+                area.name,
+                area.region_code,
+                area.region_name,
+                mapping.indicator_code,
+                mapping.period_kind,
+                start,
+                value,
+                suppression,
+                numerator,
+                denominator,
+                row,
+            )
+        )
+
+    return read_published(
+        text_or_stream,
+        given,
+        source_name=source_name,
+        emit=keep,
+        measures=measures,
+        result=result,
+        max_rows=max_rows,
+    )
+
+
+def read_published(
+    text_or_stream: str | bytes | IO[Any],
+    mappings: Sequence[Mapping],
+    *,
+    source_name: str,
+    emit: Emit,
+    measures: dict[str, value_rules.Measure] | None = None,
+    find_duplicates: bool = True,
+    max_rows: int | None = None,
+    result: ParseResult | None = None,
+) -> ParseResult:
+    """`parse_published` one row at a time: each figure read is handed to `emit` (see
+    `Emit`) and not kept, so a stream of any length is read in bounded memory. The result
+    holds the findings, the areas, the counts and no figures.
+
+    With `find_duplicates` false, two rows giving the same indicator, area and period are not
+    looked for: the caller finds them (the importer does, in the database, since remembering
+    every figure read is what streaming avoids); `duplicate_message` words the finding.
+    A file of more than `max_rows` rows of data (MAX_ROWS unless given) is refused with an
+    error as soon as the next row is read."""
+    result = result if result is not None else ParseResult()
     found = _Collector(result)
     wrapper: io.TextIOWrapper | None = None
     try:
         lines, wrapper = _text(text_or_stream)
-        _parse(csv.reader(lines), list(mappings), source_name, result, measures or {})
+        _parse(
+            csv.reader(lines),
+            list(mappings),
+            source_name,
+            result,
+            measures or {},
+            _Reading(emit, find_duplicates, MAX_ROWS if max_rows is None else max_rows),
+        )
     except UnicodeDecodeError:
         found.add(1, "", f"{source_name} is not UTF-8 text: save it as CSV UTF-8 and try again.")
     finally:
@@ -426,12 +489,32 @@ def parse_published(
     return result
 
 
+def duplicate_message(
+    earlier_row: int, row: int, mapping: Mapping, area: PublishedArea, period_text: str
+) -> str:
+    """The finding for two rows giving the same indicator, area and period."""
+    return (
+        f"Rows {earlier_row} and {row} both give {mapping.name} ({mapping.indicator_code}) for "
+        f"{area.name or area.code} in {period_text.strip()}. Remove one of them."
+    )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How `_parse` hands on what it reads."""
+
+    emit: Emit
+    find_duplicates: bool
+    max_rows: int
+
+
 def _parse(
     reader: Iterator[list[str]],
     mappings: list[Mapping],
     source_name: str,
     result: ParseResult,
     measures: dict[str, value_rules.Measure],
+    reading: _Reading,
 ) -> None:
     found = _Collector(result)
     try:
@@ -446,7 +529,7 @@ def _parse(
     index, repeated = _header_index(header)
 
     compiled: list[_Compiled] = []
-    for mapping in mappings:
+    for position, mapping in enumerate(mappings):
         i_value = _find(index, mapping.names_for(mapping.value_column))
         period = _find(index, mapping.names_for(mapping.period_column))
         filters_found = all(
@@ -461,6 +544,7 @@ def _parse(
             compiled.append(
                 _Compiled(
                     mapping,
+                    position,
                     i_value,
                     numerator,
                     denominator,
@@ -527,17 +611,26 @@ def _parse(
     place = _Places(geography, found, result)
     area_of = place.area_cache.get
     area_getter = _getter(place.positions)
-    cell_cache = _CellReader()
+    cell_cache = CellReader()
     cell_get = cell_cache.cache.get
     check_figure = value_rules.check_figure
-    figures = result.figures
-    append = figures.append
-    figure = PublishedFigure
+    emit = reading.emit
+    find_duplicates = reading.find_duplicates
+    max_rows = reading.max_rows
 
     row_number = 1
     rows_read = 0
     try:
         for row_number, row in enumerate(reader, start=2):
+            if rows_read == max_rows:
+                if not row or not any(c.strip() for c in row):
+                    continue  # a blank line at the end
+                raise _TooBig(
+                    f"The file has more than {max_rows:,} rows of data (row {row_number} is "
+                    f"one more): files that long are refused, since no published file we "
+                    "know is near that size. Check that it is the file you meant, or split "
+                    "it by year and import each part."
+                )
             if len(row) != width:
                 if not row or not any(c.strip() for c in row):
                     continue  # a blank line
@@ -556,7 +649,7 @@ def _parse(
                 placed = place.area(area_key, row_number)
                 if placed is None:
                     continue
-            area, identity = placed
+            area, identity, area_at = placed
 
             for getter, wanted, chosen in selectors:
                 raw = getter(row)
@@ -585,7 +678,7 @@ def _parse(
                     raw_value = row[item.value]
                     got = cell_get(raw_value) or cell_cache(raw_value)
                     value, suppression = got
-                    if suppression == _BAD:
+                    if suppression == NOT_A_NUMBER:
                         found.add(
                             row_number,
                             column_names[item.value],
@@ -599,12 +692,12 @@ def _parse(
                         raw_d = row[item.denominator]
                         part_n, code_n = cell_get(raw_n) or cell_cache(raw_n)
                         part_d, code_d = cell_get(raw_d) or cell_cache(raw_d)
-                        if code_n == _BAD or code_d == _BAD:
+                        if code_n == NOT_A_NUMBER or code_d == NOT_A_NUMBER:
                             for position, code_x in (
                                 (item.numerator, code_n),
                                 (item.denominator, code_d),
                             ):
-                                if code_x == _BAD:
+                                if code_x == NOT_A_NUMBER:
                                     found.add(
                                         row_number,
                                         column_names[position],
@@ -614,18 +707,19 @@ def _parse(
                             continue
                         if value is None or part_n is None or part_d is None or part_d == 0:
                             part_n = part_d = None
-                    duplicate_key = (identity, start)
-                    earlier_row = item.seen.get(duplicate_key)
-                    if earlier_row is not None:
-                        found.add(
-                            row_number,
-                            "",
-                            f"Rows {earlier_row} and {row_number} both give {item.mapping.name} "
-                            f"({item.mapping.indicator_code}) for {area.name or area.code} in "
-                            f"{period_text.strip()}. Remove one of them.",
-                        )
-                        continue
-                    item.seen[duplicate_key] = row_number
+                    if find_duplicates:
+                        duplicate_key = (identity, start)
+                        earlier_row = item.seen.get(duplicate_key)
+                        if earlier_row is not None:
+                            found.add(
+                                row_number,
+                                "",
+                                duplicate_message(
+                                    earlier_row, row_number, item.mapping, area, period_text
+                                ),
+                            )
+                            continue
+                        item.seen[duplicate_key] = row_number
                     item.produced += 1  # its rows were found, even if refused
                     measure = item.measure
                     # A suppressed figure has nothing to check: a code is not a value, and
@@ -646,24 +740,18 @@ def _parse(
                                     problem.message,
                                 )
                             continue  # the file cannot be committed: nothing is given
-                    append(
-                        figure(
-                            area.level,
-                            area.code,
-                            area.la_number,
-                            area.name,
-                            area.region_code,
-                            area.region_name,
-                            item.mapping.indicator_code,
-                            item.mapping.period_kind,
-                            start,
-                            value,
-                            suppression,
-                            part_n,
-                            part_d,
-                            row_number,
-                        )
+                    emit(
+                        row_number,
+                        area_at,
+                        item.index,
+                        start,
+                        value,
+                        suppression,
+                        part_n,
+                        part_d,
                     )
+    except _TooBig as refusal:
+        found.add(row_number, "", str(refusal))
     except UnicodeDecodeError:
         found.add(
             row_number + 1,

@@ -16,7 +16,7 @@ from .. import neighbours
 from ..findings import Finding
 from ..models import ImportBatch
 from .base import ImportHandler, Preview, batch_file_read
-from .published import unique_slug
+from .published_areas import unique_slug
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor

@@ -7,29 +7,33 @@ its figures are written approved, as published, and the areas it names that are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.text import slugify
+from django.db import connection, transaction
 
 from accounts import access
 from indicators import services as figure_services
 from indicators import value_rules
-from indicators.models import Area, AreaKind, FigureSource, FigureStatus, Indicator, Period
+from indicators.models import Area, FigureSource, FigureStatus, Indicator, Period
 
 from .. import published
 from ..models import ImportBatch, PublishedMapping
 from ..progress import progress_report
-from .base import ImportHandler, Preview, batch_file_read, batch_note
+from .base import ImportHandler, Preview, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
+from .published_areas import area_find, area_lookup, areas_ensure
+from .published_staging import staged_commit, staged_compare, staged_plan
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
     from accounts.models import User
+
+
+# The file cannot change between validation and commit, but the catalogue can.
+NO_LONGER_VALID = "The file no longer validates: validate it again."
 
 
 @dataclass
@@ -39,60 +43,6 @@ class PublishedPlan:
     result: published.ParseResult
     contents: list[figure_services.FigureContent] = field(default_factory=list)
     new_areas: list[published.PublishedArea] = field(default_factory=list)
-
-
-def area_lookup() -> tuple[dict[str, Area], dict[str, Area]]:
-    """Every area by its ONS code, and by its DfE number."""
-    by_code: dict[str, Area] = {}
-    by_number: dict[str, Area] = {}
-    for area in Area.objects.all():
-        if area.ons_code:
-            by_code[area.ons_code] = area
-        if area.dfe_code:
-            by_number[area.dfe_code] = area
-    return by_code, by_number
-
-
-def area_find(
-    seen: published.PublishedArea, by_code: dict[str, Area], by_number: dict[str, Area]
-) -> Area | None:
-    # An authority keeps its DfE number through a change of ONS code (a reorganisation).
-    if seen.la_number and seen.la_number in by_number:
-        return by_number[seen.la_number]
-    return by_code.get(seen.code)
-
-
-def unique_slug(name: str, taken: set[str], extra: str) -> str:
-    """A new area's slug, made unique with `extra` (its number or code) when it is taken."""
-    slug = slugify(name)[:100] or "area"
-    if slug in taken:
-        slug = f"{slug}-{extra}".strip("-")
-    taken.add(slug)
-    return slug
-
-
-def areas_ensure(areas: Sequence[published.PublishedArea]) -> None:
-    """England (or Wales), the regions and every authority the file names, as areas."""
-    by_code, by_number = area_lookup()
-    taken = set(Area.objects.values_list("slug", flat=True))
-    for seen in sorted(areas, key=lambda a: ("national", "regional", "local").index(a.level)):
-        if area_find(seen, by_code, by_number) is not None:
-            continue
-        kind = {"national": AreaKind.NATION, "regional": AreaKind.REGION}.get(
-            seen.level, AreaKind.AUTHORITY
-        )
-        region = by_code.get(seen.region_code) if kind == AreaKind.AUTHORITY else None
-        area = Area.objects.create(
-            name=seen.name,
-            slug=unique_slug(seen.name, taken, seen.la_number or seen.code.lower()),
-            kind=kind,
-            ons_code=seen.code,
-            dfe_code=seen.la_number,
-            region=region,
-        )
-        by_code[area.ons_code] = area
-        if area.dfe_code:
-            by_number[area.dfe_code] = area
 
 
 def current_mappings() -> list[published.Mapping]:
@@ -122,9 +72,8 @@ def mappings_load(
     return created, updated
 
 
-def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
-    """The figures the batch's file holds for known areas and indicators; the areas it names
-    that are not known yet are created first when `create_areas` (the commit)."""
+def catalogue_read() -> tuple[list[published.Mapping], dict[str, Indicator]]:
+    """The mappings in use, and the catalogue's indicators they name, by code."""
     mappings = current_mappings()
     indicators = {
         indicator.code: indicator
@@ -132,13 +81,30 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
             code__in={mapping.indicator_code for mapping in mappings}
         )
     }
+    return mappings, indicators
+
+
+def staged() -> bool:
+    """Whether the published import takes the set-based path (PostgreSQL: COPY into a
+    temporary table, `published_staging`) or the portable one (SQLite, the embedded default:
+    the figures as Python objects, `figures_import`). Both give the same findings, counts and
+    writes; the first in bounded memory and a fraction of the time."""
+    return connection.vendor == "postgresql"
+
+
+def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
+    """The figures the batch's file holds for known areas and indicators; the areas it names
+    that are not known yet are created first when `create_areas` (the commit). The portable
+    path: every figure is kept in memory."""
+    mappings, indicators = catalogue_read()
     # The reader checks every value with the rules the entry form uses (value_rules).
-    result = published.parse_published(
-        batch_file_read(batch),
-        mappings,
-        source_name=batch.file_name,
-        measures={code: value_rules.Measure.of(i) for code, i in indicators.items()},
-    )
+    with batch.file.open("rb") as handle:
+        result = published.parse_published(
+            handle,
+            mappings,
+            source_name=batch.file_name,
+            measures={code: value_rules.Measure.of(i) for code, i in indicators.items()},
+        )
     plan = PublishedPlan(result)
     if result.has_errors:
         return plan
@@ -185,6 +151,8 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
 
 class PublishedImport(ImportHandler):
     def validate(self, batch: ImportBatch) -> Preview:
+        if staged():
+            return self.validate_staged(batch)
         plan = published_plan(batch, create_areas=False)
         progress_report(batch.pk, percent=70, note="Comparing with the stored figures")
         new, changed, unchanged = figure_services.figures_compare(plan.contents)
@@ -200,10 +168,33 @@ class PublishedImport(ImportHandler):
             unchanged=unchanged,
         )
 
+    def validate_staged(self, batch: ImportBatch) -> Preview:
+        mappings, indicators = catalogue_read()
+        plan = staged_plan(batch, mappings, indicators, create_areas=False)
+        new = changed = unchanged = 0
+        if not plan.result.has_errors:
+            progress_report(batch.pk, percent=70, note="Comparing with the stored figures")
+            new, changed, unchanged = staged_compare(plan)
+        return Preview(
+            findings=plan.result.findings,
+            not_listed=plan.result.findings_not_listed,
+            rows_read=plan.result.rows_read,
+            new=new,
+            changed=changed,
+            unchanged=unchanged,
+        )
+
     def commit(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
+        if staged():
+            mappings, indicators = catalogue_read()
+            staged_file = staged_plan(batch, mappings, indicators, create_areas=True)
+            if staged_file.result.has_errors:
+                raise ValidationError(NO_LONGER_VALID)
+            staged_commit(user=user, batch=batch, plan=staged_file)
+            return
         plan = published_plan(batch, create_areas=True)
         if plan.result.has_errors:  # the file cannot change, but the catalogue can
-            raise ValidationError("The file no longer validates: validate it again.")
+            raise ValidationError(NO_LONGER_VALID)
         batch_figures_write(user=user, batch=batch, contents=plan.contents)
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
