@@ -251,6 +251,7 @@ def batch_reject(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch
         )
     batch.status = BatchStatus.REJECTED
     fields = ["status"]
+    handler_for(batch.kind).reject(batch)
     if batch.kind in RETURN_KINDS and batch.file.name:
         transaction.on_commit(partial(batch.file.storage.delete, batch.file.name))
         batch.file.name = ""

@@ -62,6 +62,11 @@ class ImportHandler(Protocol):
         """Undo what the committed batch wrote, or refuse (ValidationError) when something
         has changed since, so that nothing newer is overwritten."""
 
+    def reject(self, batch: ImportBatch) -> None:
+        """Tidy away what validating kept beside the batch's file, once it is rejected. Most
+        kinds keep nothing."""
+        return None
+
 
 def batch_file_read(batch: ImportBatch) -> bytes:
     """The bytes of the batch's own file: validating and committing read the same file."""

@@ -8,6 +8,7 @@ its figures are written approved, as published, and the areas it names that are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from ..progress import progress_report
 from .base import ImportHandler, Preview, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
 from .published_areas import area_find, area_lookup, areas_ensure
-from .published_staging import staged_commit, staged_compare, staged_plan
+from .published_staging import kept_rows_delete, staged_commit, staged_compare, staged_plan
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -196,6 +197,10 @@ class PublishedImport(ImportHandler):
         if plan.result.has_errors:  # the file cannot change, but the catalogue can
             raise ValidationError(NO_LONGER_VALID)
         batch_figures_write(user=user, batch=batch, contents=plan.contents)
+
+    def reject(self, batch: ImportBatch) -> None:
+        if batch.file.name:
+            transaction.on_commit(partial(kept_rows_delete, batch))
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
         batch_figures_restore(user=user, batch=batch)

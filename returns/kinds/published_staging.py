@@ -272,7 +272,9 @@ def _kept_read(batch: ImportBatch, fingerprint: str) -> _Read | None:
     return _Read(result, starts, header["area_rows"])
 
 
-def _kept_delete(batch: ImportBatch) -> None:
+def kept_rows_delete(batch: ImportBatch) -> None:
+    """Delete the rows validation kept beside the batch's file (after a commit, or when the
+    batch is rejected)."""
     storage = batch.file.storage
     for name in _kept_names(batch):
         storage.delete(name)
@@ -403,7 +405,7 @@ def staged_commit(*, user: User | SystemActor, batch: ImportBatch, plan: StagedP
         record=WrittenRecord(BatchChange, "batch", batch.pk),
         progress=lambda note: progress_report(batch.pk, percent=60, note=f"Committing: {note}"),
     )
-    transaction.on_commit(partial(_kept_delete, batch))
+    transaction.on_commit(partial(kept_rows_delete, batch))
     batch.new_count = outcome.created
     batch.changed_count = outcome.changed
     batch.unchanged_count = outcome.unchanged

@@ -340,6 +340,18 @@ def test_the_rows_kept_from_validation_go_once_committed(
     assert Figure.objects.count() == 4
 
 
+def test_the_rows_kept_from_validation_go_when_the_batch_is_rejected(
+    path, scene, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    admin, _typed, _suppressed = scene
+    batch = upload(admin)
+    assert len(list(tmp_path.rglob("*.rows*"))) == (2 if path == "set-based" else 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_reject(user=admin, batch=batch)
+    assert list(tmp_path.rglob("*.rows*")) == []
+    assert Figure.objects.count() == 2  # nothing written
+
+
 def test_a_commit_whose_kept_rows_have_gone_reads_the_file_again(path, scene, tmp_path) -> None:
     admin, _typed, _suppressed = scene
     batch = upload(admin)
