@@ -6,6 +6,7 @@ back exactly what was there; the reader streams, and refuses a file beyond its r
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,7 +121,7 @@ STATE = (
 )
 
 
-def state(figure: Figure) -> dict[str, object]:
+def state(figure: Figure) -> dict[str, Any]:
     figure.refresh_from_db()
     return {name: getattr(figure, name) for name in STATE}
 
@@ -273,7 +274,7 @@ def test_a_file_beyond_the_row_limit_is_refused_before_it_is_read_further(
 
 
 def test_the_reader_streams_figures_without_keeping_them() -> None:
-    handed: list[tuple[object, ...]] = []
+    handed: list[tuple[Any, ...]] = []
     result = published.read_published(
         io.BytesIO(FILE),
         published.load_mappings(published.SHIPPED_MAPPINGS),
