@@ -2,6 +2,7 @@
 and rollback; and a worker killed mid-validate and mid-commit, whose batches an admin can
 validate or commit again, and whose task is not delivered for ever."""
 
+import io
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
@@ -29,6 +31,7 @@ from returns import services, tasks
 from returns.models import BatchStatus, ImportBatch, ImportKind
 from tests import factories
 from tests.returns.test_batches import FILE_NAME, GOOD
+from tests.returns.test_bounded_readers import EPISODE_HEADER, EPISODE_ROW
 
 pytestmark = [
     pytest.mark.celery,
@@ -297,6 +300,18 @@ def swept() -> int:
     return services.batches_stalled_fail(now=timezone.now() + timedelta(minutes=2))
 
 
+def episodes_zip(children: int) -> bytes:
+    """An SSDA903 return's ZIP: its episodes table, one episode for each of `children`."""
+    _child, rest = EPISODE_ROW.split(b",", 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "episodes.csv",
+            EPISODE_HEADER + b"".join(b"C%07d,%s" % (n, rest) for n in range(children)),
+        )
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def big_import(settings, tmp_path):
     if connection.vendor != "postgresql":
@@ -421,12 +436,19 @@ def test_a_validation_past_the_workers_memory_cap_fails_its_batch_with_a_message
     big_import, real_worker
 ) -> None:
     """A worker process whose memory is capped (WORKER_MEMORY_LIMIT_MB; here far below what
-    this file needs, about 300 MB) meets MemoryError, and the batch says so: the worker
-    neither eats the machine nor dies and comes back to the same file."""
-    admin, content = big_import
+    this file needs) meets MemoryError, and the batch says so: the worker neither eats the
+    machine nor dies and comes back to the same file. The file: an SSDA903 return of 250,000
+    children (under the row limit), whose derivation keeps every child's episodes, some
+    350 MB; a published file streams and would not need it."""
+    admin, _content = big_import
+    authority = factories.AreaFactory(name="Northshire", slug="northshire")
     worker = real_worker(WORKER_MEMORY_LIMIT_MB="200")
     batch = services.batch_create(
-        user=admin, kind=ImportKind.PUBLISHED, upload=SimpleUploadedFile(BIG_NAME, content)
+        user=admin,
+        kind=ImportKind.SSDA903,
+        upload=SimpleUploadedFile("ssda903_2025.zip", episodes_zip(250_000)),
+        authority=authority,
+        collection_year=2025,
     )
     wait_until(status_is_not(batch.pk, BatchStatus.VALIDATING), "validation", worker.log)
     batch.refresh_from_db()
