@@ -131,6 +131,20 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
+        "--worker-concurrency",
+        type=int,
+        default=1,
+        help="the Celery worker's processes (default 1, as docker-compose.yml runs it on a "
+        "host shared with the web)",
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="the Celery worker's niceness (default 10, as docker-compose.yml gives it half "
+        "the web's share of the processor; 0: the same priority as gunicorn)",
+    )
+    parser.add_argument(
         "--conn-max-age",
         type=int,
         help="CONN_MAX_AGE for gunicorn and the worker (default: the settings', 0: a new "
@@ -273,7 +287,9 @@ def _server_environment(database_url: str, broker_url: str, temporary: Path) -> 
     }
 
 
-def _start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    command: list[str], environment: dict[str, str], log: Path, *, niceness: int = 0
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(  # noqa: S603 - our own interpreter with fixed arguments
             [sys.executable, "-m", *command],
@@ -282,6 +298,7 @@ def _start(command: list[str], environment: dict[str, str], log: Path) -> subpro
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
 
 
@@ -470,6 +487,8 @@ def _run(arguments: argparse.Namespace) -> int:
                 "worker",
                 "--loglevel",
                 "INFO",
+                "--concurrency",
+                str(arguments.worker_concurrency),
                 "--without-gossip",
                 "--without-mingle",
                 "--hostname",
@@ -477,6 +496,9 @@ def _run(arguments: argparse.Namespace) -> int:
             ],
             environment,
             worker_log,
+            # Background work yields the processor to pages under load, as the worker's
+            # smaller CPU share does in docker-compose.yml.
+            niceness=arguments.worker_nice,
         )
         web = _start(
             [
@@ -573,6 +595,7 @@ def _report(
         f"{arguments.readers} readers and {arguments.savers} saving officers, "
         f"{arguments.think_min:g}-{arguments.think_max:g} s think time, "
         f"{arguments.web_workers} gunicorn workers, "
+        f"{arguments.worker_concurrency} worker processes (nice {arguments.worker_nice}), "
         f"CONN_MAX_AGE {'default' if arguments.conn_max_age is None else arguments.conn_max_age}, "
         f"timed window {seconds:.0f} s"
     )
