@@ -19,9 +19,11 @@ import time
 from typing import Any
 
 import gevent
-from load import entry_post_data, form_fields
+from load import entry_post_data
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+
+from tests.html_forms import form_fields
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["CSC_LOAD_PLAN"]).read())  # noqa: SIM115
 SAMPLES_FILE = os.environ["CSC_LOAD_SAMPLES"]

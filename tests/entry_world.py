@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from html.parser import HTMLParser
 
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from indicators.models import (
     Target,
     ratio_kind_for,
 )
+from tests.html_forms import form_fields as form_fields  # the entry tests read forms with it
 
 from . import factories
 
@@ -228,41 +228,3 @@ def build() -> EntryWorld:
         other_officer=member("south.officer", other, Role.OFFICER),
         admin=factories.UserFactory(username="entry.admin", is_superuser=True, is_staff=True),
     )
-
-
-class FormReader(HTMLParser):
-    """The fields a browser would send for the page's form: inputs, checked boxes, textareas."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if tag == "input" and name:
-            kind = attributes.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in attributes:
-                return
-            if kind == "submit":
-                return
-            self.fields[name] = attributes.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self._textarea = None
-
-
-def form_fields(html: str) -> dict[str, str]:
-    reader = FormReader()
-    reader.feed(html)
-    # Django's Textarea widget starts its content with a newline, which browsers drop.
-    return {name: value.removeprefix("\n") for name, value in reader.fields.items()}
