@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from . import periods as period_rules
+from .outbox_models import OutboxMessage as OutboxMessage  # a model of this app, kept apart
 from .querysets import AreaQuerySet, FigureQuerySet, IndicatorQuerySet, PeriodQuerySet
 
 
@@ -787,25 +788,3 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Dashboard snapshot of {self.dashboard_id} ({self.category_id or 'all'})"
-
-
-class OutboxMessage(models.Model):
-    """A task waiting to be sent to the broker (docs/0020). Written in the same transaction as
-    the write that needs the task, so the task is queued if and only if the write commits;
-    deleted once the broker has taken it. A row that stays is work the broker refused, sent
-    again when it is back (`indicators.queue.outbox_drain`)."""
-
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    # Seconds the task waits after it is sent (a dashboard rebuild waits for more writes).
-    countdown = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    # The kind of the latest refusal (an exception's class name: no address, no password).
-    last_error = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.task}{tuple(self.args)}"
