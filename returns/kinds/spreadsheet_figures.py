@@ -393,7 +393,6 @@ def _queue_roll_ups(keys: Sequence[tuple[int, int, int, int | None]]) -> None:
         task_queue_on_commit("indicators.tasks.roll_up_figures_many", list(wanted.values()))
 
 
-@transaction.atomic
 class SheetFiguresImport(ImportHandler):
     """Figures, from a spreadsheet: they arrive submitted (docs/0010)."""
 
