@@ -19,7 +19,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from indicators import periods as period_rules
