@@ -23,7 +23,7 @@ from indicators.models import Area, FigureSource, FigureStatus, Indicator, Perio
 from .. import published
 from ..models import ImportBatch, PublishedMapping
 from ..progress import progress_report
-from .base import ImportHandler, Preview, batch_note
+from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
 from .published_areas import area_find, area_lookup, areas_ensure
 from .published_staging import kept_rows_delete, staged_commit, staged_compare, staged_plan
@@ -99,7 +99,7 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
     path: every figure is kept in memory."""
     mappings, indicators = catalogue_read()
     # The reader checks every value with the rules the entry form uses (value_rules).
-    with batch.file.open("rb") as handle:
+    with batch_file_open(batch) as handle:
         result = published.parse_published(
             handle,
             mappings,

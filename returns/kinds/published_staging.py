@@ -40,7 +40,7 @@ from .. import published
 from ..findings import Finding
 from ..models import BatchChange, ImportBatch
 from ..progress import progress_report
-from .base import batch_note, batch_reason
+from .base import batch_file_open, batch_note, batch_reason
 from .published_areas import area_find, area_lookup, areas_ensure
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _rows_copy(
 
     with (
         connection.cursor() as cursor,
-        batch.file.open("rb") as handle,
+        batch_file_open(batch) as handle,
         connection.wrap_database_errors,
         cursor.cursor.copy(f"COPY {ROWS} FROM STDIN") as copy,
     ):
