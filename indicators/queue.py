@@ -33,7 +33,7 @@ from typing import Any
 from celery import Task, current_app
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import F, Min
+from django.db.models import Count, F, Min
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -134,12 +134,11 @@ class OutboxState:
 
 def outbox_state() -> OutboxState:
     """How many tasks wait for the broker, and for how long the oldest has (the health check)."""
-    found = OutboxMessage.objects.aggregate(oldest=Min("created_at"))
+    found = OutboxMessage.objects.aggregate(waiting=Count("pk"), oldest=Min("created_at"))
     oldest = found["oldest"]
     if oldest is None:
         return OutboxState(0, None)
-    age = int((timezone.now() - oldest).total_seconds())
-    return OutboxState(OutboxMessage.objects.count(), age)
+    return OutboxState(found["waiting"], int((timezone.now() - oldest).total_seconds()))
 
 
 def outbox_drain() -> int:

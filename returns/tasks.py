@@ -27,18 +27,18 @@ from accounts.models import User
 from indicators import services as figure_services
 
 from . import services
-from .models import BatchStatus, ImportBatch
+from .models import ImportBatch
 
 logger = logging.getLogger(__name__)
 
 # What stops work that has gone on too long or grown too big, inside the work: the soft time
 # limit's exception and the memory cap's (a worker process's address space is capped).
 STOPPED = (SoftTimeLimitExceeded, MemoryError)
-# The task of each kind of work, and the setting that holds its time limits.
-TASKS = {
-    "validate": ("returns.tasks.validate_batch", "IMPORT_VALIDATE_TIME_LIMITS"),
-    "commit": ("returns.tasks.commit_batch", "IMPORT_COMMIT_TIME_LIMITS"),
-    "rollback": ("returns.tasks.rollback_batch", "IMPORT_ROLLBACK_TIME_LIMITS"),
+# The setting that holds each kind of work's time limits (its task: `services.WORK`).
+TIME_LIMIT_SETTINGS = {
+    "validate": "IMPORT_VALIDATE_TIME_LIMITS",
+    "commit": "IMPORT_COMMIT_TIME_LIMITS",
+    "rollback": "IMPORT_ROLLBACK_TIME_LIMITS",
 }
 # A task whose worker was lost is sent again after this many seconds (task_retry_on_worker_lost).
 RETRY_AFTER_LOST_SECONDS = 5
@@ -56,7 +56,7 @@ def _time_limit(work: str, stopped: BaseException) -> int:
     exception's argument; the soft one is in the running task's request."""
     if isinstance(stopped, TimeLimitExceeded) and stopped.args:
         return int(stopped.args[0])
-    task = current_app.tasks[TASKS[work][0]]
+    task = current_app.tasks[services.WORK[work].task]
     sent = getattr(task.request, "timelimit", None)
     if sent and sent[1]:
         return int(sent[1])
@@ -77,8 +77,8 @@ def why_stopped(work: str, stopped: BaseException) -> str:
     limit = _time_limit(work, stopped)
     return (
         f"The worker stopped {doing} after {_duration(limit)}, its time limit "
-        f"({TASKS[work][1]}){', and killed it' if hard else ''}. Split the file, or ask an "
-        "administrator to raise the limit."
+        f"({TIME_LIMIT_SETTINGS[work]}){', and killed it' if hard else ''}. Split the file, or ask "
+        "an administrator to raise the limit."
     )
 
 
@@ -144,12 +144,13 @@ def _run(batch_id: int, user_id: int, work: str) -> None:
     as it stands when the worker runs (an account closed or a membership ended since is
     refused). If the work is refused or fails, its transaction has written nothing: the
     batch goes back to where it was, saying why."""
-    if ImportBatch.objects.filter(pk=batch_id).first() is None:
+    if not ImportBatch.objects.filter(pk=batch_id).exists():
         return
-    service, was, doing = {
-        "commit": (services.batch_commit, BatchStatus.READY, "committed"),
-        "rollback": (services.batch_rollback, BatchStatus.COMMITTED, "rolled back"),
+    service, doing = {
+        "commit": (services.batch_commit, "committed"),
+        "rollback": (services.batch_rollback, "rolled back"),
     }[work]
+    was = services.WORK[work].back_to
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         # Otherwise the batch would wait for ever for an account that has gone.
