@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from accounts import access
+
 from .. import dashboards, value_rules
 from ..figure_states import (
     Action,
@@ -24,11 +26,22 @@ from ..figure_states import (
     figure_transition,
 )
 from ..formatting import format_value
-from ..models import Area, Figure, FigureChange, Indicator, Period, PeriodKind
+from ..models import Area, ChangeChannel, Figure, FigureChange, Indicator, Period, PeriodKind
 from ..queue import task_queue_on_commit
 
 if TYPE_CHECKING:
+    from accounts.access import SystemActor
     from accounts.models import User
+
+
+def import_writer_require(
+    user: User | SystemActor, area: Area, *, status: str, source: str
+) -> None:
+    """May `user` import figures of `area` from `source`, as `status`? An import that writes
+    figures as approved (published statistics, statutory returns) approves them, whatever
+    they were before: asked as for a new figure. Both import paths ask it once per area."""
+    access.require_figure_writer(user, area, source=source, channel=ChangeChannel.IMPORT)
+    access.require_approval_by_writing(user, area, status=status, was_approved=False)
 
 
 class StaleFigureError(ValidationError):

@@ -32,7 +32,13 @@ from ..models import (
     Period,
     ratio_kind_for,
 )
-from .figure_writes import change_row, columns_update, figure_snapshot, rows_update
+from .figure_writes import (
+    change_row,
+    columns_update,
+    figure_snapshot,
+    import_writer_require,
+    rows_update,
+)
 from .roll_ups import figures_roll_up
 
 if TYPE_CHECKING:
@@ -240,18 +246,11 @@ def figures_compare(contents: Sequence[FigureContent]) -> tuple[int, int, int]:
 
 
 def _require_contents_writer(user: User | SystemActor, contents: Sequence[FigureContent]) -> None:
-    """`access.require_figure_writer` for every figure an import holds, asked once per area,
-    status and source: an import names a few hundred areas a million times. An import that
-    writes figures as approved (published statistics, statutory returns) approves them,
-    whatever they were before: `access.require_approval_by_writing` as for a new figure."""
+    """`import_writer_require` for every figure an import holds, asked once per area, status
+    and source: an import names a few hundred areas a million times."""
     distinct = {(content.area.pk, content.status, content.source): content for content in contents}
     for content in distinct.values():
-        access.require_figure_writer(
-            user, content.area, source=content.source, channel=ChangeChannel.IMPORT
-        )
-        access.require_approval_by_writing(
-            user, content.area, status=content.status, was_approved=False
-        )
+        import_writer_require(user, content.area, status=content.status, source=content.source)
 
 
 def figures_import(

@@ -40,6 +40,7 @@ from ..models import (
     Indicator,
     ratio_kind_for,
 )
+from .figure_writes import import_writer_require
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -160,10 +161,9 @@ def figures_compare_staged(*, source: str, figure_source: str, status: str) -> t
 def _require_writer(
     user: User | SystemActor, area_ids: Collection[int], status: str, source: str
 ) -> None:
-    """`access.require_figure_writer` for every area, as `figures_import` asks it."""
+    """`import_writer_require` for every area, as `figures_import` asks it."""
     for area in Area.objects.filter(pk__in=list(area_ids)):
-        access.require_figure_writer(user, area, source=source, channel=ChangeChannel.IMPORT)
-        access.require_approval_by_writing(user, area, status=status, was_approved=False)
+        import_writer_require(user, area, status=status, source=source)
 
 
 def figures_import_staged(
