@@ -116,6 +116,16 @@ def _ready_targets(scene: Scene) -> ImportBatch:
     return scene.upload(ImportKind.SHEET_TARGETS, WILTSHIRE_TARGETS)
 
 
+def _failed_targets(scene: Scene) -> ImportBatch:
+    """A batch whose validation died with its worker, as the sweep leaves it."""
+    batch = scene.upload(ImportKind.SHEET_TARGETS, WILTSHIRE_TARGETS)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.FAILED, message="The worker stopped while validating this file."
+    )
+    batch.refresh_from_db()
+    return batch
+
+
 def _ready_published(scene: Scene) -> ImportBatch:
     return scene.upload(ImportKind.PUBLISHED, b"time_period,geographic_level\n", authority=None)
 
@@ -184,6 +194,10 @@ def _reject(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
     return services.batch_reject(user=actor, batch=batch)
 
 
+def _retry(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
+    return services.batch_retry(user=actor, batch=batch)
+
+
 def _rollback_request(actor: Any, scene: Scene, batch: ImportBatch) -> Any:
     return services.batch_rollback_request(user=actor, batch=batch)
 
@@ -241,6 +255,7 @@ RULES: dict[str, tuple[Prepare, Call, list[str], list[str]]] = {
     "batch_commit": (_ready_figures, _commit, [*OFFICERS, "system"], OUTSIDERS),
     "batch_reject": (_ready_targets, _reject, OFFICERS, OUTSIDERS),
     "batch_reject (published data)": (_ready_published, _reject, ["admin"], NOT_ADMINS),
+    "batch_retry": (_failed_targets, _retry, OFFICERS, OUTSIDERS),
     "batch_rollback_request": (_committed_figures, _rollback_request, OFFICERS, OUTSIDERS),
     "batch_rollback": (_committed_targets, _rollback, [*OFFICERS, "system"], OUTSIDERS),
     "sheet_commit": (_ready_figures, _sheet_commit, OFFICERS, OUTSIDERS),
