@@ -6,24 +6,18 @@ from django.core.cache import cache
 from accounts import access
 
 from . import dashboards, queue, services
-from .models import Area, Indicator, Period
+from .models import Area
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def roll_up_figures(area_id: int, indicator_id: int, period_id: int) -> int:
-    """Re-derive the quarter and year containing a changed figure. Idempotent: a task that is
-    delivered twice derives the same figures and writes nothing the second time. Safe beside
-    another roll-up of the same year (the months of a quarter saved at once): they take turns,
-    so neither fails and the last sees what the first wrote (`roll_up_lock_hold`). The system
-    rolls up: the change that queued it was checked by its own service, and the derived
-    figures follow their parts whoever wrote them."""
-    derived = services.figures_roll_up(
-        user=access.SYSTEM,
-        area=Area.objects.get(pk=area_id),
-        indicator=Indicator.objects.get(pk=indicator_id),
-        period=Period.objects.get(pk=period_id),
+    """Re-derive the quarter and year containing a changed figure: `roll_up_figures_many`
+    for one key. Saves and imports queue that one now; this name stays for the messages
+    queued before an upgrade. Idempotent, and safe beside another roll-up of the same year:
+    they take turns (`roll_up_lock_hold`)."""
+    return services.figures_roll_up_many(
+        user=access.SYSTEM, keys=[[area_id, indicator_id, period_id]]
     )
-    return len(derived)
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
