@@ -26,18 +26,7 @@ from returns import published, services
 from returns.kinds import published as published_kind
 from returns.models import BatchChange, BatchStatus, ImportBatch, ImportKind
 from tests import factories
-
-HEADER = (
-    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
-    "region_name,old_la_code,new_la_code,la_name,referral_count,rereferral_count,"
-    "rereferral_percent"
-)
-ENGLAND = "Reporting year,National,E92000001,England,,,,,"
-NORTH_EAST = "Reporting year,Regional,E92000001,England,E12000001,North East,,,"
-HARTLEPOOL = (
-    "Reporting year,Local authority,E92000001,England,E12000001,North East,805,E06000001,Hartlepool"
-)
-FILE_NAME = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+from tests.returns.test_batches import ENGLAND, FILE_NAME, HARTLEPOOL, HEADER, NORTH_EAST
 
 
 def c1(*rows: str) -> bytes:
