@@ -16,8 +16,11 @@ to a draft or a change to the layout gives a new one.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,22 +28,31 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from pypdf import PdfReader
 
 from .charts import reading_sections
+from .cover import PackVersion, pack_version
 from .selectors import ReadingPage
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+logger = logging.getLogger(__name__)
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 # Raise when pdf.html, pdf.css or the options below change, so that cached PDFs are made again
 # (a change to the body they share raises selectors.LAYOUT_VERSION).
-PDF_VERSION = 1
+PDF_VERSION = 2
 CACHE_SECONDS = 24 * 60 * 60
+MARGINS = {"top": "22mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
 # Chromium's header and footer are drawn in the page margin, at its own tiny default size
-# unless told otherwise.
-MARGIN_TEXT = "font-size: 8pt; color: #505a5f; width: 100%; margin: 0 18mm;"
-FOOTER = (
-    f'<div style="{MARGIN_TEXT} text-align: right;">'
-    'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+# unless told otherwise, and without the document's stylesheet: inline styles only.
+MARGIN_TEXT = (
+    "font-family: 'Liberation Sans', Arial, sans-serif; font-size: 8pt; color: #505a5f; "
+    "width: 100%; margin: 0 16mm; display: flex; justify-content: space-between; gap: 6mm;"
 )
+# The contents' page numbers settle after two prints; a third is a safety net (logged).
+MOST_PRINTS = 3
 CHROMIUM_ARGUMENTS = [
     # Chromium's own sandbox needs user namespaces, which containers and CI often lack; the
     # page it prints is ours, with scripts off and every request refused.
@@ -50,8 +62,6 @@ CHROMIUM_ARGUMENTS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-
-
 class PdfUnavailable(RuntimeError):
     """This server cannot make PDFs (no Chromium where `CHROMIUM_PATH` says)."""
 
@@ -68,35 +78,94 @@ def filename_for(page: ReadingPage) -> str:
     return f"{stem}{'' if page.is_published else '-draft'}.pdf"
 
 
-def _header(page: ReadingPage) -> str:
+def _margin(left: str, right: str) -> str:
+    return f'<div style="{MARGIN_TEXT}"><span>{left}</span><span>{right}</span></div>'
+
+
+def header_template(page: ReadingPage) -> str:
+    """Every page's header: the pack's title ("Draft" until published) over its authority,
+    committee and meeting, as a committee paper's running head."""
     pack = page.pack
-    name = escape(f"{pack.authority.name}: {pack.title}")
-    draft = "" if page.is_published else " (draft)"
-    return f'<div style="{MARGIN_TEXT}">{name}{draft}</div>'
+    title = escape(pack.title) + ("" if page.is_published else " · <strong>Draft</strong>")
+    meeting = escape(f"{pack.authority.name} · {pack.committee} · ")
+    return _margin(f"{title}<br>{meeting}{pack.meeting_date.day} {pack.meeting_date:%B %Y}", "")
 
 
-def render_html(page: ReadingPage) -> str:
-    """The document Chromium prints: the reading view's body with the PDF stylesheet."""
+def footer_template(version: PackVersion) -> str:
+    """Every page's footer: the version on the left, "Page n of m" on the right."""
+    pages = 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+    return _margin(escape(version.label), pages)
+
+
+def render_html(
+    page: ReadingPage,
+    *,
+    version: PackVersion,
+    sections: list[dict[str, Any]] | None = None,
+    page_numbers: dict[str, int] | None = None,
+) -> str:
+    """The document Chromium prints: the reading view's body with the PDF stylesheet, and the
+    contents' page numbers when they are known (`page_numbers`: section anchor to page)."""
+    if sections is None:
+        sections = reading_sections(page.sections, own_name=page.pack.authority.name)
+    numbers = page_numbers or {}
     return render_to_string(
         "scrutiny/pdf.html",
         {
             "page": page,
-            "sections": reading_sections(page.sections, own_name=page.pack.authority.name),
+            "version": version,
+            "sections": [
+                {**section, "page_number": numbers.get(section["anchor"])} for section in sections
+            ],
             # Our own file, inlined: the printed page may fetch nothing.
             "stylesheet": mark_safe(STYLESHEET.read_text()),  # noqa: S308
         },
     )
 
 
+def section_pages(document: bytes, anchors: list[str]) -> dict[str, int]:
+    """The page (from 1) each section starts on in a printed `document`: Chromium names a
+    destination after every element a link in the document points to, and the contents link
+    to each section's heading."""
+    reader = PdfReader(BytesIO(document))
+    found = {
+        str(name).lstrip("/"): reader.get_destination_page_number(destination) + 1
+        for name, destination in reader.named_destinations.items()
+    }
+    return {anchor: found[anchor] for anchor in anchors if anchor in found}
+
+
+def _print(tab: Page, html: str, page: ReadingPage, version: PackVersion) -> bytes:
+    tab.set_content(html, wait_until="load")
+    document: bytes = tab.pdf(
+        format="A4",
+        margin=MARGINS,
+        display_header_footer=True,
+        header_template=header_template(page),
+        footer_template=footer_template(version),
+        print_background=True,
+        tagged=True,
+        outline=True,
+    )
+    return document
+
+
 def render_pdf(page: ReadingPage) -> bytes:
-    """The pack as PDF bytes (uncached)."""
+    """The pack as PDF bytes (uncached), its contents giving the page each section starts on.
+
+    Chromium cannot number the contents itself (no CSS `target-counter`), so the pack is
+    printed twice in the same browser: the first print, with the page numbers' boxes empty,
+    says where each section starts; the second fills them in. The boxes are as wide both times,
+    so nothing moves; were a section to move all the same, a third print settles it."""
     chromium = Path(settings.CHROMIUM_PATH)
     if not chromium.exists():
         raise PdfUnavailable(
             f"PDFs are made with Chromium, which is not installed at {chromium} on this server "
             "(set CHROMIUM_PATH, or install Debian's chromium package)."
         )
-    html = render_html(page)
+    version = pack_version(page.pack)
+    sections = reading_sections(page.sections, own_name=page.pack.authority.name)
+    anchors = [section["anchor"] for section in sections]
     # Imported here: only making a PDF needs Playwright, and its sync API runs an event loop in
     # this thread while it is open, so nothing below touches the database.
     from playwright.sync_api import sync_playwright
@@ -107,25 +176,25 @@ def render_pdf(page: ReadingPage) -> bytes:
             context = browser.new_context(java_script_enabled=False, offline=True)
             tab = context.new_page()
             tab.route("**/*", lambda route: route.abort())
-            tab.set_content(html, wait_until="load")
-            pdf: bytes = tab.pdf(
-                format="A4",
-                margin={"top": "20mm", "right": "18mm", "bottom": "20mm", "left": "18mm"},
-                display_header_footer=True,
-                header_template=_header(page),
-                footer_template=FOOTER,
-                print_background=True,
-                tagged=True,
-                outline=True,
-            )
+            numbers: dict[str, int] = {}
+            for _ in range(MOST_PRINTS):
+                html = render_html(page, version=version, sections=sections, page_numbers=numbers)
+                document = _print(tab, html, page, version)
+                found = section_pages(document, anchors)
+                if found == numbers:
+                    break
+                numbers = found
+            else:
+                logger.warning("Pack %s: contents' page numbers still moving", page.pack.pk)
         finally:
             browser.close()
-    return pdf
+    return document
 
 
 def pack_document(page: ReadingPage) -> PackDocument:
     """The pack's PDF, from the cache when nothing it shows has changed."""
-    key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}"
+    version = pack_version(page.pack).label
+    key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}:{version}"
     content = cache.get(key)
     if content is None:
         content = render_pdf(page)

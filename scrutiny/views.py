@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SignedInRequest
 
-from . import charts, forms, pdf, selectors, services
+from . import charts, cover, forms, pdf, selectors, services
 from .markdown import render as render_markdown
 
 
@@ -229,7 +229,8 @@ def pack_read(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse
     sections = functools.cache(
         lambda: charts.reading_sections(page.sections, own_name=page.pack.authority.name)
     )
-    return render(request, "scrutiny/read.html", {"page": page, "sections": sections})
+    context = {"page": page, "sections": sections, "version": cover.pack_version(page.pack)}
+    return render(request, "scrutiny/read.html", context)
 
 
 @login_required
