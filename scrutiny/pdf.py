@@ -193,7 +193,8 @@ def render_pdf(page: ReadingPage) -> bytes:
 
 def pack_document(page: ReadingPage) -> PackDocument:
     """The pack's PDF, from the cache when nothing it shows has changed."""
-    version = pack_version(page.pack).label
+    # The version is not in the digest: a return and resubmission change it, not the content.
+    version = pack_version(page.pack).number
     key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}:{version}"
     content = cache.get(key)
     if content is None:

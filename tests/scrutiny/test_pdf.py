@@ -127,7 +127,10 @@ def test_a_draft_says_draft_on_every_page(pack, personas) -> None:
     assert disposition.endswith('-draft.pdf"')
     assert "Draft: figures are live and may change" in reader.pages[0].extract_text()
     for page in reader.pages:
-        assert "Authority A: Performance and outcomes 2017/18 (draft)" in page.extract_text()
+        header_and_footer = page.extract_text()
+        assert "Performance and outcomes 2017/18 · Draft" in header_and_footer
+        assert "Authority A · Children's Select Committee · 19 June 2018" in header_and_footer
+        assert "Draft version 1" in header_and_footer
 
 
 @needs_chromium
@@ -150,7 +153,7 @@ def test_a_correction_after_publication_shows_in_the_next_download(pack, persona
         correction_reason="Late recording found",
         reason="Correction",
     )
-    after = text_of(download(personas.councillor_a, pack)[0])
+    after = " ".join(text_of(download(personas.councillor_a, pack)[0]).split())
     assert "87% (2017/18)" in after  # the published figure stands...
     assert "Revised since publication: now 88%" in after  # ...and says what it is now
 
