@@ -25,8 +25,9 @@ class PackVersion:
 
     @property
     def label(self) -> str:
-        if self.published_on is not None:
-            return f"Version {self.number}: published {self.published_on.day} {self.published_on:%B %Y}"
+        published = self.published_on
+        if published is not None:
+            return f"Version {self.number}: published {published.day} {published:%B %Y}"
         return f"Draft version {self.number}"
 
 

@@ -44,7 +44,6 @@ STYLESHEET = Path(__file__).with_name("pdf.css")
 # (a change to the body they share raises selectors.LAYOUT_VERSION).
 PDF_VERSION = 2
 CACHE_SECONDS = 24 * 60 * 60
-MARGINS = {"top": "22mm", "right": "16mm", "bottom": "18mm", "left": "16mm"}
 # Chromium's header and footer are drawn in the page margin, at its own tiny default size
 # unless told otherwise, and without the document's stylesheet: inline styles only.
 MARGIN_TEXT = (
@@ -62,6 +61,8 @@ CHROMIUM_ARGUMENTS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+
+
 class PdfUnavailable(RuntimeError):
     """This server cannot make PDFs (no Chromium where `CHROMIUM_PATH` says)."""
 
@@ -128,10 +129,11 @@ def section_pages(document: bytes, anchors: list[str]) -> dict[str, int]:
     destination after every element a link in the document points to, and the contents link
     to each section's heading."""
     reader = PdfReader(BytesIO(document))
-    found = {
-        str(name).lstrip("/"): reader.get_destination_page_number(destination) + 1
-        for name, destination in reader.named_destinations.items()
-    }
+    found: dict[str, int] = {}
+    for name, destination in reader.named_destinations.items():
+        index = reader.get_destination_page_number(destination)
+        if index is not None:
+            found[str(name).lstrip("/")] = index + 1
     return {anchor: found[anchor] for anchor in anchors if anchor in found}
 
 
@@ -139,7 +141,8 @@ def _print(tab: Page, html: str, page: ReadingPage, version: PackVersion) -> byt
     tab.set_content(html, wait_until="load")
     document: bytes = tab.pdf(
         format="A4",
-        margin=MARGINS,
+        # Room above for the two-line running header, below for the footer (docs/0016).
+        margin={"top": "22mm", "right": "16mm", "bottom": "18mm", "left": "16mm"},
         display_header_footer=True,
         header_template=header_template(page),
         footer_template=footer_template(version),
@@ -165,6 +168,12 @@ def render_pdf(page: ReadingPage) -> bytes:
         )
     version = pack_version(page.pack)
     sections = reading_sections(page.sections, own_name=page.pack.authority.name)
+    return print_pack(page, version=version, sections=sections)
+
+
+def print_pack(page: ReadingPage, *, version: PackVersion, sections: list[dict[str, Any]]) -> bytes:
+    """`render_pdf` once the database has been read: Chromium prints (twice, see there)."""
+    chromium = Path(settings.CHROMIUM_PATH)
     anchors = [section["anchor"] for section in sections]
     # Imported here: only making a PDF needs Playwright, and its sync API runs an event loop in
     # this thread while it is open, so nothing below touches the database.

@@ -7,6 +7,7 @@ counted from the pack's workflow steps."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO, StringIO
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from scrutiny import pdf, selectors, services
+from scrutiny.charts import reading_sections
 from scrutiny.cover import pack_version, version_from
 from scrutiny.models import Pack, PackStatus
 
@@ -57,7 +59,15 @@ def demo_report(django_db_setup, django_db_blocker) -> Printed:
         pack = Pack.objects.get(authority__slug="wiltshire", title=TITLE)
         councillor = get_user_model().objects.get(username="wiltshire.councillor")
         page = selectors.reading_page(councillor, "wiltshire", pack.pk)
-        document = pdf.render_pdf(page)
+        version = pack_version(pack)
+        assert page.pack.period.label and page.pack.authority.name  # read here, not there
+        shown = reading_sections(page.sections, own_name="Wiltshire")
+        # In a thread of its own: Playwright's sync API refuses to run where an event loop
+        # (the browser tests' Playwright) already runs, and the printing reads no database.
+        with ThreadPoolExecutor(max_workers=1) as printer:
+            document = printer.submit(
+                pdf.print_pack, page, version=version, sections=shown
+            ).result()
         sections = [
             (f"section-{index}", section["title"])
             for index, section in enumerate(page.sections, start=1)
@@ -68,11 +78,10 @@ def demo_report(django_db_setup, django_db_blocker) -> Printed:
             for indicator in section.get("indicators", [])
             if indicator.get("latest") and indicator["latest"].get("text")
         ]
-        version = pack_version(pack).label
         transaction.set_rollback(True)
     reader = PdfReader(BytesIO(document))
     texts = [sheet.extract_text() for sheet in reader.pages]
-    return Printed(document, reader, texts, sections, version, figures)
+    return Printed(document, reader, texts, sections, version.label, figures)
 
 
 def lowest_text(sheet) -> float:
