@@ -20,7 +20,6 @@ from scrutiny.models import (
     CurveReport,
     CurveVersion,
     PackSection,
-    PackStatus,
     SectionKind,
 )
 from tests import factories
@@ -235,9 +234,9 @@ def test_the_report_page_shows_the_baseline_forecast_and_plan(report, personas, 
 
 
 def test_a_councillor_sees_only_approved_figures_in_the_baseline(report, personas, world) -> None:
-    Figure.objects.filter(
-        area=world.authority_a, period=factories.financial_year(2017)
-    ).update(status=FigureStatus.DRAFT)
+    Figure.objects.filter(area=world.authority_a, period=factories.financial_year(2017)).update(
+        status=FigureStatus.DRAFT
+    )
     officer = curves.report_page(personas.officer_a, "authority-a", report.pk)
     councillor = curves.report_page(personas.councillor_a, "authority-a", report.pk)
     assert [p["period"] for p in officer.content["baseline"]["history"]][-1] == "2017/18"
@@ -300,9 +299,7 @@ def test_only_a_draft_pack_of_the_same_authority_takes_a_report(
 ) -> None:
     before = counts()
     with pytest.raises(ValidationError, match="from the report's page"):
-        services.section_add(
-            user=personas.officer_a, pack=pack, kind=SectionKind.TURNING_THE_CURVE
-        )
+        services.section_add(user=personas.officer_a, pack=pack, kind=SectionKind.TURNING_THE_CURVE)
     other = services.pack_create(
         user=personas.admin,
         authority=world.authority_b,
