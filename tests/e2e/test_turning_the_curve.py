@@ -98,7 +98,8 @@ def test_an_officer_writes_a_report_adds_it_to_a_pack_and_a_councillor_reads_it(
 
     # Into the draft pack, whose reading view shows it as a section.
     page.goto(report_url)
-    page.get_by_label("Draft pack").select_option(label=f"{PACK} (Children's Select Committee, 19 June 2018)")
+    option = f"{PACK} (Children's Select Committee, 19 June 2018)"
+    page.get_by_label("Draft pack").select_option(label=option)
     page.get_by_role("button", name="Add to the pack").click()
     expect(page.get_by_text("Added “Repeat child protection plans”")).to_be_visible()
     page.goto(page.url.replace("/compose/", "/"))
