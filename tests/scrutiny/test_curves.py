@@ -395,3 +395,26 @@ def test_an_officer_writes_a_report_and_adds_it_to_a_pack_through_the_pages(
     page = client.get(f"{BASE}/{report.pk}/").content.decode()
     assert "Add to the pack" not in page and "Edit this report" not in page
     assert client.post(f"{BASE}/{report.pk}/add-to-pack/", {"pack": pack.pk}).status_code == 403
+
+
+def test_the_demo_report_turns_wiltshires_repeat_plans_curve(worked_demo) -> None:
+    from accounts.services import membership_set, user_set
+    from indicators.models import Area
+    from scrutiny.curve_demo import curves_demo_load
+
+    wiltshire = Area.objects.get(slug="wiltshire")
+    officer = user_set(actor=access.SYSTEM, username="wiltshire.officer", password="x-Demo-2026!")
+    membership_set(actor=access.SYSTEM, user=officer, authority=wiltshire, role="officer")
+    assert curves_demo_load() == [
+        "Turning the Curve report: Wiltshire, Repeat child protection plans"
+    ]
+    assert curves_demo_load() == []  # loading twice leaves one
+    report = CurveReport.objects.get()
+    content = curves.report_content(report, as_at=date(2018, 3, 31), approved_only=False)
+    assert [p["text"] for p in content["baseline"]["history"]] == ["17%", "18%", "20%"]
+    assert [(p["period"], p["text"]) for p in content["baseline"]["forecast"]] == [
+        ("2018/19", "21.3%"),
+        ("2019/20", "22.8%"),
+        ("2020/21", "24.3%"),
+    ]
+    assert len(content["partners"]) == 4 and len(content["actions"]) == 3
