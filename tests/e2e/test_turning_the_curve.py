@@ -46,7 +46,8 @@ def test_an_officer_writes_a_report_adds_it_to_a_pack_and_a_councillor_reads_it(
     page: Page, live_server, wiltshire
 ) -> None:
     sign_in(page, live_server, "wilts.officer", PASSWORD)
-    page.goto(live_server.url + "/a/wiltshire/packs/curves/")
+    page.goto(live_server.url + "/a/wiltshire/packs/")
+    page.get_by_role("link", name="Turning the Curve reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Turning the Curve reports")
     assert_accessible(page)
 

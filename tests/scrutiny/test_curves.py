@@ -3,10 +3,12 @@ refusal), every read by each persona, the versions kept, and the report as a pac
 (live in a draft, frozen once published)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.test import Client
 
 from accounts import access
@@ -349,6 +351,13 @@ def test_the_section_is_live_in_a_draft_and_frozen_once_published(
     client.force_login(personas.councillor_a)
     html = client.get(f"/a/authority-a/packs/{pack.pk}/").content.decode()
     assert "Review plan endings" in html and "Forecast if nothing changes" in html
+    assert "Changed later" not in html
+    # A baseline figure corrected since publication is noted beside the frozen one.
+    Figure.objects.filter(area=world.authority_a, period=factories.financial_year(2017)).update(
+        value=Decimal("88"), version=F("version") + 1
+    )
+    html = client.get(f"/a/authority-a/packs/{pack.pk}/").content.decode()
+    assert "87%" in html and "Revised since publication: now 88%" in html
 
 
 def test_an_officer_writes_a_report_and_adds_it_to_a_pack_through_the_pages(
