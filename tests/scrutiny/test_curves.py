@@ -4,12 +4,16 @@ refusal), every read by each persona, the versions kept, and the report as a pac
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.test import Client
+from pypdf import PdfReader
 
 from accounts import access
 from audits.models import Action, ImprovementPlan, Priority
@@ -427,3 +431,20 @@ def test_the_demo_report_turns_wiltshires_repeat_plans_curve(worked_demo) -> Non
         ("2020/21", "24.3%"),
     ]
     assert len(content["partners"]) == 4 and len(content["actions"]) == 3
+
+
+@pytest.mark.skipif(not Path(settings.CHROMIUM_PATH).exists(), reason="no Chromium to print PDFs")
+def test_the_published_packs_pdf_carries_the_report(pack, report, personas) -> None:
+    curve_services.add_to_pack(user=personas.officer_a, report=report, pack=pack)
+    services.pack_submit(user=personas.officer_a, pack=pack)
+    services.pack_approve(user=personas.manager_a, pack=pack)
+    services.pack_publish(user=personas.manager_a, pack=pack)
+    client = Client()
+    client.force_login(personas.councillor_a)
+    response = client.get(f"/a/authority-a/packs/{pack.pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for words in ("The story behind the baseline", "Partners with a role to play", "What works"):
+        assert words in text
+    assert "Review plan endings" in text and "Forecast if nothing changes" in text
