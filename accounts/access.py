@@ -509,3 +509,38 @@ def readable_packs(user: User | AnonymousUser, packs: QuerySet[Any]) -> QuerySet
         | Q(authority__in=composing)
         | Q(authority__in=reviewing)
     )
+
+
+# --- Turning the Curve reports ----------------------------------------------------------------
+# A report is passed as any object with `authority` (the `scrutiny.CurveReport` model).
+
+
+def may_write_curves(user: User | AnonymousUser, authority: Area) -> bool:
+    """Writing an authority's Turning the Curve reports (and adding them to its draft packs):
+    those who compose or approve its packs, that is its officers and managers, and admins."""
+    return may_follow_packs(user, authority)
+
+
+def may_read_curves(user: User | AnonymousUser, authority: Area) -> bool:
+    """Reading an authority's Turning the Curve reports and their history: its officers,
+    managers and councillors (who read them as they read its published packs), and admins.
+    Never anyone of another authority."""
+    return may_write_curves(user, authority) or can(
+        user, Permission.READ_PUBLISHED_PACKS, authority
+    )
+
+
+def require_curves_writer(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_write_curves(user, authority):
+        raise PermissionDenied(
+            f"Your account does not let you write {authority.name}'s Turning the Curve "
+            "reports. Ask your administrator if you need it."
+        )
+
+
+def require_curves_reader(user: User | AnonymousUser, authority: Area) -> None:
+    if not may_read_curves(user, authority):
+        raise PermissionDenied(
+            f"Your account does not let you read {authority.name}'s Turning the Curve "
+            "reports. Ask your administrator if you need it."
+        )

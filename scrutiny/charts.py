@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
+from .curve_charts import baseline_chart
 from .line_charts import SeriesInput, chart_svg, line_chart, swatch_svg
 
 
@@ -119,5 +120,8 @@ def reading_sections(contents: list[dict[str, Any]], *, own_name: str) -> list[d
                 }
                 for number, indicator in enumerate(section.get("indicators", []), start=1)
             ]
+        elif section.get("kind") == "turning_the_curve" and section.get("curve"):
+            chart = baseline_chart(section["curve"], f"chart-{index}-curve", own_name=own_name)
+            section["curve"] = {**section["curve"], "chart": chart}
         sections.append(section)
     return sections

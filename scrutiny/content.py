@@ -22,7 +22,7 @@ from complaints import selectors as complaint_selectors
 from indicators import selectors as indicator_selectors
 from indicators.models import ComparatorKind, Figure, Frequency, Indicator
 
-from . import glossary
+from . import curves, glossary
 from .markdown import render
 from .models import LISTED_KINDS, Pack, PackSection, SectionKind
 
@@ -340,6 +340,8 @@ def section_content(
         base["voice"] = _voice(user, pack)
     elif section.kind == SectionKind.INSPECTIONS:
         base["inspections"] = _inspections(user, pack)
+    elif section.kind == SectionKind.TURNING_THE_CURVE:
+        base["curve"] = curves.section_content(section)
     return base
 
 
@@ -360,7 +362,9 @@ def pack_content(pack: Pack, *, user: Any) -> list[dict[str, Any]]:
     """Every section's live content, in order; the glossary lists the abbreviations the other
     sections use (their titles, narrative, indicator titles and definitions...)."""
     sections = list(
-        pack.sections.select_related("pack__authority", "pack__period", "theme").order_by("order")
+        pack.sections.select_related(
+            "pack__authority", "pack__period", "theme", "curve__authority", "curve__indicator"
+        ).order_by("order")
     )
     read = _read_pack(pack, sections)
     contents = [section_content(section, user=user, read=read) for section in sections]

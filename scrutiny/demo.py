@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from indicators.models import Area, Period, PeriodKind
 
 from . import services
+from .curve_demo import curves_demo_load
 from .models import Pack, PackStatus, TemplateKind
 
 WILTSHIRE_INTRODUCTION = """\
@@ -137,4 +138,5 @@ def packs_demo_load() -> list[str]:
             lines.append(
                 f"Pack: {pack.authority.name}, {pack.title} ({pack.get_status_display().lower()})"
             )
+    lines.extend(curves_demo_load())  # Turning the Curve (docs/0024)
     return lines

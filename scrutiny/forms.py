@@ -47,7 +47,11 @@ class PackForm(forms.Form):
 
 
 class SectionAddForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind of section", choices=SectionKind.choices)
+    # A Turning the Curve section is added from its report's page (it needs the report).
+    kind = forms.ChoiceField(
+        label="Kind of section",
+        choices=[c for c in SectionKind.choices if c[0] != SectionKind.TURNING_THE_CURVE],
+    )
     title = forms.CharField(
         max_length=200, required=False, help_text="Left empty, the kind’s usual title"
     )

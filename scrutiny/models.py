@@ -35,6 +35,7 @@ class SectionKind(models.TextChoices):
     INSPECTIONS = "inspections", "Inspections and improvement plan"
     APPENDIX = "appendix", "Appendix data set"
     GLOSSARY = "glossary", "Glossary"
+    TURNING_THE_CURVE = "turning_the_curve", "Turning the Curve report"
 
 
 class Pack(models.Model):
@@ -101,6 +102,10 @@ class PackSection(models.Model):
     indicators = models.ManyToManyField("indicators.Indicator", blank=True, related_name="+")
     # The section's content as it stood at publication (empty until then): see services.
     frozen = models.JSONField(null=True, blank=True)
+    # For a Turning the Curve section: the report it shows (see `curves.section_content`).
+    curve = models.ForeignKey(
+        "scrutiny.CurveReport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["pack", "order"]
@@ -119,6 +124,10 @@ class PackSection(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=SectionKind.THEME_PAGE) | Q(theme__isnull=False),
                 name="theme_page_has_a_theme",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SectionKind.TURNING_THE_CURVE) | Q(curve__isnull=False),
+                name="turning_the_curve_has_a_report",
             ),
         ]
 
@@ -152,3 +161,89 @@ class PackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pack_id}: {self.from_status or 'new'} -> {self.to_status}"
+
+
+# --- Turning the Curve (Outcomes Based Accountability, seed 001) ---------------------------
+
+
+class CurveActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class CurveReport(models.Model):
+    """A Turning the Curve report for one authority and one indicator: the baseline (the
+    indicator's history and its forecast if nothing changes, read live: `curves.py`), the story
+    behind the baseline, the partners with a role to play, what works, and an action plan.
+    Every save keeps a `CurveVersion`; changes go through `curve_services.py` only."""
+
+    authority = models.ForeignKey("indicators.Area", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    story = models.TextField("The story behind the baseline", blank=True)
+    # [{"partner": ..., "role": ...}] and [{"what": ..., "evidence": ...}], in the order given.
+    partners = models.JSONField(default=list, blank=True)
+    what_works = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["authority", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CurveAction(models.Model):
+    """One action of a report's plan: what, who, by when, its status, and (optionally) the
+    improvement-plan action of the same authority it is part of."""
+
+    report = models.ForeignKey(CurveReport, on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveSmallIntegerField()
+    what = models.TextField()
+    who = models.CharField(max_length=200, blank=True)
+    by_when = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=CurveActionStatus.choices, default=CurveActionStatus.NOT_STARTED
+    )
+    plan_action = models.ForeignKey(
+        "audits.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "order"], name="curve_action_order_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CurveActionStatus]),
+                name="curve_action_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+
+class CurveVersion(models.Model):
+    """What a report said after one save, who saved it and when: its history."""
+
+    report = models.ForeignKey(CurveReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The report's words and plan as saved (`curve_services.snapshot`).
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="curve_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"

@@ -179,6 +179,8 @@ def section_add(
     access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
     _check_section(kind, theme)
+    if kind == SectionKind.TURNING_THE_CURVE:  # it needs its report: curve_services.add_to_pack
+        raise ValidationError("Add a Turning the Curve report to a pack from the report's page.")
     listed = _listed(kind, indicators)
     last = pack.sections.order_by("-order").values_list("order", flat=True).first() or 0
     section = PackSection.objects.create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import curve_views, views
 
 app_name = "scrutiny"
 
@@ -22,4 +22,15 @@ urlpatterns = [
     path("<int:pack_id>/return/", views.pack_return, name="pack_return"),
     path("<int:pack_id>/approve/", views.pack_approve, name="pack_approve"),
     path("<int:pack_id>/publish/", views.pack_publish, name="pack_publish"),
+    # Turning the Curve reports (docs/0024)
+    path("curves/", curve_views.curve_list, name="curve_list"),
+    path("curves/add/", curve_views.curve_add, name="curve_add"),
+    path("curves/<int:report_id>/", curve_views.curve_read, name="curve_read"),
+    path("curves/<int:report_id>/edit/", curve_views.curve_edit, name="curve_edit"),
+    path("curves/<int:report_id>/history/", curve_views.curve_history, name="curve_history"),
+    path(
+        "curves/<int:report_id>/add-to-pack/",
+        curve_views.curve_add_to_pack,
+        name="curve_add_to_pack",
+    ),
 ]

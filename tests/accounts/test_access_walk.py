@@ -202,6 +202,14 @@ EXPECTED: dict[str, dict[str, object]] = {
     "scrutiny:pack_return": POST_ONLY,
     "scrutiny:pack_approve": POST_ONLY,
     "scrutiny:pack_publish": POST_ONLY,
+    # Turning the Curve reports (docs/0024): read by the authority's officers, managers and
+    # councillors; written by its officers and managers.
+    "scrutiny:curve_list": PACK_READERS,
+    "scrutiny:curve_read": PACK_READERS,
+    "scrutiny:curve_history": PACK_READERS,
+    "scrutiny:curve_add": AUTHORITY_FIGURES,
+    "scrutiny:curve_edit": AUTHORITY_FIGURES,
+    "scrutiny:curve_add_to_pack": POST_ONLY,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -317,6 +325,23 @@ def _pack_records(world: World) -> dict[str, str]:
     return {"<int:pack_id>": str(pack.pk), "<int:section_id>": str(section.pk)}
 
 
+def _curve_records(world: World) -> dict[str, str]:
+    """A Turning the Curve report of authority A, written by its officer."""
+    from accounts.models import Membership
+    from scrutiny import curve_services
+    from scrutiny.models import CurveReport
+
+    report = CurveReport.objects.filter(authority=world.authority_a).first()
+    if report is None:
+        report = curve_services.report_create(
+            user=Membership.objects.get(authority=world.authority_a, role="officer").user,
+            authority=world.authority_a,
+            indicator=world.indicator,
+            title="Repeat plans",
+        )
+    return {"<int:report_id>": str(report.pk)}
+
+
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
     figure = Figure.objects.get(
@@ -334,6 +359,7 @@ def _path_for(route: str, world: World) -> str:
         "<str:fmt>": "xlsx",
         **(_complaint_records(world) if "/voice/" in path else {}),
         **(_pack_records(world) if "/packs/" in path else {}),
+        **(_curve_records(world) if "/curves/" in path else {}),
     }
     if "_id>" in route:
         quality = quality_world(world.authority_a)
