@@ -509,3 +509,30 @@ def readable_packs(user: User | AnonymousUser, packs: QuerySet[Any]) -> QuerySet
         | Q(authority__in=composing)
         | Q(authority__in=reviewing)
     )
+
+
+# --- questions and actions from a committee (docs/0022) ---------------------------------------
+
+
+def may_keep_committee_questions(user: User | AnonymousUser, authority: Area) -> bool:
+    """Recording, editing, answering and closing the questions and actions a committee raised
+    at its meetings, and seeing the list of them: the authority's officers and managers (who
+    prepare and approve its packs, and answer to the committee), and admins. Councillors read
+    them only as a published pack's "Matters arising" section froze them."""
+    return may_follow_packs(user, authority)
+
+
+def require_committee_questions_keeper(
+    user: User | SystemActor | AnonymousUser | None, authority: Area
+) -> None:
+    """`may_keep_committee_questions`, asked by the pages and again by every question service
+    (which have already refused the system and a missing user: questions are people's work)."""
+    if (
+        user is None
+        or isinstance(user, SystemActor)
+        or not may_keep_committee_questions(user, authority)
+    ):
+        raise PermissionDenied(
+            f"Your account does not let you keep {authority.name}'s committee questions and "
+            "actions. Ask your administrator if you need it."
+        )

@@ -92,4 +92,5 @@ DEFAULT_TITLES: dict[str, str] = {
     SectionKind.INSPECTIONS: "Inspections and improvement plan",
     SectionKind.APPENDIX: "Appendix: data set",
     SectionKind.GLOSSARY: "Glossary",
+    SectionKind.MATTERS_ARISING: "Matters arising from the last meeting",
 }

@@ -25,6 +25,7 @@ from indicators.models import ComparatorKind, Figure, Frequency, Indicator
 from . import glossary
 from .markdown import render
 from .models import LISTED_KINDS, Pack, PackSection, SectionKind
+from .question_selectors import matters_arising_content
 
 if TYPE_CHECKING:
     from indicators.selectors import FigureRow, PackIndicator, ShownFigure
@@ -340,6 +341,8 @@ def section_content(
         base["voice"] = _voice(user, pack)
     elif section.kind == SectionKind.INSPECTIONS:
         base["inspections"] = _inspections(user, pack)
+    elif section.kind == SectionKind.MATTERS_ARISING:
+        base["matters_arising"] = matters_arising_content(pack)
     return base
 
 

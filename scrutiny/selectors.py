@@ -122,6 +122,7 @@ class PackList:
     authority: Area
     packs: list[Pack]
     can_compose: bool
+    can_keep_questions: bool = False  # the committee questions and actions (docs/0022)
 
 
 def pack_list(user: Any, slug: str) -> PackList:
@@ -133,6 +134,7 @@ def pack_list(user: Any, slug: str) -> PackList:
         authority=authority,
         packs=list(packs_for(user).filter(authority=authority)),
         can_compose=access.may_compose_packs(user, authority),
+        can_keep_questions=access.may_keep_committee_questions(user, authority),
     )
 
 
@@ -308,7 +310,7 @@ def compose_page(user: Any, slug: str, pack_id: int) -> ComposePage:
 
 # Raise when _pack_body.html (or what it includes) changes, so that cached pack bodies and PDFs
 # made with the old layout are not served.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 
 @dataclass(frozen=True)

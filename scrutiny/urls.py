@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import question_views, views
 
 app_name = "scrutiny"
 
@@ -22,4 +22,16 @@ urlpatterns = [
     path("<int:pack_id>/return/", views.pack_return, name="pack_return"),
     path("<int:pack_id>/approve/", views.pack_approve, name="pack_approve"),
     path("<int:pack_id>/publish/", views.pack_publish, name="pack_publish"),
+    # Questions and actions from the committee (docs/0022).
+    path("questions/", question_views.questions, name="questions"),
+    path("questions/add/", question_views.question_add, name="question_add"),
+    path("questions/<int:question_id>/", question_views.question_edit, name="question_edit"),
+    path(
+        "questions/<int:question_id>/answer/",
+        question_views.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "questions/<int:question_id>/close/", question_views.question_close, name="question_close"
+    ),
 ]
