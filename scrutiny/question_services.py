@@ -73,7 +73,7 @@ def _record(question: CommitteeQuestion, who: User, change: str, before: dict[st
 
 def _locked(question: CommitteeQuestion) -> CommitteeQuestion:
     return (
-        CommitteeQuestion.objects.select_for_update()
+        CommitteeQuestion.objects.select_for_update(of=("self",))
         .select_related("authority", "owner_user")
         .get(pk=question.pk)
     )
