@@ -86,7 +86,10 @@ QUESTIONS = (
         "Head of Commissioning",
         date(2018, 4, 30),
         None,
-        (date(2018, 4, 10), "Withdrawn by the member: the Financial Planning Task Group covers it."),
+        (
+            date(2018, 4, 10),
+            "Withdrawn by the member: the Financial Planning Task Group covers it.",
+        ),
     ),
 )
 
