@@ -35,6 +35,7 @@ def test_the_published_wiltshire_pack_has_its_matters_arising(loaded_demo) -> No
     pack = Pack.objects.get(authority__slug="wiltshire")
     section = pack.sections.get(kind=SectionKind.MATTERS_ARISING)
     assert section.order == 3  # after the introduction and summary
+    assert section.frozen is not None
     arising = section.frozen["matters_arising"]
     assert arising["since_text"] == "6 March 2018"
     statuses = [(m["asked_by"], m["status_label"], m["overdue"]) for m in arising["matters"]]
