@@ -276,8 +276,8 @@ class CommitteeQuestionEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    # {field label: [before, after]}, as text.
-    changes = models.JSONField(default=dict, blank=True)
+    # [[field label, before, after], ...] as text, in the order the pages show the fields.
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["question", "at", "id"]

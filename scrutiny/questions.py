@@ -94,13 +94,14 @@ def matters_position(kinds: Sequence[str]) -> int:
     return next((index for index, kind in enumerate(kinds) if kind in EVIDENCE_KINDS), len(kinds))
 
 
-def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The fields that differ, {label: [before, after]} as text, for a question's history."""
-    return {
-        label: [_text(before.get(label)), _text(value)]
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[list[str]]:
+    """The fields that differ, as [label, before, after] in text, in `after`'s order: a line
+    of a question's history each."""
+    return [
+        [label, _text(before.get(label)), _text(value)]
         for label, value in after.items()
         if _text(before.get(label)) != _text(value)
-    }
+    ]
 
 
 def _text(value: Any) -> str:

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ),
                 ("change", models.CharField(max_length=20)),
                 ("at", models.DateTimeField(auto_now_add=True)),
-                ("changes", models.JSONField(blank=True, default=dict)),
+                ("changes", models.JSONField(blank=True, default=list)),
             ],
             options={
                 "ordering": ["question", "at", "id"],

@@ -173,3 +173,17 @@ def test_a_packs_compose_page_links_to_its_committees_questions(pack, personas) 
     html = page.content.decode()
     assert "Questions and actions of the Children&#x27;s Select Committee" in html
     assert "meeting=2018-06-19" in html
+
+
+def test_recording_from_a_packs_page_starts_with_its_committee_and_meeting(pack, personas) -> None:
+    client = client_for(personas.officer_a)
+    query = "?committee=Children%27s+Select+Committee&meeting=2018-06-19"
+    page = client.get(f"{BASE}/add/{query}").content.decode()
+    assert 'value="Children&#x27;s Select Committee"' in page
+    assert 'value="19/06/2018"' in page or 'value="2018-06-19"' in page
+
+
+def test_the_edit_page_shows_what_was_recorded_and_its_history(question, personas) -> None:
+    page = client_for(personas.manager_a).get(f"{BASE}/{question.pk}/").content.decode()
+    assert 'value="Cllr Tom Pickering"' in page
+    assert "History" in page and str(personas.officer_a) in page and "Added" in page

@@ -94,7 +94,7 @@ def test_matters_arising_goes_after_the_opening_sections_and_before_the_evidence
 def test_changes_name_only_what_changed_as_text() -> None:
     before = {"Due": date(2018, 4, 30), "Owner": "Head of Service", "Answer": ""}
     after = {"Due": date(2018, 5, 31), "Owner": "Head of Service", "Answer": "Done"}
-    assert questions.changes_between(before, after) == {
-        "Due": ["30 April 2018", "31 May 2018"],
-        "Answer": ["", "Done"],
-    }
+    assert questions.changes_between(before, after) == [
+        ["Due", "30 April 2018", "31 May 2018"],
+        ["Answer", "", "Done"],
+    ]
