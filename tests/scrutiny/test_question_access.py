@@ -187,3 +187,17 @@ def test_the_edit_page_shows_what_was_recorded_and_its_history(question, persona
     page = client_for(personas.manager_a).get(f"{BASE}/{question.pk}/").content.decode()
     assert 'value="Cllr Tom Pickering"' in page
     assert "History" in page and str(personas.officer_a) in page and "Added" in page
+
+
+def test_the_answer_and_close_forms_say_what_is_missing(question, personas) -> None:
+    client = client_for(personas.officer_a)
+    response = client.post(f"{BASE}/{question.pk}/answer/", {"answer": "", "answered_on": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter the answer given, or what was done" in page
+    assert "Enter the date it was answered as day/month/year" in page
+    response = client.post(f"{BASE}/{question.pk}/close/", {"closed_on": "24/04/2018"})
+    assert response.status_code == 400
+    assert "It has no answer: say why it is closed without one" in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.OPEN
