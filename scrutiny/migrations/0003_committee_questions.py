@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0008_figure_indexes_national_scale"),
         ("scrutiny", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
