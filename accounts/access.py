@@ -544,3 +544,30 @@ def require_curves_reader(user: User | AnonymousUser, authority: Area) -> None:
             f"Your account does not let you read {authority.name}'s Turning the Curve "
             "reports. Ask your administrator if you need it."
         )
+
+
+# --- questions and actions from a committee (docs/0022) ---------------------------------------
+
+
+def may_keep_committee_questions(user: User | AnonymousUser, authority: Area) -> bool:
+    """Recording, editing, answering and closing the questions and actions a committee raised
+    at its meetings, and seeing the list of them: the authority's officers and managers (who
+    prepare and approve its packs, and answer to the committee), and admins. Councillors read
+    them only as a published pack's "Matters arising" section froze them."""
+    return may_follow_packs(user, authority)
+
+
+def require_committee_questions_keeper(
+    user: User | SystemActor | AnonymousUser | None, authority: Area
+) -> None:
+    """`may_keep_committee_questions`, asked by the pages and again by every question service
+    (which have already refused the system and a missing user: questions are people's work)."""
+    if (
+        user is None
+        or isinstance(user, SystemActor)
+        or not may_keep_committee_questions(user, authority)
+    ):
+        raise PermissionDenied(
+            f"Your account does not let you keep {authority.name}'s committee questions and "
+            "actions. Ask your administrator if you need it."
+        )

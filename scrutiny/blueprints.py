@@ -93,4 +93,5 @@ DEFAULT_TITLES: dict[str, str] = {
     SectionKind.APPENDIX: "Appendix: data set",
     SectionKind.GLOSSARY: "Glossary",
     SectionKind.TURNING_THE_CURVE: "Turning the Curve",
+    SectionKind.MATTERS_ARISING: "Matters arising from the last meeting",
 }

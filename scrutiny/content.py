@@ -25,6 +25,7 @@ from indicators.models import ComparatorKind, Figure, Frequency, Indicator
 from . import curves, glossary
 from .markdown import render
 from .models import LISTED_KINDS, Pack, PackSection, SectionKind
+from .question_selectors import matters_arising_content
 
 if TYPE_CHECKING:
     from indicators.selectors import FigureRow, PackIndicator, ShownFigure
@@ -342,6 +343,8 @@ def section_content(
         base["inspections"] = _inspections(user, pack)
     elif section.kind == SectionKind.TURNING_THE_CURVE:
         base["curve"] = curves.section_content(section)
+    elif section.kind == SectionKind.MATTERS_ARISING:
+        base["matters_arising"] = matters_arising_content(pack)
     return base
 
 

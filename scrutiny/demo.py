@@ -22,6 +22,7 @@ from indicators.models import Area, Period, PeriodKind
 from . import services
 from .curve_demo import curves_demo_load
 from .models import Pack, PackStatus, TemplateKind
+from .question_demo import questions_demo_load
 
 WILTSHIRE_INTRODUCTION = """\
 This report gives an overview of the performance and outcomes of children's social care.
@@ -130,7 +131,7 @@ def _pack(spec: DemoPack) -> Pack | None:
 
 def packs_demo_load() -> list[str]:
     """The demo packs (the demo personas must exist): a line for each one made."""
-    lines = []
+    lines = questions_demo_load()  # before the packs: Wiltshire's has matters arising
     for spec in DEMO_PACKS:
         pack = _pack(spec)
         if pack is not None:

@@ -36,6 +36,7 @@ class SectionKind(models.TextChoices):
     APPENDIX = "appendix", "Appendix data set"
     GLOSSARY = "glossary", "Glossary"
     TURNING_THE_CURVE = "turning_the_curve", "Turning the Curve report"
+    MATTERS_ARISING = "matters_arising", "Matters arising from the last meeting"
 
 
 class Pack(models.Model):
@@ -247,3 +248,140 @@ class CurveVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
+
+
+# --- questions and actions from the committee (docs/0022) ------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    QUESTION = "question", "Question"
+    ACTION = "action", "Action"
+
+
+class QuestionStatus(models.TextChoices):
+    """As a committee's action log reads: open until the officer responds; answered (or, for
+    an action, done) once the response is given, for the committee to note at its next
+    meeting; closed once noted, or withdrawn."""
+
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    CLOSED = "closed", "Closed"
+
+
+class CommitteeQuestion(models.Model):
+    """A member's question, or an action the committee asked for, at one meeting (authority,
+    committee and meeting date), tied to the pack presented there when there is one. Members
+    are often not users, so who asked is a name; the owner is an officer's name or a user."""
+
+    authority = models.ForeignKey(
+        "indicators.Area", on_delete=models.PROTECT, related_name="committee_questions"
+    )
+    committee = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    pack = models.ForeignKey(
+        Pack, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    asked_by = models.CharField(max_length=200)
+    text = models.TextField()
+    owner_name = models.CharField(max_length=200, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN
+    )
+    answer = models.TextField(blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-meeting_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in QuestionKind]),
+                name="committee_question_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in QuestionStatus]),
+                name="committee_question_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(asked_by="") & ~Q(text="") & ~Q(committee=""),
+                name="committee_question_says_who_and_what",
+            ),
+            # Answered exactly when there is an answer and its date; open has neither.
+            models.CheckConstraint(
+                condition=~Q(status=QuestionStatus.ANSWERED)
+                | (~Q(answer="") & Q(answered_on__isnull=False)),
+                name="committee_question_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=QuestionStatus.OPEN)
+                | (Q(answered_on__isnull=True) & Q(closed_on__isnull=True)),
+                name="committee_question_open_is_unanswered",
+            ),
+            # Closed on a date, and either answered or with the reason it closed without one.
+            models.CheckConstraint(
+                condition=~Q(status=QuestionStatus.CLOSED)
+                | (
+                    Q(closed_on__isnull=False)
+                    & (Q(answered_on__isnull=False) | ~Q(closing_note=""))
+                ),
+                name="committee_question_closed_says_why",
+            ),
+            models.CheckConstraint(
+                condition=Q(due__isnull=True) | Q(due__gte=F("meeting_date")),
+                name="committee_question_due_after_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("meeting_date")),
+                name="committee_question_answered_after_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.asked_by} ({self.meeting_date:%d %B %Y})"
+
+    @property
+    def owner(self) -> str:
+        """Who answers or acts, as the pages and packs name them."""
+        if self.owner_user is not None:
+            return str(self.owner_user)
+        return self.owner_name
+
+
+class CommitteeQuestionEvent(models.Model):
+    """One change to a question or action: who, when, what (added, edited, answered,
+    closed) and, for each field that changed, its value before and after."""
+
+    question = models.ForeignKey(CommitteeQuestion, on_delete=models.CASCADE, related_name="events")
+    change = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    # [[field label, before, after], ...] as text, in the order the pages show the fields.
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["question", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change__in=["added", "edited", "answered", "closed"]),
+                name="committee_question_event_change_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.change}"

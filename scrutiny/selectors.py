@@ -122,6 +122,7 @@ class PackList:
     authority: Area
     packs: list[Pack]
     can_compose: bool
+    can_keep_questions: bool = False  # the committee questions and actions (docs/0022)
 
 
 def pack_list(user: Any, slug: str) -> PackList:
@@ -133,6 +134,7 @@ def pack_list(user: Any, slug: str) -> PackList:
         authority=authority,
         packs=list(packs_for(user).filter(authority=authority)),
         can_compose=access.may_compose_packs(user, authority),
+        can_keep_questions=access.may_keep_committee_questions(user, authority),
     )
 
 

@@ -35,6 +35,7 @@ from .models import (
     SectionKind,
     TemplateKind,
 )
+from .question_selectors import with_matters_arising
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -124,6 +125,7 @@ def pack_create(
             )
         else:
             sections.append(PackSection(kind=spec.kind, title=spec.title, narrative=spec.narrative))
+    sections = with_matters_arising(pack, sections)
     for order, section in enumerate(sections, start=1):
         section.pack = pack
         section.order = order

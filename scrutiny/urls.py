@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import curve_views, views
+from . import curve_views, question_views, views
 
 app_name = "scrutiny"
 
@@ -32,5 +32,17 @@ urlpatterns = [
         "curves/<int:report_id>/add-to-pack/",
         curve_views.curve_add_to_pack,
         name="curve_add_to_pack",
+    ),
+    # Questions and actions from the committee (docs/0022).
+    path("questions/", question_views.questions, name="questions"),
+    path("questions/add/", question_views.question_add, name="question_add"),
+    path("questions/<int:question_id>/", question_views.question_edit, name="question_edit"),
+    path(
+        "questions/<int:question_id>/answer/",
+        question_views.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "questions/<int:question_id>/close/", question_views.question_close, name="question_close"
     ),
 ]

@@ -6,6 +6,7 @@ B's officer must never reach them.
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib import admin
@@ -210,6 +211,12 @@ EXPECTED: dict[str, dict[str, object]] = {
     "scrutiny:curve_add": AUTHORITY_FIGURES,
     "scrutiny:curve_edit": AUTHORITY_FIGURES,
     "scrutiny:curve_add_to_pack": POST_ONLY,
+    # Committee questions and actions (docs/0022): its officers and managers, and admins.
+    "scrutiny:questions": AUTHORITY_FIGURES,
+    "scrutiny:question_add": AUTHORITY_FIGURES,
+    "scrutiny:question_edit": AUTHORITY_FIGURES,
+    "scrutiny:question_answer": AUTHORITY_FIGURES,
+    "scrutiny:question_close": AUTHORITY_FIGURES,
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -322,7 +329,35 @@ def _pack_records(world: World) -> dict[str, str]:
         pack_services.pack_publish(user=manager, pack=pack)
     section = pack.sections.order_by("order").first()
     assert section is not None
-    return {"<int:pack_id>": str(pack.pk), "<int:section_id>": str(section.pk)}
+    return {
+        "<int:pack_id>": str(pack.pk),
+        "<int:section_id>": str(section.pk),
+        "<int:question_id>": str(_a_question(world).pk),
+    }
+
+
+def _a_question(world: World) -> Any:
+    """A question of authority A's committee, recorded by its officer."""
+    from datetime import date
+
+    from accounts.models import Membership
+    from scrutiny import question_services
+    from scrutiny.models import CommitteeQuestion
+
+    question = CommitteeQuestion.objects.filter(authority=world.authority_a).first()
+    if question is None:
+        officer = Membership.objects.get(authority=world.authority_a, role="officer").user
+        question = question_services.question_add(
+            user=officer,
+            authority=world.authority_a,
+            committee="Children's Select Committee",
+            meeting_date=date(2018, 6, 19),
+            kind="question",
+            asked_by="Cllr Helen Ashby",
+            text="Why did plans rise?",
+            owner_name="Head of Safeguarding",
+        )
+    return question
 
 
 def _curve_records(world: World) -> dict[str, str]:
