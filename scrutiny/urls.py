@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "scrutiny"
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("<int:pack_id>/return/", views.pack_return, name="pack_return"),
     path("<int:pack_id>/approve/", views.pack_approve, name="pack_approve"),
     path("<int:pack_id>/publish/", views.pack_publish, name="pack_publish"),
+    # Deleting a draft, and the public version of a published pack (docs/0023).
+    path("<int:pack_id>/delete/", views.pack_delete, name="pack_delete"),
+    path("<int:pack_id>/public/", views.pack_public, name="pack_public"),
+    path("public/<str:token>/", views_public.public_read, name="public_read"),
+    path("public/<str:token>/pdf/", views_public.public_pdf, name="public_pdf"),
 ]

@@ -14,6 +14,7 @@ from scrutiny.content import pack_content
 from scrutiny.models import Pack, PackEvent, PackSection, PackStatus, SectionKind, TemplateKind
 from scrutiny.selectors import published_content
 from tests import factories
+from tests.scrutiny.conftest import explain_exceptions
 from tests.complaints.factories import ComplimentFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,7 @@ def test_who_may_take_each_step(pack, personas) -> None:
 
 
 def test_whoever_created_a_pack_may_not_approve_it(world, personas) -> None:
+    explain_exceptions(world)
     pack = services.pack_create(
         user=personas.admin,
         authority=world.authority_a,
