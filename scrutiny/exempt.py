@@ -88,7 +88,7 @@ def is_exempt(content: dict[str, Any]) -> bool:
 
 def choices() -> list[tuple[str, str]]:
     """The section form's choices: not exempt, or each paragraph with its description."""
-    return [("", "Not exempt: may be published")] + [
+    return [("0", "Not exempt: may be published")] + [
         (str(number), f"Paragraph {number}: {description}")
         for number, description in SCHEDULE_12A.items()
     ]

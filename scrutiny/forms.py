@@ -29,6 +29,14 @@ TEMPLATE_DESCRIPTIONS = {
 }
 
 
+class RadiosLabelledByFirst(forms.RadioSelect):
+    """GOV.UK radios: the first radio has the field's id, so that an error summary's link
+    (to `id_for_label`) lands on it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class PackForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the pack’s title"})
     committee = forms.CharField(
@@ -54,7 +62,7 @@ class PackForm(forms.Form):
     template = forms.ChoiceField(
         label="Template",
         choices=TemplateKind.choices,
-        widget=forms.RadioSelect,
+        widget=RadiosLabelledByFirst,
         help_text="The sections the pack starts with. You can add, move and remove them after.",
         error_messages={"required": "Choose a template", "invalid_choice": "Choose a template"},
     )
@@ -105,13 +113,13 @@ class SectionForm(forms.Form):
         ),
     )
 
-    # Exempt information (docs/0023): "" (not exempt) becomes 0, which `section_edit` takes
-    # as "not exempt"; a paragraph of Schedule 12A as its number.
+    # Exempt information (docs/0023): a paragraph of Schedule 12A as its number, or 0 (not
+    # exempt), as `section_edit` takes them; absent from the post, left as it is (None).
     exempt_paragraph = forms.TypedChoiceField(
         label="Exempt information",
         choices=exempt.choices,
         coerce=int,
-        empty_value=0,
+        empty_value=None,
         required=False,
         help_text=(
             "Mark the section exempt if it may not be published: the paragraph of Part 1 of "

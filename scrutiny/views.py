@@ -111,8 +111,12 @@ def section_edit(
 ) -> HttpResponse:
     page = selectors.section_page(request.user, slug, pack_id, section_id)
     section = page.section
-    initial = {"title": section.title, "narrative": section.narrative, "indicators": page.chosen}
-    initial["exempt_paragraph"] = section.exempt_paragraph or ""
+    initial: dict[str, Any] = {
+        "title": section.title,
+        "narrative": section.narrative,
+        "indicators": page.chosen,
+    }
+    initial["exempt_paragraph"] = section.exempt_paragraph or 0
     form = forms.SectionForm(
         request.POST or None, initial=initial, lists_indicators=page.lists_indicators
     )

@@ -14,8 +14,8 @@ from scrutiny.content import pack_content
 from scrutiny.models import Pack, PackEvent, PackSection, PackStatus, SectionKind, TemplateKind
 from scrutiny.selectors import published_content
 from tests import factories
-from tests.scrutiny.conftest import explain_exceptions
 from tests.complaints.factories import ComplimentFactory
+from tests.scrutiny.conftest import explain_exceptions
 
 pytestmark = pytest.mark.django_db
 
