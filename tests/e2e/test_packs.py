@@ -14,8 +14,8 @@ from scrutiny import services
 from scrutiny.models import TemplateKind
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.scrutiny.conftest import commentary_rule_off, explain_exceptions
 from tests.factories import PASSWORD as PERSONA_PASSWORD
+from tests.scrutiny.conftest import commentary_rule_off, explain_exceptions
 
 PASSWORD = "e2e-demo-password-2026"
 TITLE = "Performance and outcomes 2017/18"

@@ -1,6 +1,8 @@
 """Exempt sections and the public version of a published pack (docs/0023): what councillors
 see, what the public version leaves out, and who may switch it on and off."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -258,7 +260,7 @@ def test_the_public_version_leaves_out_what_may_not_be_published(public_pack, pe
 
 
 def test_the_public_content_is_filtered_by_an_allow_list() -> None:
-    contents = [
+    contents: list[dict[str, Any]] = [
         {"kind": "narrative", "title": "Open", "exempt": None},
         {"kind": "narrative", "title": "Closed", "exempt": {"paragraph": 1}},
         {
