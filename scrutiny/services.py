@@ -12,6 +12,7 @@ of order is a ValidationError that says what the pack's status is and what would
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.access import SystemActor
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _person(user: User | SystemActor, *, doing: str) -> User:
@@ -363,7 +366,8 @@ def pack_delete(*, user: User | SystemActor, pack: Pack) -> None:
     """Delete a draft pack with its sections and history. A pack that has gone for review
     (in review, approved) or been published is kept: it is on the record."""
     pack = _locked(pack)
-    access.require_pack_deleter(_person(user, doing="delete"), pack)
+    who = _person(user, doing="delete")
+    access.require_pack_deleter(who, pack)
     if pack.status != PackStatus.DRAFT:
         raise ValidationError(
             f"This pack is {pack.get_status_display().lower()}: only a draft can be deleted. "
@@ -373,4 +377,8 @@ def pack_delete(*, user: User | SystemActor, pack: Pack) -> None:
                 else "A reviewer can return it to draft first."
             )
         )
+    # Its events go with it: the log keeps who deleted which pack.
+    logger.info(
+        "Scrutiny pack %s (%r, %s) deleted by %s", pack.pk, pack.title, pack.authority.slug, who
+    )
     pack.delete()

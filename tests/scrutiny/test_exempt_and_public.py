@@ -1,13 +1,17 @@
 """Exempt sections and the public version of a published pack (docs/0023): what councillors
 see, what the public version leaves out, and who may switch it on and off."""
 
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts import access
 from complaints.models import RedactionState
@@ -319,3 +323,20 @@ def test_the_public_page_sends_the_security_headers_and_asks_again(public_pack, 
     signed_in = client_for(personas.councillor_a).get(url)
     assert "private" in signed_in["Cache-Control"] and "no-store" in signed_in["Cache-Control"]
     assert "public" not in signed_in["Cache-Control"].replace("no-", "")
+
+
+@pytest.mark.skipif(
+    not Path(django_settings.CHROMIUM_PATH).exists(),
+    reason=f"no Chromium at {django_settings.CHROMIUM_PATH} to print PDFs",
+)
+def test_the_public_pdf_downloads_without_signing_in(public_pack, personas) -> None:
+    response = Client().get(f"{BASE}/public/{public_pack.public_token}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert public_pack.title in text and "87%" in text
+    assert "allowance dispute" not in text and "Plans are clear" not in text
+    assert "Not for publication" not in text
+    # The councillors' PDF has the exempt section, marked.
+    councillors = client_for(personas.councillor_a).get(f"{BASE}/{public_pack.pk}/pdf/")
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(councillors.content)).pages)
+    assert "Not for publication" in text and "allowance dispute" in text
