@@ -11,12 +11,14 @@ What the public version shows is the published pack's frozen content, less what 
 published (`public_sections`, pure): exempt sections (Schedule 12A), case-level quality
 assurance (the audits' findings about individual cases: only the aggregate figures are kept),
 and anything of the voice section but its counts and cleared, redacted quotes and comments
-(which are all the pack ever holds: `content._voice`).
+(which are all the pack ever holds: `content._voice`). Its glossary lists only the terms the
+sections it shows use.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ from django.utils.cache import patch_cache_control
 
 from accounts import access
 
+from . import glossary
 from .exempt import is_exempt
 from .models import Pack, PackStatus, PublicVersionEvent
 
@@ -75,7 +78,33 @@ def public_sections(contents: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 key: value for key, value in section["voice"].items() if key in PUBLIC_VOICE_KEYS
             }
         shown.append(section)
+    if len(shown) < len(contents):
+        _narrow_glossary(shown)
     return shown
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "narrative_html":
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _narrow_glossary(shown: list[dict[str, Any]]) -> None:
+    """Without the exempt sections, the glossary lists only the terms the sections shown use:
+    an abbreviation only an exempt section used could say something of it."""
+    texts = [text for s in shown if s.get("kind") != "glossary" for text in _strings(s)]
+    for section in shown:
+        if section.get("kind") != "glossary" or not section.get("terms"):
+            continue
+        table = [glossary.Term(t["abbreviation"], t["expansion"]) for t in section["terms"]]
+        used = {term.abbreviation for term in glossary.used_in(texts, table)}
+        section["terms"] = [t for t in section["terms"] if t["abbreviation"] in used]
 
 
 def _locked(pack: Pack) -> Pack:

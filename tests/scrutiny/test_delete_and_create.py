@@ -1,5 +1,7 @@
 """Deleting a draft pack, and the create form that asks which template (docs/0023)."""
 
+import logging
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -23,8 +25,10 @@ def client_for(user) -> Client:
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "manager_a", "admin"])
-def test_officers_managers_and_admins_delete_a_draft(pack, personas, persona) -> None:
-    services.pack_delete(user=personas.all()[persona], pack=pack)
+def test_officers_managers_and_admins_delete_a_draft(pack, personas, persona, caplog) -> None:
+    with caplog.at_level(logging.INFO, logger="scrutiny.services"):
+        services.pack_delete(user=personas.all()[persona], pack=pack)
+    assert f"Scrutiny pack {pack.pk} ('{pack.title}', authority-a) deleted by" in caplog.text
     assert not Pack.objects.filter(pk=pack.pk).exists()
     assert not PackSection.objects.filter(pack_id=pack.pk).exists()
 

@@ -281,6 +281,21 @@ def test_the_public_content_is_filtered_by_an_allow_list() -> None:
     assert contents[2]["quality"]["findings"]  # the published content is left as it was
 
 
+def test_the_public_glossary_lists_only_what_the_sections_shown_use() -> None:
+    terms = [
+        {"abbreviation": "CIN", "expansion": "Child in need"},
+        {"abbreviation": "LADO", "expansion": "Local authority designated officer"},
+    ]
+    contents: list[dict[str, Any]] = [
+        {"kind": "narrative", "title": "Open", "narrative": "CIN plans", "exempt": None},
+        {"kind": "narrative", "title": "Closed", "narrative": "The LADO referral", "exempt": {}},
+        {"kind": "glossary", "title": "Glossary", "terms": terms},
+    ]
+    contents[1]["exempt"] = {"paragraph": 1}
+    glossary = public.public_sections(contents)[-1]
+    assert [t["abbreviation"] for t in glossary["terms"]] == ["CIN"]
+
+
 def test_the_public_pdf_leaves_them_out_too(public_pack, settings) -> None:
     page = selectors.public_reading_page("authority-a", public_pack.public_token)
     html = pdf.render_html(page)
