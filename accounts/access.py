@@ -493,6 +493,28 @@ def require_pack_publisher(user: User | AnonymousUser, pack: Any) -> None:
         raise _refuse_pack(pack, "publish")
 
 
+def may_delete_pack(user: User | AnonymousUser, pack: Any) -> bool:
+    """Deleting a pack: its authority's officers and managers, and admins. (That only a draft
+    may be deleted is the service's rule, with its own message: docs/0023.)"""
+    return may_follow_packs(user, pack.authority)
+
+
+def require_pack_deleter(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_delete_pack(user, pack):
+        raise _refuse_pack(pack, "delete")
+
+
+def may_share_pack_publicly(user: User | AnonymousUser, pack: Any) -> bool:
+    """Switching a published pack's public version on or off: the authority's managers, and
+    admins (those who may publish it: docs/0023)."""
+    return _pack_authority_ok(user, pack, Permission.APPROVE_FIGURES)
+
+
+def require_pack_sharer(user: User | AnonymousUser, pack: Any) -> None:
+    if not may_share_pack_publicly(user, pack):
+        raise _refuse_pack(pack, "make public versions of")
+
+
 def readable_packs(user: User | AnonymousUser, packs: QuerySet[Any]) -> QuerySet[Any]:
     """Narrow a queryset of packs to those `may_read_pack` allows, in the same query."""
     from django.db.models import Q

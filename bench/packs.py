@@ -151,7 +151,7 @@ def published_pack(indicator_count: int) -> tuple[Pack, User, Client, list[float
     from accounts.services import membership_set, user_set
     from indicators.models import Area, Period, PeriodKind
     from scrutiny import services
-    from scrutiny.models import SectionKind, TemplateKind
+    from scrutiny.models import SectionKind, TemplateKind, TemplateRule
 
     authority = Area.objects.get(slug="benchshire")
     people = {}
@@ -176,6 +176,11 @@ def published_pack(indicator_count: int) -> tuple[Pack, User, Client, list[float
     url = f"/a/benchshire/packs/{pack.pk}/"
     officer.get(url)  # templates compiled, as in a running server
     draft = [_timed_get(officer, url)[0] for _ in range(5)]
+    # The bench's figures carry no commentary: the rule that asks for it on red and worsening
+    # measures (docs/0023) is off for the bench's template, which is not what is timed.
+    TemplateRule.objects.update_or_create(
+        template=pack.template, defaults={"require_commentary_on_exceptions": False}
+    )
     services.pack_submit(user=people["officer"], pack=pack)
     services.pack_approve(user=people["manager"], pack=pack)
     services.pack_publish(user=people["manager"], pack=pack)

@@ -23,6 +23,7 @@ from indicators import selectors as indicator_selectors
 from indicators.models import ComparatorKind, Figure, Frequency, Indicator
 
 from . import curves, glossary
+from .exempt import exempt_content
 from .markdown import render
 from .models import LISTED_KINDS, Pack, PackSection, SectionKind
 from .question_selectors import matters_arising_content
@@ -325,6 +326,8 @@ def section_content(
         "title": section.title,
         "narrative": section.narrative,
         "narrative_html": render(section.narrative),
+        # Exempt information (Schedule 12A): None, or the paragraph and its words.
+        "exempt": exempt_content(section.exempt_paragraph),
     }
     pack = section.pack
     if section.kind == SectionKind.THEME_PAGE:

@@ -8,7 +8,33 @@ from django import forms
 
 from indicators.models import Indicator, Period, PeriodKind, Theme
 
+from . import exempt
 from .models import SectionKind, TemplateKind
+
+# What each template starts with, beside its radio on the create form.
+TEMPLATE_DESCRIPTIONS = {
+    TemplateKind.ANNUAL_REPORT: (
+        "The year’s report to committee: introduction and summary, a page for every theme, "
+        "quality assurance, the voice of children and families, the appendix data set and a "
+        "glossary."
+    ),
+    TemplateKind.SCRUTINY_PACK: (
+        "A regular report to a scrutiny committee: a summary, a page for every theme with its "
+        "figures and chart, and a glossary."
+    ),
+    TemplateKind.IMPROVEMENT_UPDATE: (
+        "An update on the improvement plan: recommendation, inspection history, progress, "
+        "areas for development, key performance indicators and a glossary."
+    ),
+}
+
+
+class RadiosLabelledByFirst(forms.RadioSelect):
+    """GOV.UK radios: the first radio has the field's id, so that an error summary's link
+    (to `id_for_label`) lands on it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else super().id_for_label(id_, index)
 
 
 class PackForm(forms.Form):
@@ -32,10 +58,13 @@ class PackForm(forms.Form):
         help_text="Figures are shown as they stood at the end of this period",
         error_messages={"required": "Choose the period the pack reports on"},
     )
+    # Asked, never defaulted (docs/0023): each template gives a different set of sections.
     template = forms.ChoiceField(
         label="Template",
         choices=TemplateKind.choices,
-        error_messages={"required": "Choose a template"},
+        widget=RadiosLabelledByFirst,
+        help_text="The sections the pack starts with. You can add, move and remove them after.",
+        error_messages={"required": "Choose a template", "invalid_choice": "Choose a template"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -44,6 +73,13 @@ class PackForm(forms.Form):
         self.fields["period"].queryset = Period.objects.filter(  # type: ignore[attr-defined]
             kind__in=[PeriodKind.FINANCIAL_YEAR, PeriodKind.QUARTER]
         ).order_by("-end", "start")
+
+    def template_choices(self) -> list[tuple[str, str, str]]:
+        """(value, name, description) of each template, for the radios."""
+        return [
+            (value, str(label), TEMPLATE_DESCRIPTIONS[TemplateKind(value)])
+            for value, label in TemplateKind.choices
+        ]
 
 
 class SectionAddForm(forms.Form):
@@ -79,6 +115,22 @@ class SectionForm(forms.Form):
             "Markdown: a blank line between paragraphs, # for a heading, - for a list, "
             "[words](https://address) for a link"
         ),
+    )
+
+    # Exempt information (docs/0023): a paragraph of Schedule 12A as its number, or 0 (not
+    # exempt), as `section_edit` takes them; absent from the post, left as it is (None).
+    exempt_paragraph = forms.TypedChoiceField(
+        label="Exempt information",
+        choices=exempt.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=(
+            "Mark the section exempt if it may not be published: the paragraph of Part 1 of "
+            "Schedule 12A to the Local Government Act 1972 it falls under. Councillors see it "
+            "marked “Not for publication”, and no public version of the pack shows it."
+        ),
+        error_messages={"invalid_choice": "Choose a paragraph from 1 to 7, or not exempt"},
     )
 
     def __init__(self, *args: Any, lists_indicators: bool = False, **kwargs: Any) -> None:

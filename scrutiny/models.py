@@ -55,6 +55,13 @@ class Pack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The public version of a published pack (docs/0023): open to anyone with the link while
+    # `public_token` is set; who switched it on, and when (`public.py`).
+    public_token = models.CharField(max_length=64, blank=True, default="")
+    public_since = models.DateTimeField(null=True, blank=True)
+    public_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-meeting_date", "title"]
@@ -71,6 +78,16 @@ class Pack(models.Model):
                 condition=Q(status=PackStatus.PUBLISHED, published_at__isnull=False)
                 | (~Q(status=PackStatus.PUBLISHED) & Q(published_at__isnull=True)),
                 name="pack_published_when_published_at",
+            ),
+            models.UniqueConstraint(
+                fields=["public_token"],
+                condition=~Q(public_token=""),
+                name="pack_public_token_unique",
+            ),
+            # Only a published pack has a public version.
+            models.CheckConstraint(
+                condition=Q(public_token="") | Q(status=PackStatus.PUBLISHED),
+                name="pack_public_only_when_published",
             ),
         ]
 
@@ -103,6 +120,9 @@ class PackSection(models.Model):
     indicators = models.ManyToManyField("indicators.Indicator", blank=True, related_name="+")
     # The section's content as it stood at publication (empty until then): see services.
     frozen = models.JSONField(null=True, blank=True)
+    # Exempt information (docs/0023): the paragraph (1-7) of Part 1 of Schedule 12A to the
+    # Local Government Act 1972 the section falls under; null when it is not exempt.
+    exempt_paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
     # For a Turning the Curve section: the report it shows (see `curves.section_content`).
     curve = models.ForeignKey(
         "scrutiny.CurveReport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -129,6 +149,11 @@ class PackSection(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=SectionKind.TURNING_THE_CURVE) | Q(curve__isnull=False),
                 name="turning_the_curve_has_a_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(exempt_paragraph__isnull=True)
+                | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
+                name="pack_section_exempt_paragraph_1_to_7",
             ),
         ]
 
@@ -385,3 +410,51 @@ class CommitteeQuestionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.change}"
+
+
+# --- public versions and template rules (docs/0023) -----------------------------------------
+
+
+class PublicVersionEvent(models.Model):
+    """Who switched a pack's public version on or off, and when (the link itself is not kept
+    here: once switched off it opens nothing)."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="public_events")
+    switched_on = models.BooleanField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pack", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pack_id}: public version {'on' if self.switched_on else 'off'}"
+
+
+class TemplateRule(models.Model):
+    """Rules a pack template's packs follow, changed by admins (Django admin). A template with
+    no row follows the defaults below (`rules.rule_for`)."""
+
+    template = models.CharField(max_length=12, choices=TemplateKind.choices, unique=True)
+    # A pack may not be submitted while an indicator it shows that is rated red or worsening
+    # has no commentary for its latest figure (`rules.exceptions_without_commentary`).
+    require_commentary_on_exceptions = models.BooleanField(
+        default=True,
+        help_text=(
+            "Refuse to submit a pack for review while an indicator it shows that is rated red "
+            "or getting worse has no commentary."
+        ),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(template__in=[t.value for t in TemplateKind]),
+                name="template_rule_template_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rules for the {TemplateKind(self.template).label.lower()} template"

@@ -15,7 +15,7 @@ from accounts import access
 from indicators.models import Area, AreaKind, Figure, Indicator, Theme
 from indicators.selectors import figure_text
 
-from . import revisions
+from . import public, revisions
 from .content import pack_content
 from .models import LISTED_KINDS, Pack, PackEvent, PackSection, PackStatus
 
@@ -172,6 +172,14 @@ def pack_to_edit(user: Any, slug: str, pack_id: int) -> Pack:
     return pack
 
 
+def pack_to_delete(user: Any, slug: str, pack_id: int) -> Pack:
+    """A pack the user may delete (its authority's officers and managers; drafts only, which
+    is the service's rule)."""
+    pack = _pack_of(slug, pack_id)
+    access.require_pack_deleter(user, pack)
+    return pack
+
+
 def pack_to_review(user: Any, slug: str, pack_id: int) -> Pack:
     """A pack the user may return or approve (a manager who did not create it)."""
     pack = _pack_of(slug, pack_id)
@@ -321,6 +329,9 @@ class ReadingPage:
     # A published pack's content is frozen: what can change is which figures were revised
     # since (id, version now), so that, not the whole content, goes into its digest.
     revised: tuple[tuple[int, int], ...] | None = None
+    # The public version's token (docs/0023): its body leaves sections out and links to the
+    # public PDF, so it is cached apart from the councillors' body.
+    public_token: str = ""
 
     def digest(self) -> str:
         """A digest of everything the pack's body shows (its details and status, and its
@@ -343,6 +354,7 @@ class ReadingPage:
                 pack.published_at.isoformat() if pack.published_at else None,
             ],
             "content": self.revised if self.is_published else self.sections,
+            "public": self.public_token,
         }
         encoded = json.dumps(shown, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -356,3 +368,27 @@ def reading_page(user: Any, slug: str, pack_id: int) -> ReadingPage:
         sections, revised = _published(pack)
         return ReadingPage(pack=pack, sections=sections, is_published=True, revised=tuple(revised))
     return ReadingPage(pack=pack, sections=pack_content(pack, user=user), is_published=False)
+
+
+def public_reading_page(slug: str, token: str) -> ReadingPage:
+    """The public version of a published pack (no sign-in: docs/0023), by its token: the
+    frozen content with its revision notes, less what may not be published
+    (`public.public_sections`). 404 for a token that opens nothing (wrong, switched off, or
+    another authority's address)."""
+    if not token:
+        raise Http404("There is no such pack.")
+    pack = (
+        Pack.objects.select_related("authority", "period")
+        .filter(public_token=token, status=PackStatus.PUBLISHED, authority__slug=slug)
+        .first()
+    )
+    if pack is None:
+        raise Http404("There is no such pack.")
+    sections, revised = _published(pack)
+    return ReadingPage(
+        pack=pack,
+        sections=public.public_sections(sections),
+        is_published=True,
+        revised=tuple(revised),
+        public_token=token,
+    )

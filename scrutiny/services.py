@@ -12,6 +12,7 @@ of order is a ValidationError that says what the pack's status is and what would
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from django.utils import timezone
 from accounts import access
 from indicators.models import Area, AreaKind, Indicator, Period, Theme
 
-from . import blueprints
+from . import blueprints, exempt, rules
 from .content import pack_content
 from .models import (
     LISTED_KINDS,
@@ -40,6 +41,8 @@ from .question_selectors import with_matters_arising
 if TYPE_CHECKING:
     from accounts.access import SystemActor
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _person(user: User | SystemActor, *, doing: str) -> User:
@@ -239,6 +242,7 @@ def section_edit(
     narrative: str | None = None,
     theme: Theme | None = None,
     indicators: Sequence[Indicator | int] | None = None,
+    exempt_paragraph: int | None = None,
 ) -> PackSection:
     """Change a draft section's title, narrative (markdown, stored as written and sanitised
     when rendered), theme or indicators. Arguments left as None are left alone.
@@ -246,7 +250,10 @@ def section_edit(
     `indicators` (indicators or their ids) replaces an indicator set's or the appendix's
     chosen indicators; an empty list clears them, so the section shows every indicator with a
     figure by the pack's period end (`content._indicators_of`). An id that is not an indicator,
-    or indicators for another kind of section, is refused and nothing is written."""
+    or indicators for another kind of section, is refused and nothing is written.
+
+    `exempt_paragraph` marks the section exempt under that paragraph (1-7) of Schedule 12A, or
+    0 to mark it not exempt (`exempt.py`)."""
     pack = _locked(section.pack)
     access.require_pack_editor(_person(user, doing="edit"), pack)
     _require_draft(pack)
@@ -259,6 +266,8 @@ def section_edit(
         section.narrative = narrative
     if theme is not None:
         section.theme = theme
+    if exempt_paragraph is not None:
+        section.exempt_paragraph = exempt.check_paragraph(exempt_paragraph or None)
     _check_section(section.kind, section.theme)
     listed = None if indicators is None else _listed(section.kind, indicators)
     section.save()
@@ -272,12 +281,17 @@ def section_edit(
 
 @transaction.atomic
 def pack_submit(*, user: User | SystemActor, pack: Pack, comment: str = "") -> Pack:
-    """Draft -> in review: the composer asks for review."""
+    """Draft -> in review: the composer asks for review. Refused while an indicator the pack
+    shows is red or worsening with no commentary, unless the template's rule is off
+    (`rules.missing_commentary`)."""
     pack = _locked(pack)
     who = _person(user, doing="submit")
     access.require_pack_editor(who, pack)
     if not pack.sections.exists():
         raise ValidationError("A pack with no sections cannot be submitted for review.")
+    # Commentary where it matters: red or worsening indicators need it (docs/0023).
+    if pack.status == PackStatus.DRAFT and (missing := rules.missing_commentary(pack, user=who)):
+        raise ValidationError(rules.refusal(missing), code="missing_commentary")
     return _move(
         pack,
         who,
@@ -346,3 +360,29 @@ def pack_publish(*, user: User | SystemActor, pack: Pack, comment: str = "") -> 
         doing="published",
         comment=comment,
     )
+
+
+# --- deletion (docs/0023) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_delete(*, user: User | SystemActor, pack: Pack) -> None:
+    """Delete a draft pack with its sections and history. A pack that has gone for review
+    (in review, approved) or been published is kept: it is on the record."""
+    pack = _locked(pack)
+    who = _person(user, doing="delete")
+    access.require_pack_deleter(who, pack)
+    if pack.status != PackStatus.DRAFT:
+        raise ValidationError(
+            f"This pack is {pack.get_status_display().lower()}: only a draft can be deleted. "
+            + (
+                "A published pack stays on the record."
+                if pack.status == PackStatus.PUBLISHED
+                else "A reviewer can return it to draft first."
+            )
+        )
+    # Its events go with it: the log keeps who deleted which pack.
+    logger.info(
+        "Scrutiny pack %s (%r, %s) deleted by %s", pack.pk, pack.title, pack.authority.slug, who
+    )
+    pack.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import curve_views, question_views, views
+from . import curve_views, question_views, views, views_public
 
 app_name = "scrutiny"
 
@@ -45,4 +45,9 @@ urlpatterns = [
     path(
         "questions/<int:question_id>/close/", question_views.question_close, name="question_close"
     ),
+    # Deleting a draft, and the public version of a published pack (docs/0023).
+    path("<int:pack_id>/delete/", views.pack_delete, name="pack_delete"),
+    path("<int:pack_id>/public/", views.pack_public, name="pack_public"),
+    path("public/<str:token>/", views_public.public_read, name="public_read"),
+    path("public/<str:token>/pdf/", views_public.public_pdf, name="public_pdf"),
 ]

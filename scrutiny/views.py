@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SignedInRequest
 
-from . import charts, cover, forms, pdf, selectors, services
+from . import charts, cover, forms, pdf, public, rules, selectors, services
 from .markdown import render as render_markdown
 
 
@@ -63,6 +63,7 @@ def _compose(
             "errors": [{"message": error} for error in errors or []],
             "add_form": add_form or forms.SectionAddForm(),
             "return_form": return_form or forms.ReturnForm(),
+            "public_version": public.version_block(request.user, page.pack),
         },
         status=400 if errors or (add_form and add_form.errors) else 200,
     )
@@ -110,7 +111,12 @@ def section_edit(
 ) -> HttpResponse:
     page = selectors.section_page(request.user, slug, pack_id, section_id)
     section = page.section
-    initial = {"title": section.title, "narrative": section.narrative, "indicators": page.chosen}
+    initial: dict[str, Any] = {
+        "title": section.title,
+        "narrative": section.narrative,
+        "indicators": page.chosen,
+    }
+    initial["exempt_paragraph"] = section.exempt_paragraph or 0
     form = forms.SectionForm(
         request.POST or None, initial=initial, lists_indicators=page.lists_indicators
     )
@@ -187,7 +193,6 @@ def _workflow_step(
     return view
 
 
-pack_submit = _workflow_step(services.pack_submit, "Submitted the pack for review.")
 pack_approve = _workflow_step(
     services.pack_approve, "Approved the pack. It can now be published to councillors."
 )
@@ -251,3 +256,77 @@ def pack_pdf(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response
+
+
+# --- submitting, deleting and public versions (docs/0023) ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_submit(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
+    """Submit a draft for review (the pack page's button posts here). Refused, or asked for
+    with GET, the page lists what stops it: each red or worsening indicator without
+    commentary, with a link to where its commentary is entered."""
+    pack = selectors.pack_to_edit(request.user, slug, pack_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.pack_submit(user=request.user, pack=pack)
+        except ValidationError as refusal:
+            errors = refusal.messages
+        else:
+            messages.success(request, "Submitted the pack for review.")
+            return redirect("scrutiny:pack_compose", slug=slug, pack_id=pack_id)
+    checks = rules.submit_checks(pack, user=request.user)
+    return render(
+        request,
+        "scrutiny/submit.html",
+        {"pack": pack, "checks": checks, "errors": [{"message": e} for e in errors]},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_delete(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
+    """Delete a draft, after a confirmation page."""
+    pack = selectors.pack_to_delete(request.user, slug, pack_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        title = pack.title
+        try:
+            services.pack_delete(user=request.user, pack=pack)
+        except ValidationError as refusal:
+            errors = refusal.messages
+        else:
+            messages.success(request, f"Deleted the draft pack “{title}”.")
+            return redirect("scrutiny:packs", slug=slug)
+    return render(
+        request,
+        "scrutiny/pack_delete.html",
+        {"pack": pack, "errors": [{"message": e} for e in errors]},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def pack_public(request: SignedInRequest, slug: str, pack_id: int) -> HttpResponse:
+    """Switch the public version on (`switch=on`) or off."""
+    pack = selectors.pack_to_follow(request.user, slug, pack_id)
+    if request.POST.get("switch") == "on":
+        return _step(
+            request,
+            slug,
+            pack_id,
+            lambda: public.public_version_on(user=request.user, pack=pack),
+            "Made a public version: anyone with its link can read the pack, less its exempt "
+            "sections and case-level findings.",
+        )
+    return _step(
+        request,
+        slug,
+        pack_id,
+        lambda: public.public_version_off(user=request.user, pack=pack),
+        "Switched off the public version: its link no longer opens the pack.",
+    )

@@ -51,6 +51,11 @@ AUTHORITY_EDITING: dict[str, object] = {
     "admin": ALLOWED,
 }
 
+# The public version of a pack (docs/0023): anyone, signed in or not, with its link.
+PUBLIC_VERSION: dict[str, object] = dict.fromkeys(
+    ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), ALLOWED
+)
+
 # A POST-only address answers a signed-in GET with 405, whoever asks; who may POST to it is
 # tested separately.
 POST_ONLY: dict[str, object] = {
@@ -199,7 +204,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "scrutiny:section_add": POST_ONLY,
     "scrutiny:section_move": POST_ONLY,
     "scrutiny:section_remove": POST_ONLY,
-    "scrutiny:pack_submit": POST_ONLY,
+    # The submit page lists what stops a draft going for review (docs/0023): its composers.
+    "scrutiny:pack_submit": AUTHORITY_EDITING,
+    # Deleting a draft (a confirmation page): its officers and managers, and admins.
+    "scrutiny:pack_delete": AUTHORITY_FIGURES,
+    "scrutiny:pack_public": POST_ONLY,
+    # The public version of a published pack, while it is switched on: anyone with the link.
+    **dict.fromkeys(("scrutiny:public_read", "scrutiny:public_pdf"), PUBLIC_VERSION),
     "scrutiny:pack_return": POST_ONLY,
     "scrutiny:pack_approve": POST_ONLY,
     "scrutiny:pack_publish": POST_ONLY,
@@ -308,6 +319,7 @@ def _pack_records(world: World) -> dict[str, str]:
     from indicators.models import Period
     from scrutiny import services as pack_services
     from scrutiny.models import Pack
+    from scrutiny.public import public_version_on
 
     pack = Pack.objects.filter(authority=world.authority_a).first()
     if pack is None:
@@ -324,15 +336,20 @@ def _pack_records(world: World) -> dict[str, str]:
             period=Period.objects.get(kind="fy", start=date(2017, 4, 1)),
             template="scrutiny",
         )
+        # Commentary on the red, worsening figure it shows, so that it may go for review.
+        Figure.objects.filter(area=world.authority_a).update(commentary="Explained")
         pack_services.pack_submit(user=officer, pack=pack)
         pack_services.pack_approve(user=manager, pack=pack)
         pack_services.pack_publish(user=manager, pack=pack)
+        public_version_on(user=manager, pack=pack)
+        pack.refresh_from_db()
     section = pack.sections.order_by("order").first()
     assert section is not None
     return {
         "<int:pack_id>": str(pack.pk),
         "<int:section_id>": str(section.pk),
         "<int:question_id>": str(_a_question(world).pk),
+        "<str:token>": pack.public_token,
     }
 
 
@@ -450,7 +467,8 @@ def test_authority_b_officer_reaches_nothing_of_authority_a(
     client = Client()
     client.force_login(personas.officer_b)
     for name, route in app_urls():
-        if "<slug:slug>" not in route:
+        # The public version is for anyone (its figures are published): not this test's.
+        if "<slug:slug>" not in route or EXPECTED[name] is PUBLIC_VERSION:
             continue
         response = client.get(_path_for(route, world))
         # 403, or 405 for a POST-only address (whose POST is refused: see the approval test).

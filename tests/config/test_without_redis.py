@@ -18,6 +18,7 @@ from scrutiny import services as pack_services
 from scrutiny.models import TemplateKind
 from tests import factories
 from tests.returns.test_batches import FILE_NAME, GOOD
+from tests.scrutiny.conftest import explain_exceptions
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def test_a_published_pack_reads_without_redis(world, personas, caplog) -> None:
         period=factories.financial_year(2017),
         template=TemplateKind.ANNUAL_REPORT,
     )
+    explain_exceptions(world)  # the red, worsening figure it shows has commentary
     pack_services.pack_submit(user=personas.officer_a, pack=pack)
     pack_services.pack_approve(user=personas.manager_a, pack=pack)
     pack_services.pack_publish(user=personas.manager_a, pack=pack)

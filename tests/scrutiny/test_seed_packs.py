@@ -12,6 +12,7 @@ from scrutiny.content import pack_content
 from scrutiny.models import PackStatus, SectionKind, TemplateKind
 from scrutiny.selectors import published_content
 from tests import factories
+from tests.scrutiny.conftest import commentary_rule_off
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,7 @@ def member(username: str, slug: str, role: str):
 @pytest.fixture
 def demo(loaded_demo) -> None:
     """The demo data as `demo_load` leaves it (recorded once per test process)."""
+    commentary_rule_off()
 
 
 def indicators_in(contents: list[dict]) -> dict[str, dict]:

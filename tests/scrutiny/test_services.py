@@ -15,6 +15,7 @@ from scrutiny.models import Pack, PackEvent, PackSection, PackStatus, SectionKin
 from scrutiny.selectors import published_content
 from tests import factories
 from tests.complaints.factories import ComplimentFactory
+from tests.scrutiny.conftest import explain_exceptions
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +197,7 @@ def test_who_may_take_each_step(pack, personas) -> None:
 
 
 def test_whoever_created_a_pack_may_not_approve_it(world, personas) -> None:
+    explain_exceptions(world)
     pack = services.pack_create(
         user=personas.admin,
         authority=world.authority_a,
