@@ -43,6 +43,7 @@ from .rag import (
     RagResult,
     Rating,
     TargetBand,
+    compared,
     rate_against_comparator,
     rate_against_target,
 )
@@ -120,7 +121,10 @@ class FigureRow:
 
     @property
     def rating_words(self) -> str:
-        if self.rag.rating == Rating.NOT_RATED and self.comparison is not None:
+        """The rating against the target; without one, how the figure compares with its first
+        comparator; where it cannot be compared either, the rating's own words ("No target
+        set"), not the reason it was not compared."""
+        if self.rag.rating == Rating.NOT_RATED and compared(self.comparison):
             return self.comparison.words
         return self.rag.words
 

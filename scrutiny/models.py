@@ -35,6 +35,15 @@ class SectionKind(models.TextChoices):
     INSPECTIONS = "inspections", "Inspections and improvement plan"
     APPENDIX = "appendix", "Appendix data set"
     GLOSSARY = "glossary", "Glossary"
+    SCORECARD = "scorecard", "Scorecard"
+
+
+class SectionLayout(models.TextChoices):
+    """How an indicator section (theme page, indicator set) shows its indicators."""
+
+    CARDS = "cards", "Cards: a block per indicator, with its chart"
+    TABLE = "table", "Compact table: a row per indicator, with a trend line"
+    GRID = "grid", "Period grid: a row per period of the year so far, with last year"
 
 
 class Pack(models.Model):
@@ -83,6 +92,8 @@ class Pack(models.Model):
 # The kinds whose content comes from one theme, and from a chosen list of indicators.
 THEMED_KINDS = (SectionKind.THEME_PAGE,)
 LISTED_KINDS = (SectionKind.INDICATOR_SET, SectionKind.APPENDIX)
+# The kinds that choose a layout (`SectionLayout`).
+LAID_OUT_KINDS = (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET)
 
 
 class PackSection(models.Model):
@@ -101,6 +112,10 @@ class PackSection(models.Model):
     indicators = models.ManyToManyField("indicators.Indicator", blank=True, related_name="+")
     # The section's content as it stood at publication (empty until then): see services.
     frozen = models.JSONField(null=True, blank=True)
+    # How a theme page or indicator set shows its indicators (other kinds ignore it).
+    layout = models.CharField(
+        max_length=8, choices=SectionLayout.choices, default=SectionLayout.CARDS
+    )
 
     class Meta:
         ordering = ["pack", "order"]
@@ -119,6 +134,10 @@ class PackSection(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=SectionKind.THEME_PAGE) | Q(theme__isnull=False),
                 name="theme_page_has_a_theme",
+            ),
+            models.CheckConstraint(
+                condition=Q(layout__in=[layout.value for layout in SectionLayout]),
+                name="pack_section_layout_known",
             ),
         ]
 

@@ -20,6 +20,7 @@ from accounts.access import SignedInRequest
 
 from . import charts, forms, pdf, selectors, services
 from .markdown import render as render_markdown
+from .models import LAID_OUT_KINDS
 
 
 @login_required
@@ -110,9 +111,17 @@ def section_edit(
 ) -> HttpResponse:
     page = selectors.section_page(request.user, slug, pack_id, section_id)
     section = page.section
-    initial = {"title": section.title, "narrative": section.narrative, "indicators": page.chosen}
+    initial = {
+        "title": section.title,
+        "narrative": section.narrative,
+        "indicators": page.chosen,
+        "layout": section.layout,
+    }
     form = forms.SectionForm(
-        request.POST or None, initial=initial, lists_indicators=page.lists_indicators
+        request.POST or None,
+        initial=initial,
+        lists_indicators=page.lists_indicators,
+        lays_out=section.kind in LAID_OUT_KINDS,
     )
     preview = render_markdown(section.narrative)
     if request.method == "POST" and form.is_valid():
