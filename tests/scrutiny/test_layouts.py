@@ -183,7 +183,7 @@ def test_a_published_pack_keeps_the_layout_it_was_published_in(world, pack, pers
     services.pack_approve(user=personas.manager_a, pack=pack)
     services.pack_publish(user=personas.manager_a, pack=pack)
     frozen = theme_page(pack).frozen
-    assert frozen["layout"] == "table"
+    assert frozen is not None and frozen["layout"] == "table"
     body = client_for(personas.councillor_a).get(f"{BASE}/{pack.pk}/").content.decode()
     assert 'data-testid="compact-table"' in body and 'data-testid="scorecard"' in body
 
@@ -193,6 +193,7 @@ def test_a_pack_frozen_before_layouts_reads_as_cards(world, pack, personas) -> N
     services.pack_approve(user=personas.manager_a, pack=pack)
     services.pack_publish(user=personas.manager_a, pack=pack)
     section = theme_page(pack)
+    assert section.frozen is not None
     frozen = {k: v for k, v in section.frozen.items() if k != "layout"}
     PackSection.objects.filter(pk=section.pk).update(frozen=frozen)
     body = client_for(personas.councillor_a).get(f"{BASE}/{pack.pk}/").content.decode()
