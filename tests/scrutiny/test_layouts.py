@@ -2,12 +2,18 @@
 published, the columns it leaves out, and who may choose a section's layout."""
 
 from decimal import Decimal
+from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import Client
+from pypdf import PdfReader
 
+from accounts.models import User
 from indicators.models import Target
 from scrutiny import services
 from scrutiny.content import pack_content
@@ -269,3 +275,52 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(pack) -> None:
 def test_value_of_figures_is_kept_as_decimal_text(world, pack, personas) -> None:
     row = content_of(pack, personas.officer_a, SectionKind.SCORECARD)["rows"][0]
     assert Decimal(row["latest"]["value"]) == Decimal("87")
+
+
+# --- the demo annual report ---------------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(
+    not Path(settings.CHROMIUM_PATH).exists(),
+    reason=f"no Chromium at {settings.CHROMIUM_PATH} to print PDFs (apt-get install chromium)",
+)
+
+
+def shown_values(content: dict) -> set[str]:
+    """The figures a theme page shows in any layout: each latest and previous figure, and each
+    comparator's."""
+    return {
+        text
+        for indicator in content["indicators"]
+        for text in (
+            (indicator["latest"] or {}).get("text"),
+            *(prior["text"] for prior in indicator["prior"]),
+            *(cell["text"] for cell in indicator["comparators"] if cell["value"] is not None),
+        )
+        if text
+    }
+
+
+@needs_chromium
+def test_the_demo_annual_report_opens_with_its_scorecard_in_under_30_pages(settings) -> None:
+    settings.DEBUG = True
+    call_command("load_demo", "--with-users", stdout=StringIO())
+    for pack in Pack.objects.all():
+        assert pack.sections.get(order=1).kind == SectionKind.SCORECARD
+    wiltshire = Pack.objects.get(authority__slug="wiltshire")
+    themes = list(wiltshire.sections.filter(kind=SectionKind.THEME_PAGE))
+    assert {section.layout for section in themes} == {"table"}
+    councillor = User.objects.get(username="wiltshire.councillor")
+    response = client_for(councillor).get(f"/a/wiltshire/packs/{wiltshire.pk}/pdf/")
+    reader = PdfReader(BytesIO(response.content))
+    assert len(reader.pages) <= 30
+    # The scorecard is the first section after the contents.
+    assert reader.pages[1].extract_text().startswith("Scorecard")
+    # Every figure the theme pages show is still there (as cards it ran to 78 pages).
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    missing = {
+        value
+        for section in themes
+        for value in shown_values(section.frozen or {"indicators": []})
+        if value not in text
+    }
+    assert not missing
