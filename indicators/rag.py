@@ -77,10 +77,12 @@ def rate_against_target(
     value: Decimal | None, target: TargetBand | None, polarity: str
 ) -> RagResult:
     check_polarity(polarity)
-    if polarity == NO_POLARITY:
-        return _not_rated("this measure has no polarity")
+    # No target first: a count kept for context (no polarity) usually has none, and "No target
+    # set" is what a councillor expects to read beside it.
     if target is None:
         return RagResult(Rating.NOT_RATED, NO_TARGET_WORDS)
+    if polarity == NO_POLARITY:
+        return _not_rated("this measure has no polarity")
     if value is None:
         return _not_rated("no value")
     if polarity == BAND:
