@@ -43,6 +43,7 @@ from .rag import (
     RagResult,
     Rating,
     TargetBand,
+    compared,
     rate_against_comparator,
     rate_against_target,
 )
@@ -120,7 +121,10 @@ class FigureRow:
 
     @property
     def rating_words(self) -> str:
-        if self.rag.rating == Rating.NOT_RATED and self.comparison is not None:
+        """The rating against the target; without one, how the figure compares with its first
+        comparator; where it cannot be compared either, the rating's own words ("No target
+        set"), not the reason it was not compared."""
+        if self.rag.rating == Rating.NOT_RATED and compared(self.comparison):
             return self.comparison.words
         return self.rag.words
 
@@ -152,6 +156,10 @@ class FigureContext:
     comparator_figures: dict[tuple[int, int], list[Figure]] = field(default_factory=dict)
     members: dict[int, list[int]] = field(default_factory=dict)  # comparator id -> area ids
     member_figures: dict[tuple[int, int, int], Figure] = field(default_factory=dict)
+    # The periods of members' figures, by id: an annual measure's in-year figure is compared
+    # with the members' latest year (`comparison_kinds`); a context without them compares it
+    # with published years only.
+    member_periods: dict[int, Period] = field(default_factory=dict)
 
 
 # --- reading the context -------------------------------------------------------------------
@@ -347,6 +355,8 @@ def load_context(
         ):
             key = (figure.area_id, figure.indicator_id, figure.period_id)
             context.member_figures[key] = figure
+        period_ids = {period_id for _, _, period_id in context.member_figures}
+        context.member_periods = Period.objects.in_bulk(period_ids)
     return context
 
 
@@ -394,24 +404,59 @@ def target_band(target: Target | None) -> TargetBand | None:
     return TargetBand(target.lower, target.upper, target.tolerance)
 
 
+def comparison_kinds(indicator: Indicator) -> tuple[str, ...] | None:
+    """The period kinds a measure's comparators are read at: an annual measure is compared at
+    a year (its latest, or the comparators' latest before it), never at the quarter or month
+    of an in-year figure (issue 16: a quarterly pack compared an annual measure with its
+    neighbours' Q4 figures); any other measure at any kind (None)."""
+    if indicator.frequency == Frequency.ANNUAL:
+        return NATIVE_KINDS[Frequency.ANNUAL]
+    return None
+
+
+def _members_period(
+    context: FigureContext, comparator: Comparator, indicator: Indicator, period: Period
+) -> Period | None:
+    """The period a mean of members is taken for: the figure's own; for an annual measure's
+    in-year figure, the latest year ending by then that a member has a figure for."""
+    kinds = comparison_kinds(indicator)
+    if kinds is None or period.kind in kinds:
+        return period
+    members = set(context.members.get(comparator.id, []))
+    years = [
+        found
+        for area_id, indicator_id, period_id in context.member_figures
+        if indicator_id == indicator.id
+        and area_id in members
+        and (found := context.member_periods.get(period_id)) is not None
+        and found.kind in kinds
+        and found.end <= period.end
+    ]
+    return max(years, key=lambda year: (year.end, year.start)) if years else None
+
+
 def _comparator_cell(
     context: FigureContext, comparator: Comparator, indicator: Indicator, period: Period
 ) -> ComparatorCell:
     """The comparator's value beside a local figure: published for the same or latest earlier
-    period; else the mean of member authorities' figures for the same period."""
+    period; else the mean of member authorities' figures for the same period. An annual
+    measure is compared at years only (`comparison_kinds`)."""
+    kinds = comparison_kinds(indicator)
     published = [
         figure
         for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
-        if figure.period.end <= period.end
+        if figure.period.end <= period.end and (kinds is None or figure.period.kind in kinds)
     ]
     chosen = published[-1] if published else None
+    at = _members_period(context, comparator, indicator, period)
     member_values = [
         context.member_figures[key].value
         for area_id in context.members.get(comparator.id, [])
         # An authority is never its own comparator: a "regional mean" of itself alone would
         # flatter or damn it with its own number.
-        if area_id != context.authority.id
-        and (key := (area_id, indicator.id, period.id)) in context.member_figures
+        if at is not None
+        and area_id != context.authority.id
+        and (key := (area_id, indicator.id, at.id)) in context.member_figures
     ]
     result = metrics.comparator_value(
         chosen.value if chosen is not None else None, [] if chosen else member_values
@@ -433,8 +478,8 @@ def _comparator_cell(
             area_name=comparator.area.name,
             value=result.value,
             text=format_value(result.value, indicator.unit, indicator.decimals),
-            period_label=period.label,
-            period=period,
+            period_label=at.label if at else period.label,
+            period=at or period,
             method="computed",
             note=(
                 f"mean of {result.members_used} "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeGuard
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -63,6 +64,11 @@ class RagResult:
     words: str
 
 
+# What a councillor reads beside a measure that has no target and that no comparator can rate
+# (issue 16: "Not compared: this measure is best within a band" read as nonsense).
+NO_TARGET_WORDS = "No target set"
+
+
 def _not_rated(reason: str) -> RagResult:
     return RagResult(Rating.NOT_RATED, f"Not rated: {reason}")
 
@@ -71,10 +77,12 @@ def rate_against_target(
     value: Decimal | None, target: TargetBand | None, polarity: str
 ) -> RagResult:
     check_polarity(polarity)
+    # No target first: a count kept for context (no polarity) usually has none, and "No target
+    # set" is what a councillor expects to read beside it.
+    if target is None:
+        return RagResult(Rating.NOT_RATED, NO_TARGET_WORDS)
     if polarity == NO_POLARITY:
         return _not_rated("this measure has no polarity")
-    if target is None:
-        return _not_rated("no target")
     if value is None:
         return _not_rated("no value")
     if polarity == BAND:
@@ -154,3 +162,9 @@ def rate_against_comparator(
 
 def _not_compared(reason: str) -> ComparisonResult:
     return ComparisonResult(Comparison.NOT_COMPARED, f"Not compared: {reason}")
+
+
+def compared(result: ComparisonResult | None) -> TypeGuard[ComparisonResult]:
+    """Whether a comparison says something (better, similar, worse): a measure best within a
+    band, or with no polarity, is not compared, and its reason is no rating to show."""
+    return result is not None and result.comparison != Comparison.NOT_COMPARED

@@ -28,10 +28,15 @@ class EveryTheme:
 
 EVERY_THEME = EveryTheme(SectionKind.THEME_PAGE)
 
+# Every pack opens with its scorecard: every indicator it shows, in one table, exceptions
+# first (issue 16), so that the committee's attention goes first to what needs it.
+SCORECARD = SectionSpec(SectionKind.SCORECARD, "Scorecard")
+
 # Seed 000 (Wiltshire, annual report to the Children's Select Committee): purpose and
 # background, the year's performance theme by theme, audits and observations of practice, the
 # voice of children and families, complaints and compliments, and an appendix of figures.
 ANNUAL_REPORT: tuple[SectionSpec | EveryTheme, ...] = (
+    SCORECARD,
     SectionSpec(
         SectionKind.NARRATIVE,
         "Introduction",
@@ -52,6 +57,7 @@ ANNUAL_REPORT: tuple[SectionSpec | EveryTheme, ...] = (
 # Seed 002 (Devon, monthly report to the Children's Scrutiny Committee): a page per theme with
 # its definition, figures and chart, and bullets of commentary.
 SCRUTINY_PACK: tuple[SectionSpec | EveryTheme, ...] = (
+    SCORECARD,
     SectionSpec(SectionKind.NARRATIVE, "Summary"),
     EVERY_THEME,
     SectionSpec(SectionKind.GLOSSARY, "Glossary"),
@@ -60,6 +66,7 @@ SCRUTINY_PACK: tuple[SectionSpec | EveryTheme, ...] = (
 # Seed 004 (Worcestershire, improvement plan update to Cabinet): the inspection and monitoring
 # visits, progress, the areas still to improve, and the key performance indicators.
 IMPROVEMENT_UPDATE: tuple[SectionSpec | EveryTheme, ...] = (
+    SCORECARD,
     SectionSpec(SectionKind.NARRATIVE, "Recommendation"),
     SectionSpec(SectionKind.INSPECTIONS, "Inspection history"),
     SectionSpec(
@@ -94,4 +101,5 @@ DEFAULT_TITLES: dict[str, str] = {
     SectionKind.GLOSSARY: "Glossary",
     SectionKind.TURNING_THE_CURVE: "Turning the Curve",
     SectionKind.MATTERS_ARISING: "Matters arising from the last meeting",
+    SectionKind.SCORECARD: "Scorecard",
 }

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.safestring import mark_safe
 
 from .curve_charts import baseline_chart
+from .layouts import laid_out
 from .line_charts import SeriesInput, chart_svg, line_chart, swatch_svg
 
 
@@ -107,12 +108,13 @@ def trend_chart(
 
 def reading_sections(contents: list[dict[str, Any]], *, own_name: str) -> list[dict[str, Any]]:
     """The sections as the reading view and the PDF show them: each with an `anchor` for the
-    contents list, each theme-page indicator with its `chart` (or None)."""
+    contents list, its include (`layouts.laid_out`), and each theme-page indicator shown as a
+    card with its `chart` (or None)."""
     sections = []
     for index, content in enumerate(contents, start=1):
         # Shallow copies: the content dicts stay as read (the PDF's cache key is made of them).
-        section = {**content, "anchor": f"section-{index}"}
-        if section.get("kind") == "theme_page":
+        section = laid_out({**content, "anchor": f"section-{index}"})
+        if section.get("kind") == "theme_page" and section.get("layout", "cards") == "cards":
             section["indicators"] = [
                 {
                     **indicator,

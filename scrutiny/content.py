@@ -14,18 +14,20 @@ one shape, live or frozen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from audits import selectors as audit_selectors
 from complaints import selectors as complaint_selectors
+from indicators import periods
 from indicators import selectors as indicator_selectors
-from indicators.models import ComparatorKind, Figure, Frequency, Indicator
+from indicators.models import ComparatorKind, Figure, Frequency, Indicator, PeriodKind
 
-from . import curves, glossary
+from . import curves, glossary, scorecard
 from .exempt import exempt_content
 from .markdown import render
-from .models import LISTED_KINDS, Pack, PackSection, SectionKind
+from .models import LAID_OUT_KINDS, LISTED_KINDS, Pack, PackSection, SectionKind, SectionLayout
 from .question_selectors import matters_arising_content
 
 if TYPE_CHECKING:
@@ -98,12 +100,58 @@ def trend_point(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
     }
 
 
-def indicator_dict(item: PackIndicator) -> dict[str, Any]:
-    """An indicator as a theme page or indicator set shows it."""
+def _national(item: PackIndicator, row: FigureRow) -> dict[str, Any] | None:
+    """England's (or Wales's) value beside a figure, by the same rule as every comparator."""
+    for cell, kind in zip(row.comparators, item.comparator_kinds, strict=True):
+        if kind == ComparatorKind.NATION:
+            return {
+                "label": cell.label,
+                "value": _decimal(cell.value),
+                "text": cell.text,
+                "period": cell.period_label,
+            }
+    return None
+
+
+def _grid_row(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
+    row = shown.row
+    return {
+        **figure_dict(shown),
+        "target": row.target_text,
+        "rag": str(row.rag.rating),
+        "rating": row.rating_words,
+        "national": _national(item, row),
+        "commentary": row.commentary,
+    }
+
+
+def year_so_far(item: PackIndicator, period_end: date) -> dict[str, Any]:
+    """What a period grid shows of an indicator: each of its figures for the financial year
+    of the pack's period so far (a row per month or quarter; one for an annual measure), and
+    the last figure of the year before (its outturn), each with England's beside it and the
+    officer's comment."""
+    year_start = periods.financial_year_start(period_end)
+    this_year = [
+        shown
+        for shown in item.history
+        if shown.row.period.start >= year_start and shown.row.period.end <= period_end
+    ]
+    before = [shown for shown in item.history if shown.row.period.end < year_start]
+    return {
+        "year": periods.label(PeriodKind.FINANCIAL_YEAR, year_start, year_start),
+        "rows": [_grid_row(item, shown) for shown in this_year],
+        "previous": _grid_row(item, before[-1]) if before else None,
+    }
+
+
+def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[str, Any]:
+    """An indicator as a theme page or indicator set shows it, in any layout (cards, table,
+    grid: one shape, so a published pack can be shown in the layout it was published in)."""
     summary = item.summary
     indicator = summary.indicator
     latest = summary.latest
     current = item.history[-1] if latest is not None and item.history else None
+    prior = item.history[:-1][-APPENDIX_PRIOR:] if current else ()
     return {
         "code": indicator.code,
         "title": indicator.title,
@@ -117,9 +165,32 @@ def indicator_dict(item: PackIndicator) -> dict[str, Any]:
         "rating": latest.rating_words if latest else "no figure",
         "travel": summary.travel_text,
         "travel_year": summary.travel_year_text,
+        "direction": str(summary.travel.direction),
+        # In a word ("Worsening"), for the tables whose columns give the figures it is from.
+        "travel_words": summary.travel.words,
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
+        "prior": [figure_dict(figure) for figure in prior],
         "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
+        "grid": year_so_far(item, period_end) if period_end else None,
+    }
+
+
+def scorecard_row(item: PackIndicator) -> dict[str, Any]:
+    """An indicator's line of the scorecard: latest value and period, target, rating,
+    direction of travel and the main comparators (`scorecard.MAIN_COMPARATORS`)."""
+    shown = indicator_dict(item)
+    return {
+        "code": shown["code"],
+        "title": shown["title"],
+        "latest": shown["latest"],
+        "target": shown["target"],
+        "rag": shown["rag"],
+        "rating": shown["rating"],
+        "direction": shown["direction"],
+        # In a word ("Worsening"): the sections below give the change and what it was from.
+        "travel": item.summary.travel.words,
+        "comparators": [_cell_of(shown, (kind,)) for kind, _ in scorecard.MAIN_COMPARATORS],
     }
 
 
@@ -192,15 +263,42 @@ class _Read:
     items: dict[int, PackIndicator]
 
 
+def _default_indicators(pack: Pack) -> list[Indicator]:
+    """Every indicator the authority has a figure for by the period's end: what each template's
+    theme pages and indicator sets show between them when nothing narrows them."""
+    with_figures = (
+        Figure.objects.overall()
+        .filter(area_id=pack.authority_id, period__end__lte=pack.period.end)
+        .values("indicator_id")
+    )
+    return list(
+        Indicator.objects.filter(id__in=with_figures)
+        .select_related("theme")
+        .order_by("theme__order", "theme__name", "id")
+    )
+
+
 def _read_pack(pack: Pack, sections: list[PackSection]) -> _Read:
     of_section = {s.pk: _indicators_of(s) for s in sections if s.kind in _WITH_FIGURES}
     every = {i.id: i for indicators in of_section.values() for i in indicators}
+    # The scorecard shows every indicator the pack shows elsewhere, once, in the pack's order;
+    # or, in a pack that shows none elsewhere, what its template would.
+    scorecards = [s for s in sections if s.kind == SectionKind.SCORECARD]
+    if scorecards:
+        shown = list(every.values()) or _default_indicators(pack)
+        every.update((i.id, i) for i in shown)
+        of_section.update((s.pk, shown) for s in scorecards)
     return _Read(of_section, _read_indicators(pack, list(every.values())))
 
 
 def _pack_indicators(section: PackSection, read: _Read | None) -> list[PackIndicator]:
     if read is None:
-        read = _read_pack(section.pack, [section])
+        # The scorecard summarises the other sections: read the whole pack for it.
+        alone = section.kind != SectionKind.SCORECARD
+        read = _read_pack(
+            section.pack,
+            [section] if alone else list(section.pack.sections.select_related("theme")),
+        )
     indicators = read.of_section.get(section.pk, [])
     shown = [read.items[i.id] for i in indicators if i.id in read.items]
     # An indicator with no figure by the period's end has nothing to show councillors.
@@ -330,11 +428,20 @@ def section_content(
         "exempt": exempt_content(section.exempt_paragraph),
     }
     pack = section.pack
+    if section.kind in LAID_OUT_KINDS:
+        base["layout"] = section.layout or SectionLayout.CARDS
     if section.kind == SectionKind.THEME_PAGE:
         base["theme"] = section.theme.name if section.theme else ""
-        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section, read)]
-    elif section.kind == SectionKind.INDICATOR_SET:
-        base["indicators"] = [indicator_dict(item) for item in _pack_indicators(section, read)]
+    if section.kind in (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET):
+        base["period"] = pack.period.label
+        base["indicators"] = [
+            indicator_dict(item, pack.period.end) for item in _pack_indicators(section, read)
+        ]
+    elif section.kind == SectionKind.SCORECARD:
+        base["period"] = pack.period.label
+        base["rows"] = scorecard.exceptions_first(
+            scorecard_row(item) for item in _pack_indicators(section, read)
+        )
     elif section.kind == SectionKind.APPENDIX:
         base["period"] = pack.period.label
         base["rows"] = [appendix_row(item) for item in _pack_indicators(section, read)]

@@ -21,7 +21,7 @@ from indicators.models import Area, Period, PeriodKind
 
 from . import services
 from .curve_demo import curves_demo_load
-from .models import Pack, PackStatus, TemplateKind
+from .models import Pack, PackStatus, SectionKind, SectionLayout, TemplateKind
 from .question_demo import questions_demo_load
 
 WILTSHIRE_INTRODUCTION = """\
@@ -56,6 +56,10 @@ class DemoPack:
     approver: str  # who approves and publishes ("" to leave it in review or draft)
     status: str
     narrative: tuple[tuple[str, str], ...] = ()  # (section title, markdown)
+    # How the theme pages show their indicators: the annual report's forty-odd measures as
+    # cards ran to 78 A4 pages; as compact tables, with the scorecard first, it reads in ten
+    # minutes and prints in under 30, every figure kept (issue 16).
+    theme_layout: str = SectionLayout.CARDS
 
 
 DEMO_PACKS = (
@@ -71,6 +75,7 @@ DEMO_PACKS = (
         approver="wiltshire.manager",
         status=PackStatus.PUBLISHED,
         narrative=(("Introduction", WILTSHIRE_INTRODUCTION), ("Summary", WILTSHIRE_SUMMARY)),
+        theme_layout=SectionLayout.TABLE,
     ),
     DemoPack(
         slug="devon",
@@ -120,6 +125,9 @@ def _pack(spec: DemoPack) -> Pack | None:
     for title, narrative in spec.narrative:
         section = pack.sections.get(title=title)
         services.section_edit(user=officer, section=section, narrative=narrative)
+    if spec.theme_layout != SectionLayout.CARDS:
+        for section in pack.sections.filter(kind=SectionKind.THEME_PAGE):
+            services.section_edit(user=officer, section=section, layout=spec.theme_layout)
     if spec.status != PackStatus.DRAFT:
         services.pack_submit(user=officer, pack=pack)
     if spec.status == PackStatus.PUBLISHED:

@@ -9,7 +9,7 @@ from django import forms
 from indicators.models import Indicator, Period, PeriodKind, Theme
 
 from . import exempt
-from .models import SectionKind, TemplateKind
+from .models import SectionKind, SectionLayout, TemplateKind
 
 # What each template starts with, beside its radio on the create form.
 TEMPLATE_DESCRIPTIONS = {
@@ -133,8 +133,28 @@ class SectionForm(forms.Form):
         error_messages={"invalid_choice": "Choose a paragraph from 1 to 7, or not exempt"},
     )
 
-    def __init__(self, *args: Any, lists_indicators: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lists_indicators: bool = False, lays_out: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if lays_out:
+            # A theme page or indicator set: how it shows its indicators (`SectionLayout`).
+            self.fields["layout"] = forms.ChoiceField(
+                label="Layout",
+                choices=SectionLayout.choices,
+                widget=forms.RadioSelect,
+                # Left unposted, the layout stays as it is (`services.section_edit`).
+                required=False,
+                help_text=(
+                    "Cards give each measure its definition and chart; a compact table puts "
+                    "the section on a page or two; a period grid shows each month or quarter "
+                    "of the year so far beside last year's"
+                ),
+                error_messages={
+                    "required": "Choose how this section shows its measures",
+                    "invalid_choice": "Choose one of the layouts listed",
+                },
+            )
         if lists_indicators:
             # An indicator set or the appendix: the page shows the catalogue as checkboxes,
             # grouped by theme (see `selectors.section_page`); none ticked is a valid choice.
@@ -146,6 +166,9 @@ class SectionForm(forms.Form):
                     "invalid_pk_value": "Choose indicators from the list: “%(pk)s” is not one",
                 },
             )
+
+    def clean_layout(self) -> str | None:
+        return self.cleaned_data.get("layout") or None
 
     def ticked(self) -> set[str]:
         """The ids of the indicators to show ticked: as posted, or as stored."""

@@ -37,6 +37,15 @@ class SectionKind(models.TextChoices):
     GLOSSARY = "glossary", "Glossary"
     TURNING_THE_CURVE = "turning_the_curve", "Turning the Curve report"
     MATTERS_ARISING = "matters_arising", "Matters arising from the last meeting"
+    SCORECARD = "scorecard", "Scorecard"
+
+
+class SectionLayout(models.TextChoices):
+    """How an indicator section (theme page, indicator set) shows its indicators."""
+
+    CARDS = "cards", "Cards: a block per indicator, with its chart"
+    TABLE = "table", "Compact table: a row per indicator, with a trend line"
+    GRID = "grid", "Period grid: a row per period of the year so far, with last year"
 
 
 class Pack(models.Model):
@@ -102,6 +111,8 @@ class Pack(models.Model):
 # The kinds whose content comes from one theme, and from a chosen list of indicators.
 THEMED_KINDS = (SectionKind.THEME_PAGE,)
 LISTED_KINDS = (SectionKind.INDICATOR_SET, SectionKind.APPENDIX)
+# The kinds that choose a layout (`SectionLayout`).
+LAID_OUT_KINDS = (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET)
 
 
 class PackSection(models.Model):
@@ -126,6 +137,10 @@ class PackSection(models.Model):
     # For a Turning the Curve section: the report it shows (see `curves.section_content`).
     curve = models.ForeignKey(
         "scrutiny.CurveReport", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # How a theme page or indicator set shows its indicators (other kinds ignore it).
+    layout = models.CharField(
+        max_length=8, choices=SectionLayout.choices, default=SectionLayout.CARDS
     )
 
     class Meta:
@@ -154,6 +169,10 @@ class PackSection(models.Model):
                 condition=Q(exempt_paragraph__isnull=True)
                 | Q(exempt_paragraph__gte=1, exempt_paragraph__lte=7),
                 name="pack_section_exempt_paragraph_1_to_7",
+            ),
+            models.CheckConstraint(
+                condition=Q(layout__in=[layout.value for layout in SectionLayout]),
+                name="pack_section_layout_known",
             ),
         ]
 

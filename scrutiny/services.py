@@ -28,12 +28,14 @@ from indicators.models import Area, AreaKind, Indicator, Period, Theme
 from . import blueprints, exempt, rules
 from .content import pack_content
 from .models import (
+    LAID_OUT_KINDS,
     LISTED_KINDS,
     Pack,
     PackEvent,
     PackSection,
     PackStatus,
     SectionKind,
+    SectionLayout,
     TemplateKind,
 )
 from .question_selectors import with_matters_arising
@@ -144,6 +146,14 @@ def _check_section(kind: str, theme: Theme | None) -> None:
         raise ValidationError("Choose the theme this page shows.")
 
 
+def _layout(kind: str, layout: str) -> str:
+    if layout not in SectionLayout.values:
+        raise ValidationError(f"There is no layout called {layout!r}.")
+    if kind not in LAID_OUT_KINDS and layout != SectionLayout.CARDS:
+        raise ValidationError("Only a theme page or an indicator set chooses a layout.")
+    return layout
+
+
 def _listed(kind: str, indicators: Sequence[Indicator | int]) -> list[Indicator]:
     """The indicators a section of this kind is to list, each found in the catalogue (by
     itself or its id); a refusal names any id that is not an indicator, before anything is
@@ -243,9 +253,13 @@ def section_edit(
     theme: Theme | None = None,
     indicators: Sequence[Indicator | int] | None = None,
     exempt_paragraph: int | None = None,
+    layout: str | None = None,
 ) -> PackSection:
     """Change a draft section's title, narrative (markdown, stored as written and sanitised
-    when rendered), theme or indicators. Arguments left as None are left alone.
+    when rendered), theme, indicators or layout. Arguments left as None are left alone.
+
+    `layout` (a `SectionLayout`) is how a theme page or indicator set shows its indicators;
+    an unknown layout, or a layout for another kind of section, is refused.
 
     `indicators` (indicators or their ids) replaces an indicator set's or the appendix's
     chosen indicators; an empty list clears them, so the section shows every indicator with a
@@ -269,6 +283,8 @@ def section_edit(
     if exempt_paragraph is not None:
         section.exempt_paragraph = exempt.check_paragraph(exempt_paragraph or None)
     _check_section(section.kind, section.theme)
+    if layout is not None:
+        section.layout = _layout(section.kind, layout)
     listed = None if indicators is None else _listed(section.kind, indicators)
     section.save()
     if listed is not None:

@@ -20,6 +20,7 @@ from accounts.access import SignedInRequest
 
 from . import charts, cover, forms, pdf, public, rules, selectors, services
 from .markdown import render as render_markdown
+from .models import LAID_OUT_KINDS
 
 
 @login_required
@@ -115,10 +116,14 @@ def section_edit(
         "title": section.title,
         "narrative": section.narrative,
         "indicators": page.chosen,
+        "layout": section.layout,
+        "exempt_paragraph": section.exempt_paragraph or 0,
     }
-    initial["exempt_paragraph"] = section.exempt_paragraph or 0
     form = forms.SectionForm(
-        request.POST or None, initial=initial, lists_indicators=page.lists_indicators
+        request.POST or None,
+        initial=initial,
+        lists_indicators=page.lists_indicators,
+        lays_out=section.kind in LAID_OUT_KINDS,
     )
     preview = render_markdown(section.narrative)
     if request.method == "POST" and form.is_valid():

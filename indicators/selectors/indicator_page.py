@@ -259,6 +259,7 @@ def _context(
             context.comparator_figures.setdefault((record.area_id, indicator.id), []).append(figure)
         if record.area_id in member_ids and record.period.end >= since:
             context.member_figures[(record.area_id, indicator.id, record.period_id)] = figure
+            context.member_periods[record.period_id] = record.period
     return context
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from indicators.rag import Comparison, ComparisonResult, RagResult, Rating
+from indicators.rag import Comparison, ComparisonResult, RagResult, Rating, compared
 from indicators.trend import Direction, Travel
 
 register = template.Library()
@@ -40,7 +40,7 @@ def rag_tag(rag: RagResult) -> dict[str, str]:
 @register.inclusion_tag("indicators/includes/rag_tag.html")
 def rating_tag(rag: RagResult, comparison: ComparisonResult | None) -> dict[str, str]:
     """Against the target where there is one; else against the first comparator."""
-    if rag.rating == Rating.NOT_RATED and comparison is not None:
+    if rag.rating == Rating.NOT_RATED and compared(comparison):
         return {"css": COMPARISON_TAGS[comparison.comparison], "words": comparison.words}
     return rag_tag(rag)
 

@@ -232,6 +232,80 @@ def test_a_computed_comparator_is_the_mean_of_its_members_but_never_the_authorit
     assert cell.note == "mean of 2 authorities' figures held here"
 
 
+def quarter(start: date) -> Period:
+    return Period(
+        pk=start.year * 1000 + start.month,
+        kind=PeriodKind.QUARTER,
+        start=start,
+        end=periods.bounds(PeriodKind.QUARTER, start)[1],
+    )
+
+
+def annual(polarity: str = "higher", frequency: str = "annual") -> Indicator:
+    return Indicator(
+        pk=10,
+        code="ASMT",
+        title="% assessments in 45 days",
+        unit="percent",
+        polarity=polarity,
+        frequency=frequency,
+        decimals=0,
+    )
+
+
+def test_an_annual_measure_is_compared_with_its_neighbours_at_their_latest_year() -> None:
+    # An annual measure whose latest figure is in-year (Q4 2017/18, as a quarterly pack reads
+    # it) is compared with its neighbours' latest year, not with their Q4 figures.
+    q4 = quarter(date(2018, 1, 1))
+    latest = figure(NORTH, q4, "87")
+    neighbours = Comparator(
+        pk=3, authority=NORTH, area=REGION, kind=ComparatorKind.NEIGHBOURS, label="Neighbours"
+    )
+    made = context(
+        [latest],
+        comparators=[
+            (
+                england(),
+                # England's Q4 figure is not a year: its 2016/17 figure stands beside.
+                [figure(ENGLAND, year(2016), "83"), figure(ENGLAND, q4, "99")],
+            ),
+            (neighbours, []),
+        ],
+    )
+    made.members[neighbours.pk] = [4, 5]
+    for area_id, at, value in (
+        (4, q4, "10"),
+        (5, q4, "20"),
+        (4, year(2016), "78"),
+        (5, year(2016), "82"),
+        (4, year(2015), "1"),
+    ):
+        made.member_figures[(area_id, 10, at.pk)] = figure(Area(pk=area_id), at, value)
+        made.member_periods[at.pk] = at
+    nation, neighbour = figure_context.figure_row(made, annual(), latest).comparators
+    assert (nation.text, nation.period_label, nation.method) == ("83%", "2016/17", "published")
+    assert (neighbour.text, neighbour.period_label, neighbour.method) == (
+        "80%",
+        "2016/17",
+        "computed",
+    )
+    # A monthly or quarterly measure is still compared at its own period.
+    quarterly = annual(frequency="quarterly")
+    _, neighbour = figure_context.figure_row(made, quarterly, latest).comparators
+    assert (neighbour.text, neighbour.period_label) == ("15%", "Q4 2017/18")
+
+
+def test_a_measure_no_target_or_comparator_can_rate_says_no_target_set() -> None:
+    # Best within a band, no target: nearer England is neither better nor worse, and the
+    # councillor reads "No target set", not why it was not compared.
+    latest = figure(NORTH, month(9), "90")
+    made = context([latest], comparators=[(england(), [figure(ENGLAND, year(2020), "80")])])
+    row = figure_context.figure_row(made, visits("band"), latest)
+    assert row.rating_words == "No target set"
+    alone = figure_context.figure_row(context([latest]), visits(), latest)
+    assert alone.rating_words == "No target set"
+
+
 # --- direction of travel and the summary -----------------------------------------------------
 
 

@@ -102,7 +102,8 @@ def test_open_ended_targets_use_the_bound_given() -> None:
 
 
 def test_not_rated_words() -> None:
-    assert rate_against_target(D(1), None, "higher").words == "Not rated: no target"
+    assert rate_against_target(D(1), None, "higher").words == "No target set"
+    assert rate_against_target(D(1), None, "none").words == "No target set"
     assert rate_against_target(None, band_90_95(), "higher").words == "Not rated: no value"
     assert rate_against_target(D(1), band_90_95(), "none").words == (
         "Not rated: this measure has no polarity"

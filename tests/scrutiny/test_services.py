@@ -39,7 +39,7 @@ def publish(pack: Pack, personas) -> Pack:
 
 def test_each_template_creates_its_default_sections(world, personas) -> None:
     factories.ThemeFactory(name="Children in need", slug="cin", order=2)
-    for template, first, last in (
+    for template, second, last in (
         (TemplateKind.ANNUAL_REPORT, "Introduction", "Glossary"),
         (TemplateKind.SCRUTINY_PACK, "Summary", "Glossary"),
         (TemplateKind.IMPROVEMENT_UPDATE, "Recommendation", "Glossary"),
@@ -55,7 +55,9 @@ def test_each_template_creates_its_default_sections(world, personas) -> None:
         )
         assert pack.status == PackStatus.DRAFT
         names = titles(pack)
-        assert names[0] == first and names[-1] == last
+        # Every pack opens with its scorecard (issue 16), then the template's own sections.
+        assert names[:2] == ["Scorecard", second] and names[-1] == last
+        assert pack.sections.get(order=1).kind == SectionKind.SCORECARD
         assert [o for o, _ in orders(pack)] == list(range(1, len(names) + 1))
         kinds = set(pack.sections.values_list("kind", flat=True))
         if template != TemplateKind.IMPROVEMENT_UPDATE:
