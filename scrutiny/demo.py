@@ -21,7 +21,7 @@ from indicators.models import Area, Period, PeriodKind
 
 from . import services
 from .curve_demo import curves_demo_load
-from .models import Pack, PackStatus, SectionKind, SectionLayout, TemplateKind
+from .models import Pack, PackStatus, SectionKind, SectionLayout, TemplateKind, TemplateRule
 from .question_demo import questions_demo_load
 
 WILTSHIRE_INTRODUCTION = """\
@@ -60,6 +60,10 @@ class DemoPack:
     # cards ran to 78 A4 pages; as compact tables, with the scorecard first, it reads in ten
     # minutes and prints in under 30, every figure kept (issue 16).
     theme_layout: str = SectionLayout.CARDS
+    # Whether the template's packs must explain every red or worsening measure before review
+    # (docs/0023). The seed annual report explains them in its summary, not measure by
+    # measure: its demo switches the rule off for annual reports, as an admin would.
+    commentary_rule: bool = True
 
 
 DEMO_PACKS = (
@@ -76,6 +80,7 @@ DEMO_PACKS = (
         status=PackStatus.PUBLISHED,
         narrative=(("Introduction", WILTSHIRE_INTRODUCTION), ("Summary", WILTSHIRE_SUMMARY)),
         theme_layout=SectionLayout.TABLE,
+        commentary_rule=False,
     ),
     DemoPack(
         slug="devon",
@@ -128,6 +133,10 @@ def _pack(spec: DemoPack) -> Pack | None:
     if spec.theme_layout != SectionLayout.CARDS:
         for section in pack.sections.filter(kind=SectionKind.THEME_PAGE):
             services.section_edit(user=officer, section=section, layout=spec.theme_layout)
+    if not spec.commentary_rule:
+        TemplateRule.objects.update_or_create(
+            template=spec.template, defaults={"require_commentary_on_exceptions": False}
+        )
     if spec.status != PackStatus.DRAFT:
         services.pack_submit(user=officer, pack=pack)
     if spec.status == PackStatus.PUBLISHED:

@@ -14,7 +14,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from accounts.models import User
-from indicators.models import Target
+from indicators.models import Figure, Target
 from scrutiny import services
 from scrutiny.content import pack_content
 from scrutiny.models import Pack, PackSection, SectionKind, SectionLayout
@@ -146,8 +146,10 @@ def test_a_compact_table_shows_a_row_per_measure_with_only_filled_columns(
     # A sparkline with words for those who cannot see it.
     assert 'role="img"' in table
     assert 'aria-label="Trend of % assessments completed in time over 3 periods' in table
-    # No commentary on either: no commentary row.
-    assert "Commentary:" not in table
+    # The officer's commentary under the measure that has it (the pack fixture explains the
+    # red one), and no empty commentary row under the other.
+    assert table.count("Commentary:") == 1
+    assert "two social workers left in the autumn" in table
 
 
 def test_a_compact_table_without_targets_has_no_target_column(world, pack, personas) -> None:
@@ -179,7 +181,12 @@ def test_a_period_grid_shows_the_year_so_far_and_last_year_with_england(
     block = body[start : body.index("</table>", start)]
     assert "Last year: 2016/17" in block and "National average" in block
     assert ">Target<" in block
+    assert ">Comment<" in block and "two social workers left in the autumn" in block
     # No comment on any figure: no comment column.
+    Figure.objects.filter(indicator=world.indicator).update(commentary="")
+    body = client_for(personas.officer_a).get(f"{BASE}/{pack.pk}/").content.decode()
+    start = body.index('data-testid="grid-block"')
+    block = body[start : body.index("</table>", start)]
     assert ">Comment<" not in block
 
 
@@ -313,8 +320,9 @@ def test_the_demo_annual_report_opens_with_its_scorecard_in_under_30_pages(setti
     response = client_for(councillor).get(f"/a/wiltshire/packs/{wiltshire.pk}/pdf/")
     reader = PdfReader(BytesIO(response.content))
     assert len(reader.pages) <= 30
-    # The scorecard is the first section after the contents.
-    assert reader.pages[1].extract_text().startswith("Scorecard")
+    # After the cover and the contents, whose first entry it is, the scorecard.
+    assert "1. Scorecard" in reader.pages[1].extract_text()
+    assert reader.pages[2].extract_text().startswith("Scorecard")
     # Every figure the theme pages show is still there (as cards it ran to 78 pages).
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     missing = {

@@ -13,6 +13,7 @@ from scrutiny.content import pack_content
 from scrutiny.models import Pack, SectionKind, TemplateKind
 from tests import factories
 
+from .conftest import explain_exceptions
 from .test_question_services import add
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +67,10 @@ def matters_of(contents: list[dict]) -> dict:
 def test_a_new_pack_lists_open_and_recently_answered_ones_only(asked, world, personas) -> None:
     pack = new_pack(personas, world.authority_a)
     kinds = list(pack.sections.order_by("order").values_list("kind", "title"))
-    # After the introduction and summary, before the first theme page.
-    assert kinds[2] == (SectionKind.MATTERS_ARISING, "Matters arising from the last meeting")
-    assert kinds[3][0] == SectionKind.THEME_PAGE
+    # After the scorecard, the introduction and summary, before the first theme page.
+    assert kinds[0][0] == SectionKind.SCORECARD
+    assert kinds[3] == (SectionKind.MATTERS_ARISING, "Matters arising from the last meeting")
+    assert kinds[4][0] == SectionKind.THEME_PAGE
     arising = matters_of(pack_content(pack, user=personas.officer_a))
     assert arising["since_text"] == "6 March 2018"
     assert [m["text"] for m in arising["matters"]] == [
@@ -101,6 +103,7 @@ def test_a_committee_with_nothing_arising_gets_no_such_section(asked, world, per
 def test_the_section_freezes_with_the_pack_and_a_councillor_reads_it(
     asked, world, personas
 ) -> None:
+    explain_exceptions(world)  # the world's red measure explained, as submitting asks
     pack = new_pack(personas, world.authority_a)
     services.pack_submit(user=personas.officer_a, pack=pack)
     services.pack_approve(user=personas.manager_a, pack=pack)

@@ -192,7 +192,6 @@ def test_every_figure_the_report_has_is_printed(demo_report) -> None:
 
 
 @needs_chromium
-@pytest.mark.xfail(strict=True, reason="needs compact layouts from the layouts branch")
 def test_the_demo_annual_report_fits_in_30_a4_pages(demo_report) -> None:
     assert len(demo_report.reader.pages) <= 30
 

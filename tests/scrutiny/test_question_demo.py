@@ -34,7 +34,7 @@ def test_the_published_wiltshire_pack_has_its_matters_arising(loaded_demo) -> No
     assert lines[0] == "Committee questions: Wiltshire, 5 from Children's Select Committee"
     pack = Pack.objects.get(authority__slug="wiltshire")
     section = pack.sections.get(kind=SectionKind.MATTERS_ARISING)
-    assert section.order == 3  # after the introduction and summary
+    assert section.order == 4  # after the scorecard, the introduction and summary
     assert section.frozen is not None
     arising = section.frozen["matters_arising"]
     assert arising["since_text"] == "6 March 2018"
