@@ -12,11 +12,13 @@ from scrutiny.models import TemplateKind
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
+from tests.scrutiny.conftest import explain_exceptions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_reading_view_opens_with_the_cover(page: Page, live_server, world, personas) -> None:
+    explain_exceptions(world)  # the world's red measure explained, as submitting asks
     pack = services.pack_create(
         user=personas.officer_a,
         authority=world.authority_a,
