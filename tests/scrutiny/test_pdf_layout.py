@@ -38,6 +38,10 @@ MEETING = "Wiltshire · Children's Select Committee · 19 June 2018"
 MM = 72 / 25.4  # PDF points in a millimetre
 
 
+# One worker prints the demo report for every test here (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo_report")
+
+
 @dataclass(frozen=True)
 class Printed:
     document: bytes
