@@ -35,6 +35,7 @@ from .models import (
     StatisticalNeighbour,
     Target,
 )
+from .nations import nation_for_area
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 
@@ -190,10 +191,14 @@ class _Loader:
         for line, row in _rows("areas.csv"):
             where = f"areas.csv line {line}"
             region = self.area(row["region"], where) if row["region"] else None
+            # The same rule as the areas spreadsheet: the ONS code decides the nation.
+            nation = nation_for_area(row["ons_code"], row["nation"])
+            if nation.problem:
+                raise DemoDataError(f"{where}: {nation.problem}")
             values: dict[str, object] = {
                 "name": row["name"],
                 "kind": row["kind"],
-                "nation": row["nation"],
+                "nation": nation.nation,
                 "ons_code": row["ons_code"],
                 "dfe_code": row["dfe_code"],
                 "region": region,

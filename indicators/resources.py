@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from .formatting import spreadsheet_safe
-from .models import Area, FigureChange, Indicator, Nation, Theme
+from .models import Area, FigureChange, Indicator, Theme
+from .nations import nation_for_area
 
 THEME_COLUMNS = ("slug", "name", "order")
 AREA_COLUMNS = ("name", "slug", "kind", "nation", "ons_code", "dfe_number", "region")
@@ -92,7 +94,9 @@ class AreaReferenceWidget(widgets.ForeignKeyWidget):
 
 class AreaResource(resources.ModelResource):
     """Areas as a spreadsheet, keyed by slug. The DfE LA number is the column dfe_number; a
-    region is named by its slug (or, on import, its ONS code); an empty nation is England."""
+    region is named by its slug (or, on import, its ONS code). An empty nation is taken from
+    the ONS code (W... is Wales), else England; a nation contradicting the code, or a code of
+    a nation the product does not hold, refuses the row (`indicators.nations`)."""
 
     dfe_number = fields.Field(column_name="dfe_number", attribute="dfe_code")
     region = fields.Field(column_name="region", attribute="region", widget=AreaReferenceWidget())
@@ -108,18 +112,26 @@ class AreaResource(resources.ModelResource):
         clean_model_instances = True
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        for column, default in (
-            ("nation", Nation.ENGLAND.value),
-            ("ons_code", ""),
-            ("dfe_number", ""),
-        ):
+        for column in ("ons_code", "dfe_number"):
             if column in row and row[column] in (None, ""):
-                row[column] = default
+                row[column] = ""
         for column in ("ons_code", "slug"):
             if row.get(column):
                 row[column] = str(row[column]).strip()
         if row.get("ons_code"):
             row["ons_code"] = row["ons_code"].upper()
+        code = str(row.get("ons_code") or "")
+        stated = str(row.get("nation") or "")
+        # With neither a stated nation nor a telling code, an area already stored keeps its
+        # own nation (a Welsh area re-imported without the column stays Welsh).
+        stored = Area.objects.filter(slug=str(row.get("slug") or "")).first()
+        check = nation_for_area(code, stated, default=stored.nation if stored else "england")
+        if check.problem:
+            # Refused as the row's own finding (column nation): nothing of it is written.
+            raise ValidationError({"nation": check.problem})
+        if "nation" in row or code:
+            # Also when the sheet has no nation column: a W code is never left as England.
+            row["nation"] = check.nation
 
     def get_queryset(self) -> Any:
         return Area.objects.select_related("region")

@@ -56,6 +56,7 @@ from operator import itemgetter
 from typing import IO, Any
 
 from indicators import value_rules
+from indicators.nations import nation_for_area
 from returns.findings import Finding, Severity
 
 from .published_cells import (
@@ -351,10 +352,19 @@ class _Places:
             position = self.known[area] = len(self.result.areas)
             self.result.areas.append(area)
             self._check_number(area, row_number)
+            self._check_nation(area, row_number)
         placed = (area, f"{level}:{la_number or code}", position)
         if len(self.area_cache) < AREA_CACHE:
             self.area_cache[cells] = placed
         return placed
+
+    def _check_nation(self, area: PublishedArea, row_number: int) -> None:
+        # A Scottish or Northern Irish code names an area the product does not hold: refused
+        # here, at validation, rather than created as an English area at commit (issue 17).
+        problem = nation_for_area(area.code, "").problem
+        if problem:
+            column = {LOCAL: "new_la_code", REGIONAL: "region_code"}.get(area.level, "country_code")
+            self.found.add(row_number, column, f"Row {row_number}: {problem}")
 
     def _check_number(self, area: PublishedArea, row_number: int) -> None:
         if not area.la_number:

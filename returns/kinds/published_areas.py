@@ -1,14 +1,17 @@
 """The areas a published file names, found among the stored areas or created: England (or
-Wales), the regions and the authorities. Shared by the portable and the PostgreSQL paths of the
+Wales), the regions and the authorities, each with the nation its ONS code says
+(`indicators.nations`: a W code is Wales). Shared by the portable and the PostgreSQL paths of the
 published import, and by the neighbours import (`unique_slug`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from indicators.models import Area, AreaKind
+from indicators.nations import nation_for_area
 
 from .. import published
 
@@ -54,10 +57,16 @@ def areas_ensure(areas: Sequence[published.PublishedArea]) -> None:
             seen.level, AreaKind.AUTHORITY
         )
         region = by_code.get(seen.region_code) if kind == AreaKind.AUTHORITY else None
+        # The parser refuses a code of a nation not held at validation; a file changed since
+        # is refused here rather than stored under the wrong nation.
+        nation = nation_for_area(seen.code, "")
+        if nation.problem:
+            raise ValidationError(f"The file no longer validates: {nation.problem}")
         area = Area.objects.create(
             name=seen.name,
             slug=unique_slug(seen.name, taken, seen.la_number or seen.code.lower()),
             kind=kind,
+            nation=nation.nation,
             ons_code=seen.code,
             dfe_code=seen.la_number,
             region=region,

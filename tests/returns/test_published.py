@@ -739,3 +739,15 @@ def test_real_suppression_and_reorganisation(real: dict[str, ParseResult]) -> No
     regions = {a.code for a in c1_result.areas if a.level == "regional"}
     assert {"E12000001", "E12000007", "E12000009"} <= regions
     assert [a.code for a in c1_result.areas if a.level == "national"] == ["E92000001"]
+
+
+def test_a_scottish_area_is_refused_at_validation_naming_its_row() -> None:
+    glasgow = "Reporting year,Local authority,S92000003,Scotland,,,,S12000049,Glasgow City"
+    result = parse(
+        c1(f"2025,{HARTLEPOOL},Referrals,2020,536,26.5", f"2025,{glasgow},Referrals,1,1,100")
+    )
+    assert errors(result) == [
+        "Row 3: S12000049 is an ONS code for Scotland: the product holds areas in England and "
+        "Wales only."
+    ]
+    assert [f.column for f in result.findings] == ["new_la_code"]
