@@ -200,7 +200,8 @@ def _cell_of(indicator: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any
 
 def appendix_row(item: PackIndicator) -> dict[str, Any]:
     """A row of the appendix data set: prior periods, current (provisional where so), target,
-    England (or Wales), statistical neighbours, direction of travel."""
+    the authority's nation, statistical neighbours, direction of travel (`layouts.appendix_table`
+    leaves out a comparator column no row has a figure in)."""
     shown = indicator_dict(item)
     prior = item.history[:-1][-APPENDIX_PRIOR:] if item.history else ()
     return {
@@ -439,11 +440,14 @@ def section_content(
         ]
     elif section.kind == SectionKind.SCORECARD:
         base["period"] = pack.period.label
+        # Heads the national comparator's column: "England", "Wales" (scorecard.national_heading).
+        base["nation"] = pack.authority.get_nation_display()
         base["rows"] = scorecard.exceptions_first(
             scorecard_row(item) for item in _pack_indicators(section, read)
         )
     elif section.kind == SectionKind.APPENDIX:
         base["period"] = pack.period.label
+        base["nation"] = pack.authority.get_nation_display()
         base["rows"] = [appendix_row(item) for item in _pack_indicators(section, read)]
     elif section.kind == SectionKind.QUALITY_ASSURANCE:
         base["quality"] = _quality_assurance(user, pack)

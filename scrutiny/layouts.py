@@ -5,9 +5,10 @@ Pure: dicts in, dicts out, no ORM. Each section kind is drawn by its own include
 by `scrutiny/sections/layouts/_<layout>.html`: the names are chosen here, so a new kind of
 section is a new include file and nothing else in the pack body changes.
 
-A compact table or a period grid leaves out a column that would be empty all the way down (no
-target anywhere in the section, no statistical neighbours' figure...), so that what is left
-fits A4 and says something in every column.
+A compact table, a period grid, the scorecard and the appendix leave out a column that would be
+empty all the way down (no target anywhere in the section, no statistical neighbours'
+figure...), so that what is left fits A4 and says something in every column. The national
+comparator's column is headed with the authority's own nation (England, Wales).
 """
 
 from __future__ import annotations
@@ -38,13 +39,21 @@ def _has_target(target: str | None) -> bool:
     return bool(target) and target != NO_TARGET
 
 
+def _has_figure(cell: dict[str, Any] | None) -> bool:
+    """Whether a comparator's cell has something to show (a value, or words such as a
+    suppression mark), rather than nothing or "no figure"."""
+    return cell is not None and (
+        cell.get("value") is not None or cell.get("text") not in (None, "", "no figure")
+    )
+
+
 def _comparator_columns(indicators: Sequence[dict[str, Any]]) -> list[str]:
     """The comparators (by label, in the pack's order) with a figure for at least one of the
     section's indicators."""
     labels: dict[str, None] = {}
     for indicator in indicators:
         for cell in indicator.get("comparators", []):
-            if cell.get("value") is not None or cell.get("text") not in (None, "", "no figure"):
+            if _has_figure(cell):
                 labels.setdefault(cell["label"], None)
     return list(labels)
 
@@ -101,12 +110,13 @@ def _value_at(cells: Sequence[dict[str, Any] | None], index: int) -> str | None:
     return None if cell is None else cell.get("value")
 
 
-def scorecard_table(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The scorecard's comparator columns (those with a figure for some indicator), its rows
-    marked with their rating's colour, travel symbol and exception group, and its key."""
+def scorecard_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str, Any]:
+    """The scorecard's comparator columns (those with a figure for some indicator; the
+    national one headed with the authority's `nation`), its rows marked with their rating's
+    colour, travel symbol and exception group, and its key."""
     columns = [
         (index, heading)
-        for index, (_, heading) in enumerate(scorecard.MAIN_COMPARATORS)
+        for index, heading in enumerate(scorecard.comparator_headings(nation))
         if any(_value_at(row.get("comparators", []), index) is not None for row in rows)
     ]
     return {
@@ -124,7 +134,27 @@ def scorecard_table(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             }
             for row in rows
         ],
-        "key": scorecard.scorecard_key(rows),
+        "key": scorecard.scorecard_key(rows, nation),
+    }
+
+
+# The appendix's comparator columns: (the row's key, its heading; "" for the national one,
+# headed with the authority's nation).
+APPENDIX_COMPARATORS = (("national", ""), ("neighbours", "Statistical neighbours"))
+
+
+def appendix_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str, Any]:
+    """The appendix's comparator columns, by the compact table's rule: only those with a
+    figure in some row (an appendix with no neighbours' figure has no neighbours column), the
+    national one headed with the authority's `nation` ("England", "Wales")."""
+    columns = [
+        (key, heading or scorecard.national_heading(nation))
+        for key, heading in APPENDIX_COMPARATORS
+        if any(_has_figure(row.get(key)) for row in rows)
+    ]
+    return {
+        "comparators": [heading for _, heading in columns],
+        "rows": [{**row, "cells": [row.get(key) for key, _ in columns]} for row in rows],
     }
 
 
@@ -149,5 +179,7 @@ def laid_out(section: dict[str, Any]) -> dict[str, Any]:
         elif layout == GRID:
             section["grid"] = period_grid(section["indicators"])
     if section.get("kind") == "scorecard":
-        section["scorecard"] = scorecard_table(section.get("rows", []))
+        section["scorecard"] = scorecard_table(section.get("rows", []), section.get("nation", ""))
+    if section.get("kind") == "appendix":
+        section["appendix"] = appendix_table(section.get("rows", []), section.get("nation", ""))
     return section

@@ -28,7 +28,7 @@ RATING_KEY: dict[str, tuple[str, str]] = {
     Rating.GREEN: ("Green", "on target or better"),
     Rating.NOT_RATED: (
         "Grey",
-        "no target set: the words say how the figure compares with England or its neighbours "
+        "no target set: the words say how the figure compares with {nation} or its neighbours "
         "where it can be compared",
     ),
 }
@@ -51,12 +51,27 @@ TRAVEL_KEY: dict[str, str] = {
     Direction.NOT_KNOWN: "not known: no earlier figure to compare with",
 }
 
-# The comparators a scorecard shows, in this order, with their column headings.
+# The comparators a scorecard shows, in this order, with their column headings. The national
+# column is headed with the authority's own nation ("England", "Wales": `national_heading`),
+# never "England or Wales" (issue 17).
 MAIN_COMPARATORS: tuple[tuple[str, str], ...] = (
-    (ComparatorKind.NATION, "England or Wales"),
+    (ComparatorKind.NATION, ""),
     (ComparatorKind.NEIGHBOURS, "Statistical neighbours"),
     (ComparatorKind.REGION, "Region"),
 )
+# The national column's heading in a pack frozen before its content named the nation.
+NATIONAL_FALLBACK = "National average"
+
+
+def national_heading(nation: str) -> str:
+    """The national comparator's column heading: the authority's nation, by name."""
+    return nation or NATIONAL_FALLBACK
+
+
+def comparator_headings(nation: str) -> list[str]:
+    """`MAIN_COMPARATORS`' headings, the national one naming `nation`."""
+    return [heading or national_heading(nation) for _kind, heading in MAIN_COMPARATORS]
+
 
 RED_FIRST, WORSENING_NEXT, THE_REST = 0, 1, 2
 
@@ -82,9 +97,11 @@ def exception_label(rank: int) -> str:
     return {RED_FIRST: "Rated red", WORSENING_NEXT: "Worsening"}.get(rank, "")
 
 
-def scorecard_key(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+def scorecard_key(rows: Sequence[Mapping[str, Any]], nation: str = "") -> list[dict[str, str]]:
     """What each colour and symbol the rows use means, in a fixed order (ratings, then
-    direction of travel); only those used, so the key never explains what is not there."""
+    direction of travel); only those used, so the key never explains what is not there.
+    `nation` is the authority's ("England", "Wales"): the grey rating compares with it."""
+    national = nation or "the national average"
     ratings = {row["rag"] or Rating.NOT_RATED for row in rows}
     directions = {row["direction"] or Direction.NOT_KNOWN for row in rows}
     key = [
@@ -92,7 +109,7 @@ def scorecard_key(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
             "symbol": "",
             "css": RATING_CSS[rating],
             "label": RATING_KEY[rating][0],
-            "words": RATING_KEY[rating][1],
+            "words": RATING_KEY[rating][1].format(nation=national),
         }
         for rating in (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED)
         if rating in ratings

@@ -117,6 +117,9 @@ def test_a_pack_from_draft_to_a_councillors_printed_page(
     appendix = page.get_by_test_id("appendix")
     expect(appendix.locator("tbody tr")).to_have_count(1)
     expect(appendix).to_contain_text("% single assessments completed by 45 days")
+    # Its national column is headed with Wiltshire's nation, never "England or Wales" (issue 17).
+    expect(appendix.get_by_role("columnheader", name="Direction of travel")).to_be_visible()
+    expect(appendix.locator("thead")).not_to_contain_text("England or Wales")
     assert_accessible(page)
 
     page.emulate_media(media="print")

@@ -114,8 +114,10 @@ def test_the_scorecard_page_shows_a_key_to_every_colour_and_symbol(
     assert table.index("ASMT-T") < table.index("VISITS-T")
     assert '<strong class="govuk-tag govuk-tag--red app-rag">Red: below target</strong>' in table
     assert "Rated red" in table
-    # No neighbours or region figure for any measure: no such columns.
-    assert "England or Wales" in table and "Statistical neighbours" not in table
+    # The national column is headed with Authority A's nation; no neighbours or region figure
+    # for any measure: no such columns.
+    assert '<th scope="col" class="govuk-table__header">England</th>' in table
+    assert "England or Wales" not in body and "Statistical neighbours" not in table
     key = body[body.index('data-testid="scorecard-key"') :]
     key = key[: key.index("</ul>")]
     assert "Red</strong> Off target" in key and "Green</strong> On target" in key

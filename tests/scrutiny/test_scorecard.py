@@ -189,3 +189,50 @@ def test_a_sparkline_needs_two_figures_and_escapes_its_words() -> None:
     )
     svg = sparklines.sparkline_svg('<b>"x"</b>', [point("a", "1"), point("b", "2")])
     assert "<b>" not in svg and "&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in svg
+
+
+def appendix_row(national: dict[str, Any] | None, neighbours: dict[str, Any] | None) -> dict:
+    return {"title": "Visits on time", "national": national, "neighbours": neighbours}
+
+
+@given(
+    nation=st.sampled_from(["England", "Wales"]),
+    rows=st.lists(
+        st.tuples(st.sampled_from([None, "83", "no figure"]), st.sampled_from([None, "85"])),
+        max_size=6,
+    ),
+)
+def test_the_appendix_shows_a_comparator_column_only_where_a_row_has_its_figure(
+    nation: str, rows: list[tuple[str | None, str | None]]
+) -> None:
+    def as_cell(value: str | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        return cell(nation, None if value == "no figure" else value)
+
+    table = layouts.appendix_table([appendix_row(as_cell(n), as_cell(s)) for n, s in rows], nation)
+    national = any(n not in (None, "no figure") for n, _ in rows)
+    neighbours = any(s is not None for _, s in rows)
+    expected = [nation] * national + ["Statistical neighbours"] * neighbours
+    assert table["comparators"] == expected
+    assert all(len(row["cells"]) == len(expected) for row in table["rows"])
+    assert "England or Wales" not in table["comparators"]
+
+
+def test_the_national_column_names_the_authoritys_nation_or_says_national_average() -> None:
+    rows = [appendix_row(cell("Wales", "81"), None)]
+    assert layouts.appendix_table(rows, "Wales")["comparators"] == ["Wales"]
+    # A pack frozen before its content named the nation.
+    assert layouts.laid_out({"kind": "appendix", "rows": rows})["appendix"]["comparators"] == [
+        "National average"
+    ]
+    card = [{"rag": "not_rated", "direction": "", "comparators": [cell("Wales", "81")]}]
+    table = layouts.scorecard_table(card, "Wales")
+    assert table["comparators"] == ["Wales"]
+    grey = next(entry for entry in table["key"] if entry["label"] == "Grey")
+    assert "compares with Wales or its neighbours" in grey["words"]
+    assert scorecard.comparator_headings("England") == [
+        "England",
+        "Statistical neighbours",
+        "Region",
+    ]
