@@ -359,10 +359,8 @@ class _Places:
         return placed
 
     def _check_nation(self, area: PublishedArea, row_number: int) -> None:
-        # A Scottish or Northern Irish code names an area the product does not hold: refused
-        # here, at validation, rather than created as an English area at commit (issue 17).
-        problem = nation_for_area(area.code, "").problem
-        if problem:
+        # An area of a nation not held (S..., N...) is refused at validation (issue 17).
+        if problem := nation_for_area(area.code, "").problem:
             column = {LOCAL: "new_la_code", REGIONAL: "region_code"}.get(area.level, "country_code")
             self.found.add(row_number, column, f"Row {row_number}: {problem}")
 
