@@ -30,9 +30,7 @@ def test_the_officer_removes_a_draft_saved_by_mistake(
     world = entry_world
     sign_in(page, live_server, world.officer.username, PASSWORD)
     page.goto(world.url)
-    indicator(page, PLANS).get_by_label("Number", exact=True).fill(
-        "640"
-    )  # the slip
+    indicator(page, PLANS).get_by_label("Number", exact=True).fill("640")  # the slip
     page.get_by_role("button", name="Save as draft").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Saved 1 figure")
     expect(indicator(page, PLANS).get_by_test_id("state")).to_have_text("Draft")
