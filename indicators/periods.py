@@ -162,6 +162,13 @@ def parse(text: str) -> tuple[str, date]:
             month = int(found["month"])
             if 1 <= month <= 12:
                 return MONTH, date(int(found["year"]), month, 1)
+            year = int(found["year"])
+            if (year + 1) % 100 != month:
+                raise _refused(
+                    text,
+                    f"{found['month']} is not a month (01 to 12), and a year starting in "
+                    f"{year} is written {_year_label(year)}",
+                )
         if found := _FINANCIAL_YEAR_TEXT.fullmatch(cleaned):
             return FINANCIAL_YEAR, date(_year_start(text, found["first"], found["second"]), 4, 1)
         if found := _ACADEMIC_YEAR_TEXT.fullmatch(cleaned):

@@ -246,6 +246,7 @@ def test_parse_reads_the_labels_people_type(text: str, kind: str, start: date) -
         ("Smarch 2017", "'smarch' is not a month"),
         ("31 April 2018", "does not exist"),
         ("next year", ""),
+        ("2021-13", "13 is not a month (01 to 12), and a year starting in 2021 is written 2021/22"),
     ],
 )
 def test_parse_says_why_it_refuses(text: str, why: str) -> None:
@@ -253,3 +254,21 @@ def test_parse_says_why_it_refuses(text: str, why: str) -> None:
         parse(text)
     assert why in str(refusal.value)
     assert "Q1 2017/18" in str(refusal.value)  # and shows a label that would do
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start"),
+    [
+        ("Q1 2017/18", QUARTER, date(2017, 4, 1)),
+        ("2017/18 Q1", QUARTER, date(2017, 4, 1)),
+        ("Apr 2017", MONTH, date(2017, 4, 1)),
+        ("2017-18", FINANCIAL_YEAR, date(2017, 4, 1)),
+        ("fy-2017-18-q1", QUARTER, date(2017, 4, 1)),
+    ],
+)
+def test_a_spreadsheets_period_cell_reads_the_products_labels(
+    text: str, kind: str, start: date
+) -> None:
+    from returns.sheet_cells import as_period
+
+    assert as_period(text) == (kind, start)
