@@ -253,3 +253,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(
     assert response.status_code == 302
     assert "login" in response["Location"] or "sign-in" in response["Location"]
     assert Figure.objects.filter(pk=figure.pk).exists()
+
+
+def test_the_admin_links_a_draft_to_its_removal_and_lists_removals(
+    world: EntryWorld, django_capture_on_commit_callbacks
+) -> None:
+    figure = draft(world, django_capture_on_commit_callbacks)
+    client = signed_in(world.admin)
+    page = client.get(f"/admin/indicators/figure/{figure.pk}/change/").content.decode()
+    assert f'href="{removal_url(world)}"' in page
+    remove(world, figure, user=world.admin)
+    removals = client.get("/admin/indicators/figureremoval/").content.decode()
+    assert f"{world.plans.title} for {world.month.label}: 999" in removals
+    submitted = Figure.objects.filter(area=world.authority, period__kind="month").first()
+    assert submitted is not None and submitted.status == FigureStatus.APPROVED
+    page = client.get(f"/admin/indicators/figure/{submitted.pk}/change/").content.decode()
+    assert "is approved, so it cannot be removed" in page
