@@ -11,9 +11,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
 from . import dashboards, services
+from .draft_removal import why_not_removable
 from .models import (
     Area,
     BreakdownCategory,
@@ -29,6 +32,7 @@ from .models import (
     TargetChange,
     Theme,
 )
+from .removal_models import FigureRemoval
 from .resources import IndicatorResource, ThemeResource
 
 if TYPE_CHECKING:
@@ -265,8 +269,25 @@ class FigureAdmin(admin.ModelAdmin[Figure]):
     list_select_related = ["indicator", "area", "period", "breakdown"]
     autocomplete_fields = ["area", "indicator"]
     raw_id_fields = ["period", "breakdown", "updated_by"]
-    readonly_fields = ["ratio_kind", "version", "updated_at", "updated_by"]
+    readonly_fields = ["ratio_kind", "version", "updated_at", "updated_by", "removal"]
     inlines = [FigureChangeInline]
+
+    @admin.display(description="Remove")
+    def removal(self, figure: Figure) -> str:
+        """Deleting is refused below; a draft saved by mistake is removed on its removal page,
+        which keeps the record (docs/0008)."""
+        if figure.pk is None:
+            return "-"
+        refusal = why_not_removable(figure)
+        if refusal:
+            return refusal
+        if not figure.area.is_authority or figure.breakdown_id is not None:
+            return "Only an authority's overall draft figures are removed, on their entry page."
+        url = reverse(
+            "entry_remove_draft",
+            args=[figure.area.slug, figure.period.url_key, figure.indicator.code],
+        )
+        return format_html('<a href="{}">Remove this draft figure</a>', url)
 
     def save_model(
         self, request: HttpRequest, obj: Figure, form: forms.ModelForm[Figure], change: bool
@@ -354,3 +375,21 @@ class TargetAdmin(admin.ModelAdmin[Target]):
     search_fields = ["indicator__code", "indicator__title", "authority__name"]
     list_select_related = ["indicator", "authority", "financial_year"]
     autocomplete_fields = ["authority", "indicator"]
+
+
+@admin.register(FigureRemoval)
+class FigureRemovalAdmin(admin.ModelAdmin[FigureRemoval]):
+    """Draft figures removed by mistake, as kept (docs/0008): read only."""
+
+    list_display = ["summary", "authority", "removed_by_name", "removed_at", "reason"]
+    list_select_related = ["authority"]
+    search_fields = ["summary", "authority__name", "removed_by_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

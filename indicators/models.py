@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from . import periods as period_rules
 from .outbox_models import OutboxMessage as OutboxMessage  # a model of this app, kept apart
 from .querysets import AreaQuerySet, FigureQuerySet, IndicatorQuerySet, PeriodQuerySet
+from .removal_models import FigureRemoval as FigureRemoval  # models of this app, kept apart
+from .removal_models import RemovalRecord as RemovalRecord
 
 
 class AreaKind(models.TextChoices):
@@ -696,42 +698,6 @@ class ClubSharingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority}: {'shares' if self.shares else 'does not share'}"
-
-
-class RemovalRecord(models.Model):
-    """What is kept of a removed record of an authority (a case audit, a complaint, an
-    imported log's records as one entry): who removed it, when, what, and why. Nothing else is
-    kept, so `summary` is built by the removing service from the record's codes, dates and
-    choices, never from words written about a child, family or worker. Each app that removes
-    records has its own concrete model, with its own `kind` choices."""
-
-    authority = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    removed_at = models.DateTimeField()
-    # The person, while their account exists; their name as it was, whatever happens to the
-    # account later. Both empty when the application itself removed it (`access.SYSTEM`).
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    removed_by_name = models.CharField(max_length=150, blank=True)
-    summary = models.CharField(max_length=400)
-    reason = models.TextField()
-
-    class Meta:
-        abstract = True
-        ordering = ["-removed_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(summary=""), name="%(app_label)s_removal_says_what"
-            ),
-            models.CheckConstraint(condition=~Q(reason=""), name="%(app_label)s_removal_says_why"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.summary} (removed {self.removed_at:%-d %b %Y})"
-
-    @property
-    def removed_by_label(self) -> str:
-        return self.removed_by_name or "The system"
 
 
 class Dashboard(models.Model):

@@ -8,6 +8,7 @@ June), "fy" (financial year, April to March), "ay" (academic year, September to 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 
 MONTH = "month"
@@ -92,38 +93,100 @@ def short_label(kind: str, start: date, end: date) -> str:
     return label(kind, start, end)
 
 
-def parse(text: str) -> tuple[str, date]:
-    """Read a period as data files write it, returning its kind and start.
+# How people and files write a period. Every label `label` and `short_label` print reads back
+# (Q1 2017/18 and 2017/18 Q1, 2017-18, April 2017 and Apr 2017, at 31 March 2018...), so a
+# label copied from a page or a pack can be typed into a form or a spreadsheet as it is.
+_YEARS = r"(?P<first>\d{4})\s*[/-]\s*(?P<second>\d{2}|\d{4})"
+_FINANCIAL_YEAR_TEXT = re.compile(rf"(?:fy\s*)?{_YEARS}(?:\s+year[\s-]end)?")
+_ACADEMIC_YEAR_TEXT = re.compile(rf"ay\s*{_YEARS}")
+_QUARTER_FIRST_TEXT = re.compile(rf"q(?P<quarter>\d+)\s*(?:fy\s*)?{_YEARS}")
+_QUARTER_LAST_TEXT = re.compile(rf"(?:fy\s*)?{_YEARS}\s*q(?P<quarter>\d+)")
+_ISO_MONTH_TEXT = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
+_ISO_DAY_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NAMED_MONTH_TEXT = re.compile(r"(?P<month>[a-z]+)\.?\s+(?P<year>\d{4})")
+_NAMED_DAY_TEXT = re.compile(r"(?:at\s+)?(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?\s+(?P<year>\d{4})")
 
-    "2017/18" (financial year), "AY 2016/17", "2017/18 Q4", "2021-09" (month),
-    "2018-03-31" (snapshot date).
+PARSE_HINT = (
+    "use a label such as 2017/18, 2017-18, Q1 2017/18, 2017/18 Q1, AY 2016/17, April 2017, "
+    "Apr 2017, 2021-09, at 31 March 2018 or 2018-03-31"
+)
+
+
+def _refused(text: str, why: str = "") -> ValueError:
+    because = f": {why}" if why else ""
+    return ValueError(f"Cannot read {text!r} as a period{because}; {PARSE_HINT}.")
+
+
+def _year_start(text: str, first: str, second: str) -> int:
+    """The first year of "2017/18" or "2017/2018", refusing pairs that are not one year
+    running into the next."""
+    year = int(first)
+    follows = (year + 1) % 100 if len(second) == 2 else year + 1
+    if int(second) != follows:
+        raise _refused(text, f"{first} is followed by {(year + 1) % 100:02d}, not {second}")
+    return year
+
+
+def _month_number(text: str, name: str) -> int:
+    """1 to 12 for a month's name or its start ("Apr", "Sept", "September")."""
+    if len(name) >= 3:
+        for number in range(1, 13):
+            if calendar.month_name[number].lower().startswith(name):
+                return number
+    raise _refused(text, f"{name!r} is not a month")
+
+
+def _quarter(text: str, written: str, first_year: int) -> tuple[str, date]:
+    number = int(written)
+    if not 1 <= number <= 4:
+        raise _refused(text, "a year has four quarters, Q1 (April to June) to Q4")
+    return QUARTER, add_months(date(first_year, 4, 1), (number - 1) * 3)
+
+
+def parse(text: str) -> tuple[str, date]:
+    """Read a period as people and files write it, returning its kind and start.
+
+    Reads every label this product prints (see `label` and `short_label`) and the forms data
+    files use: "2017/18" and "2017-18" (financial year), "AY 2016/17", "Q1 2017/18" and
+    "2017/18 Q1", "April 2017" and "Apr 2017" or "2021-09" (month), "at 31 March 2018" and
+    "2018-03-31" (snapshot). "2011-12" is December 2011, as data files write months; the
+    financial year is written 2011/12. Raises ValueError saying what is wrong otherwise.
     """
-    text = text.strip()
+    cleaned = " ".join(text.split()).lower()
+    if not cleaned:
+        raise _refused(text, "it is empty")
     try:
-        if text.startswith("AY "):
-            return ACADEMIC_YEAR, date(int(text[3:7]), 9, 1)
-        if " Q" in text:
-            year_part, quarter_part = text.split(" Q")
-            quarter = int(quarter_part)
-            if not 1 <= quarter <= 4:
-                raise ValueError
-            return QUARTER, add_months(date(int(year_part[:4]), 4, 1), (quarter - 1) * 3)
-        if "/" in text:
-            first, second = text.split("/")
-            if (int(first) + 1) % 100 != int(second):
-                raise ValueError
-            return FINANCIAL_YEAR, date(int(first), 4, 1)
-        parts = [int(p) for p in text.split("-")]
-        if len(parts) == 2:
-            return MONTH, date(parts[0], parts[1], 1)
-        if len(parts) == 3:
-            return SNAPSHOT, date(parts[0], parts[1], parts[2])
-    except ValueError:
-        pass
-    raise ValueError(
-        f"Cannot read {text!r} as a period: use 2017/18, 2017/18 Q4, AY 2016/17, 2021-09 or "
-        "2018-03-31."
-    )
+        if _ISO_DAY_TEXT.fullmatch(cleaned):
+            return SNAPSHOT, date.fromisoformat(cleaned)
+        if found := _ISO_MONTH_TEXT.fullmatch(cleaned):
+            month = int(found["month"])
+            if 1 <= month <= 12:
+                return MONTH, date(int(found["year"]), month, 1)
+            year = int(found["year"])
+            if (year + 1) % 100 != month:
+                raise _refused(
+                    text,
+                    f"{found['month']} is not a month (01 to 12), and a year starting in "
+                    f"{year} is written {_year_label(year)}",
+                )
+        if found := _FINANCIAL_YEAR_TEXT.fullmatch(cleaned):
+            return FINANCIAL_YEAR, date(_year_start(text, found["first"], found["second"]), 4, 1)
+        if found := _ACADEMIC_YEAR_TEXT.fullmatch(cleaned):
+            return ACADEMIC_YEAR, date(_year_start(text, found["first"], found["second"]), 9, 1)
+        if found := _QUARTER_FIRST_TEXT.fullmatch(cleaned) or _QUARTER_LAST_TEXT.fullmatch(cleaned):
+            first_year = _year_start(text, found["first"], found["second"])
+            return _quarter(text, found["quarter"], first_year)
+        if found := _NAMED_MONTH_TEXT.fullmatch(cleaned):
+            return MONTH, date(int(found["year"]), _month_number(text, found["month"]), 1)
+        if found := _NAMED_DAY_TEXT.fullmatch(cleaned):
+            month = _month_number(text, found["month"])
+            return SNAPSHOT, date(int(found["year"]), month, int(found["day"]))
+    except ValueError as problem:
+        if str(problem).startswith("Cannot read"):
+            raise
+        # date() refusing a day or month that does not exist (2018-02-30, 31 April 2018)
+        raise _refused(text, "that day or month does not exist") from None
+    raise _refused(text)
 
 
 def months_between(start: date, end: date) -> list[date]:

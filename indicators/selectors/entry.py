@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.access import Permission
 
 from .. import periods
+from ..draft_removal import may_be_removed
 from ..figure_context import target_band, value_text
 from ..formatting import format_target
 from ..models import Area, BreakdownCategory, Figure, Indicator, Period, PeriodKind, Target, Theme
@@ -87,6 +88,11 @@ class EntryRow:
     @property
     def code(self) -> str:
         return self.indicator.code
+
+    @property
+    def draft_removable(self) -> bool:
+        """The officer may remove its figure, a draft saved by mistake (docs/0008)."""
+        return self.figure is not None and may_be_removed(self.figure)
 
     @property
     def is_proportion(self) -> bool:

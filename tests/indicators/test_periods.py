@@ -189,3 +189,86 @@ def test_a_wrong_web_address_period_is_refused(key: str) -> None:
 
     with pytest.raises(ValueError, match="is not a period address"):
         parse_url_key(key)
+
+
+ALL_KINDS = [MONTH, QUARTER, FINANCIAL_YEAR, ACADEMIC_YEAR, SNAPSHOT]
+
+
+@given(day=days, kind=st.sampled_from(ALL_KINDS))
+def test_every_label_the_product_prints_reads_back_as_its_period(day: date, kind: str) -> None:
+    start, end = bounds(kind, day)
+    assert parse(label(kind, start, end)) == (kind, start)
+    assert parse(periods.short_label(kind, start, end)) == (kind, start)
+    # As people retype it: another case, extra spaces.
+    assert parse(f"  {label(kind, start, end).upper()} ") == (kind, start)
+
+
+@given(day=days)
+def test_quarters_read_in_either_order_and_with_either_year_mark(day: date) -> None:
+    start, _end = bounds(QUARTER, day)
+    number = periods.quarter_number(start)
+    first = periods.financial_year_start(start).year
+    for year in (f"{first}/{(first + 1) % 100:02d}", f"{first}-{(first + 1) % 100:02d}"):
+        assert parse(f"Q{number} {year}") == (QUARTER, start)
+        assert parse(f"{year} Q{number}") == (QUARTER, start)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start"),
+    [
+        ("Q1 2017/18", QUARTER, date(2017, 4, 1)),
+        ("Q1 2017-18", QUARTER, date(2017, 4, 1)),
+        ("2017-18 Q1", QUARTER, date(2017, 4, 1)),
+        ("q3 2017/18", QUARTER, date(2017, 10, 1)),
+        ("2017-18", FINANCIAL_YEAR, date(2017, 4, 1)),
+        ("2017/2018", FINANCIAL_YEAR, date(2017, 4, 1)),
+        ("2016-17 year end", FINANCIAL_YEAR, date(2016, 4, 1)),
+        ("AY 2016-17", ACADEMIC_YEAR, date(2016, 9, 1)),
+        ("April 2017", MONTH, date(2017, 4, 1)),
+        ("Apr 2017", MONTH, date(2017, 4, 1)),
+        ("Sept 2017", MONTH, date(2017, 9, 1)),
+        # As data files write months; the financial year is written 2011/12.
+        ("2011-12", MONTH, date(2011, 12, 1)),
+        ("at 31 March 2018", SNAPSHOT, date(2018, 3, 31)),
+        ("31 Mar 2018", SNAPSHOT, date(2018, 3, 31)),
+    ],
+)
+def test_parse_reads_the_labels_people_type(text: str, kind: str, start: date) -> None:
+    assert parse(text) == (kind, start)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("", "it is empty"),
+        ("Q5 2017/18", "four quarters"),
+        ("2017/19", "2017 is followed by 18, not 19"),
+        ("Smarch 2017", "'smarch' is not a month"),
+        ("31 April 2018", "does not exist"),
+        ("next year", ""),
+        ("2021-13", "13 is not a month (01 to 12), and a year starting in 2021 is written 2021/22"),
+    ],
+)
+def test_parse_says_why_it_refuses(text: str, why: str) -> None:
+    with pytest.raises(ValueError, match="Cannot read") as refusal:
+        parse(text)
+    assert why in str(refusal.value)
+    assert "Q1 2017/18" in str(refusal.value)  # and shows a label that would do
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start"),
+    [
+        ("Q1 2017/18", QUARTER, date(2017, 4, 1)),
+        ("2017/18 Q1", QUARTER, date(2017, 4, 1)),
+        ("Apr 2017", MONTH, date(2017, 4, 1)),
+        ("2017-18", FINANCIAL_YEAR, date(2017, 4, 1)),
+        ("fy-2017-18-q1", QUARTER, date(2017, 4, 1)),
+    ],
+)
+def test_a_spreadsheets_period_cell_reads_the_products_labels(
+    text: str, kind: str, start: date
+) -> None:
+    from returns.sheet_cells import as_period
+
+    assert as_period(text) == (kind, start)
