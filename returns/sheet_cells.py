@@ -133,7 +133,9 @@ def as_yes_no(cell: Cell) -> bool:
     raise CellProblem(f"{as_text(cell)!r} is not yes or no")
 
 
-PERIOD_HINT = "write 2021-09, fy-2021-22-q2 or fy-2021-22"
+PERIOD_HINT = (
+    "write a month (September 2021 or 2021-09), a quarter (Q2 2021/22) or a year (2021/22)"
+)
 
 
 def as_period(cell: Cell) -> tuple[str, date]:

@@ -75,7 +75,12 @@ def test_messages_name_the_row_and_column_and_say_what_to_write() -> None:
         ["865", "ASMT-45", "2021-10", "", "lots", "", "", "", "", ""],
     )
     assert errors(parsed) == [
-        (2, "period", "'Sept 21' is not a period; write 2021-09, fy-2021-22-q2 or fy-2021-22."),
+        (
+            2,
+            "period",
+            "'Sept 21' is not a period; write a month (September 2021 or 2021-09), a quarter "
+            "(Q2 2021/22) or a year (2021/22).",
+        ),
         (
             3,
             "breakdown",

@@ -66,7 +66,8 @@ BAD_FIGURES = [
     pytest.param(
         csv_bytes(FIGURE_HEADER, ["865", "CLA-COUNT", "Sept 21", "", "4", "", "", "", "", ""]),
         "figures.csv",
-        "'Sept 21' is not a period; write 2021-09, fy-2021-22-q2 or fy-2021-22",
+        "'Sept 21' is not a period; write a month (September 2021 or 2021-09), a quarter "
+        "(Q2 2021/22) or a year (2021/22)",
         id="a bad period",
     ),
     pytest.param(
