@@ -103,6 +103,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "entry_choose": AUTHORITY_EDITING,
     "entry": AUTHORITY_EDITING,
     "entry_submit": POST_ONLY,
+    # Removing a draft saved by mistake (docs/0008): who enters the authority's figures.
+    "entry_remove_draft": AUTHORITY_EDITING,
     "review_choose": AUTHORITY_FIGURES,
     "review": AUTHORITY_FIGURES,
     "review_approve": POST_ONLY,

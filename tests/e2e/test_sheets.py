@@ -75,7 +75,7 @@ def test_an_officers_mistakes_are_shown_row_by_row(page: Page, live_server, offi
     page.get_by_label("Spreadsheet", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
     findings = page.get_by_test_id("findings")
-    expect(findings).to_contain_text("'Sept 21' is not a period; write 2021-09")
+    expect(findings).to_contain_text("'Sept 21' is not a period; write a month")
     expect(findings).to_contain_text("Devon is not Wiltshire")
     expect(page.get_by_role("button", name="Commit these figures")).to_have_count(0)
     assert_accessible(page)
