@@ -106,9 +106,14 @@ def require_actor(
     if isinstance(actor, SystemActor):
         return
     if actor is None or not can(actor, permission, authority):
-        raise PermissionDenied(
-            f"Your account does not let you {doing}. Ask your administrator if you need it."
-        )
+        raise refusal(doing)
+
+
+def refusal(doing: str) -> PermissionDenied:
+    """The refusal every rule gives: `doing` completes "Your account does not let you …"."""
+    return PermissionDenied(
+        f"Your account does not let you {doing}. Ask your administrator if you need it."
+    )
 
 
 def require_admin_actor(actor: User | SystemActor | AnonymousUser | None, *, doing: str) -> None:
@@ -441,26 +446,17 @@ def may_publish_pack(user: User | AnonymousUser, pack: Any) -> bool:
 
 
 def _refuse_pack(pack: Any, doing: str) -> PermissionDenied:
-    return PermissionDenied(
-        f"Your account does not let you {doing} {pack.authority.name}'s scrutiny packs. Ask "
-        "your administrator if you need it."
-    )
+    return refusal(f"{doing} {pack.authority.name}'s scrutiny packs")
 
 
 def require_pack_composer(user: User | AnonymousUser, authority: Area) -> None:
     if not may_compose_packs(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you prepare {authority.name}'s scrutiny packs. Ask "
-            "your administrator if you need it."
-        )
+        raise refusal(f"prepare {authority.name}'s scrutiny packs")
 
 
 def require_packs_reader(user: User | AnonymousUser, authority: Area) -> None:
     if not may_read_packs_of(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you read {authority.name}'s scrutiny packs. Ask "
-            "your administrator if you need it."
-        )
+        raise refusal(f"read {authority.name}'s scrutiny packs")
 
 
 def require_pack_follower(user: User | AnonymousUser, pack: Any) -> None:
@@ -554,18 +550,12 @@ def may_read_curves(user: User | AnonymousUser, authority: Area) -> bool:
 
 def require_curves_writer(user: User | AnonymousUser, authority: Area) -> None:
     if not may_write_curves(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you write {authority.name}'s Turning the Curve "
-            "reports. Ask your administrator if you need it."
-        )
+        raise refusal(f"write {authority.name}'s Turning the Curve reports")
 
 
 def require_curves_reader(user: User | AnonymousUser, authority: Area) -> None:
     if not may_read_curves(user, authority):
-        raise PermissionDenied(
-            f"Your account does not let you read {authority.name}'s Turning the Curve "
-            "reports. Ask your administrator if you need it."
-        )
+        raise refusal(f"read {authority.name}'s Turning the Curve reports")
 
 
 # --- questions and actions from a committee (docs/0022) ---------------------------------------
@@ -589,7 +579,4 @@ def require_committee_questions_keeper(
         or isinstance(user, SystemActor)
         or not may_keep_committee_questions(user, authority)
     ):
-        raise PermissionDenied(
-            f"Your account does not let you keep {authority.name}'s committee questions and "
-            "actions. Ask your administrator if you need it."
-        )
+        raise refusal(f"keep {authority.name}'s committee questions and actions")
