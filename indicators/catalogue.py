@@ -8,6 +8,7 @@ nothing).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export.results import RowResult
 
-from .resources import INDICATOR_COLUMNS, THEME_COLUMNS, IndicatorResource, ThemeResource
+from . import reference
+from .reference import ReferenceCounts
+from .resources import (
+    INDICATOR_COLUMNS,
+    OPTIONAL_INDICATOR_COLUMNS,
+    THEME_COLUMNS,
+    IndicatorResource,
+    ThemeResource,
+)
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 THEMES_CSV = CATALOGUE_DIR / "themes.csv"
@@ -53,6 +62,8 @@ class LoadCounts:
 class CatalogueResult:
     themes: LoadCounts
     indicators: LoadCounts
+    areas: ReferenceCounts = dataclasses.field(default_factory=ReferenceCounts)
+    pairings: ReferenceCounts = dataclasses.field(default_factory=ReferenceCounts)
 
     @property
     def changed(self) -> bool:
@@ -64,8 +75,11 @@ class CatalogueResult:
         )
 
 
-def _read(path: Path, columns: tuple[str, ...], key: str) -> tablib.Dataset:
-    """Read a catalogue CSV, refusing a wrong header, a blank key or a repeated key."""
+def _read(
+    path: Path, columns: tuple[str, ...], key: str, optional: tuple[str, ...] = ()
+) -> tablib.Dataset:
+    """Read a catalogue CSV, refusing a wrong header, a blank key or a repeated key. Columns
+    in `optional` may be left out (their model defaults apply)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -76,7 +90,7 @@ def _read(path: Path, columns: tuple[str, ...], key: str) -> tablib.Dataset:
     if not rows:
         raise CatalogueError(f"{path.name}: the file is empty; it needs a header row.")
     header = [column.strip() for column in rows[0]]
-    missing = [column for column in columns if column not in header]
+    missing = [column for column in columns if column not in header and column not in optional]
     unexpected = [column for column in header if column not in columns]
     if missing or unexpected:
         problems = []
@@ -190,10 +204,27 @@ def catalogue_load(
     themes_path = Path(themes_csv) if themes_csv is not None else THEMES_CSV
     indicators_path = Path(indicators_csv) if indicators_csv is not None else INDICATORS_CSV
     themes = _read(themes_path, THEME_COLUMNS, key="slug")
-    indicators = _read(indicators_path, INDICATOR_COLUMNS, key="code")
+    indicators = _read(
+        indicators_path, INDICATOR_COLUMNS, key="code", optional=OPTIONAL_INDICATOR_COLUMNS
+    )
     with transaction.atomic():
         # Indicators name their theme by slug, so the themes go in first; an error in the
         # indicators then rolls the themes back with them.
         theme_counts = _load(ThemeResource(), themes, themes_path.name, key="slug")
         indicator_counts = _load(IndicatorResource(), indicators, indicators_path.name, key="code")
-    return CatalogueResult(themes=theme_counts, indicators=indicator_counts)
+        try:
+            # The shipped reference data goes in with the catalogue (issue 17): the areas of
+            # Wales and their default comparator, and the pairs of alike measures.
+            area_counts = reference.reference_areas_load()
+            # Pairs name shipped codes: a catalogue of other files may not hold them.
+            pairing_counts = (
+                reference.pairings_load() if indicators_csv is None else ReferenceCounts()
+            )
+        except reference.ReferenceDataError as error:
+            raise CatalogueError(str(error)) from None
+    return CatalogueResult(
+        themes=theme_counts,
+        indicators=indicator_counts,
+        areas=area_counts,
+        pairings=pairing_counts,
+    )

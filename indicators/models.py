@@ -9,11 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from . import periods as period_rules
+from .nations import nation_for_area
 from .outbox_models import OutboxMessage as OutboxMessage  # a model of this app, kept apart
+from .pairing_models import IndicatorPairing as IndicatorPairing
 from .querysets import AreaQuerySet, FigureQuerySet, IndicatorQuerySet, PeriodQuerySet
 from .removal_models import FigureRemoval as FigureRemoval  # models of this app, kept apart
 from .removal_models import RemovalRecord as RemovalRecord
@@ -31,10 +34,22 @@ class Nation(models.TextChoices):
     WALES = "wales", "Wales"
 
 
+class Applicability(models.TextChoices):
+    """Which nations' authorities a measure is due from (issue 17): the Welsh national
+    measures are not asked of English councils, nor the DfE's of Welsh ones."""
+
+    BOTH = "both", "England and Wales"
+    ENGLAND = "england", "England only"
+    WALES = "wales", "Wales only"
+
+
 class Area(models.Model):
     """A local authority, a region, a nation or a named group of authorities."""
 
     name = models.CharField(max_length=120)
+    # The area's name in Welsh, shown on pages read in Welsh (issue 17); blank means the
+    # English name is used in both languages.
+    name_cy = models.CharField("name in Welsh", max_length=120, blank=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=AreaKind.choices)
     nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
@@ -88,6 +103,13 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The admin's form and every full_clean: a Welsh ONS code on an English area (or the
+        # reverse) is refused rather than stored, as the spreadsheets and imports refuse it.
+        check = nation_for_area(self.ons_code or "", self.nation or "")
+        if check.problem:
+            raise ValidationError({"nation": check.problem})
 
     @property
     def is_authority(self) -> bool:
@@ -272,6 +294,23 @@ class Indicator(models.Model):
         help_text="Comma-separated dimensions its figures are entered by, e.g. 'locality,service'.",
     )
     order = models.PositiveSmallIntegerField(default=0)
+    nations = models.CharField(
+        "applies in",
+        max_length=10,
+        choices=Applicability.choices,
+        default=Applicability.BOTH,
+        help_text="Which nations' authorities the measure is due from.",
+    )
+    framework_group = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="For a national framework's measure: the group its framework puts it in.",
+    )
+    source_publication = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where the definition comes from: the guidance or publication to cite.",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -297,6 +336,9 @@ class Indicator(models.Model):
     @property
     def ratio_kind(self) -> str:
         return ratio_kind_for(self.unit)
+
+    def applies_in(self, nation: str) -> bool:
+        return self.nations in (Applicability.BOTH, nation)
 
     @property
     def dimensions(self) -> list[str]:

@@ -84,6 +84,22 @@ def label(kind: str, start: date, end: date) -> str:
     raise ValueError(f"Unknown period kind: {kind!r}")
 
 
+def year_end_label(start: date) -> str:
+    """How a year's outturn on a quarterly or monthly measure is labelled: "2016-17 year end",
+    the words Welsh and English half-year reports use (issue 17)."""
+    year = financial_year_start(start).year
+    return f"{year}-{(year + 1) % 100:02d} year end"
+
+
+def label_for_frequency(frequency: str, kind: str, start: date, end: date) -> str:
+    """A period's label beside a measure of `frequency` ("monthly", "quarterly", "annual"):
+    a financial year's figure on a monthly or quarterly measure is its year-end outturn and
+    says so; every other figure keeps its period's own label."""
+    if kind == FINANCIAL_YEAR and frequency in ("monthly", "quarterly"):
+        return year_end_label(start)
+    return label(kind, start, end)
+
+
 def short_label(kind: str, start: date, end: date) -> str:
     """A compact label for chart axes and narrow table columns."""
     if kind == MONTH:

@@ -82,3 +82,12 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
             .select_related("theme")
             .order_by("theme__order", "theme__name", "order", "title")
         )
+
+    def applicable_in(self, nation: str) -> IndicatorQuerySet:
+        """The measures due from an authority of `nation` ("england", "wales"): those for
+        both nations and those for its own (issue 17)."""
+        return self.filter(nations__in=("both", nation))
+
+    def applicable_to(self, area: Area) -> IndicatorQuerySet:
+        """The measures due from `area`. A region, nation or group is held to its nation's."""
+        return self.applicable_in(area.nation)

@@ -32,7 +32,12 @@ INDICATOR_COLUMNS = (
     "roll_up",
     "breakdown_dimensions",
     "order",
+    "nations",
+    "framework_group",
+    "source_publication",
 )
+# Columns a catalogue file may leave out (files written before issue 17): their defaults apply.
+OPTIONAL_INDICATOR_COLUMNS = ("nations", "framework_group", "source_publication")
 
 
 class CachedForeignKeyWidget(widgets.ForeignKeyWidget):

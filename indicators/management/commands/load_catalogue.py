@@ -28,4 +28,6 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(f"Themes: {result.themes}.")
         self.stdout.write(f"Indicators: {result.indicators}.")
+        self.stdout.write(f"Reference areas: {result.areas}.")
+        self.stdout.write(f"Pairs of alike measures: {result.pairings}.")
         self.stdout.write(self.style.SUCCESS("Catalogue loaded."))
