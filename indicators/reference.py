@@ -64,9 +64,10 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     ]
 
 
-def reference_areas_load(path: Path = AREAS_CSV) -> ReferenceCounts:
+def reference_areas_load(path: Path | None = None) -> ReferenceCounts:
     """Create or update the shipped areas, then give every shipped authority that has no
     national comparator its nation's (`default_comparators_ensure`)."""
+    path = path or AREAS_CSV
     rows = _rows(path, AREA_COLUMNS)
     problems: list[str] = []
     created = updated = unchanged = 0
@@ -127,8 +128,9 @@ def default_comparators_ensure(authority: Area) -> Comparator | None:
     )
 
 
-def pairings_load(path: Path = PAIRINGS_CSV) -> ReferenceCounts:
+def pairings_load(path: Path | None = None) -> ReferenceCounts:
     """Create or update the shipped pairs of alike-but-different measures."""
+    path = path or PAIRINGS_CSV
     rows = _rows(path, PAIRING_COLUMNS)
     by_code = {indicator.code: indicator for indicator in Indicator.objects.all()}
     problems = [

@@ -272,3 +272,30 @@ def test_a_spreadsheets_period_cell_reads_the_products_labels(
     from returns.sheet_cells import as_period
 
     assert as_period(text) == (kind, start)
+
+
+@given(day=days, frequency=st.sampled_from(["monthly", "quarterly", "annual"]))
+def test_a_years_outturn_on_a_quarterly_measure_says_year_end_and_reads_back(
+    day: date, frequency: str
+) -> None:
+    # Issue 17: an annual figure on a quarterly (or monthly) measure is its year-end outturn,
+    # labelled as Welsh half-year reports label it; the label reads back as that year.
+    start, end = bounds(FINANCIAL_YEAR, day)
+    text = periods.label_for_frequency(frequency, FINANCIAL_YEAR, start, end)
+    if frequency == "annual":
+        assert text == label(FINANCIAL_YEAR, start, end)
+    else:
+        assert text == f"{start.year}-{(start.year + 1) % 100:02d} year end"
+    assert parse(text) == (FINANCIAL_YEAR, start)
+
+
+@given(day=days, kind=st.sampled_from([MONTH, QUARTER, ACADEMIC_YEAR, SNAPSHOT]))
+def test_only_a_financial_year_is_a_year_end(day: date, kind: str) -> None:
+    start, end = bounds(kind, day)
+    assert periods.label_for_frequency("quarterly", kind, start, end) == label(kind, start, end)
+
+
+def test_the_year_end_of_2016_17() -> None:
+    assert periods.year_end_label(date(2016, 4, 1)) == "2016-17 year end"
+    assert periods.year_end_label(date(2017, 3, 31)) == "2016-17 year end"
+    assert periods.year_end_label(date(1999, 6, 1)) == "1999-00 year end"
