@@ -193,13 +193,18 @@ def _load(resource: Any, dataset: tablib.Dataset, file_name: str, key: str) -> L
 
 
 def catalogue_load(
-    *, themes_csv: Path | None = None, indicators_csv: Path | None = None
+    *,
+    themes_csv: Path | None = None,
+    indicators_csv: Path | None = None,
+    reference_data: bool = True,
 ) -> CatalogueResult:
     """Create or update the themes and indicators from the catalogue CSV files.
 
     Both files are checked row by row through the import resources; any problem raises
     `CatalogueError` naming the rows, and the transaction is rolled back so that nothing is
-    written. Rows that match the database are left untouched.
+    written. Rows that match the database are left untouched. With `reference_data` (the
+    default) the shipped areas and pairs of measures are loaded too (`reference`); without
+    it, only the themes and measures, for a caller that keeps areas of its own.
     """
     themes_path = Path(themes_csv) if themes_csv is not None else THEMES_CSV
     indicators_path = Path(indicators_csv) if indicators_csv is not None else INDICATORS_CSV
@@ -212,6 +217,8 @@ def catalogue_load(
         # indicators then rolls the themes back with them.
         theme_counts = _load(ThemeResource(), themes, themes_path.name, key="slug")
         indicator_counts = _load(IndicatorResource(), indicators, indicators_path.name, key="code")
+        if not reference_data:
+            return CatalogueResult(themes=theme_counts, indicators=indicator_counts)
         try:
             # The shipped reference data goes in with the catalogue (issue 17): the areas of
             # Wales and their default comparator, and the pairs of alike measures.

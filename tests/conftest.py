@@ -219,3 +219,23 @@ def worked_demo_with_complaints(_demo_complaints_worked_snapshot) -> None:
 def loaded_catalogue(db, _catalogue_snapshot) -> None:
     """The database as `catalogue_load()` leaves it, recorded once per test process."""
     _catalogue_snapshot.restore()
+
+
+@pytest.fixture(scope="session")
+def _measures_snapshot(django_db_setup, django_db_blocker):
+    from indicators.catalogue import catalogue_load
+
+    from .snapshots import record
+
+    def measures_load() -> None:
+        catalogue_load(reference_data=False)
+
+    with django_db_blocker.unblock():
+        return record(measures_load)
+
+
+@pytest.fixture
+def loaded_measures(db, _measures_snapshot) -> None:
+    """The catalogue's themes and measures without its reference areas: for tests whose
+    `world` makes an England of its own (a restored England would clash with it)."""
+    _measures_snapshot.restore()

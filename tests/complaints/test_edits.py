@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(loaded_catalogue) -> None:
+def catalogue(loaded_measures) -> None:
     """The shipped catalogue, as `catalogue_load()` leaves it (see tests/conftest.py)."""
 
 

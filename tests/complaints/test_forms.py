@@ -26,7 +26,7 @@ BASE = "/a/authority-a/voice"
 
 
 @pytest.fixture
-def catalogue(loaded_catalogue) -> None:
+def catalogue(loaded_measures) -> None:
     """The shipped catalogue, as `catalogue_load()` leaves it (see tests/conftest.py)."""
 
 
