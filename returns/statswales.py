@@ -67,6 +67,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import IO
 
 from indicators import periods, value_rules
@@ -464,12 +465,12 @@ def read_statswales(
         return result
     by_code = {m.code: m for m in measures}
     reader = _Reader(by_code, area_index(areas), result, limits)
-    # The reader keys the first row it keeps as a header; StatsWales puts titles first.
+    # The reader keys the first row it keeps as a header; StatsWales puts titles first. Rows
+    # are turned into text as they are read, not all at once beside the table.
     lines = [(1, [_header_texts(key) for key in table.header])]
-    lines.extend((number, _texts(cells)) for number, cells in table.rows)
+    lines.extend((number, _texts(cells)) for number, cells in table.rows[: PREAMBLE_ROWS - 1])
     header_at = next(
-        (i for i, (_, cells) in enumerate(lines[:PREAMBLE_ROWS]) if _Columns.of(cells).is_header),
-        None,
+        (i for i, (_, cells) in enumerate(lines) if _Columns.of(cells).is_header), None
     )
     if header_at is None:
         result.add(
@@ -489,7 +490,8 @@ def read_statswales(
     for name in reader.columns.ignored:
         result.add(header_row, name, f"Column {name} is not read.", Severity.WARNING)
     try:
-        for row, cells in lines[header_at + 1 :]:
+        # lines[i] is table.rows[i - 1]: the data begins at table.rows[header_at].
+        for row, cells in ((n, _texts(c)) for n, c in islice(table.rows, header_at, None)):
             if sum(1 for cell in cells if cell.strip()) <= 1:
                 continue  # a blank line, or a footnote or source line under the table
             result.rows_read += 1
