@@ -11,9 +11,10 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="What is in the file", choices=ImportKind.choices)
     file = forms.FileField(
         label="File",
-        help_text="A CSV file as the Department for Education publishes it, a CIN census "
-        "return (XML), an SSDA903 return (a ZIP of its CSV tables, or its XML file), or a "
-        "spreadsheet (XLSX or CSV) of figures, targets, indicators or areas.",
+        help_text="A CSV file as the Department for Education publishes it, a StatsWales "
+        "download of the Welsh performance measures (CSV or XLSX), a CIN census return (XML), "
+        "an SSDA903 return (a ZIP of its CSV tables, or its XML file), or a spreadsheet "
+        "(XLSX or CSV) of figures, targets, indicators or areas.",
         error_messages={"required": "Choose a file to import"},
     )
     authority = forms.ModelChoiceField(

@@ -25,6 +25,7 @@ class ImportKind(models.TextChoices):
     SHEET_AREAS = "sheet_areas", "Areas (spreadsheet: XLSX or CSV)"
     AUDIT_LOG = "audit_log", "Case audit results log (spreadsheet: XLSX or CSV)"
     COMPLAINTS_LOG = "complaints_log", "Complaints log (spreadsheet: XLSX or CSV)"
+    STATSWALES = "statswales", "Welsh performance measures (StatsWales download: CSV or XLSX)"
 
 
 # Spreadsheets of the app's own tables (docs/0010). An authority's performance officers import

@@ -14,6 +14,7 @@ from . import (
     spreadsheet_figures,
     spreadsheet_tables,
     spreadsheet_targets,
+    statswales,
     statutory,
 )
 from .base import ImportHandler
@@ -29,6 +30,7 @@ HANDLERS: dict[str, ImportHandler] = {
     ImportKind.SHEET_AREAS: spreadsheet_tables.AREAS,
     ImportKind.AUDIT_LOG: record_logs.HANDLER,
     ImportKind.COMPLAINTS_LOG: record_logs.HANDLER,
+    ImportKind.STATSWALES: statswales.HANDLER,
 }
 
 
