@@ -12,6 +12,7 @@ from accounts.models import Role
 from indicators.models import AreaKind, Nation
 from scrutiny import selectors, services
 from scrutiny.content import pack_content
+from scrutiny.curve_forms import CurveReportForm
 from scrutiny.models import SectionKind, TemplateKind
 from tests import factories
 
@@ -121,3 +122,10 @@ def test_an_indicator_set_offers_and_shows_only_the_nations_measures(
         {"title": "Measures", "narrative": "", "indicators": [measures["CPP-2ND"].pk]},
     )
     assert "Choose indicators from the list" in response.content.decode()
+
+
+def test_turning_the_curve_offers_only_the_nations_measures(measures) -> None:
+    offered = {i.code for i in CurveReportForm(nation="wales").fields["indicator"].queryset}
+    assert "PM24" in offered and "VISITS" in offered and "CPP-2ND" not in offered
+    offered = {i.code for i in CurveReportForm(nation="england").fields["indicator"].queryset}
+    assert "CPP-2ND" in offered and "PM24" not in offered
