@@ -19,7 +19,7 @@ def admin_client(db) -> Client:
     return client
 
 
-def area_form(**fields: str) -> dict[str, str]:
+def area_form(**fields: str) -> dict[str, object]:
     return {
         "name": "Cardiff",
         "name_cy": "Caerdydd",
