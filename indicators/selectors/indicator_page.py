@@ -300,10 +300,11 @@ def _context(
 
 def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     """An indicator for one authority: its trend over the window with target and comparators,
-    its neighbours, its breakdowns, derived figures and history. Eight queries whatever the
-    history held (and the session's two): the authority and the user's membership, the
-    indicator, the comparators with their members and neighbours, the authority's own figures,
-    the window's targets, other areas' figures, and the latest changes."""
+    its neighbours, its breakdowns, derived figures and history, and the measures paired with
+    it. Nine queries whatever the history held (and the session's two): the authority and the
+    user's membership, the indicator, the comparators with their members and neighbours, the
+    authority's own figures, the window's targets, other areas' figures, the latest changes
+    and the pairs."""
     authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
