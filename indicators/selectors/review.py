@@ -197,9 +197,14 @@ def approval_scope(user: AnyUser, slug: str, period_key: str) -> tuple[Area, Per
 
 def figures_for_review(authority: Area, period: Period, ids: Iterable[int] | None) -> list[Figure]:
     """Submitted figures of the authority and period (those named by `ids`, or all), with
-    their breakdown figures: approving a total approves the categories it was entered with."""
+    their breakdown figures: approving a total approves the categories it was entered with.
+    Only the measures that apply in the authority's nation, as the queue lists them (issue 17):
+    a figure kept for another nation's measure is not approved with the rest."""
     figures = Figure.objects.filter(
-        area=authority, period=period, status="submitted"
+        area=authority,
+        period=period,
+        status="submitted",
+        indicator__in=Indicator.objects.applicable_to(authority),
     ).select_related("indicator", "period")
     if ids is not None:
         chosen = Figure.objects.filter(area=authority, period=period, pk__in=list(ids))

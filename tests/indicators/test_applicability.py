@@ -306,3 +306,16 @@ def test_a_welsh_measure_is_taken_from_a_welsh_authority(nations: Nations) -> No
         reason="typed",
     )
     assert figure.status == FigureStatus.DRAFT
+
+
+def test_approve_all_approves_only_the_nations_measures(nations: Nations) -> None:
+    kept = factories.figure(
+        nations.cardiff, nations.english, nations.month, "50", status=FigureStatus.SUBMITTED
+    )
+    welsh = factories.figure(
+        nations.cardiff, nations.welsh, nations.month, "80", status=FigureStatus.SUBMITTED
+    )
+    assert selectors.figures_for_review(nations.cardiff, nations.month, None) == [welsh]
+    page = selectors.completeness_page(nations.manager, "cardiff", SEPTEMBER)
+    assert page.submitted == [welsh]
+    assert kept not in page.submitted
