@@ -32,6 +32,7 @@ from .models import (
     TargetChange,
     Theme,
 )
+from .reference import default_comparators_ensure
 from .removal_models import FigureRemoval
 from .resources import IndicatorResource, ThemeResource
 
@@ -87,7 +88,16 @@ class ThemeAdmin(ChangesDashboards, ImportExportModelAdmin):
 class IndicatorAdmin(ChangesDashboards, ImportExportModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["code", "title", "theme", "unit", "polarity", "frequency", "roll_up"]
-    list_filter = ["theme", "unit", "polarity", "frequency", "measure_type", "source", "roll_up"]
+    list_filter = [
+        "theme",
+        "nations",
+        "unit",
+        "polarity",
+        "frequency",
+        "measure_type",
+        "source",
+        "roll_up",
+    ]
     search_fields = ["code", "title", "definition"]
     list_select_related = ["theme"]
     ordering = ["theme__order", "order", "title"]
@@ -101,6 +111,13 @@ class AreaAdmin(ChangesDashboards, admin.ModelAdmin[Area]):
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ["members"]
+
+    def save_model(self, request: HttpRequest, obj: Area, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new authority is shown against its nation's average (Wales for a Welsh one)
+            # until an admin adds comparators of their choosing.
+            default_comparators_ensure(obj)
 
 
 class StatisticalNeighbourInline(admin.TabularInline[StatisticalNeighbour, NeighbourSet]):

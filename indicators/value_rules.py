@@ -27,6 +27,10 @@ The rules:
 - **A suppression code** (c, k, x, z, u, low: what published statistics print instead of a
   number, never zero) stands instead of the numbers, never beside them; a figure with no code
   has a value or its parts.
+- **Applicability** (issue 17). A measure applies in England, in Wales or in both
+  (`Indicator.nations`); no figure is taken for an area of a nation the measure does not apply
+  in (a Welsh framework measure for an English council, the DfE's for a Welsh one). Checked
+  first, when the caller names the area's nation: no number is right for a measure not asked.
 - **A value typed beside its parts** must agree with them to the measure's decimal places: the
   stored value is worked out from the parts. A published value is kept as published (it was
   rounded by its publisher), so the published import does not ask for agreement.
@@ -72,6 +76,13 @@ WHOLE_NUMBER_UNITS = frozenset({"count"})
 MAY_BE_NEGATIVE = frozenset({"score", "currency"})
 
 
+# --- nations ------------------------------------------------------------------------------------
+
+# `Indicator.nations` for a measure due from authorities in both nations.
+BOTH_NATIONS = "both"
+NATION_NAMES = {"england": "England", "wales": "Wales"}
+
+
 def ratio_kind_of(unit: str) -> str:
     """Whether a unit's figures are proportions, means or not ratios at all."""
     if unit in PROPORTION_MULTIPLIERS:
@@ -93,6 +104,9 @@ class Described(Protocol):
     @property
     def decimals(self) -> int: ...
 
+    @property
+    def nations(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -103,6 +117,8 @@ class Measure:
     title: str
     unit: str
     decimals: int = 0
+    # Which nations the measure applies in: "both", "england" or "wales" (`Applicability`).
+    nations: str = "both"
     ratio_kind: str = dataclasses.field(init=False, repr=False, compare=False)
     multiplier: Decimal = dataclasses.field(init=False, repr=False, compare=False)
     # The range of a value in this unit, and whether it is a whole number.
@@ -123,7 +139,10 @@ class Measure:
 
     @classmethod
     def of(cls, indicator: Described) -> Measure:
-        return cls(indicator.title, indicator.unit, indicator.decimals)
+        return cls(indicator.title, indicator.unit, indicator.decimals, indicator.nations)
+
+    def applies_in(self, nation: str) -> bool:
+        return self.nations in (BOTH_NATIONS, nation)
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,21 @@ def shown(number: Decimal) -> str:
 
 def _problem(measure: Measure, field: str, message: str) -> Problem:
     return Problem(field, f"{measure.title}: {message}")
+
+
+def check_applies(measure: Measure, nation: str) -> Problem | None:
+    """The refusal of a figure for an area of `nation` when the measure does not apply there:
+    a Welsh framework measure is not asked of an English council, nor the DfE's of a Welsh
+    one, so a number given for it is a mistake (the wrong row, the wrong measure code)."""
+    if measure.applies_in(nation):
+        return None
+    applies = NATION_NAMES.get(measure.nations, measure.nations)
+    here = NATION_NAMES.get(nation, nation)
+    return _problem(
+        measure,
+        "value",
+        f"this measure applies in {applies} only, so no figure is taken for an area in {here}.",
+    )
 
 
 def _number_problem(
@@ -279,13 +313,21 @@ def check_figure(
     denominator: Decimal | None = None,
     suppression: str = "",
     value_from_parts: bool = True,
+    nation: str = "",
 ) -> FigureCheck:
     """Every problem with one figure's numbers, and the value that would be stored.
 
     With `value_from_parts` (typed and spreadsheet figures) a ratio's value is worked out from
     its numerator and denominator, and a value given beside them must agree with it. Without
     it (published figures) a value given is stored as given and checked like any other value;
-    with none given, it is worked out from the parts all the same."""
+    with none given, it is worked out from the parts all the same.
+
+    With `nation` (the area's: every channel that stores a figure names it) a measure that
+    does not apply in that nation is refused before its numbers are looked at; a suppression
+    code is refused alike, since the measure is not asked at all."""
+    if nation and not measure.applies_in(nation):
+        refused = check_applies(measure, nation)
+        return FigureCheck(None, (refused,) if refused else ())
     if suppression:
         if suppression not in SUPPRESSION_CODES:
             problem = _problem(

@@ -105,6 +105,8 @@ LOCAL = "local"
 
 # The geographic_level values of the files, normalised (stripped, lower case).
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
+# The nation of an area by the first letter of its ONS code, as `indicators.nations` reads it.
+NATION_OF_CODE = {"E": "england", "W": "wales"}
 
 
 AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
@@ -658,6 +660,7 @@ def _parse(
                 if placed is None:
                     continue
             area, identity, area_at = placed
+            nation = NATION_OF_CODE.get(area.code[:1], "")  # W is Wales (`indicators.nations`)
 
             for getter, wanted, chosen in selectors:
                 raw = getter(row)
@@ -730,15 +733,18 @@ def _parse(
                         item.seen[duplicate_key] = row_number
                     item.produced += 1  # its rows were found, even if refused
                     measure = item.measure
-                    # A suppressed figure has nothing to check: a code is not a value, and
-                    # not an error.
-                    if measure is not None and value is not None:
+                    # A suppressed figure has nothing to check (a code is not a value) unless
+                    # its measure does not apply in the area's nation (issue 17).
+                    if measure is not None and (
+                        value is not None or not measure.applies_in(nation)
+                    ):
                         checked = check_figure(
                             measure,
                             value=value,
                             numerator=part_n,
                             denominator=part_d,
                             value_from_parts=False,
+                            nation=nation,
                         )
                         if checked.problems:
                             for problem in checked.problems:

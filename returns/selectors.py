@@ -279,14 +279,20 @@ def reference_export(user: User | AnonymousUser, table: str) -> SheetRows:
 
 
 def template_reference(
-    user: User | AnonymousUser, table: str
+    user: User | AnonymousUser, table: str, authority_slug: str = ""
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """Sheets a template carries to help fill it in: the indicator codes for figures and
-    targets, the themes for indicators, the regions for areas."""
+    targets, the themes for indicators, the regions for areas. A figures or targets template
+    for one authority (`authority_slug`, which the user must be able to enter figures of)
+    lists only the measures that apply in its nation (issue 17): a Welsh authority's lists
+    the Welsh framework's measures and none of the DfE's."""
     access.require_reference_reader(user)
     if table not in spreadsheets.COLUMNS:
         raise Http404("There is no such template.")
     if table in AUTHORITY_TABLES:
+        measures = Indicator.objects.order_by("code")
+        if authority_slug:
+            measures = measures.applicable_to(sheet_authority(user, authority_slug))
         rows = [
             [
                 i.code,
@@ -294,10 +300,12 @@ def template_reference(
                 i.get_unit_display(),
                 i.get_frequency_display(),
                 i.breakdown_dimensions,
+                i.get_nations_display(),
             ]
-            for i in Indicator.objects.order_by("code")
+            for i in measures
         ]
-        return [("indicators", ["code", "title", "unit", "frequency", "breakdowns"], rows)]
+        header = ["code", "title", "unit", "frequency", "breakdowns", "applies in"]
+        return [("indicators", header, rows)]
     if table == "indicators":
         themes = [[t.slug, t.name] for t in Theme.objects.order_by("order", "name")]
         return [("themes", ["slug", "name"], themes)]

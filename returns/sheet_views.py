@@ -81,7 +81,8 @@ def sheets(request: SignedInRequest) -> HttpResponse:
 @login_required
 def sheet_template(request: SignedInRequest, table: str, fmt: str) -> HttpResponse:
     file_format = _format(fmt)
-    reference = selectors.template_reference(request.user, table)
+    # From an authority's page the template lists only the measures due from it.
+    reference = selectors.template_reference(request.user, table, request.GET.get("authority", ""))
     content = spreadsheet_files.template(table, file_format, reference)
     return _download(content, f"{table}-template", file_format)
 

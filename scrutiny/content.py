@@ -220,11 +220,14 @@ def appendix_row(item: PackIndicator) -> dict[str, Any]:
 
 def _indicators_of(section: PackSection) -> list[Indicator]:
     """A theme page: its theme's indicators. An indicator set or the appendix: the ones chosen,
-    or, when none are, every indicator the authority has a figure for by the period's end."""
+    or, when none are, every indicator the authority has a figure for by the period's end.
+    Only the measures that apply in the pack's authority's nation, whichever way they come
+    (issue 17): a Welsh pack's theme page never lists the DfE's measures as missing."""
     pack = section.pack
+    applicable = Indicator.objects.applicable_to(pack.authority)
     if section.kind == SectionKind.THEME_PAGE:
-        return list(Indicator.objects.filter(theme=section.theme).select_related("theme"))
-    chosen = list(section.indicators.select_related("theme"))
+        return list(applicable.filter(theme=section.theme).select_related("theme"))
+    chosen = list(section.indicators.applicable_to(pack.authority).select_related("theme"))
     if chosen or section.kind not in LISTED_KINDS:
         return chosen
     with_figures = (
@@ -232,7 +235,7 @@ def _indicators_of(section: PackSection) -> list[Indicator]:
         .filter(area_id=pack.authority_id, period__end__lte=pack.period.end)
         .values("indicator_id")
     )
-    return list(Indicator.objects.filter(id__in=with_figures).select_related("theme"))
+    return list(applicable.filter(id__in=with_figures).select_related("theme"))
 
 
 def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackIndicator]:
@@ -273,7 +276,8 @@ def _default_indicators(pack: Pack) -> list[Indicator]:
         .values("indicator_id")
     )
     return list(
-        Indicator.objects.filter(id__in=with_figures)
+        Indicator.objects.applicable_to(pack.authority)
+        .filter(id__in=with_figures)
         .select_related("theme")
         .order_by("theme__order", "theme__name", "id")
     )

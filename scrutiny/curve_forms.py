@@ -66,11 +66,12 @@ class CurveReportForm(forms.Form):
         "Step-down plans: repeat plans fell in the pilot teams",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, nation: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.order_by(  # type: ignore[attr-defined]
-            "title"
-        )
+        # The measures that apply in the authority's nation (issue 17): a Welsh council turns
+        # the curve of its own framework's measures, not England's.
+        measures = Indicator.objects.applicable_in(nation) if nation else Indicator.objects.all()
+        self.fields["indicator"].queryset = measures.order_by("title")  # type: ignore[attr-defined]
 
     def clean_partners(self) -> list[Partner]:
         pairs = _pairs(

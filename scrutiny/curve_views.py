@@ -55,7 +55,9 @@ def _form_page(
     actions = curves.plan_actions(authority)
     posted = request.POST if request.method == "POST" else None
     form = curve_forms.CurveReportForm(
-        posted, initial=curve_forms.CurveReportForm.initial_for(report) if report else None
+        posted,
+        initial=curve_forms.CurveReportForm.initial_for(report) if report else None,
+        nation=authority.nation,
     )
     formset = curve_forms.CurveActionFormSet(
         posted,

@@ -134,7 +134,12 @@ class SectionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, lists_indicators: bool = False, lays_out: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        lists_indicators: bool = False,
+        lays_out: bool = False,
+        nation: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if lays_out:
@@ -158,8 +163,11 @@ class SectionForm(forms.Form):
         if lists_indicators:
             # An indicator set or the appendix: the page shows the catalogue as checkboxes,
             # grouped by theme (see `selectors.section_page`); none ticked is a valid choice.
+            # Only the measures that apply in the pack's authority's nation (issue 17).
             self.fields["indicators"] = forms.ModelMultipleChoiceField(
-                queryset=Indicator.objects.all(),
+                queryset=Indicator.objects.applicable_in(nation)
+                if nation
+                else Indicator.objects.all(),
                 required=False,
                 error_messages={
                     "invalid_choice": "Choose indicators from the list: %(value)s is not one",

@@ -246,8 +246,11 @@ def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> Section
         return SectionPage(section=section, choices=[], chosen=[], with_figures=0)
     with_figures = _with_figures(section.pack)
     groups: dict[int, ThemeChoices] = {}
-    for indicator in Indicator.objects.select_related("theme").order_by(
-        "theme__order", "theme__name", "order", "title"
+    # The catalogue as it applies in the pack's authority's nation (issue 17).
+    for indicator in (
+        Indicator.objects.applicable_to(section.pack.authority)
+        .select_related("theme")
+        .order_by("theme__order", "theme__name", "order", "title")
     ):
         group = groups.setdefault(
             indicator.theme_id, ThemeChoices(theme=indicator.theme, indicators=[])

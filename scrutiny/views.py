@@ -124,6 +124,7 @@ def section_edit(
         initial=initial,
         lists_indicators=page.lists_indicators,
         lays_out=section.kind in LAID_OUT_KINDS,
+        nation=section.pack.authority.nation,
     )
     preview = render_markdown(section.narrative)
     if request.method == "POST" and form.is_valid():

@@ -110,7 +110,11 @@ def _held(authority: Area) -> tuple[dict[_Key, _Held], dict[int | None, datetime
     held: dict[_Key, _Held] = {}
     changed: dict[int | None, datetime] = {}
     for indicator_id, breakdown_id, kind, latest, count, updated in (
-        Figure.objects.filter(area=authority)
+        # Only the measures that apply to the authority's nation (issue 17): a figure kept
+        # for another nation's measure (entered before the catalogue said so) is no tile.
+        Figure.objects.filter(
+            area=authority, indicator__in=Indicator.objects.applicable_to(authority)
+        )
         .values("indicator_id", "breakdown_id", "period__kind")
         .annotate(latest=Max("period__end"), count=Count("id"), updated=Max("updated_at"))
         .values_list("indicator_id", "breakdown_id", "period__kind", "latest", "count", "updated")

@@ -158,7 +158,9 @@ def entry_page(user: AnyUser, slug: str, period_key: str, today: date | None = N
     authority = authority_for(user, slug, Permission.EDIT_FIGURES)
     period = period_for(period_key)
     today = today or timezone.localdate()
-    due = list(Indicator.objects.due_for(period))
+    # Only the measures that apply to the authority's nation: a Welsh authority is never asked
+    # for the DfE's measures, nor an English one for the Welsh framework's (issue 17).
+    due = list(Indicator.objects.due_for(period).applicable_to(authority))
     if period.kind not in MONTHS_IN_PERIOD or not due:
         raise Http404(f"No figures are entered for {period.label}: choose a month or a quarter.")
     before = _period_before(period)

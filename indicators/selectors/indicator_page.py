@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
@@ -47,6 +47,7 @@ from ..models import (
     FigureChange,
     FigureSource,
     Indicator,
+    IndicatorPairing,
     Period,
     Target,
 )
@@ -75,6 +76,33 @@ class BreakdownTable:
 
 
 @dataclass(frozen=True)
+class PairedMeasure:
+    """A measure the catalogue pairs with this one (`IndicatorPairing`, either way round):
+    alike in name, defined differently, so named with the difference and never compared."""
+
+    indicator: Indicator
+    nations: str  # where the other measure applies: "England", "Wales", "England and Wales"
+    difference: str
+
+
+NATIONS_SHORT = {"both": "England and Wales", "england": "England", "wales": "Wales"}
+
+
+def paired_measures(indicator: Indicator) -> list[PairedMeasure]:
+    """The measures paired with `indicator`, in either direction, by code. One query."""
+    paired = [
+        (pairing.second if pairing.first_id == indicator.pk else pairing.first, pairing)
+        for pairing in IndicatorPairing.objects.filter(
+            Q(first=indicator) | Q(second=indicator)
+        ).select_related("first", "second")
+    ]
+    return [
+        PairedMeasure(other, NATIONS_SHORT.get(other.nations, other.nations), pairing.difference)
+        for other, pairing in sorted(paired, key=lambda item: item[0].code)
+    ]
+
+
+@dataclass(frozen=True)
 class IndicatorPage:
     authority: Area
     indicator: Indicator
@@ -91,6 +119,13 @@ class IndicatorPage:
     can_edit: bool
     trend_summary: str = ""  # the trend chart's one-sentence summary
     neighbours: NeighbourComparison | None = None
+    pairings: list[PairedMeasure] = field(default_factory=list)
+
+    @property
+    def applies_here(self) -> bool:
+        """Whether the measure is due from the authority (issue 17): the page of one that is
+        not says so rather than inviting figures for it."""
+        return self.indicator.applies_in(self.authority.nation)
 
     @property
     def is_rated(self) -> bool:
@@ -265,10 +300,11 @@ def _context(
 
 def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     """An indicator for one authority: its trend over the window with target and comparators,
-    its neighbours, its breakdowns, derived figures and history. Eight queries whatever the
-    history held (and the session's two): the authority and the user's membership, the
-    indicator, the comparators with their members and neighbours, the authority's own figures,
-    the window's targets, other areas' figures, and the latest changes."""
+    its neighbours, its breakdowns, derived figures and history, and the measures paired with
+    it. Nine queries whatever the history held (and the session's two): the authority and the
+    user's membership, the indicator, the comparators with their members and neighbours, the
+    authority's own figures, the window's targets, other areas' figures, the latest changes
+    and the pairs."""
     authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
@@ -349,6 +385,7 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
             own=[cast(FigureRecord, figure) for figure in own.overall],
             others=by_area,
         ),
+        pairings=paired_measures(indicator),
     )
 
 

@@ -87,7 +87,7 @@ def completeness_page(user: AnyUser, slug: str, period_key: str) -> Completeness
     officer's to-do list and the manager's approval queue."""
     authority = authority_for(user, slug, Permission.VIEW_FIGURES)
     period = period_for(period_key)
-    due = list(Indicator.objects.due_for(period))
+    due = list(Indicator.objects.due_for(period).applicable_to(authority))
     figures = list(Figure.objects.filter(area=authority, period=period, indicator__in=due))
     overall = {figure.indicator_id: figure for figure in figures if figure.breakdown_id is None}
     for figure in figures:
@@ -159,7 +159,8 @@ def review_periods(user: AnyUser, slug: str, today: date) -> tuple[Area, list[Re
         )
     }
     due_counts = dict(
-        Indicator.objects.filter(frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY])
+        Indicator.objects.applicable_to(authority)
+        .filter(frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY])
         .values_list("frequency")
         .annotate(total=Count("id"))
         .values_list("frequency", "total")
@@ -167,6 +168,7 @@ def review_periods(user: AnyUser, slug: str, today: date) -> tuple[Area, list[Re
     states: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COMPLETENESS_STATES, 0))
     for period_id, status, total in (
         Figure.objects.filter(area=authority, breakdown__isnull=True, period__in=found.values())
+        .filter(indicator__in=Indicator.objects.applicable_to(authority))
         .filter(
             Q(period__kind=PeriodKind.MONTH, indicator__frequency=Frequency.MONTHLY)
             | Q(period__kind=PeriodKind.QUARTER, indicator__frequency=Frequency.QUARTERLY)
@@ -195,9 +197,14 @@ def approval_scope(user: AnyUser, slug: str, period_key: str) -> tuple[Area, Per
 
 def figures_for_review(authority: Area, period: Period, ids: Iterable[int] | None) -> list[Figure]:
     """Submitted figures of the authority and period (those named by `ids`, or all), with
-    their breakdown figures: approving a total approves the categories it was entered with."""
+    their breakdown figures: approving a total approves the categories it was entered with.
+    Only the measures that apply in the authority's nation, as the queue lists them (issue 17):
+    a figure kept for another nation's measure is not approved with the rest."""
     figures = Figure.objects.filter(
-        area=authority, period=period, status="submitted"
+        area=authority,
+        period=period,
+        status="submitted",
+        indicator__in=Indicator.objects.applicable_to(authority),
     ).select_related("indicator", "period")
     if ids is not None:
         chosen = Figure.objects.filter(area=authority, period=period, pk__in=list(ids))

@@ -52,7 +52,8 @@ def targets_page(user: AnyUser, slug: str, year_key: str | None, today: date) ->
     }
     themes: dict[int, tuple[Theme, list[TargetRow]]] = {}
     for indicator in (
-        Indicator.objects.exclude(polarity="none")
+        Indicator.objects.applicable_to(authority)
+        .exclude(polarity="none")
         .select_related("theme")
         .order_by("theme__order", "theme__name", "order", "title")
     ):
@@ -100,6 +101,9 @@ def target_edit(user: AnyUser, slug: str, code: str, year_key: str) -> TargetEdi
         indicator = Indicator.objects.select_related("theme").get(code=code)
     except Indicator.DoesNotExist as missing:
         raise Http404("There is no indicator with this code.") from missing
+    if not indicator.applies_in(authority.nation):
+        # No target is set for a measure the authority is not asked for (issue 17).
+        raise Http404(f"{indicator.code} does not apply to {authority.name}'s nation.")
     target = Target.objects.filter(
         authority=authority, indicator=indicator, financial_year=year
     ).first()

@@ -181,6 +181,7 @@ def _differs(
 
 
 def _plan_entry(
+    authority: Area,
     entry: EntryInput,
     existing: dict[tuple[int, int | None], Figure],
     errors: list[entry_checks.Finding],
@@ -194,6 +195,12 @@ def _plan_entry(
     wanted: list[_Wanted] = []
     first_field = "numerator" if indicator.ratio_kind == RatioKind.PROPORTION else "value"
     figure = existing.get((indicator.id, None))
+    # A measure that does not apply in the authority's nation takes nothing, not even a
+    # comment: the page never offers it, so an entry for it is a forged or stale form.
+    not_applicable = value_rules.check_applies(value_rules.Measure.of(indicator), authority.nation)
+    if not_applicable is not None:
+        errors.append(_finding(entry, not_applicable.field, not_applicable.message))
+        return []
     if entry.is_given:
         checked = value_rules.check_figure(
             value_rules.Measure.of(indicator),
@@ -386,7 +393,7 @@ def _entries_save(
         if found:
             errors += found
             continue
-        planned = _plan_entry(entry, existing, errors, conflicts)
+        planned = _plan_entry(authority, entry, existing, errors, conflicts)
         if planned:
             # Warnings only for what this save changes: a figure confirmed once is not asked
             # about again when another one is saved.
@@ -446,6 +453,7 @@ def _figures_write(
     for write in writes:
         entry, indicator, figure = write.entry, write.entry.indicator, write.figure
         stored = derived_value(
+            area=authority,
             indicator=indicator,
             value=write.value,
             numerator=write.numerator,

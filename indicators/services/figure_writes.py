@@ -115,15 +115,18 @@ def derived_value(
     numerator: Decimal | None,
     denominator: Decimal | None,
     suppression: str,
+    area: Area,
 ) -> Decimal | None:
     """The value to store: derived from the numerator and denominator when they are given.
-    Raises ValidationError with every problem `value_rules` finds (each naming the indicator)."""
+    Raises ValidationError with every problem `value_rules` finds (each naming the indicator),
+    the refusal of a measure that does not apply in the area's nation first."""
     checked = value_rules.check_figure(
         value_rules.Measure.of(indicator),
         value=value,
         numerator=numerator,
         denominator=denominator,
         suppression=suppression,
+        nation=area.nation,
     )
     if checked.problems:
         raise ValidationError([problem.message for problem in checked.problems])

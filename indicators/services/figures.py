@@ -64,6 +64,7 @@ def figure_validate(
     nothing: for forms (such as the admin's) that must show refusals beside their fields.
     Any change of an approved figure is taken to be a correction, needing its reason."""
     derived_value(
+        area=area,
         indicator=indicator,
         value=value,
         numerator=numerator,
@@ -123,6 +124,7 @@ def figure_set(
     access.require_figure_writer(user, area, source=source, channel=channel)
     who = access.person(user)
     stored_value = derived_value(
+        area=area,
         indicator=indicator,
         value=value,
         numerator=numerator,

@@ -12,13 +12,14 @@ from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import access
 from accounts.access import SystemActor
 
-from .. import bulk, dashboards
+from .. import bulk, dashboards, value_rules
 from ..figure_states import Action, FigureState, Transition, figure_transition
 from ..models import (
     Area,
@@ -253,6 +254,25 @@ def _require_contents_writer(user: User | SystemActor, contents: Sequence[Figure
         import_writer_require(user, content.area, status=content.status, source=content.source)
 
 
+def _require_applicable(contents: Sequence[FigureContent]) -> None:
+    """Refuse (ValidationError, before anything is written) an import holding a figure for a
+    measure that does not apply in its area's nation (issue 17). Each kind of import checks
+    its rows with `value_rules` to name them; this is the service's own guard, asked once per
+    area and measure."""
+    refused: dict[tuple[int, int], str] = {}
+    for content in contents:
+        pair = (content.area.pk, content.indicator.pk)
+        if pair in refused:
+            continue
+        problem = value_rules.check_applies(
+            value_rules.Measure.of(content.indicator), content.area.nation
+        )
+        refused[pair] = f"{content.area.name}: {problem.message}" if problem else ""
+    messages = [message for message in refused.values() if message]
+    if messages:
+        raise ValidationError(messages)
+
+
 def figures_import(
     *,
     user: User | SystemActor,
@@ -270,6 +290,7 @@ def figures_import(
     many of the contents have been written so far. Refused (PermissionDenied, before anything
     is written) unless `user` may write every one of the figures as it is given."""
     _require_contents_writer(user, contents)
+    _require_applicable(contents)
     report = progress or (lambda done, note: None)
     total = len(contents)
     report(0, f"Reading the stored figures to compare with {total:,} in the file")

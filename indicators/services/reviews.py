@@ -47,7 +47,7 @@ def figures_submit(*, user: User | SystemActor, authority: Area, period: Period)
     """Send an authority's figures for a period to its managers, once every due one is in."""
     access.require_figures_writer(user, authority)
     who = access.person(user)
-    due = list(Indicator.objects.due_for(period))
+    due = list(Indicator.objects.due_for(period).applicable_to(authority))
     figures = list(
         Figure.objects.select_for_update()
         .filter(area=authority, period=period, indicator__in=due)

@@ -11,7 +11,7 @@ from django.db import transaction
 from accounts import access
 from accounts.access import SystemActor
 
-from .. import dashboards
+from .. import dashboards, value_rules
 from ..models import Area, ChangeChannel, Indicator, Period, PeriodKind, Target, TargetChange
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ def target_set(
     access.require_figures_writer(user, authority)
     if not authority.is_authority:
         raise ValidationError(f"{authority.name} is not a local authority: targets are local.")
+    not_applicable = value_rules.check_applies(value_rules.Measure.of(indicator), authority.nation)
+    if not_applicable is not None:
+        raise ValidationError(not_applicable.message)
     if financial_year.kind != PeriodKind.FINANCIAL_YEAR:
         raise ValidationError("Targets are set for a financial year.")
     if lower is None and upper is None:

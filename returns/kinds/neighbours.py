@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 
 from indicators.models import Area, AreaKind, Comparator, NeighbourSet, StatisticalNeighbour
+from indicators.reference import default_comparators_ensure
 
 from .. import neighbours
 from ..findings import Finding
@@ -74,6 +75,9 @@ class NeighboursImport(ImportHandler):
                     kind=AreaKind.AUTHORITY,
                     dfe_code=number,
                 )
+                # Compared with England (the DfE's authorities are English) until an admin
+                # chooses otherwise, as an authority from any other import is.
+                default_comparators_ensure(authorities[number])
         name = batch.note or f"DfE statistical neighbours {parsed.layout}"
         if NeighbourSet.objects.filter(name=name).exists():
             name = f"{name} (import {batch.pk})"

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from indicators.models import Area, AreaKind
 from indicators.nations import nation_for_area
+from indicators.reference import default_comparators_ensure
 
 from .. import published
 
@@ -25,6 +26,9 @@ def area_lookup() -> tuple[dict[str, Area], dict[str, Area]]:
             by_code[area.ons_code] = area
         if area.dfe_code:
             by_number[area.dfe_code] = area
+        # A new authority is shown against its nation's average (England, or Wales) until an
+        # admin chooses otherwise; the file's nation row, if any, was created first above.
+        default_comparators_ensure(area)
     return by_code, by_number
 
 
@@ -47,7 +51,8 @@ def unique_slug(name: str, taken: set[str], extra: str) -> str:
 
 
 def areas_ensure(areas: Sequence[published.PublishedArea]) -> None:
-    """England (or Wales), the regions and every authority the file names, as areas."""
+    """England (or Wales), the regions and every authority the file names, as areas; a new
+    authority gets its nation's comparator (`default_comparators_ensure`)."""
     by_code, by_number = area_lookup()
     taken = set(Area.objects.values_list("slug", flat=True))
     for seen in sorted(areas, key=lambda a: ("national", "regional", "local").index(a.level)):
@@ -74,3 +79,6 @@ def areas_ensure(areas: Sequence[published.PublishedArea]) -> None:
         by_code[area.ons_code] = area
         if area.dfe_code:
             by_number[area.dfe_code] = area
+        # A new authority is shown against its nation's average (England, or Wales) until an
+        # admin chooses otherwise; the file's nation row, if any, was created first above.
+        default_comparators_ensure(area)

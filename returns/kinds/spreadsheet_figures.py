@@ -159,6 +159,7 @@ def _match_figures(
             numerator=row.numerator,
             denominator=row.denominator,
             suppression=row.suppression,
+            nation=area.nation,
         )
         for problem in checked.problems:
             wrong(problem.field, problem.message)

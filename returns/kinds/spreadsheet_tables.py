@@ -16,7 +16,8 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
-from indicators.models import Area, Indicator
+from indicators.models import Area, Comparator, Indicator
+from indicators.reference import default_comparators_ensure
 from indicators.resources import AreaResource, IndicatorResource
 
 from .. import spreadsheets
@@ -141,6 +142,12 @@ def _commit_resource(batch: ImportBatch, table: str) -> None:
             )
         )
     SheetChange.objects.bulk_create(records)
+    if model is Area:
+        # A new authority is shown against its nation's average (Wales for a Welsh one) once
+        # its nation's area exists: the sheet may create both, so after every row is in.
+        created = [record.object_id for record in records if record.before is None]
+        for area in Area.objects.filter(pk__in=created).order_by("pk"):
+            default_comparators_ensure(area)
     batch.new_count = sum(1 for r in records if r.before is None)
     batch.changed_count = len(records) - batch.new_count
     batch.unchanged_count = len(rows.numbers) - len(records)
@@ -154,6 +161,10 @@ def _uses(obj: models.Model) -> list[str]:
             continue
         related = relation.related_model
         field_name = relation.field.name  # type: ignore[union-attr]
+        if related is Comparator and field_name == "authority":
+            # The authority's own comparators (the default one its import gave it) are its
+            # settings, not a use of it: they go with it.
+            continue
         if related._base_manager.filter(**{field_name: obj}).exists():
             uses.append(str(related._meta.verbose_name_plural))
     return sorted(set(uses))

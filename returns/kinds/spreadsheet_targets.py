@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from indicators import dashboards
+from indicators import dashboards, value_rules
 from indicators import services as figure_services
 from indicators.models import Area, ChangeChannel, Indicator, PeriodKind, Target
 
@@ -105,6 +105,11 @@ def _plan_targets(batch: ImportBatch) -> _TargetPlan:
         if indicator is None:
             plan.findings.append(Finding(row.row, "indicator", indicators.unknown(row.indicator)))
         if area is None or indicator is None:
+            continue
+        not_applicable = value_rules.check_applies(value_rules.Measure.of(indicator), area.nation)
+        if not_applicable is not None:
+            # No target for a measure the authority is not asked for (issue 17).
+            plan.findings.append(Finding(row.row, "indicator", not_applicable.message))
             continue
         key = (area.pk, indicator.pk, row.year_start)
         if key in seen:

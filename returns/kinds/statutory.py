@@ -29,6 +29,7 @@ from indicators.models import (
     FigureSource,
     FigureStatus,
     Indicator,
+    Nation,
     Period,
     PeriodKind,
 )
@@ -201,6 +202,13 @@ class StatutoryReturnImport(ImportHandler):
     def check_upload(self, *, authority: Area | None, collection_year: int | None) -> None:
         if authority is None or not authority.is_authority:
             raise ValidationError("Choose the authority whose return this is.")
+        if authority.nation != Nation.ENGLAND:
+            # The CIN census and SSDA903 are the DfE's collections: every measure derived from
+            # them applies in England only (issue 17), so a Welsh authority has no such return.
+            raise ValidationError(
+                f"This is a return to the DfE, whose measures apply in England only: "
+                f"{authority.name} is in Wales, so it is not imported for it."
+            )
         if collection_year is None:
             raise ValidationError("Give the collection year: 2025 for the year to 31 March 2025.")
 

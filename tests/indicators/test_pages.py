@@ -547,8 +547,9 @@ def monthly_history(world: World, code: str, months: int, neighbours: int) -> In
 # and the membership behind the access check (and the edit permission), the indicator, the
 # comparators with their neighbour, region and group lists, the authority's own figures of the
 # measure with the latest period's breakdowns, the window's targets, other areas' figures (the
-# comparators', their members' and the neighbour chart's), and the history.
-INDICATOR_PAGE_QUERIES = 10
+# comparators', their members' and the neighbour chart's), the history, and the measures the
+# catalogue pairs it with (issue 17).
+INDICATOR_PAGE_QUERIES = 11
 
 
 @pytest.mark.django_db

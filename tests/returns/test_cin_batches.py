@@ -86,6 +86,23 @@ def test_a_return_needs_its_authority_and_year(setting) -> None:
     assert not ImportBatch.objects.exists()
 
 
+def test_a_welsh_authority_has_no_dfe_return(setting) -> None:
+    # Issue 17: the CIN census's measures apply in England only.
+    admin, _authority, _tmp = setting
+    cardiff = factories.AreaFactory(
+        name="Cardiff", slug="cardiff", nation="wales", ons_code="W06000015"
+    )
+    with pytest.raises(ValidationError, match="Cardiff is in Wales, so it is not imported"):
+        services.batch_create(
+            user=admin,
+            kind=ImportKind.CIN,
+            upload=SimpleUploadedFile("cin.xml", RETURN),
+            authority=cardiff,
+            collection_year=2025,
+        )
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_file_that_is_not_a_census_is_refused(setting) -> None:
     admin, _authority, _tmp = setting
     batch = upload(setting, b"<NotACensus/>")

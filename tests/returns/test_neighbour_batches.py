@@ -56,6 +56,18 @@ def test_a_neighbour_file_becomes_a_versioned_set_with_closeness(admin) -> None:
     assert Area.objects.filter(kind="authority").count() == 12
 
 
+def test_the_authorities_a_neighbour_file_adds_are_compared_with_england(admin) -> None:
+    # Issue 17: a new authority from any import is shown against its nation's average.
+    england = factories.AreaFactory(
+        name="England", slug="england", kind="nation", ons_code="E92000001"
+    )
+    services.batch_commit(user=admin, batch=upload(admin))
+    assert set(
+        Comparator.objects.filter(kind="nation").values_list("area", "label").distinct()
+    ) == {(england.pk, "England")}
+    assert Comparator.objects.filter(kind="nation").count() == 12
+
+
 def test_the_same_file_twice_changes_nothing_and_rollback_removes_the_set(admin) -> None:
     first = services.batch_commit(user=admin, batch=upload(admin))
     again = upload(admin)

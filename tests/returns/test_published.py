@@ -751,3 +751,24 @@ def test_a_scottish_area_is_refused_at_validation_naming_its_row() -> None:
         "Wales only."
     ]
     assert [f.column for f in result.findings] == ["new_la_code"]
+
+
+def test_a_row_for_a_measure_of_another_nation_is_refused_suppressed_or_not() -> None:
+    # Issue 17: the mapping's measure applies in Wales only; England's rows are refused on
+    # their value column, a suppressed one too, and no figure is given.
+    cardiff = "Reporting year,Local authority,W92000004,Wales,,,,W06000015,Cardiff"
+    text = c1(
+        f"2025,{NATIONAL},Referrals,632830,142900,22.6",
+        f"2025,{HARTLEPOOL},Referrals,1500,c,c",
+        f"2025,{cardiff},Referrals,1000,200,20.0",
+    )
+    welsh = {"REF-REREF": Measure("Re-registrations", "percent", 1, "wales")}
+    result = parse_published(text, MAPPINGS, source_name="c1_referrals.csv", measures=welsh)
+    refusal = (
+        "Re-registrations: this measure applies in Wales only, so no figure is taken for an "
+        "area in England."
+    )
+    assert [(f.row, f.column, f.message) for f in result.findings if f.severity == "error"] == [
+        (2, "rereferral_percent", refusal),
+        (3, "rereferral_percent", refusal),
+    ]
