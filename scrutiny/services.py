@@ -99,14 +99,14 @@ def _template_refusal(template: str, authority: Area, period: Period) -> str:
     name = TemplateKind(template).label
     if template not in blueprints.templates_for(authority.nation):
         return (
-            f"The {name.lower()} template is for authorities in "
+            f"The {name} template is for authorities in "
             f"{' and '.join(n.title() for n in blueprints.TEMPLATE_NATIONS[template])}: "
             f"choose another template for {authority.name}."
         )
     kinds = blueprints.TEMPLATE_PERIOD_KINDS.get(template)
     if kinds is not None and period.kind not in kinds:
         return (
-            f"A {name[0].lower()}{name[1:]} reports on a quarter (Q2 for the half year), "
+            f"A {name} reports on a quarter (Q2 for the half year), "
             f"not {period.label}: choose a quarter."
         )
     return ""
