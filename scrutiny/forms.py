@@ -146,7 +146,12 @@ class SectionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, lists_indicators: bool = False, lays_out: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        lists_indicators: bool = False,
+        offered: list[int] | None = None,
+        lays_out: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if lays_out:
@@ -170,8 +175,14 @@ class SectionForm(forms.Form):
         if lists_indicators:
             # An indicator set or the appendix: the page shows the catalogue as checkboxes,
             # grouped by theme (see `selectors.section_page`); none ticked is a valid choice.
+            # Only those the page offers (`selectors.section_page`: the measures that apply
+            # in the authority's nation); anything else posted is refused as not on the list.
             self.fields["indicators"] = forms.ModelMultipleChoiceField(
-                queryset=Indicator.objects.all(),
+                queryset=(
+                    Indicator.objects.all()
+                    if offered is None
+                    else Indicator.objects.filter(pk__in=offered)
+                ),
                 required=False,
                 error_messages={
                     "invalid_choice": "Choose indicators from the list: %(value)s is not one",

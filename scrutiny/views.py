@@ -123,6 +123,7 @@ def section_edit(
         request.POST or None,
         initial=initial,
         lists_indicators=page.lists_indicators,
+        offered=page.offered,
         lays_out=section.kind in LAID_OUT_KINDS,
     )
     preview = render_markdown(section.narrative)

@@ -179,3 +179,23 @@ def test_the_reading_view_says_welsh_average_and_never_england(welsh) -> None:
     assert "Welsh average" in body and "2016-17 year end" in body
     assert "No figure for Q1 2017/18" in body
     assert "England" not in body
+
+
+def test_a_welsh_packs_indicator_choice_offers_only_measures_that_apply_in_wales(welsh) -> None:
+    pack = half_year_report(welsh)
+    local = pack.sections.get(title="Local measures: Quality, voice and complaints")
+    edit = f"/a/cardiff/packs/{pack.pk}/sections/{local.pk}/"
+    client = client_for(welsh.officer)
+    choice = client.get(edit).content.decode().split('data-testid="indicator-choice"')[1]
+    assert "(PM24)" in choice and "(AUDIT-GOOD)" in choice
+    assert "(REF-RATE)" not in choice  # England's referral rate
+    # Posted anyway, it is refused as not on the list, and nothing is saved.
+    england_only = Indicator.objects.get(code="REF-RATE")
+    response = client.post(
+        edit, {"title": local.title, "narrative": "", "indicators": [england_only.pk]}
+    )
+    assert response.status_code == 400
+    assert f"Choose indicators from the list: {england_only.pk} is not one" in (
+        response.content.decode()
+    )
+    assert not local.indicators.filter(code="REF-RATE").exists()
