@@ -447,7 +447,14 @@ def _comparator_cell(
         for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
         if figure.period.end <= period.end and (kinds is None or figure.period.kind in kinds)
     ]
-    chosen = published[-1] if published else None
+    # The latest; of two ending on the same day (Wales's Q4 and its year, both to 31 March),
+    # the one of the figure's own kind, so a year-end outturn stands beside the nation's year
+    # and a quarter beside its quarter.
+    chosen = max(
+        published,
+        key=lambda figure: (figure.period.end, figure.period.kind == period.kind),
+        default=None,
+    )
     at = _members_period(context, comparator, indicator, period)
     member_values = [
         context.member_figures[key].value

@@ -24,7 +24,7 @@ from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import ComparatorKind, Figure, Frequency, Indicator, PeriodKind
 
-from . import curves, glossary, scorecard
+from . import curves, glossary, grid, scorecard
 from .exempt import exempt_content
 from .markdown import render
 from .models import LAID_OUT_KINDS, LISTED_KINDS, Pack, PackSection, SectionKind, SectionLayout
@@ -101,22 +101,32 @@ def trend_point(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
 
 
 def _national(item: PackIndicator, row: FigureRow) -> dict[str, Any] | None:
-    """England's (or Wales's) value beside a figure, by the same rule as every comparator."""
+    """England's (or Wales's) value beside a figure, by the same rule as every comparator;
+    its period labelled as the measure's own are ("2016-17 year end" for the nation's year on
+    a quarterly measure)."""
+    frequency = item.summary.indicator.frequency
     for cell, kind in zip(row.comparators, item.comparator_kinds, strict=True):
         if kind == ComparatorKind.NATION:
+            at = cell.period
             return {
                 "label": cell.label,
                 "value": _decimal(cell.value),
                 "text": cell.text,
-                "period": cell.period_label,
+                "period": (
+                    periods.label_for_frequency(frequency, at.kind, at.start, at.end)
+                    if at is not None
+                    else cell.period_label
+                ),
             }
     return None
 
 
-def _grid_row(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
+def _grid_row(item: PackIndicator, shown: ShownFigure, heading: str = "") -> dict[str, Any]:
     row = shown.row
     return {
         **figure_dict(shown),
+        # What the row is: its period ("Q1 2017/18"), or last year's "2016-17 year end".
+        "heading": heading or row.period.label,
         "target": row.target_text,
         "rag": str(row.rag.rating),
         "rating": row.rating_words,
@@ -125,22 +135,54 @@ def _grid_row(item: PackIndicator, shown: ShownFigure) -> dict[str, Any]:
     }
 
 
+def _missing_row(period: grid.GridPeriod) -> dict[str, Any]:
+    """A month or quarter of the year so far with no figure: its row says so."""
+    return {"period": period.label, "heading": period.label, "missing": True}
+
+
+def _span(shown: ShownFigure) -> grid.Span:
+    period = shown.row.period
+    return (period.kind, period.start, period.end)
+
+
 def year_so_far(item: PackIndicator, period_end: date) -> dict[str, Any]:
-    """What a period grid shows of an indicator: each of its figures for the financial year
-    of the pack's period so far (a row per month or quarter; one for an annual measure), and
-    the last figure of the year before (its outturn), each with England's beside it and the
-    officer's comment."""
+    """What a period grid shows of an indicator (`grid`): a row per month or quarter of the
+    financial year of the pack's period so far (those with no figure say so; an annual
+    measure's figures of the year, if any), and last year's outturn ("2016-17 year end"),
+    each with the nation's figure beside it and the officer's comment."""
+    indicator = item.summary.indicator
     year_start = periods.financial_year_start(period_end)
-    this_year = [
-        shown
+    this_year = {
+        shown.row.period.start: shown
         for shown in item.history
-        if shown.row.period.start >= year_start and shown.row.period.end <= period_end
+        if grid.in_year(_span(shown), period_end)
+    }
+    expected = grid.periods_so_far(indicator.frequency, period_end)
+    rows = [
+        _grid_row(item, this_year[period.start])
+        if period.start in this_year
+        else _missing_row(period)
+        for period in expected
     ]
-    before = [shown for shown in item.history if shown.row.period.end < year_start]
+    if not expected:
+        rows = [_grid_row(item, shown) for shown in this_year.values()]
+    found = grid.outturn(
+        frequency=indicator.frequency,
+        measure_type=indicator.measure_type,
+        roll_up=indicator.roll_up,
+        period_end=period_end,
+        year_ends=[_span(shown) for shown in item.year_ends],
+        native=[_span(shown) for shown in item.history],
+    )
+    previous = None
+    if found is not None:
+        how, index = found
+        shown = (item.year_ends if how == grid.STORED else item.history)[index]
+        previous = _grid_row(item, shown, grid.outturn_heading(how, _span(shown)))
     return {
         "year": periods.label(PeriodKind.FINANCIAL_YEAR, year_start, year_start),
-        "rows": [_grid_row(item, shown) for shown in this_year],
-        "previous": _grid_row(item, before[-1]) if before else None,
+        "rows": rows,
+        "previous": previous,
     }
 
 
@@ -435,6 +477,8 @@ def section_content(
     pack = section.pack
     if section.kind in LAID_OUT_KINDS:
         base["layout"] = section.layout or SectionLayout.CARDS
+        # Heads a period grid's national column: "Welsh average" (`grid.national_heading`).
+        base["nation"] = pack.authority.get_nation_display()
     if section.kind == SectionKind.THEME_PAGE:
         base["theme"] = section.theme.name if section.theme else ""
     if section.kind in (SectionKind.THEME_PAGE, SectionKind.INDICATOR_SET):

@@ -8,7 +8,7 @@ from django import forms
 
 from indicators.models import Indicator, Period, PeriodKind, Theme
 
-from . import exempt
+from . import blueprints, exempt
 from .models import SectionKind, SectionLayout, TemplateKind
 
 # What each template starts with, beside its radio on the create form.
@@ -25,6 +25,12 @@ TEMPLATE_DESCRIPTIONS = {
     TemplateKind.IMPROVEMENT_UPDATE: (
         "An update on the improvement plan: recommendation, inspection history, progress, "
         "areas for development, key performance indicators and a glossary."
+    ),
+    TemplateKind.WELSH_HALF_YEAR: (
+        "The half-year report to a Welsh scrutiny committee: an introduction, the national "
+        "performance measures by quality standard, each quarter by quarter beside last year’s "
+        "year end and the Welsh average, then local measures by theme and a glossary. Reports "
+        "on a quarter (Q2 for the half year)."
     ),
 }
 
@@ -67,18 +73,24 @@ class PackForm(forms.Form):
         error_messages={"required": "Choose a template", "invalid_choice": "Choose a template"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, nation: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Years and quarters, newest first (read when the form is made, not at import).
         self.fields["period"].queryset = Period.objects.filter(  # type: ignore[attr-defined]
             kind__in=[PeriodKind.FINANCIAL_YEAR, PeriodKind.QUARTER]
         ).order_by("-end", "start")
+        # Only the templates offered in the authority's nation (`blueprints.templates_for`):
+        # the Welsh half-year report to Welsh authorities only.
+        offered = blueprints.templates_for(nation) if nation else TemplateKind.values
+        self.fields["template"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in TemplateKind.choices if value in offered
+        ]
 
     def template_choices(self) -> list[tuple[str, str, str]]:
-        """(value, name, description) of each template, for the radios."""
+        """(value, name, description) of each template offered, for the radios."""
         return [
             (value, str(label), TEMPLATE_DESCRIPTIONS[TemplateKind(value)])
-            for value, label in TemplateKind.choices
+            for value, label in self.fields["template"].choices  # type: ignore[attr-defined]
         ]
 
 
@@ -137,8 +149,8 @@ class SectionForm(forms.Form):
         self,
         *args: Any,
         lists_indicators: bool = False,
+        offered: list[int] | None = None,
         lays_out: bool = False,
-        nation: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -163,11 +175,14 @@ class SectionForm(forms.Form):
         if lists_indicators:
             # An indicator set or the appendix: the page shows the catalogue as checkboxes,
             # grouped by theme (see `selectors.section_page`); none ticked is a valid choice.
-            # Only the measures that apply in the pack's authority's nation (issue 17).
+            # Only those the page offers (`selectors.section_page`: the measures that apply
+            # in the authority's nation); anything else posted is refused as not on the list.
             self.fields["indicators"] = forms.ModelMultipleChoiceField(
-                queryset=Indicator.objects.applicable_in(nation)
-                if nation
-                else Indicator.objects.all(),
+                queryset=(
+                    Indicator.objects.all()
+                    if offered is None
+                    else Indicator.objects.filter(pk__in=offered)
+                ),
                 required=False,
                 error_messages={
                     "invalid_choice": "Choose indicators from the list: %(value)s is not one",

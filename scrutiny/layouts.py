@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.safestring import mark_safe
 
+from . import grid as period_grids
 from . import scorecard
 from .sparklines import sparkline_svg
 
@@ -88,9 +89,10 @@ def compact_table(indicators: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def period_grid(indicators: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The period grid's columns: target, rating, England and comment only where the section
-    has something for them."""
+def period_grid(indicators: Sequence[dict[str, Any]], nation: str = "") -> dict[str, Any]:
+    """The period grid's columns: target, rating, the national average (headed with the
+    authority's `nation`'s: "Welsh average") and comment only where the section has something
+    for them."""
     grids = [indicator.get("grid") or {} for indicator in indicators]
     rows = [row for grid in grids for row in [*grid.get("rows", []), grid.get("previous")] if row]
     target = any(_has_target(row.get("target")) for row in rows)
@@ -99,6 +101,7 @@ def period_grid(indicators: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "target": target,
         "national": national,
+        "national_heading": period_grids.national_heading(nation),
         "commentary": commentary,
         # The columns after the period's: figure and rating always, the rest where filled.
         "span": 2 + target + national + commentary,
@@ -177,7 +180,7 @@ def laid_out(section: dict[str, Any]) -> dict[str, Any]:
             ]
             section["table"] = compact_table(section["indicators"])
         elif layout == GRID:
-            section["grid"] = period_grid(section["indicators"])
+            section["grid"] = period_grid(section["indicators"], section.get("nation", ""))
     if section.get("kind") == "scorecard":
         section["scorecard"] = scorecard_table(section.get("rows", []), section.get("nation", ""))
     if section.get("kind") == "appendix":

@@ -17,6 +17,7 @@ class TemplateKind(models.TextChoices):
     ANNUAL_REPORT = "annual", "Annual performance report"
     SCRUTINY_PACK = "scrutiny", "Monthly or quarterly scrutiny pack"
     IMPROVEMENT_UPDATE = "improvement", "Improvement plan update"
+    WELSH_HALF_YEAR = "welsh_half_year", "Welsh half-year performance report"
 
 
 class PackStatus(models.TextChoices):
@@ -57,7 +58,7 @@ class Pack(models.Model):
     meeting_date = models.DateField()
     # The period the pack reports on: figures are read as they stood at its end.
     period = models.ForeignKey("indicators.Period", on_delete=models.PROTECT, related_name="+")
-    template = models.CharField(max_length=12, choices=TemplateKind.choices)
+    template = models.CharField(max_length=20, choices=TemplateKind.choices)
     status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -456,7 +457,7 @@ class TemplateRule(models.Model):
     """Rules a pack template's packs follow, changed by admins (Django admin). A template with
     no row follows the defaults below (`rules.rule_for`)."""
 
-    template = models.CharField(max_length=12, choices=TemplateKind.choices, unique=True)
+    template = models.CharField(max_length=20, choices=TemplateKind.choices, unique=True)
     # A pack may not be submitted while an indicator it shows that is rated red or worsening
     # has no commentary for its latest figure (`rules.exceptions_without_commentary`).
     require_commentary_on_exceptions = models.BooleanField(

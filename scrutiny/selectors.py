@@ -236,6 +236,11 @@ class SectionPage:
     def lists_indicators(self) -> bool:
         return self.section.kind in LISTED_KINDS
 
+    @property
+    def offered(self) -> list[int]:
+        """The indicators that may be chosen: those listed."""
+        return [choice.pk for group in self.choices for choice in group.indicators]
+
 
 def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> SectionPage:
     """The section edit page: the section and, for one that lists indicators, the catalogue to
@@ -245,12 +250,15 @@ def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> Section
     if section.kind not in LISTED_KINDS:
         return SectionPage(section=section, choices=[], chosen=[], with_figures=0)
     with_figures = _with_figures(section.pack)
+    chosen = list(section.indicators.values_list("pk", flat=True))
+    # Only the measures that apply in the authority's nation (issue 17: a Welsh authority is
+    # not offered England's), and any chosen before, so that saving the page keeps them.
+    offered = Indicator.objects.applicable_to(section.pack.authority) | Indicator.objects.filter(
+        pk__in=chosen
+    )
     groups: dict[int, ThemeChoices] = {}
-    # The catalogue as it applies in the pack's authority's nation (issue 17).
-    for indicator in (
-        Indicator.objects.applicable_to(section.pack.authority)
-        .select_related("theme")
-        .order_by("theme__order", "theme__name", "order", "title")
+    for indicator in offered.select_related("theme").order_by(
+        "theme__order", "theme__name", "order", "title"
     ):
         group = groups.setdefault(
             indicator.theme_id, ThemeChoices(theme=indicator.theme, indicators=[])
@@ -266,7 +274,7 @@ def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> Section
     return SectionPage(
         section=section,
         choices=list(groups.values()),
-        chosen=list(section.indicators.values_list("pk", flat=True)),
+        chosen=chosen,
         with_figures=len(with_figures),
     )
 

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import access
-from indicators.models import Area, AreaKind, Indicator, Period, Theme
+from indicators.models import Area, AreaKind, Figure, Indicator, Period, Theme
 
 from . import blueprints, exempt, rules
 from .content import pack_content
@@ -92,6 +92,79 @@ def _move(pack: Pack, user: User, *, expected: str, to: str, doing: str, comment
 # --- composition ---------------------------------------------------------------------------
 
 
+def _template_refusal(template: str, authority: Area, period: Period) -> str:
+    """Why `template` cannot make a pack for `authority` on `period`, or "" if it can."""
+    if template not in TemplateKind.values:
+        return f"There is no pack template called {template!r}."
+    name = TemplateKind(template).label
+    if template not in blueprints.templates_for(authority.nation):
+        return (
+            f"The {name} template is for authorities in "
+            f"{' and '.join(n.title() for n in blueprints.TEMPLATE_NATIONS[template])}: "
+            f"choose another template for {authority.name}."
+        )
+    kinds = blueprints.TEMPLATE_PERIOD_KINDS.get(template)
+    if kinds is not None and period.kind not in kinds:
+        return (
+            f"A {name} reports on a quarter (Q2 for the half year), "
+            f"not {period.label}: choose a quarter."
+        )
+    return ""
+
+
+# A section a blueprint makes, and the indicators it is to list (an indicator set's choice).
+Planned = tuple[PackSection, list[Indicator]]
+
+
+def _planned(spec: blueprints.Spec, authority: Area, period: Period) -> list[Planned]:
+    """The sections one blueprint entry makes for `authority`'s pack on `period`: the
+    catalogue's themes, the groups of its nation's framework, or the themes of its local
+    measures (those it has a figure for by the period's end), as the entry asks."""
+    if isinstance(spec, blueprints.EveryTheme):
+        return [
+            (PackSection(kind=spec.kind, title=theme.name, theme=theme), [])
+            for theme in Theme.objects.order_by("order", "name")
+        ]
+    if isinstance(spec, blueprints.EveryFrameworkGroup):
+        if authority.nation != spec.nation:
+            return []
+        groups: dict[str, list[Indicator]] = {}
+        for indicator in Indicator.objects.applicable_to(authority).filter(
+            nations=spec.nation, source=spec.source
+        ):
+            groups.setdefault(indicator.framework_group, []).append(indicator)
+        return [
+            (
+                PackSection(kind=spec.kind, title=group or "National measures", layout=spec.layout),
+                groups[group],
+            )
+            for group in sorted(groups, key=blueprints.group_order)
+        ]
+    if isinstance(spec, blueprints.EveryLocalTheme):
+        local = Indicator.objects.applicable_to(authority).filter(nations=spec.nations)
+        with_figures = set(
+            Figure.objects.overall()
+            .filter(area=authority, indicator__in=local, period__end__lte=period.end)
+            .values_list("indicator__theme_id", flat=True)
+        )
+        themes: dict[int, list[Indicator]] = {}
+        for indicator in local.select_related("theme"):
+            if indicator.theme_id in with_figures:
+                themes.setdefault(indicator.theme_id, []).append(indicator)
+        return [
+            (
+                PackSection(
+                    kind=spec.kind,
+                    title=spec.title.format(theme=indicators[0].theme.name),
+                    layout=spec.layout,
+                ),
+                indicators,
+            )
+            for indicators in themes.values()
+        ]
+    return [(PackSection(kind=spec.kind, title=spec.title, narrative=spec.narrative), [])]
+
+
 @transaction.atomic
 def pack_create(
     *,
@@ -108,8 +181,8 @@ def pack_create(
     access.require_pack_composer(who, authority)
     if authority.kind != AreaKind.AUTHORITY:
         raise ValidationError("A pack is prepared for a local authority.")
-    if template not in TemplateKind.values:
-        raise ValidationError(f"There is no pack template called {template!r}.")
+    if refusal := _template_refusal(template, authority, period):
+        raise ValidationError(refusal)
     if not title.strip() or not committee.strip():
         raise ValidationError("Give the pack a title and the committee it is for.")
     pack = Pack.objects.create(
@@ -121,20 +194,20 @@ def pack_create(
         template=template,
         created_by=who,
     )
-    sections: list[PackSection] = []
-    for spec in blueprints.BLUEPRINTS[template]:
-        if isinstance(spec, blueprints.EveryTheme):
-            sections.extend(
-                PackSection(kind=spec.kind, title=theme.name, theme=theme)
-                for theme in Theme.objects.order_by("order", "name")
-            )
-        else:
-            sections.append(PackSection(kind=spec.kind, title=spec.title, narrative=spec.narrative))
-    sections = with_matters_arising(pack, sections)
+    planned = [
+        section
+        for spec in blueprints.BLUEPRINTS[template]
+        for section in _planned(spec, authority, period)
+    ]
+    chosen = {id(section): indicators for section, indicators in planned}
+    sections = with_matters_arising(pack, [section for section, _ in planned])
     for order, section in enumerate(sections, start=1):
         section.pack = pack
         section.order = order
     PackSection.objects.bulk_create(sections)
+    for section in sections:
+        if chosen.get(id(section)):
+            section.indicators.set(chosen[id(section)])
     _record(pack, who, "", PackStatus.DRAFT, f"Created from the {template} template")
     return pack
 

@@ -34,7 +34,7 @@ def packs(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pack_add(request: SignedInRequest, slug: str) -> HttpResponse:
     authority = selectors.composer_authority(request.user, slug)
-    form = forms.PackForm(request.POST or None)
+    form = forms.PackForm(request.POST or None, nation=authority.nation)
     if request.method == "POST" and form.is_valid():
         try:
             pack = services.pack_create(user=request.user, authority=authority, **form.cleaned_data)
@@ -123,8 +123,8 @@ def section_edit(
         request.POST or None,
         initial=initial,
         lists_indicators=page.lists_indicators,
+        offered=page.offered,
         lays_out=section.kind in LAID_OUT_KINDS,
-        nation=section.pack.authority.nation,
     )
     preview = render_markdown(section.narrative)
     if request.method == "POST" and form.is_valid():

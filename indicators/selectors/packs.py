@@ -16,7 +16,7 @@ from ..figure_context import (
     load_context,
     native_figures,
 )
-from ..models import Area, Indicator
+from ..models import Area, Frequency, Indicator, PeriodKind
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ class PackIndicator:
     # For each comparator cell of the latest row whose value is a published figure: its id and
     # version, so a correction to England's figure is caught as well as one to the authority's.
     comparator_figures: tuple[tuple[int, int] | None, ...] = ()
+    # A monthly or quarterly measure's financial-year figures (entered, imported or rolled up
+    # from its parts), oldest first: its year-end outturns, which `history` (the measure's own
+    # months or quarters) leaves out. A period grid shows last year's beside this year's
+    # quarters (issue 17). Empty for an annual measure, whose years are its history.
+    year_ends: tuple[ShownFigure, ...] = ()
 
 
 def pack_indicators(
@@ -72,6 +77,12 @@ def pack_indicators(
             ShownFigure(figure.id, figure.version, figure_row(context, indicator, figure))
             for figure in shown
         )
+        year_ends = tuple(
+            ShownFigure(figure.id, figure.version, figure_row(context, indicator, figure))
+            for figure in context.own.get(indicator.id, [])
+            if indicator.frequency != Frequency.ANNUAL
+            and figure.period.kind == PeriodKind.FINANCIAL_YEAR
+        )
         comparator_figures: list[tuple[int, int] | None] = []
         if summary.latest is not None:
             for comparator, cell in zip(
@@ -96,6 +107,7 @@ def pack_indicators(
                 comparator_kinds=tuple(c.kind for c in context.comparators),
                 history=history,
                 comparator_figures=tuple(comparator_figures),
+                year_ends=year_ends,
             )
         )
     return result

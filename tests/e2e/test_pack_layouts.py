@@ -118,5 +118,5 @@ def test_a_councillor_reads_the_scorecard_first_and_each_layout(
     expect(grid.get_by_test_id("grid-block").first).to_be_visible()
     # A row for the year so far, and one for last year where the measure had a figure then.
     expect(grid.get_by_role("rowheader", name=re.compile(r"^Last year: ")).first).to_be_visible()
-    expect(grid.get_by_role("columnheader", name="National average").first).to_be_visible()
+    expect(grid.get_by_role("columnheader", name="England average").first).to_be_visible()
     assert_accessible(page)
