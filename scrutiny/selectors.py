@@ -252,10 +252,9 @@ def section_page(user: Any, slug: str, pack_id: int, section_id: int) -> Section
     with_figures = _with_figures(section.pack)
     chosen = list(section.indicators.values_list("pk", flat=True))
     # Only the measures that apply in the authority's nation (issue 17: a Welsh authority is
-    # not offered England's), and any chosen before, so that saving the page keeps them.
-    offered = Indicator.objects.applicable_to(section.pack.authority) | Indicator.objects.filter(
-        pk__in=chosen
-    )
+    # not offered England's). One chosen before the catalogue said so is not offered either:
+    # the pack never shows it, so saving the page lets it go.
+    offered = Indicator.objects.applicable_to(section.pack.authority)
     groups: dict[int, ThemeChoices] = {}
     for indicator in offered.select_related("theme").order_by(
         "theme__order", "theme__name", "order", "title"
