@@ -1,4 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
+from django.views import View
+from django.views.i18n import set_language
+
+from . import services
+from .models import Language
 
 
 class SignInView(auth_views.LoginView):
@@ -8,3 +16,19 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+class LanguageView(View):
+    """The language switch in the header (POST): remembered for the signed-in user
+    (`User.language`), and in the browser's language cookie for anyone, signed in or not
+    (Django's `set_language`, which also sends them back to the page they were on)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        language = request.POST.get("language", "")
+        if language not in Language.values:
+            messages.error(request, gettext("Choose English or Cymraeg."))
+        elif request.user.is_authenticated:
+            services.user_language_set(user=request.user, language=language)
+        return set_language(request)
