@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views import View
 from django.views.i18n import set_language
@@ -28,7 +29,19 @@ class LanguageView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         language = request.POST.get("language", "")
         if language not in Language.values:
+            # Not through set_language, which would keep any language Django has a
+            # catalogue for in the cookie.
             messages.error(request, gettext("Choose English or Cymraeg."))
-        elif request.user.is_authenticated:
+            return HttpResponseRedirect(self.back(request))
+        if request.user.is_authenticated:
             services.user_language_set(user=request.user, language=language)
         return set_language(request)
+
+    @staticmethod
+    def back(request: HttpRequest) -> str:
+        """The page the switch was on, if it is one of ours; else the start page."""
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return next_url if safe else "/"

@@ -35,11 +35,11 @@ KNOWN = (
 )
 
 # As `periods.label` writes them (strftime's "%B" in the C locale the app runs in).
-_ENGLISH_MONTHS = (
+ENGLISH_MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_MONTH_NUMBERS = {name: number for number, name in enumerate(_ENGLISH_MONTHS, start=1)}
+_MONTH_NUMBERS = {name: number for number, name in enumerate(ENGLISH_MONTHS, start=1)}
 _MONTH = "(?P<month>" + "|".join(_MONTH_NUMBERS) + ")"
 
 
@@ -139,8 +139,11 @@ def _pattern(msgid: str) -> re.Pattern[str]:
 
 
 _COMPILED = tuple((msgid, _pattern(msgid)) for msgid in _SENTENCES)
-# A number as `formatting` writes it, so that "12 days" is a figure and "the same" is not.
-_NUMBER = re.compile(r"^-?[£]?[\d,]+(\.\d+)?%?$")
+# A number, and a figure, as `formatting` writes them: "up %(value)s" is "up 12 days" or
+# "up £1,200", never "up to date".
+_NUMBER = re.compile(r"^-?£?[\d,]+(\.\d+)?%?$")
+_FIGURE = re.compile(r"^-?£?[\d,]+(\.\d+)?(%| days?)?$")
+_SHAPES = {"number": _NUMBER, "value": _FIGURE}
 
 
 def _comparator(text: str) -> str:
@@ -158,14 +161,15 @@ def sentence(text: str) -> str:
     if not text:
         return text
     translated = gettext(text)
-    if translated != text:
+    # gettext writes every line break as "\n": that alone is no translation.
+    if translated != text.replace("\r\n", "\n").replace("\r", "\n"):
         return translated
     for msgid, pattern in _COMPILED:
         match = pattern.match(text)
         if match is None:
             continue
         parts = match.groupdict()
-        if "number" in parts and not _NUMBER.match(parts["number"]):
+        if any(not shape.match(parts[name]) for name, shape in _SHAPES.items() if name in parts):
             continue
         return gettext(msgid) % {name: _PART_RULES[name](part) for name, part in parts.items()}
     return text
