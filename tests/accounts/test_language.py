@@ -94,3 +94,17 @@ def test_the_browsers_language_is_the_default_and_the_switch_offers_the_other() 
     english = Client(HTTP_ACCEPT_LANGUAGE="en-US").get(SIGN_IN).content.decode()
     assert '<html lang="en-GB"' in english
     assert 'name="language" value="cy" lang="cy"' in english
+
+
+@pytest.mark.django_db
+def test_the_error_pages_a_councillor_can_meet_are_in_welsh(personas) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    client.force_login(personas.councillor_a)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert html_lang(missing) == "cy"
+    assert "Heb ddod o hyd i’r dudalen" in missing.content.decode()
+    # Another authority's packs: refused, in Welsh.
+    refused = client.get(reverse("scrutiny:packs", args=["authority-b"]))
+    assert refused.status_code == 403
+    assert "Nid oes gennych fynediad i’r dudalen hon" in refused.content.decode()
