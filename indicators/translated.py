@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 # Words a page shows on their own that no rule below writes: the nations and comparator
 # headings kept in pack content, and the rules' fixed phrases translated where they are shown.
@@ -173,3 +174,12 @@ def sentence(text: str) -> str:
             continue
         return gettext(msgid) % {name: _PART_RULES[name](part) for name, part in parts.items()}
     return text
+
+
+def area_name(area: Any) -> str:
+    """An area's name: its Welsh name (`Area.name_cy`) when the page is in Welsh and it has
+    one (Wales and its 22 authorities ship with theirs), else its name."""
+    welsh = getattr(area, "name_cy", "")
+    if welsh and get_language() == "cy":
+        return str(welsh)
+    return str(getattr(area, "name", area))

@@ -28,12 +28,8 @@ def period_label(period: Any) -> str:
 
 @register.filter
 def area_name(area: Any) -> str:
-    """An area's name: its Welsh name (`Area.name_cy`) when the page is in Welsh and it has
-    one, else its name."""
-    welsh = getattr(area, "name_cy", "")
-    if welsh and translation.get_language() == "cy":
-        return str(welsh)
-    return str(getattr(area, "name", area))
+    """An area's name, in Welsh where the page is and the area has one."""
+    return translated.area_name(area)
 
 
 @register.simple_tag

@@ -19,7 +19,9 @@ SIGN_IN = reverse("accounts:login")
 
 
 def html_lang(response) -> str:
-    return re.search(r'<html lang="([^"]+)"', response.content.decode())[1]
+    match = re.search(r'<html lang="([^"]+)"', response.content.decode())
+    assert match, "no <html lang>"
+    return match[1]
 
 
 @pytest.mark.django_db
