@@ -28,4 +28,7 @@ SECTION_TITLES = (
     gettext_noop("Inspections and improvement plan"),
     gettext_noop("Turning the Curve"),
     gettext_noop("Matters arising from the last meeting"),
+    # The Welsh half-year report's (issue 17).
+    gettext_noop("National performance measures"),
+    gettext_noop("Local measures"),
 )
