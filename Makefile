@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := config/static/dist/.built
 
-.PHONY: run test install assets chromium migrate demo lint typecheck pytest serve clean
+.PHONY: run test install messages assets chromium migrate demo lint typecheck pytest serve clean
 
 run: install assets chromium
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
@@ -15,13 +15,32 @@ run: install assets chromium
 
 test: install assets chromium lint typecheck pytest
 
-install: $(STAMP)
+install: $(STAMP) messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The Welsh translation (docs/0026): the .po files are committed; their .mo files are built
+# here by Django's compilemessages, which needs GNU gettext's msgfmt. Installed when missing
+# and this is a Debian machine we may install on; otherwise said, and the build stops.
+PO := $(wildcard config/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+messages: $(MO)
+
+$(MO): %.mo: %.po | $(STAMP)
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's gettext (msgfmt builds the Welsh translation)"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; \
+		else \
+			echo "No msgfmt: install GNU gettext (as root: apt-get install gettext)." >&2; exit 1; \
+		fi; \
+	fi
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules
 
 # Scrutiny packs are printed to PDF by Debian's Chromium (docs/0016); the browser tests use it
 # too. Installed when missing and this is a Debian machine we may install on; otherwise said.

@@ -2,19 +2,32 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    """The languages of the interface (settings.LANGUAGES), by their Django codes."""
+
+    ENGLISH = "en-gb", "English"
+    WELSH = "cy", "Cymraeg"
 
 
 class User(AbstractUser):
     """A person who signs in. Admins are superusers; everyone else acts through memberships."""
+
+    # The interface's language this person chose with the switch in the header; blank until
+    # they choose (their browser's language, else English). Applied on every request they
+    # make signed in (accounts.middleware), so it follows them from one browser to another.
+    language = models.CharField(max_length=10, choices=Language.choices, blank=True, default="")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
 
 class Role(models.TextChoices):
-    OFFICER = "officer", "Performance officer"
-    MANAGER = "manager", "Team manager"
-    COUNCILLOR = "councillor", "Councillor"
+    OFFICER = "officer", _("Performance officer")
+    MANAGER = "manager", _("Team manager")
+    COUNCILLOR = "councillor", _("Councillor")
 
 
 class Membership(models.Model):

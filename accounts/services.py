@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from . import access
-from .models import Membership, Role, User
+from .models import Language, Membership, Role, User
 
 if TYPE_CHECKING:
     from indicators.models import Area
@@ -57,3 +57,15 @@ def membership_set(
         user=user, authority=authority, defaults={"role": role}
     )
     return membership
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember `language` ("cy", "en-gb") as the user's own choice of the interface's
+    language, which the middleware then applies whenever they are signed in. A user chooses
+    only for themselves (the view passes `request.user`); a language not offered is refused."""
+    if language not in Language.values:
+        raise ValueError(f"Unknown language {language!r}: use one of {', '.join(Language.values)}.")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -2,6 +2,8 @@
 
 Polarity is one of "higher", "lower", "band" (best within a band: either side is a miss) or
 "none". Every result carries words, because a rating must never be conveyed by colour alone.
+The words are English, marked for translation (gettext_noop) and translated where they are
+shown (`indicators.translated`): a published pack keeps them as they were written.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeGuard
+
+from django.utils.translation import gettext_noop
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -66,11 +70,7 @@ class RagResult:
 
 # What a councillor reads beside a measure that has no target and that no comparator can rate
 # (issue 16: "Not compared: this measure is best within a band" read as nonsense).
-NO_TARGET_WORDS = "No target set"
-
-
-def _not_rated(reason: str) -> RagResult:
-    return RagResult(Rating.NOT_RATED, f"Not rated: {reason}")
+NO_TARGET_WORDS = gettext_noop("No target set")
 
 
 def rate_against_target(
@@ -82,9 +82,9 @@ def rate_against_target(
     if target is None:
         return RagResult(Rating.NOT_RATED, NO_TARGET_WORDS)
     if polarity == NO_POLARITY:
-        return _not_rated("this measure has no polarity")
+        return RagResult(Rating.NOT_RATED, gettext_noop("Not rated: this measure has no polarity"))
     if value is None:
-        return _not_rated("no value")
+        return RagResult(Rating.NOT_RATED, gettext_noop("Not rated: no value"))
     if polarity == BAND:
         return _rate_band(value, target)
     # Flip signs so "lower is better" is the mirror image of "higher is better": a single rule.
@@ -94,24 +94,35 @@ def rate_against_target(
     if threshold is None:  # TargetBand refuses this; the check narrows the type.
         raise ValueError("A target needs a lower bound, an upper bound or both.")
     shortfall = (threshold - value) * sign
-    below_or_above = "below" if sign == 1 else "above"
     if shortfall <= 0:
         beyond = far is not None and (value - far) * sign > 0
         return RagResult(
-            Rating.GREEN, "Green: better than target" if beyond else "Green: on target"
+            Rating.GREEN,
+            gettext_noop("Green: better than target")
+            if beyond
+            else gettext_noop("Green: on target"),
         )
+    # Whole sentences, not "below"/"above" put into one, so that each is translated whole.
     if shortfall <= target.tolerance:
-        return RagResult(Rating.AMBER, f"Amber: just {below_or_above} target")
-    return RagResult(Rating.RED, f"Red: {below_or_above} target")
+        return RagResult(
+            Rating.AMBER,
+            gettext_noop("Amber: just below target")
+            if sign == 1
+            else gettext_noop("Amber: just above target"),
+        )
+    return RagResult(
+        Rating.RED,
+        gettext_noop("Red: below target") if sign == 1 else gettext_noop("Red: above target"),
+    )
 
 
 def _rate_band(value: Decimal, target: TargetBand) -> RagResult:
     distance = target.distance(value)
     if distance == 0:
-        return RagResult(Rating.GREEN, "Green: within the target band")
+        return RagResult(Rating.GREEN, gettext_noop("Green: within the target band"))
     if distance <= target.tolerance:
-        return RagResult(Rating.AMBER, "Amber: just outside the target band")
-    return RagResult(Rating.RED, "Red: outside the target band")
+        return RagResult(Rating.AMBER, gettext_noop("Amber: just outside the target band"))
+    return RagResult(Rating.RED, gettext_noop("Red: outside the target band"))
 
 
 class Comparison(StrEnum):
@@ -143,25 +154,32 @@ def rate_against_comparator(
     if similar_within < 0:
         raise ValueError(f"similar_within cannot be negative ({similar_within}).")
     if polarity == NO_POLARITY:
-        return _not_compared("this measure has no polarity")
+        return _not_compared(gettext_noop("Not compared: this measure has no polarity"))
     if polarity == BAND:
         # Nearer the comparator is not better or worse for a measure whose best is a band.
-        return _not_compared("this measure is best within a band")
+        return _not_compared(gettext_noop("Not compared: this measure is best within a band"))
     if value is None:
-        return _not_compared("no value")
+        return _not_compared(gettext_noop("Not compared: no value"))
+    # The sentences with the comparator's name are matched back to these patterns, and
+    # translated, where they are shown (indicators.translated).
+    named = {"comparator": comparator_name}
     if comparator_value is None:
-        return _not_compared(f"no figure for {comparator_name}")
+        return _not_compared(gettext_noop("Not compared: no figure for %(comparator)s") % named)
     difference = value - comparator_value
     if abs(difference) <= similar_within:
-        return ComparisonResult(Comparison.SIMILAR, f"Similar to {comparator_name}")
+        return ComparisonResult(
+            Comparison.SIMILAR, gettext_noop("Similar to %(comparator)s") % named
+        )
     better = difference > 0 if polarity == HIGHER else difference < 0
     if better:
-        return ComparisonResult(Comparison.BETTER, f"Better than {comparator_name}")
-    return ComparisonResult(Comparison.WORSE, f"Worse than {comparator_name}")
+        return ComparisonResult(
+            Comparison.BETTER, gettext_noop("Better than %(comparator)s") % named
+        )
+    return ComparisonResult(Comparison.WORSE, gettext_noop("Worse than %(comparator)s") % named)
 
 
-def _not_compared(reason: str) -> ComparisonResult:
-    return ComparisonResult(Comparison.NOT_COMPARED, f"Not compared: {reason}")
+def _not_compared(words: str) -> ComparisonResult:
+    return ComparisonResult(Comparison.NOT_COMPARED, words)
 
 
 def compared(result: ComparisonResult | None) -> TypeGuard[ComparisonResult]:

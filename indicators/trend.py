@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 from indicators.rag import BAND, HIGHER, LOWER, TargetBand, check_polarity
 
 
@@ -29,12 +31,13 @@ class Travel:
     words: str
 
 
+# English, marked for translation and translated where shown (indicators.translated).
 _WORDS = {
-    Direction.IMPROVING: "Improving",
-    Direction.WORSENING: "Worsening",
-    Direction.NO_CHANGE: "No change",
-    Direction.UP: "Up",
-    Direction.DOWN: "Down",
+    Direction.IMPROVING: gettext_noop("Improving"),
+    Direction.WORSENING: gettext_noop("Worsening"),
+    Direction.NO_CHANGE: gettext_noop("No change"),
+    Direction.UP: gettext_noop("Up"),
+    Direction.DOWN: gettext_noop("Down"),
 }
 
 
@@ -50,9 +53,9 @@ def direction_of_travel(
 ) -> Travel:
     check_polarity(polarity)
     if previous is None:
-        return Travel(Direction.NOT_KNOWN, None, "Not known: no earlier figure")
+        return Travel(Direction.NOT_KNOWN, None, gettext_noop("Not known: no earlier figure"))
     if current is None:
-        return Travel(Direction.NOT_KNOWN, None, "Not known: no current figure")
+        return Travel(Direction.NOT_KNOWN, None, gettext_noop("Not known: no current figure"))
     change = current - previous
     if change == 0:
         return _travel(Direction.NO_CHANGE, change)

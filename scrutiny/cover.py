@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .models import Pack, PackStatus
 
@@ -25,10 +27,14 @@ class PackVersion:
 
     @property
     def label(self) -> str:
+        """In the active language, with the date as it writes dates (docs/0026)."""
         published = self.published_on
         if published is not None:
-            return f"Version {self.number}: published {published.day} {published:%B %Y}"
-        return f"Draft version {self.number}"
+            return gettext("Version %(number)s: published %(date)s") % {
+                "number": self.number,
+                "date": date_format(published, "j F Y"),
+            }
+        return gettext("Draft version %(number)s") % {"number": self.number}
 
 
 def version_from(*, submissions: int, status: str, published_on: date | None) -> PackVersion:

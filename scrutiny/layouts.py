@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 from . import grid as period_grids
 from . import scorecard
@@ -143,7 +144,7 @@ def scorecard_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[st
 
 # The appendix's comparator columns: (the row's key, its heading; "" for the national one,
 # headed with the authority's nation).
-APPENDIX_COMPARATORS = (("national", ""), ("neighbours", "Statistical neighbours"))
+APPENDIX_COMPARATORS = (("national", ""), ("neighbours", gettext_noop("Statistical neighbours")))
 
 
 def appendix_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str, Any]:
@@ -151,7 +152,7 @@ def appendix_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str
     figure in some row (an appendix with no neighbours' figure has no neighbours column), the
     national one headed with the authority's `nation` ("England", "Wales")."""
     columns = [
-        (key, heading or scorecard.national_heading(nation))
+        (key, gettext(heading) if heading else scorecard.national_heading(nation))
         for key, heading in APPENDIX_COMPARATORS
         if any(_has_figure(row.get(key)) for row in rows)
     ]

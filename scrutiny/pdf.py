@@ -25,10 +25,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from pypdf import PdfReader
+
+from indicators import translated
 
 from .charts import reading_sections
 from .cover import PackVersion, pack_version
@@ -42,7 +47,7 @@ logger = logging.getLogger(__name__)
 STYLESHEET = Path(__file__).with_name("pdf.css")
 # Raise when pdf.html, pdf.css or the options below change, so that cached PDFs are made again
 # (a change to the body they share raises selectors.LAYOUT_VERSION).
-PDF_VERSION = 2
+PDF_VERSION = 3
 CACHE_SECONDS = 24 * 60 * 60
 # Chromium's header and footer are drawn in the page margin, at its own tiny default size
 # unless told otherwise, and without the document's stylesheet: inline styles only.
@@ -87,14 +92,18 @@ def header_template(page: ReadingPage) -> str:
     """Every page's header: the pack's title ("Draft" until published) over its authority,
     committee and meeting, as a committee paper's running head."""
     pack = page.pack
-    title = escape(pack.title) + ("" if page.is_published else " · <strong>Draft</strong>")
-    meeting = escape(f"{pack.authority.name} · {pack.committee} · ")
-    return _margin(f"{title}<br>{meeting}{pack.meeting_date.day} {pack.meeting_date:%B %Y}", "")
+    draft = "" if page.is_published else f" · <strong>{escape(gettext('Draft'))}</strong>"
+    title = escape(pack.title) + draft
+    meeting = escape(f"{translated.area_name(pack.authority)} · {pack.committee} · ")
+    return _margin(f"{title}<br>{meeting}{escape(date_format(pack.meeting_date, 'j F Y'))}", "")
 
 
 def footer_template(version: PackVersion) -> str:
     """Every page's footer: the version on the left, "Page n of m" on the right."""
-    pages = 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+    pages = escape(gettext("Page %(page)s of %(pages)s")) % {
+        "page": '<span class="pageNumber"></span>',
+        "pages": '<span class="totalPages"></span>',
+    }
     return _margin(escape(version.label), pages)
 
 
@@ -204,7 +213,9 @@ def pack_document(page: ReadingPage) -> PackDocument:
     """The pack's PDF, from the cache when nothing it shows has changed."""
     # The version is not in the digest: a return and resubmission change it, not the content.
     version = pack_version(page.pack).number
-    key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}:{version}"
+    # One document per language too: the same pack reads in English or Welsh (docs/0026).
+    language = translation.get_language()
+    key = f"scrutiny:pack-pdf:{PDF_VERSION}:{page.pack.pk}:{page.digest()}:{version}:{language}"
     content = cache.get(key)
     if content is None:
         content = render_pdf(page)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts import access
 from accounts.access import Permission
@@ -63,7 +64,7 @@ def start_entries(user: AnyUser) -> list[StartEntry]:
     """The authorities the user works with, and what they may open in each."""
     if access.is_admin(user):
         return [
-            StartEntry(authority, "Administrator", True)
+            StartEntry(authority, gettext("Administrator"), True)
             for authority in Area.objects.authorities().order_by("name")
         ]
     return [

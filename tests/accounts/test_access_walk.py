@@ -243,6 +243,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "healthz": dict.fromkeys(
         ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), ALLOWED
     ),
+    # GET is refused: the language switch is a POST from the header's form, signed in or not.
+    "accounts:language": dict.fromkeys(
+        ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405
+    ),
     # GET is refused: signing out is a POST from the header's button.
     "accounts:logout": dict.fromkeys(
         ("anonymous", "officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 405
