@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_noop
+
 from indicators import periods
 
 MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
@@ -113,8 +115,12 @@ def outturn_heading(how: str, span: Span) -> str:
 
 # The period grid's national column, headed with the authority's nation's average as its
 # committees call it; a pack frozen before its content named the nation keeps the old words.
-NATIONAL_AVERAGES = {"Wales": "Welsh average", "England": "England average"}
-NATIONAL_FALLBACK = "National average"
+# Marked for translation, and translated where the grid is drawn (its heading is stored).
+NATIONAL_AVERAGES = {
+    "Wales": gettext_noop("Welsh average"),
+    "England": gettext_noop("England average"),
+}
+NATIONAL_FALLBACK = gettext_noop("National average")
 
 
 def national_heading(nation: str) -> str:
