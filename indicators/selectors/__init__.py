@@ -16,6 +16,7 @@ By concern:
 - `targets`: the targets pages.
 - `entry`: the entry page and its choice of periods.
 - `club`: the benchmarking club's sharing setting.
+- `comparator_review`: the comparator figures awaiting an admin's approval.
 
 Callers import from the package (`from indicators import selectors`), which re-exports each
 module's public names.
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..figure_context import ComparatorCell, FigureRow, IndicatorSummary, figure_text
 from .club import ClubSharingPage, club_scope, club_sharing_page
+from .comparator_review import comparator_figures_waiting
 from .entry import (
     ENTRY_HISTORY,
     ENTRY_STATE_LABELS,
@@ -104,6 +106,7 @@ __all__ = [
     "authority_for",
     "club_scope",
     "club_sharing_page",
+    "comparator_figures_waiting",
     "completeness_page",
     "entry_page",
     "entry_periods",
