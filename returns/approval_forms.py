@@ -33,12 +33,15 @@ class ApprovalFilterForm(forms.Form):
         batches: list[tuple[str, str]],
     ) -> None:
         super().__init__(data)
-        self.fields["area"].choices = [("", "Any area"), *((str(pk), n) for pk, n in areas)]
-        self.fields["year"].choices = [
-            ("", "Any year"),
-            *((str(start.year), label) for start, label in years),
-        ]
-        self.fields["batch"].choices = [("", "Any import"), *batches]
+        choices = {
+            "area": [("", "Any area"), *((str(pk), name) for pk, name in areas)],
+            "year": [("", "Any year"), *((str(start.year), label) for start, label in years)],
+            "batch": [("", "Any import"), *batches],
+        }
+        for name, offered in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
+            field.choices = offered
 
     def chosen(self) -> ApprovalFilter:
         """The filter, once valid."""

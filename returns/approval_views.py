@@ -57,7 +57,10 @@ def approval_approve(request: SignedInRequest) -> HttpResponse:
         return redirect(reverse("returns:approvals"))
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or "Nothing was approved.")
+        messages.error(
+            request,
+            " ".join(str(error) for error in form.non_field_errors()) or "Nothing was approved.",
+        )
         return redirect(_page_url(chosen))
     keys = form.cleaned_data["keys"]
     figures = (

@@ -143,16 +143,21 @@ def approval_page(user: User | AnonymousUser, chosen: ApprovalFilter) -> Approva
         },
         reverse=True,
     )
-    batch_ids = set(everything.values_list("batch", flat=True).distinct())
+    # django-stubs does not see the `batch` annotation (`waiting_figures`): hence the ignores.
+    batch_ids: set[int | None] = set(
+        everything.values_list("batch", flat=True).distinct()  # type: ignore[misc]
+    )
     batches = [
         (str(batch.pk), f"Import {batch.pk}: {batch.file_name}")
-        for batch in ImportBatch.objects.filter(pk__in=batch_ids - {None}).order_by("-pk")
+        for batch in ImportBatch.objects.filter(
+            pk__in=[pk for pk in batch_ids if pk is not None]
+        ).order_by("-pk")
     ]
     if None in batch_ids:
         batches.append((NO_BATCH, "Not from an import"))
     matching = waiting_figures(user, chosen)
     grouped = (
-        matching.values("area_id", "indicator_id", "batch")
+        matching.values("area_id", "indicator_id", "batch")  # type: ignore[misc]
         .annotate(count=Count("pk"))
         .order_by(F("batch").desc(nulls_last=True), "area_id", "indicator_id")
     )
@@ -183,9 +188,9 @@ def _groups(rows: list[dict[str, object]], matching: QuerySet[Figure]) -> list[W
         ).values_list("pk", "code", "title")
     }
     batch_names = dict(
-        ImportBatch.objects.filter(pk__in={row["batch"] for row in rows} - {None}).values_list(
-            "pk", "file_name"
-        )
+        ImportBatch.objects.filter(
+            pk__in={int(str(row["batch"])) for row in rows if row["batch"] is not None}
+        ).values_list("pk", "file_name")
     )
     spans = _spans(matching)
     groups = []
@@ -214,7 +219,7 @@ def _spans(matching: QuerySet[Figure]) -> dict[tuple[int, int, int | None], tupl
     """Each group's earliest and latest period, labelled: from the distinct periods of the
     waiting figures (a few hundred at most: periods, not figures)."""
     rows = (
-        matching.values_list(
+        matching.values_list(  # type: ignore[misc]
             "area_id",
             "indicator_id",
             "batch",

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0010_issue17_wales'),
+        ("indicators", "0010_issue17_wales"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='figure',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['area', 'indicator'], name='figure_submitted'),
+            model_name="figure",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["area", "indicator"],
+                name="figure_submitted",
+            ),
         ),
     ]

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_admin_approves_a_group_then_everything_left(
-    page: Page, live_server, personas, waiting  # noqa: F811
+    page: Page,
+    live_server,
+    personas,
+    waiting,  # noqa: F811
 ) -> None:
     _wales, _scotland, _measure, recent, older, _typed = waiting
     sign_in(page, live_server, "admin", factories.PASSWORD)
@@ -45,7 +48,9 @@ def test_an_admin_approves_a_group_then_everything_left(
     page.get_by_test_id("approve-all").click()
     expect(page.get_by_text("Approved 6 figures of Scotland and Wales.")).to_be_visible()
     expect(page.get_by_test_id("waiting-total")).to_have_text("No comparator figures are waiting.")
-    assert not Figure.objects.filter(status=FigureStatus.SUBMITTED).exclude(
-        area__slug="authority-a"
-    ).exists()
+    assert (
+        not Figure.objects.filter(status=FigureStatus.SUBMITTED)
+        .exclude(area__slug="authority-a")
+        .exists()
+    )
     assert_accessible(page)

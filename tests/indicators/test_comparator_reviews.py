@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts import access
 from accounts.models import Role
 from indicators import selectors, services
-from indicators.models import AreaKind, ChangeChannel, Figure, FigureChange, FigureStatus, PeriodKind
+from indicators.models import (
+    AreaKind,
+    ChangeChannel,
+    Figure,
+    FigureChange,
+    FigureStatus,
+    PeriodKind,
+)
 from tests import factories
 from tests.conftest import Personas, World
 
@@ -65,10 +72,8 @@ def test_only_admins_see_what_waits(personas: Personas, wales):
 
 
 @pytest.mark.django_db
-def test_approval_approves_every_year_writes_the_audit_trail_and_counts(
-    personas: Personas, wales
-):
-    wales_area, lonely, _measure, figures, others, own = wales
+def test_approval_approves_every_year_writes_the_audit_trail_and_counts(personas: Personas, wales):
+    _wales_area, _lonely, _measure, figures, others, own = wales
     versions = {figure.pk: figure.version for figure in [*figures, others]}
     approval = services.comparator_figures_approve(
         user=personas.admin,
@@ -124,9 +129,7 @@ def test_the_system_may_approve(wales):
 
 
 @pytest.mark.django_db
-def test_an_authority_with_its_own_reviewers_is_refused_all_or_nothing(
-    personas: Personas, wales
-):
+def test_an_authority_with_its_own_reviewers_is_refused_all_or_nothing(personas: Personas, wales):
     _wales, _lonely, _measure, _figures, _others, _own = wales
     with pytest.raises(ValidationError, match="Authority A has officers or managers of its own"):
         services.comparator_figures_approve(user=personas.admin, figures=Figure.objects.all())
@@ -136,9 +139,7 @@ def test_an_authority_with_its_own_reviewers_is_refused_all_or_nothing(
 
 
 @pytest.mark.django_db
-def test_an_authority_gaining_an_officer_leaves_the_comparator_approval(
-    personas: Personas, wales
-):
+def test_an_authority_gaining_an_officer_leaves_the_comparator_approval(personas: Personas, wales):
     _wales, lonely, _measure, _figures, others, _own = wales
     factories.MembershipFactory(authority=lonely, role=Role.OFFICER)
     assert others not in set(selectors.comparator_figures_waiting(personas.admin))
@@ -149,9 +150,7 @@ def test_an_authority_gaining_an_officer_leaves_the_comparator_approval(
 
 
 @pytest.mark.django_db
-def test_a_councillor_alone_does_not_make_an_authority_review_its_own(
-    personas: Personas, wales
-):
+def test_a_councillor_alone_does_not_make_an_authority_review_its_own(personas: Personas, wales):
     _wales, lonely, _measure, _figures, others, _own = wales
     factories.MembershipFactory(authority=lonely, role=Role.COUNCILLOR)
     assert others in set(selectors.comparator_figures_waiting(personas.admin))
@@ -195,7 +194,7 @@ def test_many_figures_are_approved_in_chunks(personas: Personas, wales, monkeypa
 
 @pytest.mark.django_db
 def test_a_revised_figure_stays_marked_revised(personas: Personas, wales):
-    wales_area, _lonely, _measure, figures, _others, _own = wales
+    _wales_area, _lonely, _measure, figures, _others, _own = wales
     Figure.objects.filter(pk=figures[0].pk).update(is_revised=True)
     services.comparator_figures_approve(
         user=personas.admin, figures=Figure.objects.filter(pk=figures[0].pk)

@@ -37,12 +37,20 @@ def waiting(world: World):
     submitted = {"status": FigureStatus.SUBMITTED}
     quarters = [
         factories.figure(
-            wales, measure, factories.period(PeriodKind.QUARTER, date(2016, m, 1)), "70", **submitted
+            wales,
+            measure,
+            factories.period(PeriodKind.QUARTER, date(2016, m, 1)),
+            "70",
+            **submitted,
         )
         for m in (4, 7, 10)
     ] + [
         factories.figure(
-            wales, measure, factories.period(PeriodKind.QUARTER, date(2017, 1, 1)), "72", **submitted
+            wales,
+            measure,
+            factories.period(PeriodKind.QUARTER, date(2017, 1, 1)),
+            "72",
+            **submitted,
         )
     ]
     year_end = factories.figure(wales, measure, factories.financial_year(2016), "71", **submitted)
@@ -61,7 +69,7 @@ def client_for(user) -> Client:
 
 @pytest.mark.django_db
 def test_the_page_groups_by_area_measure_and_import(personas: Personas, waiting):
-    wales, _scotland, _measure, recent, older, _typed = waiting
+    _wales, _scotland, _measure, recent, older, _typed = waiting
     page = approvals.approval_page(personas.admin, approvals.ApprovalFilter())
     assert page.total == 7
     assert [(g.area, g.batch_id, g.count, g.periods) for g in page.groups] == [
@@ -80,7 +88,7 @@ def test_the_page_groups_by_area_measure_and_import(personas: Personas, waiting)
 
 @pytest.mark.django_db
 def test_the_page_filters_by_area_year_and_import(personas: Personas, waiting):
-    wales, _scotland, _measure, recent, older, _typed = waiting
+    wales, _scotland, _measure, _recent, _older, _typed = waiting
     admin = client_for(personas.admin)
     body = admin.get("/imports/approvals/", {"area": wales.pk, "year": "2012"}).content.decode()
     table = body[body.index('data-testid="waiting-groups"') :]
@@ -105,7 +113,7 @@ def test_a_rolled_back_import_does_not_name_its_figures(personas: Personas, wait
 
 @pytest.mark.django_db
 def test_approving_a_ticked_group_approves_it_alone(personas: Personas, waiting):
-    wales, _scotland, _measure, recent, older, _typed = waiting
+    wales, _scotland, _measure, _recent, older, _typed = waiting
     admin = client_for(personas.admin)
     response = admin.post(
         "/imports/approvals/approve/",
@@ -150,7 +158,9 @@ def test_nothing_chosen_or_a_forged_filter_approves_nothing(personas: Personas, 
     nothing = admin.post("/imports/approvals/approve/", {}, follow=True).content.decode()
     assert "Choose the groups of figures to approve" in nothing
     forged = admin.post(
-        "/imports/approvals/approve/", {"batch": "x;", "everything": "on", "total": "7"}, follow=True
+        "/imports/approvals/approve/",
+        {"batch": "x;", "everything": "on", "total": "7"},
+        follow=True,
     )
     assert "not one this page offers" in forged.content.decode()
     bad_group = admin.post(
