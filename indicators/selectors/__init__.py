@@ -17,6 +17,7 @@ By concern:
 - `entry`: the entry page and its choice of periods.
 - `club`: the benchmarking club's sharing setting.
 - `comparator_review`: the comparator figures awaiting an admin's approval.
+- `year_ends`: a year's outturn of one measure for one area (`year_end_outturn`).
 
 Callers import from the package (`from indicators import selectors`), which re-exports each
 module's public names.
@@ -66,6 +67,7 @@ from .review import (
 )
 from .start import StartEntry, authority_and_permissions, authority_for, period_for, start_entries
 from .targets import TargetEdit, TargetRow, TargetsPage, target_edit, targets_page
+from .year_ends import year_end_outturn
 
 if TYPE_CHECKING:
     from .start import AnyUser as AnyUser
@@ -122,4 +124,5 @@ __all__ = [
     "start_entries",
     "target_edit",
     "targets_page",
+    "year_end_outturn",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .. import year_ends
 from ..figure_context import (
     FigureRow,
     IndicatorSummary,
@@ -41,6 +42,9 @@ class PackIndicator:
     # For each comparator cell of the latest row whose value is a published figure: its id and
     # version, so a correction to England's figure is caught as well as one to the authority's.
     comparator_figures: tuple[tuple[int, int] | None, ...] = ()
+    # A monthly or quarterly measure's latest year-end outturn by the pack's period end
+    # ("2016-17 year end"), which `history` (the measure's own periods) does not hold.
+    year_end: ShownFigure | None = None
 
 
 def pack_indicators(
@@ -90,12 +94,24 @@ def pack_indicators(
                         None,
                     )
                 comparator_figures.append(found)
+        outturn = year_ends.latest_year_end(
+            indicator.frequency, context.own.get(indicator.id, []), ending_by=as_at
+        )
+        if outturn is not None and any(figure.id == outturn.id for figure in native):
+            outturn = None  # no month or quarter of its own: its years are its history
         result.append(
             PackIndicator(
                 summary=summary,
                 comparator_kinds=tuple(c.kind for c in context.comparators),
                 history=history,
                 comparator_figures=tuple(comparator_figures),
+                year_end=(
+                    ShownFigure(
+                        outturn.id, outturn.version, figure_row(context, indicator, outturn)
+                    )
+                    if outturn is not None
+                    else None
+                ),
             )
         )
     return result
