@@ -291,9 +291,7 @@ def require_approval_by_writing(
 def authorities_reviewed_by_members() -> QuerySet[Any]:
     """The ids of the authorities whose figures go through their own review: those with a
     performance officer or a manager among their members (a subquery, for filtering)."""
-    return Membership.objects.filter(role__in=(Role.OFFICER, Role.MANAGER)).values(
-        "authority_id"
-    )
+    return Membership.objects.filter(role__in=(Role.OFFICER, Role.MANAGER)).values("authority_id")
 
 
 def require_comparator_approver(actor: User | SystemActor | AnonymousUser | None) -> None:
