@@ -143,9 +143,21 @@ def approval_page(user: User | AnonymousUser, chosen: ApprovalFilter) -> Approva
         },
         reverse=True,
     )
+    matching = waiting_figures(user, chosen)
     # django-stubs does not see the `batch` annotation (`waiting_figures`): hence the ignores.
-    batch_ids: set[int | None] = set(
-        everything.values_list("batch", flat=True).distinct()  # type: ignore[misc]
+    grouped = (
+        matching.values("area_id", "indicator_id", "batch")  # type: ignore[misc]
+        .annotate(count=Count("pk"))
+        .order_by(F("batch").desc(nulls_last=True), "area_id", "indicator_id")
+    )
+    rows = list(grouped)
+    shown = rows[:GROUPS_SHOWN]
+    # Each figure's import is a subquery a figure: the unfiltered groups already name every
+    # import, so only a filtered page reads them again.
+    batch_ids: set[int | None] = (
+        {row["batch"] for row in rows}
+        if chosen == ApprovalFilter()
+        else set(everything.values_list("batch", flat=True).distinct())  # type: ignore[misc]
     )
     batches = [
         (str(batch.pk), f"Import {batch.pk}: {batch.file_name}")
@@ -155,14 +167,6 @@ def approval_page(user: User | AnonymousUser, chosen: ApprovalFilter) -> Approva
     ]
     if None in batch_ids:
         batches.append((NO_BATCH, "Not from an import"))
-    matching = waiting_figures(user, chosen)
-    grouped = (
-        matching.values("area_id", "indicator_id", "batch")  # type: ignore[misc]
-        .annotate(count=Count("pk"))
-        .order_by(F("batch").desc(nulls_last=True), "area_id", "indicator_id")
-    )
-    rows = list(grouped)
-    shown = rows[:GROUPS_SHOWN]
     return ApprovalPage(
         groups=_groups(shown, matching),
         total=sum(row["count"] for row in rows),
@@ -192,7 +196,13 @@ def _groups(rows: list[dict[str, object]], matching: QuerySet[Figure]) -> list[W
             pk__in={int(str(row["batch"])) for row in rows if row["batch"] is not None}
         ).values_list("pk", "file_name")
     )
-    spans = _spans(matching)
+    # The periods of the groups listed only: of their areas and measures.
+    spans = _spans(
+        matching.filter(
+            area_id__in={row["area_id"] for row in rows},
+            indicator_id__in={row["indicator_id"] for row in rows},
+        )
+    )
     groups = []
     for row in rows:
         area_id, indicator_id = int(str(row["area_id"])), int(str(row["indicator_id"]))

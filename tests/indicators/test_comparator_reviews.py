@@ -179,9 +179,15 @@ def test_nothing_submitted_is_refused_and_other_statuses_stay(personas: Personas
 
 
 @pytest.mark.django_db
-def test_many_figures_are_approved_in_chunks(personas: Personas, wales, monkeypatch):
+def test_elsewhere_than_postgresql_figures_are_approved_in_chunks(
+    personas: Personas, wales, monkeypatch
+):
+    from types import SimpleNamespace
+
     from indicators.services import comparator_reviews
 
+    # The portable path (SQLite, the embedded default), in chunks of two.
+    monkeypatch.setattr(comparator_reviews, "connection", SimpleNamespace(vendor="sqlite"))
     monkeypatch.setattr(comparator_reviews, "APPROVE_CHUNK", 2)
     wales_area, *_rest = wales
     approval = services.comparator_figures_approve(
@@ -189,6 +195,7 @@ def test_many_figures_are_approved_in_chunks(personas: Personas, wales, monkeypa
     )
     assert approval.approved == 4
     assert not Figure.objects.filter(area=wales_area, status="submitted").exists()
+    assert set(Figure.objects.filter(area=wales_area).values_list("version", flat=True)) == {2}
     assert FigureChange.objects.count() == 4
 
 
