@@ -613,14 +613,8 @@ class Figure(models.Model):
                 condition=Q(breakdown__isnull=False),
                 name="figure_breakdown",
             ),
-            # The figures awaiting approval, which the admin's approval of comparator figures
-            # looks for across every area (docs/0025): few beside the approved millions that
-            # published imports write, so the index costs those imports nothing.
-            models.Index(
-                fields=["area", "indicator"],
-                condition=Q(status="submitted"),
-                name="figure_submitted",
-            ),
+            # The few figures awaiting approval, found among millions (comparators: docs/0025).
+            models.Index(fields=["area"], condition=Q(status="submitted"), name="figure_submitted"),
         ]
 
     def __str__(self) -> str:

@@ -52,8 +52,7 @@ def figure_dict(shown: ShownFigure) -> dict[str, Any]:
     return {
         "figure_id": shown.figure_id,
         "version": shown.version,
-        # "2016-17 year end" for a year's outturn on a monthly or quarterly measure.
-        "period": row.period_label or row.period.label,
+        "period": row.period.label,
         "value": _decimal(row.value),
         "text": row.text,
         "flags": list(row.flags),
@@ -172,8 +171,13 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
         "prior": [figure_dict(figure) for figure in prior],
-        # The latest year-end outturn of a monthly or quarterly measure, beside its periods.
-        "year_end": figure_dict(item.year_end) if item.year_end else None,
+        # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
+        # labelled as one ("2016-17 year end").
+        "year_end": (
+            {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
+            if item.year_end
+            else None
+        ),
         "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
         "grid": year_so_far(item, period_end) if period_end else None,
     }

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="figure",
             index=models.Index(
                 condition=models.Q(("status", "submitted")),
-                fields=["area", "indicator"],
+                fields=["area"],
                 name="figure_submitted",
             ),
         ),
