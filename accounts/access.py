@@ -288,6 +288,19 @@ def require_approval_by_writing(
         require_figures_reviewer(actor, area)
 
 
+def authorities_reviewed_by_members() -> QuerySet[Any]:
+    """The ids of the authorities whose figures go through their own review: those with a
+    performance officer or a manager among their members (a subquery, for filtering)."""
+    return Membership.objects.filter(role__in=(Role.OFFICER, Role.MANAGER)).values("authority_id")
+
+
+def require_comparator_approver(actor: User | SystemActor | AnonymousUser | None) -> None:
+    """Approving comparator figures (nations, regions, groups and authorities nobody here
+    works for: docs/0025): admins only, like the imports that bring them. The system passes,
+    for an import that approves what it commits."""
+    require_admin_actor(actor, doing="approve comparator figures")
+
+
 # --- other authorities' figures: the one door -----------------------------------------------
 
 

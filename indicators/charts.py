@@ -53,12 +53,13 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
     """The authority's figures over time, its target bands, and its comparators' values."""
     indicator = page.indicator
     data = _target_bands(page)
-    x = [_midpoint(row.period.start, row.period.end) for row in page.rows]
+    rows = page.trend_rows
+    x = [_midpoint(row.period.start, row.period.end) for row in rows]
     data.append(
         chart_kit.scatter(
             x=x,
-            y=[_number(row.value) for row in page.rows],
-            text=[f"{row.period.label}: {row.text}" for row in page.rows],
+            y=[_number(row.value) for row in rows],
+            text=[f"{row.period_label or row.period.label}: {row.text}" for row in rows],
             hovertemplate="%{text}<extra></extra>",
             mode="lines+markers",
             name=page.authority.name,
@@ -66,6 +67,20 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
             marker={"size": 9, "symbol": "circle"},
         )
     )
+    if page.year_end_rows:
+        # Each year's outturn at the year's end, beside its last quarter or month: a point of
+        # its own, not a step in the line of the measure's own periods.
+        data.append(
+            chart_kit.scatter(
+                x=[row.period.end for row in page.year_end_rows],
+                y=[_number(row.value) for row in page.year_end_rows],
+                text=[f"{row.period_label}: {row.text}" for row in page.year_end_rows],
+                hovertemplate="%{text}<extra></extra>",
+                mode="markers",
+                name=f"{page.authority.name}, year end",
+                marker={"size": 11, "symbol": "star", "color": OWN_COLOUR},
+            )
+        )
     symbols = ["square", "diamond", "triangle-up", "x", "star"]
     for index, label in enumerate(page.comparator_labels):
         # Each value is drawn at the period it is for: a 2016/17 England figure shown beside
@@ -96,8 +111,8 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         )
     # Label each point with its period as a pack writes it ("2017/18", "Sep 2021"), not with
     # plotly's calendar ticks; past a dozen points every other label keeps them legible.
-    step = 1 if len(page.rows) <= 12 else 2
-    tick_rows = page.rows[::-1][::step][::-1]
+    step = 1 if len(rows) <= 12 else 2
+    tick_rows = rows[::-1][::step][::-1]
     layout = {
         "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
         "height": 380,

@@ -43,7 +43,8 @@ def figure_table(page: IndicatorPage) -> Table:
     rows: list[list[Any]] = []
     for row in page.rows:
         cells: list[Any] = [
-            row.period.label,
+            # "2016-17 year end" for a year's outturn on a monthly or quarterly measure.
+            row.period_label or row.period.label,
             row.value,
             row.numerator,
             row.denominator,

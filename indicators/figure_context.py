@@ -23,7 +23,7 @@ from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, Whe
 
 from accounts import access
 
-from . import metrics, periods
+from . import metrics, periods, year_ends
 from .formatting import format_change, format_target, format_value
 from .models import (
     Area,
@@ -110,6 +110,10 @@ class FigureRow:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     suppression: str = ""
+    # The period as shown beside this measure: a financial year's figure on a monthly or
+    # quarterly measure is its year-end outturn ("2016-17 year end", `year_ends`).
+    period_label: str = ""
+    is_year_end: bool = False
 
     @property
     def has_target(self) -> bool:
@@ -550,6 +554,10 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
         numerator=figure.numerator,
         denominator=figure.denominator,
         suppression=figure.suppression,
+        period_label=periods.label_for_frequency(
+            indicator.frequency, figure.period.kind, figure.period.start, figure.period.end
+        ),
+        is_year_end=year_ends.is_year_end(indicator.frequency, figure.period.kind),
     )
 
 

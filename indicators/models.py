@@ -613,6 +613,8 @@ class Figure(models.Model):
                 condition=Q(breakdown__isnull=False),
                 name="figure_breakdown",
             ),
+            # The few figures awaiting approval, found among millions (comparators: docs/0025).
+            models.Index(fields=["area"], condition=Q(status="submitted"), name="figure_submitted"),
         ]
 
     def __str__(self) -> str:

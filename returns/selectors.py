@@ -20,7 +20,7 @@ from indicators.models import Area, AreaKind, Figure, Indicator, Target, Theme
 from indicators.queue import task_waiting
 from indicators.resources import AreaResource, IndicatorResource
 
-from . import spreadsheets
+from . import approvals, spreadsheets
 from .models import AUTHORITY_SHEET_KINDS, BatchStatus, ImportBatch, ImportFinding, ImportKind
 from .progress import progress_of
 from .services import WORK_OF_STATUS
@@ -91,6 +91,9 @@ class BatchPage:
     noun: str = "figures"
     back_url: str = ""
     back_label: str = "Imports"
+    # For an admin, once committed: how many of its figures await approval as comparator
+    # figures (docs/0025), which the page links to.
+    awaiting_approval: int = 0
 
 
 NOUNS = {
@@ -130,6 +133,9 @@ def batch_page(user: User | AnonymousUser, batch_id: int) -> BatchPage:
         noun=NOUNS.get(ImportKind(batch.kind), "figures"),
         back_url=back_url,
         back_label=back_label,
+        awaiting_approval=(
+            approvals.batch_waiting_count(user, batch) if access.is_admin(user) else 0
+        ),
     )
 
 

@@ -1,11 +1,13 @@
 from django.urls import include, path
 
-from . import views
+from . import approval_views, views
 
 app_name = "returns"
 
 urlpatterns = [
     path("", views.batch_list, name="batches"),
+    path("approvals/", approval_views.approval_list, name="approvals"),
+    path("approvals/approve/", approval_views.approval_approve, name="approvals_approve"),
     path("spreadsheets/", include("returns.urls_sheets")),
     path("<int:batch_id>/", views.batch_detail, name="batch"),
     path("<int:batch_id>/progress/", views.batch_progress, name="batch_progress"),

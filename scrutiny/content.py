@@ -213,6 +213,13 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
         "prior": [figure_dict(figure) for figure in prior],
+        # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
+        # labelled as one ("2016-17 year end").
+        "year_end": (
+            {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
+            if item.year_end
+            else None
+        ),
         "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
         "grid": year_so_far(item, period_end) if period_end else None,
     }

@@ -68,12 +68,15 @@ def compact_table(indicators: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The compact table: a row per indicator, and only the columns something fills."""
     comparators = _comparator_columns(indicators)
     prior = any(indicator.get("prior") for indicator in indicators)
+    # A monthly or quarterly measure's latest year-end outturn ("2016-17 year end").
+    year_end = any(indicator.get("year_end") for indicator in indicators)
     target = any(_has_target(indicator.get("target")) for indicator in indicators)
     trend = any(indicator.get("sparkline") for indicator in indicators)
     # Measure, current and rating always; the rest where filled (the commentary's row spans all).
-    span = 3 + prior + target + len(comparators) + trend
+    span = 3 + prior + year_end + target + len(comparators) + trend
     return {
         "prior": prior,
+        "year_end": year_end,
         "target": target,
         "comparators": comparators,
         "trend": trend,

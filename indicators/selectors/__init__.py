@@ -16,6 +16,8 @@ By concern:
 - `targets`: the targets pages.
 - `entry`: the entry page and its choice of periods.
 - `club`: the benchmarking club's sharing setting.
+- `comparator_review`: the comparator figures awaiting an admin's approval.
+- `year_ends`: a year's outturn of one measure for one area (`year_end_outturn`).
 
 Callers import from the package (`from indicators import selectors`), which re-exports each
 module's public names.
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..figure_context import ComparatorCell, FigureRow, IndicatorSummary, figure_text
 from .club import ClubSharingPage, club_scope, club_sharing_page
+from .comparator_review import comparator_figures_waiting
 from .entry import (
     ENTRY_HISTORY,
     ENTRY_STATE_LABELS,
@@ -64,6 +67,7 @@ from .review import (
 )
 from .start import StartEntry, authority_and_permissions, authority_for, period_for, start_entries
 from .targets import TargetEdit, TargetRow, TargetsPage, target_edit, targets_page
+from .year_ends import year_end_outturn
 
 if TYPE_CHECKING:
     from .start import AnyUser as AnyUser
@@ -104,6 +108,7 @@ __all__ = [
     "authority_for",
     "club_scope",
     "club_sharing_page",
+    "comparator_figures_waiting",
     "completeness_page",
     "entry_page",
     "entry_periods",
@@ -119,4 +124,5 @@ __all__ = [
     "start_entries",
     "target_edit",
     "targets_page",
+    "year_end_outturn",
 ]

@@ -19,7 +19,7 @@ from django.http import Http404
 from accounts import access
 from accounts.access import Permission
 
-from .. import periods, summaries
+from .. import periods, summaries, year_ends
 from ..figure_context import (
     COMPARATOR_LOOKBACK_MONTHS,
     PERIOD_COLUMNS,
@@ -107,7 +107,9 @@ class IndicatorPage:
     authority: Area
     indicator: Indicator
     summary: IndicatorSummary
-    rows: list[FigureRow]  # oldest first, within the trend window
+    # Oldest first, within the trend window; a monthly or quarterly measure's year-end
+    # outturns after each year's last month or quarter (`year_ends`).
+    rows: list[FigureRow]
     window_text: str
     # Only the comparators with a figure somewhere in the window, so the table has no column
     # of "no figure"; each row's `comparators` holds the same ones, in the same order.
@@ -133,9 +135,19 @@ class IndicatorPage:
         return self.indicator.polarity != "none"
 
     @property
+    def trend_rows(self) -> list[FigureRow]:
+        """The rows of the measure's own periods, for its trend line: a year-end outturn sits
+        in the table beside them, and on the chart as a point of its own."""
+        return [row for row in self.rows if not row.is_year_end]
+
+    @property
+    def year_end_rows(self) -> list[FigureRow]:
+        return [row for row in self.rows if row.is_year_end]
+
+    @property
     def has_trend(self) -> bool:
         """A single figure is not a trend: it gets a table, not a chart."""
-        return len(self.rows) > 1
+        return len(self.trend_rows) > 1
 
     @property
     def file_name(self) -> str:
@@ -329,7 +341,11 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     if figures:
         latest = figures[-1]
         shown = [figure for figure in figures if figure.period.end >= since]
-        rows = [figure_row(context, indicator, figure) for figure in shown]
+        # A monthly or quarterly measure's reported year-end outturns, beside its months or
+        # quarters (those rolled up from them are in `derived`).
+        reported = [figure for figure in window if figure.source != FigureSource.ROLLED_UP]
+        listed = year_ends.with_year_ends(indicator.frequency, shown, reported)
+        rows = [figure_row(context, indicator, figure) for figure in listed]
         window_text = (
             f"{len(shown)} figures from {shown[0].period.label} to {latest.period.label}"
             if len(shown) > 1
@@ -377,7 +393,9 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
         derived=[figure_row(context, indicator, figure) for figure in rolled],
         history=_history_rows(authority, indicator, HISTORY_ON_PAGE),
         can_edit=Permission.EDIT_FIGURES in permissions,
-        trend_summary=_trend_summary(authority, indicator, rows),
+        trend_summary=_trend_summary(
+            authority, indicator, [row for row in rows if not row.is_year_end]
+        ),
         neighbours=neighbour_comparison(
             authority,
             indicator,
@@ -430,7 +448,12 @@ def _history_rows(authority: Area, indicator: Indicator, limit: int | None) -> l
     return [
         HistoryRow(
             change=change,
-            period_label=change.figure.period.label,
+            period_label=periods.label_for_frequency(
+                indicator.frequency,
+                change.figure.period.kind,
+                change.figure.period.start,
+                change.figure.period.end,
+            ),
             breakdown=change.figure.breakdown.name if change.figure.breakdown else "",
             old_text=(
                 format_value(change.old_value, indicator.unit, indicator.decimals)

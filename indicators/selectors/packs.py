@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .. import year_ends as year_end_rules
 from ..figure_context import (
     FigureRow,
     IndicatorSummary,
@@ -46,6 +47,9 @@ class PackIndicator:
     # months or quarters) leaves out. A period grid shows last year's beside this year's
     # quarters (issue 17). Empty for an annual measure, whose years are its history.
     year_ends: tuple[ShownFigure, ...] = ()
+    # A monthly or quarterly measure's latest year-end outturn by the pack's period end
+    # ("2016-17 year end"), which `history` (the measure's own periods) does not hold.
+    year_end: ShownFigure | None = None
 
 
 def pack_indicators(
@@ -101,6 +105,11 @@ def pack_indicators(
                         None,
                     )
                 comparator_figures.append(found)
+        outturn = year_end_rules.latest_year_end(
+            indicator.frequency, context.own.get(indicator.id, []), ending_by=as_at
+        )
+        if outturn is not None and any(figure.id == outturn.id for figure in native):
+            outturn = None  # no month or quarter of its own: its years are its history
         result.append(
             PackIndicator(
                 summary=summary,
@@ -108,6 +117,13 @@ def pack_indicators(
                 history=history,
                 comparator_figures=tuple(comparator_figures),
                 year_ends=year_ends,
+                year_end=(
+                    ShownFigure(
+                        outturn.id, outturn.version, figure_row(context, indicator, outturn)
+                    )
+                    if outturn is not None
+                    else None
+                ),
             )
         )
     return result

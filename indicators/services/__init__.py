@@ -10,6 +10,7 @@ imports) and keeps the audit trail. Callers import from here; the modules split 
   `figures_roll_up_many`).
 - `targets`: an authority's targets (`target_set`).
 - `club`: the benchmarking club (`club_sharing_set`, `figures_release`).
+- `comparator_reviews`: an admin's approval of comparator figures (`comparator_figures_approve`).
 - `figure_writes`: what they share: the errors, the stored value, the audit trail, the bulk
   update, the queueing of roll-ups.
 
@@ -18,6 +19,7 @@ stated once, in the pure module `indicators.figure_states`.
 """
 
 from .club import ReleaseResult, club_sharing_set, figures_release
+from .comparator_reviews import ComparatorApproval, comparator_figures_approve
 from .entry import ENTRY_REASON, BreakdownInput, EntryInput, SaveResult, period_entries_save
 from .figure_writes import ROLL_UP_TARGETS, ApprovedFigureError, StaleFigureError
 from .figures import figure_set, figure_validate
@@ -47,6 +49,7 @@ __all__ = [
     "ROLL_UP_TARGETS",
     "ApprovedFigureError",
     "BreakdownInput",
+    "ComparatorApproval",
     "EntryInput",
     "FigureContent",
     "FigureKey",
@@ -57,6 +60,7 @@ __all__ = [
     "StaleFigureError",
     "SubmitResult",
     "club_sharing_set",
+    "comparator_figures_approve",
     "figure_approve",
     "figure_return",
     "figure_set",

@@ -14,6 +14,11 @@ def start(request: HttpRequest) -> HttpResponse:
     context = {
         "entries": selectors.start_entries(request.user),
         "can_import": access.is_admin(request.user),
+        "comparator_waiting": (
+            selectors.comparator_figures_waiting(request.user).count()
+            if access.is_admin(request.user)
+            else 0
+        ),
     }
     return render(request, "indicators/start.html", context)
 

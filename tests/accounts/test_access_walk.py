@@ -126,6 +126,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "returns:batch_reject": POST_ONLY,
     "returns:batch_retry": POST_ONLY,
     "returns:batch_rollback": POST_ONLY,
+    # Approving comparator figures (docs/0025): admins only; its POST is tested in
+    # tests/returns/test_approvals.py.
+    "returns:approvals": ADMIN_ONLY,
+    "returns:approvals_approve": POST_ONLY,
     "returns:sheets": SIGNED_IN,
     "returns:sheet_template": SIGNED_IN,
     "returns:sheet_reference": SIGNED_IN,

@@ -109,7 +109,7 @@ def officer_enters_a_quarter(page: Page, key: str, numerator: str, comment: str 
 
 
 def test_a_welsh_council_from_nothing_to_a_councillor_reading_in_welsh(
-    page: Page, live_server, fresh
+    page: Page, live_server, fresh, tmp_path
 ) -> None:
     # The admin creates the council's users.
     sign_in(page, live_server, "admin", factories.PASSWORD)
@@ -122,7 +122,7 @@ def test_a_welsh_council_from_nothing_to_a_councillor_reading_in_welsh(
     assert set(Membership.objects.values_list("authority__slug", flat=True)) == {"cardiff"}
 
     # ... and imports the StatsWales download: published figures, approved as they come.
-    upload(page, live_server_tmp(page), "statswales", "statswales_pm24.csv", STATSWALES)
+    upload(page, tmp_path, "statswales", "statswales_pm24.csv", STATSWALES)
     summary = page.get_by_test_id("batch-summary")
     expect(summary).to_contain_text("Ready to commit")
     expect(summary).to_contain_text("0 errors")
@@ -146,7 +146,9 @@ def test_a_welsh_council_from_nothing_to_a_councillor_reading_in_welsh(
         checked(page)
         page.get_by_role("button", name=re.compile("^Approve all")).click()
         expect(page.get_by_text(re.compile(r"Approved \d+ figure"))).to_be_visible()
-    own = Figure.objects.filter(area__slug="cardiff", indicator__code="PM24", period__kind="quarter")
+    own = Figure.objects.filter(
+        area__slug="cardiff", indicator__code="PM24", period__kind="quarter"
+    )
     assert set(own.values_list("status", flat=True)) == {FigureStatus.APPROVED}
     assert own.count() == 2
     sign_out(page)
@@ -219,11 +221,3 @@ def test_a_welsh_council_from_nothing_to_a_councillor_reading_in_welsh(
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en-GB"
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-
-
-def live_server_tmp(page: Page):
-    """A folder for the file the admin uploads (the upload helper writes it there)."""
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp(prefix="statswales-"))

@@ -189,8 +189,9 @@ def test_devon_quarters_and_years_are_derived_from_its_months(
     assert "Quarters and years, derived from the months" in text
     # The latest snapshot of July to September 2021 is September's 686.
     assert "Q2 2021/22 686 (derived)" in text
-    # April 2021 to March 2022 has only six months here: derived, but provisional.
-    assert "2021/22 686 (derived, provisional)" in text
+    # April 2021 to March 2022 has only six months here: derived, but provisional, and
+    # labelled as the monthly measure's year end (issue 17).
+    assert "2021-22 year end 686 (derived, provisional)" in text
 
 
 # --- the indicator page's neighbours, summaries, downloads and query bounds --------------------

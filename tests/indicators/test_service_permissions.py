@@ -68,6 +68,14 @@ def scene(world: World, personas: Personas) -> Scene:
     )
     for number in (4, 5, 6):
         factories.figure(a, monthly, factories.period(PeriodKind.MONTH, date(2021, number, 1)), "9")
+    # England's figure an import left submitted, for the comparator approval.
+    factories.figure(
+        world.england,
+        world.indicator,
+        factories.financial_year(2012),
+        "81",
+        status=FigureStatus.SUBMITTED,
+    )
     return Scene(world, draft, submitted, derived, monthly)
 
 
@@ -262,6 +270,12 @@ def _from_records_remove(actor: Any, scene: Scene) -> Any:
     )
 
 
+def _approve_comparators(actor: Any, scene: Scene) -> Any:
+    return services.comparator_figures_approve(
+        user=actor, figures=Figure.objects.filter(area=scene.world.england)
+    )
+
+
 Call = Callable[[Any, Scene], Any]
 OUTSIDERS = ["officer_b", "manager_b", "councillor_a", "none", "anonymous"]
 NOT_ADMINS = ["officer_a", "manager_a", "officer_b", "councillor_a", "none", "anonymous"]
@@ -306,6 +320,8 @@ RULES: dict[str, tuple[Call, list[str], list[str]]] = {
     "figure_set (derived channel)": (_set_derived, ["admin", "system"], NOT_ADMINS),
     "figures_import (published)": (_import_published, ["admin", "system"], NOT_ADMINS),
     "figures_import (England)": (_import_england, ["admin"], NOT_ADMINS),
+    # Comparator figures (docs/0025): admins, and the system.
+    "comparator_figures_approve": (_approve_comparators, ["admin", "system"], NOT_ADMINS),
 }
 
 
