@@ -317,3 +317,20 @@ def _execute_many(
             cursor.executemany(sql, chunk)
             written += len(chunk)
     return written
+
+
+# The columns of an audit row (`FigureChange`) that the set-based services write, in the order
+# their rows give them: imports and the admins' approval of comparator figures.
+FIGURE_CHANGE_COLUMNS = (
+    "figure_id",
+    "changed_at",
+    "changed_by_id",
+    "channel",
+    "old_value",
+    "new_value",
+    "old_status",
+    "new_status",
+    "old_commentary",
+    "new_commentary",
+    "reason",
+)

@@ -37,20 +37,6 @@ APPROVE_CHUNK = 10_000
 # Areas named in a refusal, at most: the rest are counted.
 NAMED_IN_REFUSAL = 5
 
-_CHANGE_COLUMNS = (
-    "figure_id",
-    "changed_at",
-    "changed_by_id",
-    "channel",
-    "old_value",
-    "new_value",
-    "old_status",
-    "new_status",
-    "old_commentary",
-    "new_commentary",
-    "reason",
-)
-
 
 @dataclass(frozen=True)
 class ComparatorApproval:
@@ -129,7 +115,9 @@ def comparator_figures_approve(
     transition = figure_transition(FigureState(Status.SUBMITTED), Action.APPROVE)
     who = access.person(user)
     now = timezone.now()
-    bulk.insert_rows(FigureChange, _CHANGE_COLUMNS, _audit_rows(rows, who, now, transition))
+    bulk.insert_rows(
+        FigureChange, bulk.FIGURE_CHANGE_COLUMNS, _audit_rows(rows, who, now, transition)
+    )
     _approved_write([pk for pk, *_ in rows], transition, who, now)
     area_ids = {area_id for _pk, area_id, *_ in rows}
     # Comparators are shown on the dashboards of every authority compared with them.

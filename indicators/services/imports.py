@@ -136,19 +136,6 @@ _NEW_FIGURE_COLUMNS = (
     "updated_at",
     "updated_by_id",
 )
-_CHANGE_COLUMNS = (
-    "figure_id",
-    "changed_at",
-    "changed_by_id",
-    "channel",
-    "old_value",
-    "new_value",
-    "old_status",
-    "new_status",
-    "old_commentary",
-    "new_commentary",
-    "reason",
-)
 _UPDATED_FIELDS = (*IMPORTED_FIELDS, "ratio_kind", "version", "updated_by", "updated_at")
 
 ImportProgress = Callable[[int, str], None]
@@ -382,7 +369,7 @@ def figures_import(
                     reason,
                 )
             )
-    bulk.insert_rows(FigureChange, _CHANGE_COLUMNS, changes)
+    bulk.insert_rows(FigureChange, bulk.FIGURE_CHANGE_COLUMNS, changes)
     dashboards.dashboards_changed(area_ids={outcome.key[0] for outcome in outcomes})
     report(total, "Figures written")
     return outcomes
