@@ -28,24 +28,27 @@ NOT_SCANNED = shutil.ignore_patterns(
 
 
 def entries(po: Path) -> list[tuple[str, str, list[str]]]:
-    """(msgid, msgstr, flags) of each entry of a .po file, the header left out."""
+    """(msgid, msgstr, flags) of each entry of a .po file, the header left out. An entry with
+    plural forms (msgid_plural, msgstr[0] ...) counts as translated only when every form is:
+    its msgstr is then the forms joined, and "" otherwise."""
     found = []
     for block in po.read_text(encoding="utf-8").split("\n\n"):
-        parts: dict[str, list[str]] = {"msgctxt": [], "msgid": [], "msgstr": []}
+        parts: dict[str, list[str]] = {}
         flags: list[str] = []
         current = ""
         for line in block.splitlines():
-            keyword = re.match(r'^(msgctxt|msgid|msgstr) (".*")$', line)
+            keyword = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$', line)
             if keyword:
                 current = keyword[1]
-                parts[current].append(ast.literal_eval(keyword[2]))
+                parts.setdefault(current, []).append(ast.literal_eval(keyword[2]))
             elif line.startswith('"') and current:
                 parts[current].append(ast.literal_eval(line))
             elif line.startswith("#,"):
                 flags += [flag.strip() for flag in line[2:].split(",")]
-        msgid = "".join(parts["msgid"])
+        msgid = "".join(parts.get("msgid", []))
+        forms = ["".join(text) for key, text in parts.items() if key.startswith("msgstr")]
         if msgid:
-            found.append((msgid, "".join(parts["msgstr"]), flags))
+            found.append((msgid, "".join(forms) if all(forms) else "", flags))
     return found
 
 

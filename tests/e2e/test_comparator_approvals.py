@@ -21,7 +21,7 @@ def test_an_admin_approves_a_group_then_everything_left(
     _wales, _scotland, _measure, recent, older, _typed = waiting
     sign_in(page, live_server, "admin", factories.PASSWORD)
     expect(page.get_by_test_id("comparator-approvals")).to_contain_text(
-        "7 figures of England, Wales, regions and other areas await your approval"
+        "7 figures of nations, regions and other areas await your approval"
     )
     page.goto(f"{live_server.url}/imports/{recent.pk}/")
     notice = page.get_by_test_id("awaiting-approval")

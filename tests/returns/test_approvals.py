@@ -188,6 +188,6 @@ def test_the_import_and_start_pages_link_to_what_waits(personas: Personas, waiti
     assert "5 figures from this import await approval" in batch_page
     assert f"/imports/approvals/?batch={recent.pk}" in batch_page
     start = admin.get("/").content.decode()
-    assert "7 figures of England, Wales, regions and other areas await your approval" in start
+    assert "7 figures of nations, regions and other areas await your approval" in start
     officer_start = client_for(personas.officer_a).get("/").content.decode()
     assert "/imports/approvals/" not in officer_start
