@@ -91,11 +91,21 @@ def year_end_label(start: date) -> str:
     return f"{year}-{(year + 1) % 100:02d} year end"
 
 
+# The frequencies whose financial-year figure is a year-end outturn, not a period of its own.
+SHORTER_THAN_A_YEAR = ("monthly", "quarterly")
+
+
+def is_year_end(frequency: str, kind: str) -> bool:
+    """Whether a figure of period `kind` on a measure of `frequency` ("monthly", "quarterly",
+    "annual") is a year-end outturn: a financial year's figure on a shorter measure."""
+    return kind == FINANCIAL_YEAR and frequency in SHORTER_THAN_A_YEAR
+
+
 def label_for_frequency(frequency: str, kind: str, start: date, end: date) -> str:
     """A period's label beside a measure of `frequency` ("monthly", "quarterly", "annual"):
     a financial year's figure on a monthly or quarterly measure is its year-end outturn and
     says so; every other figure keeps its period's own label."""
-    if kind == FINANCIAL_YEAR and frequency in ("monthly", "quarterly"):
+    if is_year_end(frequency, kind):
         return year_end_label(start)
     return label(kind, start, end)
 

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol, TypeVar
 
-from . import periods
-
-# The frequencies whose financial-year figure is a year-end outturn, not a period of its own.
-SHORTER_THAN_A_YEAR = ("monthly", "quarterly")
+# One rule for what a year-end outturn is, the periods module's, which labels them too.
+from .periods import SHORTER_THAN_A_YEAR
+from .periods import is_year_end as is_year_end  # used by the pages and packs from here
 
 
 class PeriodLike(Protocol):
@@ -33,11 +32,6 @@ class HasPeriod(Protocol):
 
 
 F = TypeVar("F", bound=HasPeriod)
-
-
-def is_year_end(frequency: str, kind: str) -> bool:
-    """Whether a figure of period `kind` on a measure of `frequency` is a year-end outturn."""
-    return kind == periods.FINANCIAL_YEAR and frequency in SHORTER_THAN_A_YEAR
 
 
 def shown_order(figure: HasPeriod) -> tuple[date, int]:

@@ -88,11 +88,10 @@ def outturn(
     `STORED`, else into `native` (its own periods' figures, oldest first); None when there is
     no figure before the year."""
     year_start = periods.financial_year_start(period_end)
-    if frequency != ANNUAL:
-        wanted = last_year_start(period_end)
-        for index, (kind, start, _end) in enumerate(year_ends):
-            if kind == periods.FINANCIAL_YEAR and start == wanted:
-                return STORED, index
+    wanted = last_year_start(period_end)
+    for index, (kind, start, _end) in enumerate(year_ends):
+        if periods.is_year_end(frequency, kind) and start == wanted:
+            return STORED, index
     before = [index for index, span in enumerate(native) if span[2] < year_start]
     if not before:
         return None

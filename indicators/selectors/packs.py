@@ -17,7 +17,7 @@ from ..figure_context import (
     load_context,
     native_figures,
 )
-from ..models import Area, Frequency, Indicator, PeriodKind
+from ..models import Area, Indicator
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,14 @@ def pack_indicators(
             ShownFigure(figure.id, figure.version, figure_row(context, indicator, figure))
             for figure in shown
         )
+        outturns = [
+            figure
+            for figure in context.own.get(indicator.id, [])
+            if year_end_rules.is_year_end(indicator.frequency, figure.period.kind)
+        ]
         year_ends = tuple(
             ShownFigure(figure.id, figure.version, figure_row(context, indicator, figure))
-            for figure in context.own.get(indicator.id, [])
-            if indicator.frequency != Frequency.ANNUAL
-            and figure.period.kind == PeriodKind.FINANCIAL_YEAR
+            for figure in outturns
         )
         comparator_figures: list[tuple[int, int] | None] = []
         if summary.latest is not None:
@@ -105,9 +108,7 @@ def pack_indicators(
                         None,
                     )
                 comparator_figures.append(found)
-        outturn = year_end_rules.latest_year_end(
-            indicator.frequency, context.own.get(indicator.id, []), ending_by=as_at
-        )
+        outturn = year_end_rules.latest_year_end(indicator.frequency, outturns, ending_by=as_at)
         if outturn is not None and any(figure.id == outturn.id for figure in native):
             outturn = None  # no month or quarter of its own: its years are its history
         result.append(
@@ -117,12 +118,10 @@ def pack_indicators(
                 history=history,
                 comparator_figures=tuple(comparator_figures),
                 year_ends=year_ends,
-                year_end=(
-                    ShownFigure(
-                        outturn.id, outturn.version, figure_row(context, indicator, outturn)
-                    )
-                    if outturn is not None
-                    else None
+                # The outturn's row as `year_ends` drew it, not drawn a second time.
+                year_end=next(
+                    (shown for shown in year_ends if outturn and shown.figure_id == outturn.id),
+                    None,
                 ),
             )
         )
