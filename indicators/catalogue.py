@@ -20,7 +20,7 @@ from django.db import transaction
 from import_export.results import RowResult
 
 from . import reference
-from .reference import ReferenceCounts
+from .reference import LoadCounts
 from .resources import (
     INDICATOR_COLUMNS,
     OPTIONAL_INDICATOR_COLUMNS,
@@ -49,21 +49,11 @@ class CatalogueError(ValidationError):
 
 
 @dataclass(frozen=True)
-class LoadCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-@dataclass(frozen=True)
 class CatalogueResult:
     themes: LoadCounts
     indicators: LoadCounts
-    areas: ReferenceCounts = dataclasses.field(default_factory=ReferenceCounts)
-    pairings: ReferenceCounts = dataclasses.field(default_factory=ReferenceCounts)
+    areas: LoadCounts = dataclasses.field(default_factory=LoadCounts)
+    pairings: LoadCounts = dataclasses.field(default_factory=LoadCounts)
 
     @property
     def changed(self) -> bool:
@@ -224,9 +214,7 @@ def catalogue_load(
             # Wales and their default comparator, and the pairs of alike measures.
             area_counts = reference.reference_areas_load()
             # Pairs name shipped codes: a catalogue of other files may not hold them.
-            pairing_counts = (
-                reference.pairings_load() if indicators_csv is None else ReferenceCounts()
-            )
+            pairing_counts = reference.pairings_load() if indicators_csv is None else LoadCounts()
         except reference.ReferenceDataError as error:
             raise CatalogueError(str(error)) from None
     return CatalogueResult(

@@ -40,7 +40,10 @@ class ReferenceDataError(ValueError):
 
 
 @dataclass(frozen=True)
-class ReferenceCounts:
+class LoadCounts:
+    """How many rows a load created, updated and left as they were (here and in
+    `catalogue`)."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -64,7 +67,7 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     ]
 
 
-def reference_areas_load(path: Path | None = None) -> ReferenceCounts:
+def reference_areas_load(path: Path | None = None) -> LoadCounts:
     """Create or update the shipped areas, then give every shipped authority that has no
     national comparator its nation's (`default_comparators_ensure`)."""
     path = path or AREAS_CSV
@@ -105,7 +108,7 @@ def reference_areas_load(path: Path | None = None) -> ReferenceCounts:
     # comparators their own loader or an admin gave them.
     for authority in shipped_authorities:
         default_comparators_ensure(authority)
-    return ReferenceCounts(created, updated, unchanged)
+    return LoadCounts(created, updated, unchanged)
 
 
 def default_comparators_ensure(authority: Area) -> Comparator | None:
@@ -128,7 +131,7 @@ def default_comparators_ensure(authority: Area) -> Comparator | None:
     )
 
 
-def pairings_load(path: Path | None = None) -> ReferenceCounts:
+def pairings_load(path: Path | None = None) -> LoadCounts:
     """Create or update the shipped pairs of alike-but-different measures."""
     path = path or PAIRINGS_CSV
     rows = _rows(path, PAIRING_COLUMNS)
@@ -159,4 +162,4 @@ def pairings_load(path: Path | None = None) -> ReferenceCounts:
             updated += 1
         else:
             unchanged += 1
-    return ReferenceCounts(created, updated, unchanged)
+    return LoadCounts(created, updated, unchanged)
