@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from . import inspection_models, lineage_models, view_models  # noqa: F401  (models, kept apart)
 from . import periods as period_rules
 from .nations import nation_for_area
 from .outbox_models import OutboxMessage as OutboxMessage  # a model of this app, kept apart
@@ -27,6 +28,7 @@ class AreaKind(models.TextChoices):
     REGION = "region", "Region"
     NATION = "nation", "Nation"
     GROUP = "group", "Group"
+    JOINT = "joint", "Joint children's services of two or more authorities"
 
 
 class Nation(models.TextChoices):
@@ -47,8 +49,7 @@ class Area(models.Model):
     """A local authority, a region, a nation or a named group of authorities."""
 
     name = models.CharField(max_length=120)
-    # The area's name in Welsh, shown on pages read in Welsh (issue 17); blank means the
-    # English name is used in both languages.
+    # Shown on pages read in Welsh (issue 17); blank: the English name in both languages.
     name_cy = models.CharField("name in Welsh", max_length=120, blank=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=AreaKind.choices)
@@ -77,10 +78,8 @@ class Area(models.Model):
         related_name="groups",
         help_text="For a named group: the authorities in it.",
     )
-    # Where the installation is run as a benchmarking club: whether this authority lets the
-    # other authorities see the figures it has approved and released (accounts.access,
-    # `figures_visible_to`). Off by default; changed only through `club_sharing_set`, which
-    # checks who may and records the change (ClubSharingChange), never in the admin.
+    # In a benchmarking club: whether others see the figures it released (accounts.access,
+    # `figures_visible_to`). Changed only through `club_sharing_set`, never in the admin.
     shares_with_club = models.BooleanField(
         "shares approved figures with the benchmarking club", default=False, editable=False
     )
@@ -522,6 +521,8 @@ class Figure(models.Model):
     value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     numerator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    # Published figures are shown as published (19.1%), whatever the indicator's own decimals.
+    published_decimals = models.PositiveSmallIntegerField(null=True, blank=True)
     # Copied from the indicator's unit when written, so the database itself can hold the
     # numerator of a proportion to its denominator (a mean's total may exceed its count).
     ratio_kind = models.CharField(max_length=12, choices=RatioKind.choices)
@@ -751,8 +752,7 @@ class Dashboard(models.Model):
     authority = models.OneToOneField(
         Area, on_delete=models.CASCADE, primary_key=True, related_name="dashboard"
     )
-    # When the current snapshots began reading the data: everything committed before then is
-    # in them.
+    # When the current snapshots began reading the data (all committed before is in them).
     built_at = models.DateTimeField(null=True, blank=True)
     # The latest write to a figure, target or comparator the dashboard shows; later than
     # built_at while a rebuild is due.

@@ -26,6 +26,7 @@ class ImportKind(models.TextChoices):
     AUDIT_LOG = "audit_log", "Case audit results log (spreadsheet: XLSX or CSV)"
     COMPLAINTS_LOG = "complaints_log", "Complaints log (spreadsheet: XLSX or CSV)"
     STATSWALES = "statswales", "Welsh performance measures (StatsWales download: CSV or XLSX)"
+    OFSTED = "ofsted", "Ofsted inspection outcomes (OpenDocument spreadsheet)"
 
 
 # Spreadsheets of the app's own tables (docs/0010). An authority's performance officers import
@@ -251,6 +252,12 @@ class PublishedMapping(models.Model):
         blank=True, help_text="Earlier names of columns, as column=other|other; column=other."
     )
     is_active = models.BooleanField(default=True)
+    # Shipped mappings come with the catalogue (`returns/mappings/dfe_published.csv`) and are
+    # refreshed by each load; local ones are an admin's own and are never touched by a load.
+    is_shipped = models.BooleanField(default=False, editable=False)
+    decimals = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The decimal places the publication gives, e.g. 1."
+    )
 
     class Meta:
         ordering = ["name"]
