@@ -17,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from . import dashboards, services
 from .draft_removal import why_not_removable
+from .lineage_models import AreaSuccession, SuccessionChange
 from .models import (
     Area,
     BreakdownCategory,
@@ -410,3 +411,43 @@ class FigureRemovalAdmin(admin.ModelAdmin[FigureRemoval]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class AreaSuccessionForm(forms.ModelForm[AreaSuccession]):
+    class Meta:
+        model = AreaSuccession
+        fields = ["predecessor", "successor", "took_effect", "change", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        """A recoded authority is one area, named twice; any other change joins two areas."""
+        data = super().clean() or {}
+        predecessor, successor = data.get("predecessor"), data.get("successor")
+        if predecessor is None or successor is None:
+            return data
+        recoded = data.get("change") == SuccessionChange.RECODED
+        if recoded and predecessor != successor:
+            raise ValidationError(
+                "A recoded authority keeps its services as one area: choose the same area as "
+                "predecessor and successor, or choose another kind of change."
+            )
+        if not recoded and predecessor == successor:
+            raise ValidationError(
+                "An authority cannot split into, merge into or become part of itself: choose "
+                "another successor, or 'recoded' if only its code changed."
+            )
+        return data
+
+
+@admin.register(AreaSuccession)
+class AreaSuccessionAdmin(admin.ModelAdmin[AreaSuccession]):
+    """The lineage of areas through reorganisations (`catalogue/lineage.csv` ships the English
+    ones; loading the catalogue again restores a shipped row an admin changed). Each row is
+    drawn as a labelled break on the authorities' trend charts."""
+
+    form = AreaSuccessionForm
+    list_display = ["predecessor", "successor", "took_effect", "change", "note"]
+    list_filter = ["change", "took_effect"]
+    search_fields = ["predecessor__name", "successor__name", "predecessor__dfe_code"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]
+    date_hierarchy = "took_effect"

@@ -10,6 +10,9 @@ says why).
 
 from __future__ import annotations
 
+import html
+import textwrap
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +31,7 @@ from .chart_kit import (
     TARGET_LINE,
 )
 from .formatting import format_target
+from .lineage import LineageBreak
 from .models import Indicator
 from .selectors import BreakdownTable, IndicatorPage, NeighbourComparison
 
@@ -49,8 +53,9 @@ def _value_axis(indicator: Indicator, **extra: Any) -> dict[str, Any]:
     }
 
 
-def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
-    """The authority's figures over time, its target bands, and its comparators' values."""
+def indicator_trend(page: IndicatorPage, breaks: Sequence[LineageBreak] = ()) -> dict[str, Any]:
+    """The authority's figures over time, its target bands, and its comparators' values; a
+    reorganisation the authority went through (`breaks`) as a labelled vertical line."""
     indicator = page.indicator
     data = _target_bands(page)
     rows = page.trend_rows
@@ -127,8 +132,48 @@ def indicator_trend(page: IndicatorPage) -> dict[str, Any]:
         },
         "plot_bgcolor": "white",
         "hovermode": "closest",
+        **lineage_marks(breaks),
     }
     return chart_kit.figure(data, layout)
+
+
+def lineage_marks(breaks: Sequence[LineageBreak]) -> dict[str, Any]:
+    """A dotted vertical line on the day each reorganisation took effect, with its label at
+    the top of the plot: the reader sees why a line stops or starts there, not a silent gap.
+    The label is wrapped (plotly does not wrap text) and sits on a white ground over the
+    lines; the page repeats it in words below the chart."""
+    if not breaks:
+        return {}
+    return {
+        "shapes": [
+            {
+                "type": "line",
+                "x0": item.took_effect,
+                "x1": item.took_effect,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": BOUNDARY_COLOUR, "dash": "dot", "width": 2},
+                "layer": "above",
+            }
+            for item in breaks
+        ],
+        "annotations": [
+            {
+                "x": item.took_effect,
+                "y": 1 - 0.12 * index,
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "text": "<br>".join(textwrap.wrap(html.escape(item.label, quote=False), 40)),
+                "font": {"size": 12, "color": BOUNDARY_COLOUR},
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+            }
+            for index, item in enumerate(breaks)
+        ],
+    }
 
 
 def _target_bands(page: IndicatorPage) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import access
-from indicators import charts, dashboards, selectors
+from indicators import charts, dashboards, lineage, selectors
 
 
 @login_required
@@ -41,9 +41,12 @@ def authority_home(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     page = selectors.indicator_page(request.user, slug, code)
+    # Reorganisations within the trend's periods: a labelled break on the chart and in words.
+    breaks = lineage.trend_breaks(page.authority, page.trend_rows) if page.has_trend else []
     context = {
         "page": page,
-        "chart": charts.indicator_trend(page) if page.has_trend else None,
+        "chart": charts.indicator_trend(page, breaks) if page.has_trend else None,
+        "lineage_breaks": breaks,
         "breakdowns": [(table, charts.breakdown_bars(page, table)) for table in page.breakdowns],
         "neighbour_chart": (
             charts.neighbour_bars(page, page.neighbours)

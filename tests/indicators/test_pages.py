@@ -548,9 +548,10 @@ def monthly_history(world: World, code: str, months: int, neighbours: int) -> In
 # and the membership behind the access check (and the edit permission), the indicator, the
 # comparators with their neighbour, region and group lists, the authority's own figures of the
 # measure with the latest period's breakdowns, the window's targets, other areas' figures (the
-# comparators', their members' and the neighbour chart's), the history, and the measures the
-# catalogue pairs it with (issue 17).
-INDICATOR_PAGE_QUERIES = 11
+# comparators', their members' and the neighbour chart's), the history, the measures the
+# catalogue pairs it with (issue 17), and the reorganisations the authority took part in (a
+# labelled break on the trend, issue 18).
+INDICATOR_PAGE_QUERIES = 12
 
 
 @pytest.mark.django_db
