@@ -1,0 +1,37 @@
+"""A reorganised authority's indicator page shows the reorganisation as a labelled break on its
+trend (issue 18), in a browser with axe, on the demo data (whose catalogue load brings the
+shipped lineage: Dorset County split into Dorset and BCP in April 2019)."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts import access
+from accounts.services import membership_set, user_set
+from indicators.models import Area, Indicator
+from tests import factories
+from tests.e2e.conftest import assert_accessible, sign_in
+
+PASSWORD = "e2e-lineage-password-2026"
+LABEL = "Dorset County split into Dorset and Bournemouth, Christchurch and Poole, April 2019"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_dorsets_trend_marks_the_day_dorset_county_split(
+    page: Page, live_server, eager_tasks, worked_demo
+) -> None:
+    dorset = Area.objects.get(dfe_code="838")
+    indicator = Indicator.objects.get(code="CIN-AT31")
+    for year, value in ((2017, "1610"), (2018, "1655"), (2019, "1420"), (2020, "1390")):
+        factories.figure(dorset, indicator, factories.financial_year(year), value)
+    user = user_set(actor=access.SYSTEM, username="dorset.lineage", password=PASSWORD)
+    membership_set(actor=access.SYSTEM, user=user, authority=dorset, role="officer")
+    sign_in(page, live_server, "dorset.lineage", PASSWORD)
+    page.goto(f"{live_server.url}/a/{dorset.slug}/indicators/CIN-AT31/")
+    # In words below the chart, for every reader...
+    expect(page.get_by_test_id("lineage-breaks")).to_contain_text(f"{LABEL}.")
+    # ...and on the chart itself, drawn by plotly as a label beside a dotted line.
+    chart = page.locator(".app-chart").first
+    expect(chart.locator(".annotation-text").first).to_contain_text("Dorset County split into")
+    expect(chart.locator(".shapelayer path, .layer-above .shapelayer path").first).to_be_attached()
+    assert_accessible(page)
