@@ -74,7 +74,9 @@ def mappings_load(
 
 
 def catalogue_read() -> tuple[list[published.Mapping], dict[str, Indicator]]:
-    """The mappings in use, and the catalogue's indicators they name, by code."""
+    """The mappings in use, and the catalogue's indicators they name, by code. A mapping of a
+    measure the catalogue does not hold is left out: its figures could not be written, so the
+    preview must not count them (nor report their rows)."""
     mappings = current_mappings()
     indicators = {
         indicator.code: indicator
@@ -82,7 +84,7 @@ def catalogue_read() -> tuple[list[published.Mapping], dict[str, Indicator]]:
             code__in={mapping.indicator_code for mapping in mappings}
         )
     }
-    return mappings, indicators
+    return [m for m in mappings if m.indicator_code in indicators], indicators
 
 
 def staged() -> bool:
