@@ -35,3 +35,32 @@ def test_dorsets_trend_marks_the_day_dorset_county_split(
     expect(chart.locator(".annotation-text").first).to_contain_text("Dorset County split into")
     expect(chart.locator(".shapelayer path, .layer-above .shapelayer path").first).to_be_attached()
     assert_accessible(page)
+
+
+def test_an_admin_lists_the_shipped_lineage_and_adds_a_step(
+    page: Page, live_server, eager_tasks, worked_demo
+) -> None:
+    user_set(
+        actor=access.SYSTEM,
+        username="lineage.admin",
+        password=PASSWORD,
+        is_admin=True,
+    )
+    sign_in(page, live_server, "lineage.admin", PASSWORD)
+    page.goto("/admin/indicators/areasuccession/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows.filter(has_text="Northamptonshire")).to_have_count(2)
+    expect(rows.filter(has_text="Westmorland and Furness")).to_contain_text("Split into two")
+    assert_accessible(page)
+
+    # A step invented for the test, its areas chosen by typing (the admin's autocomplete).
+    page.goto("/admin/indicators/areasuccession/add/")
+    for field, text in (("predecessor", "Worcestershire"), ("successor", "Wiltshire")):
+        page.locator(f"#id_{field} + .select2 .select2-selection").click()
+        page.locator(".select2-search__field").fill(text)
+        page.locator(".select2-results__option", has_text=text).first.click()
+    page.locator("#id_took_effect").fill("2030-04-01")
+    page.locator("#id_change").select_option(value="absorbed")
+    assert_accessible(page)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
