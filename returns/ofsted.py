@@ -46,7 +46,7 @@ GRADES = {
 # is worth a look.
 CARE_LEAVERS_JUDGED_FROM = date(2023, 1, 1)
 NO_LONGER_EXISTS = "no longer exists"
-ONS_CODE = re.compile(r"^[EW]\d{8}$")
+ONS_CODE = re.compile(r"^[A-Z]\d{8}$")
 # Rows searched for the heading row (the title and a note come first).
 HEADING_ROWS = 10
 
@@ -350,7 +350,7 @@ def _row_judgement(
             sheet,
             row_number,
             heading("code"),
-            f"{code or 'A blank'} is not an ONS area code (E and eight digits, like "
+            f"{code or 'A blank'} is not an ONS area code (a letter and eight digits, like "
             "E09000003): the judgement cannot be given to an authority.",
         )
     if not name:
@@ -401,16 +401,16 @@ def _row_judgement(
         )
     if result.errors > errors_before or inspected is None or published is None:
         return None
-    if "care_leavers" in columns and not grades["care_leavers"]:
-        if inspected >= CARE_LEAVERS_JUDGED_FROM:
-            result.add(
-                sheet,
-                row_number,
-                heading("care_leavers"),
-                "Care leavers have had their own judgement since 1 January 2023, but this "
-                "inspection's is blank: it is imported blank.",
-                warning=True,
-            )
+    care_leavers_due = inspected >= CARE_LEAVERS_JUDGED_FROM
+    if "care_leavers" in columns and not grades["care_leavers"] and care_leavers_due:
+        result.add(
+            sheet,
+            row_number,
+            heading("care_leavers"),
+            "Care leavers have had their own judgement since 1 January 2023, but this "
+            "inspection's is blank: it is imported blank.",
+            warning=True,
+        )
     return Judgement(
         area_code=code,
         area_name=name,

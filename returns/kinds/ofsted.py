@@ -296,7 +296,7 @@ def area_in_use(area: Area) -> bool:
     for relation in area._meta.get_fields(include_hidden=True):
         if not (relation.auto_created and not relation.concrete) or relation.related_model is None:
             continue
-        related: type[models.Model] = relation.related_model  # type: ignore[assignment]
+        related: type[models.Model] = relation.related_model
         field_name = relation.field.name  # type: ignore[union-attr]
         if related is Comparator and field_name == "authority":
             continue

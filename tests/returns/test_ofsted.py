@@ -154,8 +154,8 @@ def test_every_fault_of_a_row_is_found_with_its_sheet_row_and_column() -> None:
         (
             4,
             f"{HISTORY}: Local authority area code",
-            "E0900003 is not an ONS area code (E and eight digits, like E09000003): the judgement "
-            "cannot be given to an authority.",
+            "E0900003 is not an ONS area code (a letter and eight digits, like E09000003): the "
+            "judgement cannot be given to an authority.",
         ),
         (4, f"{HISTORY}: Local authority name", "The authority's name is blank."),
         (4, f"{HISTORY}: Inspection date", "31/02/2024 is not a date (dd/mm/yyyy)."),
@@ -168,7 +168,8 @@ def test_every_fault_of_a_row_is_found_with_its_sheet_row_and_column() -> None:
         (
             5,
             f"{HISTORY}: Publication date",
-            "Published on 01/05/2024, before the inspection on 10/06/2024: one of the dates is wrong.",
+            "Published on 01/05/2024, before the inspection on 10/06/2024: one of the dates "
+            "is wrong.",
         ),
         (
             6,
