@@ -60,6 +60,7 @@ class _Counter:
     def __init__(self, limits: ImportLimits) -> None:
         self.limits = limits
         self.sheets = 0
+        self.in_sheet = False
         self.most_rows = 0
         self.cells = 0  # of the sheets finished
         self.characters = 0
@@ -84,6 +85,13 @@ class _Counter:
         if space != TABLE_NS:
             return
         if local == "table":
+            if self.in_sheet:
+                # A table inside a cell would start its own count and hide the sheet's rows.
+                raise OdsRefused(
+                    "The spreadsheet has a table inside a cell, which Ofsted's file never has: "
+                    "it was refused unread. Check that it is the file you meant to send."
+                )
+            self.in_sheet = True
             self.sheets += 1
             self.row_at = self.filled_rows = self.widest = 0
         elif local == "table-row":
@@ -135,6 +143,7 @@ class _Counter:
                         "imported. Check that it is the file you meant to send."
                     )
         elif local == "table":
+            self.in_sheet = False
             self.cells += self.filled_rows * self.widest
             self.most_rows = max(self.most_rows, self.filled_rows)
 

@@ -314,6 +314,14 @@ def test_limits_are_those_of_the_settings() -> None:
     assert "unpacks to more than" in read(hostile(""), limits=tiny_zip).findings[0].message
 
 
+def test_a_table_inside_a_cell_which_would_hide_the_sheets_rows_is_refused() -> None:
+    inner = sheet_xml("inner", [["x"]])
+    nested = f"<table:table-row><table:table-cell>{inner}</table:table-cell></table:table-row>"
+    result = read(hostile(nested + FILLED_ROW.format(rows=10**9, columns=1)))
+    assert len(result.findings) == 1
+    assert result.findings[0].message.startswith("The spreadsheet has a table inside a cell")
+
+
 def test_a_document_type_declaration_is_refused_unread() -> None:
     bomb = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
     result = read(hostile("", prologue=bomb))
