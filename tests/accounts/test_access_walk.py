@@ -130,6 +130,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     # tests/returns/test_approvals.py.
     "returns:approvals": ADMIN_ONLY,
     "returns:approvals_approve": POST_ONLY,
+    # Ofsted's judgements of every authority (docs/0027): published, but an officer's page,
+    # not a councillor's; any authority's officers and managers, and admins.
+    "returns:ofsted": {
+        "anonymous": SIGN_IN,
+        "officer_a": ALLOWED,
+        "manager_a": ALLOWED,
+        "councillor_a": DENIED,
+        "officer_b": ALLOWED,
+        "admin": ALLOWED,
+    },
     "returns:sheets": SIGNED_IN,
     "returns:sheet_template": SIGNED_IN,
     "returns:sheet_reference": SIGNED_IN,
