@@ -370,7 +370,29 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
                 "50",
             )
     for number in range(10):
-        area = factories.AreaFactory(name=f"Extra {number}", slug=f"extra-{number}", region=region)
-        published(area, world, 2017, str(number))
+        extra = factories.AreaFactory(name=f"Extra {number}", slug=f"extra-{number}", region=region)
+        published(extra, world, 2017, str(number))
     large = queries(("ASMT-T", *(f"MORE-{number}" for number in range(5))))
     assert large == small <= 6
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_anyone_but_the_owner_and_the_system(
+    personas: Personas, world: World, region: Area
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.access import SYSTEM
+    from indicators.selectors.grid import GridSpec
+    from indicators.services.benchmark_views import benchmark_view_delete, benchmark_view_save
+
+    spec = GridSpec("region", region, None, ("ASMT-T",))
+    view = benchmark_view_save(user=personas.officer_a, name="Mine", spec=spec)
+    with pytest.raises(PermissionDenied):
+        benchmark_view_save(user=personas.officer_b, name="Taken", spec=spec, view=view)
+    with pytest.raises(PermissionDenied):
+        benchmark_view_delete(user=personas.admin, view=view)
+    with pytest.raises(PermissionDenied):
+        benchmark_view_save(user=SYSTEM, name="System", spec=spec)
+    view.refresh_from_db()
+    assert view.name == "Mine" and BenchmarkView.objects.count() == 1
