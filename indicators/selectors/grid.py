@@ -332,7 +332,7 @@ def _cell(
     is_viewpoint: bool,
 ) -> GridCell:
     if period is None:
-        return _empty_cell("no figure for any period among these authorities")
+        return _empty_cell("no figure")  # the column heading says why
     if held is None:
         if is_viewpoint:
             return _empty_cell(f"no figure entered or imported for {period.label}")

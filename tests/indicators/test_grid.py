@@ -196,7 +196,8 @@ def test_another_authoritys_unpublished_figures_never_appear(
     councillor = client_for(personas.councillor_a).get(TRY, one).content.decode()
     assert "4,321" not in councillor
     # Nothing of this measure is published among the rows, so the column has no period.
-    assert "no figure for any period" in row_text(councillor, "Authority A")
+    assert "Authority A no figure" in row_text(councillor, "Authority A")
+    assert "no figure among these authorities you can see" in councillor
 
 
 @pytest.mark.django_db
