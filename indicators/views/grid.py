@@ -26,7 +26,7 @@ from ..view_models import BenchmarkView
 FORM_FIELDS = ("rows", "region", "authority", "neighbour_set", "group", "measures")
 
 
-def _choices(request: SignedInRequest) -> dict[str, Any]:
+def _choices() -> dict[str, Any]:
     """What the form's lists offer."""
     return {
         "regions": grid_selectors.regions(),
@@ -74,7 +74,7 @@ def grid_try(request: SignedInRequest) -> HttpResponse:
         "form": form,
         "grid": grid,
         "query": request.GET.urlencode(),
-        **_choices(request),
+        **_choices(),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "indicators/grid_try.html", context, status=status)
@@ -85,7 +85,7 @@ def grid_try_download(request: SignedInRequest, fmt: str) -> HttpResponse:
     grid_selectors.require_grid_user(request.user)
     form = GridForm(request.GET, nations=_nations(request))
     if not form.is_valid():
-        context = {"form": form, "grid": None, "query": "", **_choices(request)}
+        context = {"form": form, "grid": None, "query": "", **_choices()}
         return render(request, "indicators/grid_try.html", context, status=400)
     return _download(grid_selectors.benchmark_grid(request.user, form.spec()), fmt)
 
@@ -93,7 +93,7 @@ def grid_try_download(request: SignedInRequest, fmt: str) -> HttpResponse:
 def _save_page(
     request: SignedInRequest, form: GridSaveForm, view: BenchmarkView | None
 ) -> HttpResponse:
-    context = {"form": form, "view": view, **_choices(request)}
+    context = {"form": form, "view": view, **_choices()}
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "indicators/grid_form.html", context, status=status)
 
