@@ -38,11 +38,17 @@ def _newest_first() -> Window:
 def good_or_outstanding_as_at(day: date) -> frozenset[int]:
     """The ids of the authorities whose latest judgement published on or before `day` was good
     or outstanding. One query."""
+    # Each authority's latest judgement, then its grade: a condition on the grade in the same
+    # filter would be applied before the ranking (Django keeps only conditions on the window
+    # outside), and find an authority's latest good judgement rather than its latest.
+    good = {grade.value for grade in GOOD_OR_BETTER}
     return frozenset(
-        InspectionJudgement.objects.filter(published_on__lte=day)
+        authority_id
+        for authority_id, overall in InspectionJudgement.objects.filter(published_on__lte=day)
         .annotate(newest=_newest_first())
-        .filter(newest=1, overall__in=[grade.value for grade in GOOD_OR_BETTER])
-        .values_list("authority_id", flat=True)
+        .filter(newest=1)
+        .values_list("authority_id", "overall")
+        if overall in good
     )
 
 

@@ -290,8 +290,8 @@ def test_the_neighbour_chart_ranks_the_authority_among_its_neighbours(
     assert "2 Authority A (this authority) 87%" in table
     assert "3 Nearby Two 84% 2 Very close" in table
     assert "not ranked Nearby Three suppressed (c) 3 Very close" in table
-    assert "Neighbours’ mean 88% (mean of 2 neighbours’ figures)" in table
-    assert "England 85% (published figure)" in table
+    assert "Neighbours’ mean 88% (mean of 2 of 3 neighbours)" in table
+    assert "England 85% (entered)" in table
 
     chart = chart_data(html, "neighbours-chart-data")
     bars = chart["data"][0]
@@ -373,6 +373,7 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
     assert rows[0] == [
         "period",
         "value",
+        "as shown",
         "numerator",
         "denominator",
         "flags",
@@ -380,13 +381,16 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "rating",
         "England",
         "England period",
+        "England is",
         "Statistical neighbours",
         "Statistical neighbours period",
+        "Statistical neighbours is",
     ]
     latest = next(row for row in rows if row[:1] == ["2017/18"])
     assert latest == [
         "2017/18",
         "87",
+        "87%",
         "",
         "",
         "",
@@ -394,8 +398,10 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "Red: below target",
         "85",
         "2017/18",
+        "entered",
         "88",
         "2017/18",
+        "mean of 2 of 3 neighbours",
     ]
     start = rows.index(NEIGHBOUR_HEADER)
     assert rows[start + 1 : start + 5] == [
@@ -409,7 +415,7 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "",
         "Neighbours’ mean",
         "88",
-        "88% (mean of 2 neighbours’ figures)",
+        "88% (mean of 2 of 3 neighbours)",
         "",
         "",
     ] in rows
