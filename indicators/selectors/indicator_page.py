@@ -429,8 +429,10 @@ def _trend_summary(authority: Area, indicator: Indicator, rows: Sequence[FigureR
         indicator.unit,
         max(row.decimals for row in rows),
         target_text=latest.target_text,
+        # The chart's summary says which each comparator value is, as the table does.
         comparators=[
-            (cell.label, cell.text, cell.period_label) for cell in latest.comparators_with_values
+            (cell.label, cell.text, f"{cell.period_label}, {cell.note}")
+            for cell in latest.comparators_with_values
         ],
     )
 

@@ -38,7 +38,10 @@ def test_the_page_shows_published_precision_and_says_which_each_comparator_value
     expect(history).to_contain_text("19.0%")
     expect(history).to_contain_text("18.8%")
 
-    # The chart's hover text carries the same words as the table.
+    # The chart's summary, read out with it, and its hover text carry the same words.
+    expect(page.get_by_test_id("trend-summary")).to_contain_text(
+        "Good 65.3% (2017/18, mean of 2 good or outstanding authorities"
+    )
     expect(page.locator(".app-chart .main-svg").first).to_be_visible()
     figure = json.loads(page.locator("#trend-chart-data").text_content() or "{}")
     hover = " ".join(text for trace in figure["data"] for text in trace.get("text") or [])

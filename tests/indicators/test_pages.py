@@ -319,7 +319,8 @@ def test_every_chart_has_a_one_sentence_summary_and_a_table(
     # mean for 2017/18 is computed from the two with figures.
     assert (
         "Authority A: 87% in 2017/18, up 7 percentage points from 80% in 2015/16 (3 figures); "
-        "target 90–95%; England 83% (2016/17); Statistical neighbours 88% (2017/18)."
+        "target 90–95%; England 83% (2016/17, entered); "
+        "Statistical neighbours 88% (2017/18, mean of 2 of 3 neighbours)."
     ) in page
     assert "By locality in 2017/18: highest South 95%, lowest North 70%, of 3 with a value." in page
     breakdown = table_text(html, "breakdown-table")
