@@ -1,8 +1,9 @@
 """The figures, targets and comparators loaded for one authority, and the rules that turn
 them into what every page shows of an indicator: its rows (value text, flags, target,
 rating against the target band or, without one, against the first comparator with a
-figure), its comparators (published, or computed from member authorities' figures held
-here), and its summary (latest figure and direction of travel).
+figure), its comparators (for each period the newest value: a figure stored for the
+comparator's own area, or the mean of its members' visible figures; docs/0005), and its
+summary (latest figure and direction of travel).
 
 One module for these rules, read by the indicator pages (`selectors`), the scrutiny packs
 (`selectors.pack_indicators`) and the dashboards (`dashboards.snapshots`), so that a tile, a

@@ -328,7 +328,8 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     it. Nine queries whatever the history held (and the session's two): the authority and the
     user's membership, the indicator, the comparators with their members and neighbours, the
     authority's own figures, the window's targets, other areas' figures, the latest changes
-    and the pairs."""
+    and the pairs; and one more, Ofsted's judgements, where a comparator is of good or
+    outstanding authorities (`good_authorities`)."""
     authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
