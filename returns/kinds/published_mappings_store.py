@@ -84,10 +84,10 @@ class MappingCounts:
 
 
 @transaction.atomic
-def shipped_mappings_refresh(path: Path = published.SHIPPED_MAPPINGS) -> MappingCounts:
+def shipped_mappings_refresh(path: Path | None = None) -> MappingCounts:
     """Bring the shipped mappings stored up to the shipped file (the rules are the module's).
     Raises ValueError naming the line of a row that cannot be read: nothing is changed."""
-    shipped = published.load_mappings(path)
+    shipped = published.load_mappings(path or published.SHIPPED_MAPPINGS)
     stored = {row.name: row for row in PublishedMapping.objects.select_for_update()}
     created = updated = kept_local = 0
     for mapping in shipped:
@@ -114,9 +114,7 @@ def shipped_mappings_refresh(path: Path = published.SHIPPED_MAPPINGS) -> Mapping
     return MappingCounts(created, updated, removed, kept_local)
 
 
-def mappings_load(
-    *, user: User | SystemActor, path: Path = published.SHIPPED_MAPPINGS
-) -> tuple[int, int]:
+def mappings_load(*, user: User | SystemActor, path: Path | None = None) -> tuple[int, int]:
     """Store the shipped mappings now, as a catalogue load does (`manage.py load_mappings`):
     (created, updated). Admins only (and the set-up command, as the system): the mappings
     decide which published figures every authority is compared with."""
