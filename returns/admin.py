@@ -76,6 +76,9 @@ class PublishedMappingAdmin(admin.ModelAdmin[PublishedMapping]):
     search_fields = ["name", "indicator_code", "file_hint"]
     actions = ["copy_to_local"]
 
+    class Media:
+        css = {"all": ["css/admin_targets.css"]}
+
     @admin.display(description="origin", ordering="is_shipped")
     def origin(self, mapping: PublishedMapping) -> str:
         return SHIPPED if mapping.is_shipped else LOCAL
