@@ -5,6 +5,7 @@ not hold is an error in the preview, never a database error at commit; a file th
 figure cannot be committed; every figure keeps the precision it is published to."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -151,3 +152,25 @@ def test_the_final_figure_clears_the_provisional_mark(admin) -> None:
     assert final.changed_count == 1
     services.batch_commit(user=admin, batch=final)
     assert Figure.objects.get().is_provisional is False
+
+
+DFE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
+
+
+@pytest.mark.skipif(
+    not (DFE / CSWW).exists(), reason=f"the DfE files are not at {DFE} (see its README)"
+)
+def test_the_real_workforce_file_previews_and_commits_with_its_joint_rows(admin) -> None:
+    batch = upload(admin, (DFE / CSWW).read_bytes())
+    assert [f.message for f in batch.findings.all() if f.severity == "error"] == []
+    services.batch_commit(user=admin, batch=batch)
+    names = set(Area.objects.filter(kind=AreaKind.JOINT).values_list("name", flat=True))
+    assert names == {
+        "North Northamptonshire / West Northamptonshire (joint)",
+        "Kingston upon Thames / Richmond upon Thames (joint)",
+    }
+    # As published: the joint Northamptonshire turnover for 2025 is 10.4 (row 70).
+    northants = Figure.objects.get(
+        area__name__startswith="North Northamptonshire /", period__start__year=2024
+    )
+    assert (northants.value, northants.published_decimals) == (Decimal("10.4"), 1)

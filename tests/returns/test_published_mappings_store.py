@@ -139,7 +139,7 @@ def reimport_referrals(admin) -> None:
         user=admin, kind=ImportKind.PUBLISHED, upload=SimpleUploadedFile(FILE_NAME, GOOD)
     )
     batch = services.batch_validate(batch=batch)
-    assert [f.message for f in batch.findings.all() if f.is_error] == []
+    assert [f.message for f in batch.findings.all() if f.severity == "error"] == []
     services.batch_commit(user=admin, batch=batch)
     assert Figure.objects.filter(indicator__code="REF-REREF").count() == 4
 
