@@ -58,6 +58,7 @@ CHUNK = 20_000
 PROGRESS_EVERY = 200_000
 NULL = "\\N"
 WORK_MEM = "64MB"
+PLACES_KEPT = 100_000  # the distinct value texts whose decimal places are remembered
 
 
 @dataclass
@@ -125,7 +126,10 @@ def _rows_copy(
     writing the same lines to `keep`, when given)."""
     seen_of: dict[tuple[str, str], int] = {}
     # The places each figure is published to: the mapping's, or those of the cell's text.
-    decimals_of = [mapping.decimals_of for mapping in mappings]
+    # A mapping's own decimals are every figure's; otherwise they follow the value's text,
+    # worked out once per distinct text (a million figures hold a few thousand values).
+    fixed = [_text_of(mapping.decimals) for mapping in mappings]
+    places_of_text: dict[str, str] = {}
     middles = [
         f"\t{position}\t{seen_of.setdefault((m.indicator_code, m.period_kind), len(seen_of))}\t"
         for position, m in enumerate(mappings)
@@ -167,12 +171,19 @@ def _rows_copy(
             starts[mapping_at].add(start)
             area_rows[area_at] += 1
             # `!s`: formatting a Decimal through format() costs four times its str().
+            value_text = NULL if value is None else f"{value!s}"
+            places = fixed[mapping_at]
+            if places == NULL and value is not None:
+                found = places_of_text.get(value_text)
+                if found is None:
+                    found = _text_of(mappings[mapping_at].decimals_of(value))
+                    if len(places_of_text) < PLACES_KEPT:
+                        places_of_text[value_text] = found
+                places = found
             lines.append(
-                f"{row}\t{area_at}{middles[mapping_at]}{day}\t"
-                f"{NULL if value is None else value!s}\t"
+                f"{row}\t{area_at}{middles[mapping_at]}{day}\t{value_text}\t"
                 f"{NULL if numerator is None else numerator!s}\t"
-                f"{NULL if denominator is None else denominator!s}\t{suppression}\t"
-                f"{_text_of(decimals_of[mapping_at](value))}\n"
+                f"{NULL if denominator is None else denominator!s}\t{suppression}\t{places}\n"
             )
             if len(lines) == CHUNK:
                 send()
