@@ -119,7 +119,7 @@ def ofsted_plan(batch: ImportBatch) -> OfstedPlan:
     plan = OfstedPlan(read=read)
     if read.has_errors:
         return plan
-    by_code, _by_number = area_lookup()
+    by_code = area_lookup().by_code
     known: dict[str, Area] = {}
     for found in read.judgements:
         area = by_code.get(found.area_code)
@@ -218,7 +218,7 @@ class OfstedImport(ImportHandler):
         if plan.has_errors:  # the file cannot change, but the stored areas can
             raise ValidationError(NO_LONGER_VALID)
         new_areas_create(batch, plan.new_areas)
-        by_code, _by_number = area_lookup()
+        by_code = area_lookup().by_code
         note = batch_note(batch)
         created = InspectionJudgement.objects.bulk_create(
             InspectionJudgement(authority=by_code[found.area_code], **file_values(found, note))
