@@ -33,7 +33,7 @@ from accounts.access import Permission
 
 from . import periods, ranking
 from .figure_context import NATIVE_KINDS
-from .formatting import format_value
+from .formatting import figure_decimals, format_value
 from .models import (
     Area,
     AreaKind,
@@ -148,6 +148,7 @@ class Held(NamedTuple):
     is_provisional: bool
     is_estimated: bool
     status: str
+    published_decimals: int | None  # shown as published (19.1%), else the measure's decimals
 
 
 @dataclass(frozen=True)
@@ -473,7 +474,11 @@ def _ranked_page(
                 tied=placed.tied,
                 band=placed.band,
                 value=placed.value,
-                text=format_value(placed.value, indicator.unit, indicator.decimals),
+                text=format_value(
+                    placed.value,
+                    indicator.unit,
+                    figure_decimals(indicator.decimals, row.published_decimals),
+                ),
                 numerator_text=_part_text(row.numerator),
                 denominator_text=_part_text(row.denominator),
                 flags=_flags(row.is_provisional, row.is_estimated, row.status),
@@ -552,7 +557,7 @@ def _published(
     shown = {area_id for _label, area_id, _name in areas}
     if region is not None and region_id is not None and region_id not in shown:
         areas.append((region.name, region_id, region.name))
-    values = dict(
+    found = list(
         access.figures_visible_to(authority)
         .overall()
         .filter(
@@ -561,15 +566,21 @@ def _published(
             area_id__in=[area_id for _label, area_id, _name in areas],
             value__isnull=False,
         )
-        .values_list("area_id", "value")
+        .values_list("area_id", "value", "published_decimals")
     )
+    values = {area_id: value for area_id, value, _decimals in found}
+    decimals = {area_id: places for area_id, _value, places in found}
     return [
         PublishedValue(
             label=label,
             area_name=name,
             value=values.get(area_id),
             text=(
-                format_value(values[area_id], indicator.unit, indicator.decimals)
+                format_value(
+                    values[area_id],
+                    indicator.unit,
+                    figure_decimals(indicator.decimals, decimals[area_id]),
+                )
                 if area_id in values
                 else f"no published figure for {period.label}"
             ),

@@ -28,6 +28,7 @@ from .resources import (
     IndicatorResource,
     ThemeResource,
 )
+from .signals import catalogue_loaded
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 THEMES_CSV = CATALOGUE_DIR / "themes.csv"
@@ -208,6 +209,7 @@ def catalogue_load(
         theme_counts = _load(ThemeResource(), themes, themes_path.name, key="slug")
         indicator_counts = _load(IndicatorResource(), indicators, indicators_path.name, key="code")
         if not reference_data:
+            catalogue_loaded.send(sender=CatalogueResult, reference_data=False)
             return CatalogueResult(themes=theme_counts, indicators=indicator_counts)
         try:
             # The shipped reference data goes in with the catalogue (issue 17): the areas of
@@ -217,6 +219,7 @@ def catalogue_load(
             pairing_counts = reference.pairings_load() if indicators_csv is None else LoadCounts()
         except reference.ReferenceDataError as error:
             raise CatalogueError(str(error)) from None
+        catalogue_loaded.send(sender=CatalogueResult, reference_data=True)
     return CatalogueResult(
         themes=theme_counts,
         indicators=indicator_counts,

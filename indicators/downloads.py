@@ -14,7 +14,16 @@ from .selectors import FigureRow, IndicatorPage
 
 Table = tuple[str, list[str], list[list[Any]]]
 
-FIGURE_COLUMNS = ["period", "value", "numerator", "denominator", "flags", "target", "rating"]
+FIGURE_COLUMNS = [
+    "period",
+    "value",
+    "as shown",
+    "numerator",
+    "denominator",
+    "flags",
+    "target",
+    "rating",
+]
 NEIGHBOUR_COLUMNS = [
     "neighbours period",
     "rank",
@@ -36,16 +45,19 @@ def _flags(row: FigureRow) -> str:
 
 def figure_table(page: IndicatorPage) -> Table:
     """The trend window: one row a period, oldest first, with each comparator's value and the
-    period that value is for (an annual England figure beside a monthly local one)."""
+    period that value is for (an annual England figure beside a monthly local one) and which
+    it is ("published", "entered", "mean of 9 of 10 neighbours"). "as shown" is the value at
+    the precision the page shows it: as published (19.1%), else the measure's own."""
     header = list(FIGURE_COLUMNS)
     for label in page.comparator_labels:
-        header += [label, f"{label} period"]
+        header += [label, f"{label} period", f"{label} is"]
     rows: list[list[Any]] = []
     for row in page.rows:
         cells: list[Any] = [
             # "2016-17 year end" for a year's outturn on a monthly or quarterly measure.
             row.period_label or row.period.label,
             row.value,
+            row.text,
             row.numerator,
             row.denominator,
             _flags(row),
@@ -53,7 +65,7 @@ def figure_table(page: IndicatorPage) -> Table:
             row.rating_words if page.is_rated else "",
         ]
         for cell in row.comparators:
-            cells += [cell.value, cell.period_label]
+            cells += [cell.value, cell.period_label, cell.note if cell.value is not None else ""]
         rows.append(cells)
     return ("figures", header, rows)
 

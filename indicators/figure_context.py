@@ -1,8 +1,9 @@
 """The figures, targets and comparators loaded for one authority, and the rules that turn
 them into what every page shows of an indicator: its rows (value text, flags, target,
 rating against the target band or, without one, against the first comparator with a
-figure), its comparators (published, or computed from member authorities' figures held
-here), and its summary (latest figure and direction of travel).
+figure), its comparators (for each period the newest value: a figure stored for the
+comparator's own area, or the mean of its members' visible figures; docs/0005), and its
+summary (latest figure and direction of travel).
 
 One module for these rules, read by the indicator pages (`selectors`), the scrutiny packs
 (`selectors.pack_indicators`) and the dashboards (`dashboards.snapshots`), so that a tile, a
@@ -24,13 +25,21 @@ from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, Whe
 from accounts import access
 
 from . import metrics, periods, year_ends
-from .formatting import format_change, format_target, format_value
+from .formatting import (
+    figure_decimals,
+    format_change,
+    format_target,
+    format_value,
+    mean_decimals,
+)
+from .good_authorities import GoodAuthorities, good_authorities
 from .models import (
     Area,
     AreaKind,
     Comparator,
     ComparatorKind,
     Figure,
+    FigureSource,
     FigureStatus,
     Frequency,
     Indicator,
@@ -88,8 +97,11 @@ class ComparatorCell:
     text: str  # the formatted value, or "no figure"
     period_label: str  # the period the value is for, shown beside it
     period: Period | None  # the same period, for charts
-    method: str  # "published", "computed" or "none"
-    note: str  # e.g. "mean of 3 authorities" or "published"
+    # "published" (a figure stored for the comparator's own area, published or entered),
+    # "computed" (a mean of its members' figures) or "none"
+    method: str
+    # Which it is, in words: "published", "entered", "mean of 9 of 10 neighbours"
+    note: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,8 @@ class FigureRow:
     # quarterly measure is its year-end outturn ("2016-17 year end", `year_ends`).
     period_label: str = ""
     is_year_end: bool = False
+    # The decimals the value is shown to: as published, else the measure's own.
+    decimals: int = 0
 
     @property
     def has_target(self) -> bool:
@@ -164,6 +178,9 @@ class FigureContext:
     # with the members' latest year (`comparison_kinds`); a context without them compares it
     # with published years only.
     member_periods: dict[int, Period] = field(default_factory=dict)
+    # Ofsted's judgements, for a comparator of good or outstanding authorities: its members
+    # as at each period (`comparator_members`); None when the authority has no such comparator.
+    good: GoodAuthorities | None = None
 
 
 # --- reading the context -------------------------------------------------------------------
@@ -185,6 +202,7 @@ class FigureRecord:
     numerator: Decimal | None
     denominator: Decimal | None
     period_id: int
+    published_decimals: int | None
     source: str
     status: str
     suppression: str
@@ -208,6 +226,9 @@ class ValueRecord:
     value: Decimal | None
     suppression: str
     period: Period
+    # Read for a comparator's own figures: whether published or entered, and to what precision.
+    source: str = ""
+    published_decimals: int | None = None
 
 
 def period_cache() -> Callable[[int, str, date, date], Period]:
@@ -247,6 +268,16 @@ class ComparatorSetup:
     comparators: list[Comparator]
     members: dict[int, list[int]]  # comparator id -> member authority ids
     neighbours: dict[int, list[ListedNeighbour]]  # neighbour set id -> in rank order
+    # Ofsted's judgements, read only when a comparator is of good or outstanding authorities.
+    good: GoodAuthorities | None = None
+
+    def member_ids(self) -> set[int]:
+        """Every authority whose figures a mean may read: each comparator's members, and
+        every authority good or outstanding at some time."""
+        ids = {area_id for members in self.members.values() for area_id in members}
+        if self.good is not None:
+            ids |= self.good.ever_good()
+        return ids
 
 
 _COMPARATOR_FIELDS = [field.attname for field in Comparator._meta.concrete_fields]
@@ -283,7 +314,11 @@ def comparator_setup(authority: Area) -> ComparatorSetup:
                 condition=Q(area__authorities__kind=AreaKind.AUTHORITY)
                 & Q(kind=ComparatorKind.REGION),
             ),
-            in_group=FilteredRelation("area__members", condition=Q(kind=ComparatorKind.GROUP)),
+            # A good-authority comparator's hand-kept group, for when no judgement is held.
+            in_group=FilteredRelation(
+                "area__members",
+                condition=Q(kind__in=[ComparatorKind.GROUP, ComparatorKind.GOOD]),
+            ),
         )
         .order_by("order", "pk", "listed__rank")
         .values_list(*columns)
@@ -303,8 +338,8 @@ def comparator_setup(authority: Area) -> ComparatorSetup:
         neighbour_id, name, rank, closeness, set_name, region_member, group_member = row[
             after_area:
         ]
-        # England and Wales, and the good-authority average, are published aggregates with
-        # no members: a mean of the few authorities held here would mislead.
+        # England and Wales are published aggregates with no members: a mean of the few
+        # authorities held here would mislead.
         member = neighbour_id or region_member or group_member
         if member is not None and member not in members[comparator.pk]:
             members[comparator.pk].append(member)
@@ -312,7 +347,12 @@ def comparator_setup(authority: Area) -> ComparatorSetup:
             listed = neighbours.setdefault(comparator.neighbour_set_id, [])
             if all(entry.area_id != neighbour_id for entry in listed):
                 listed.append(ListedNeighbour(neighbour_id, name, rank, closeness, set_name))
-    return ComparatorSetup(list(comparators.values()), members, neighbours)
+    good = (
+        good_authorities()
+        if any(c.kind == ComparatorKind.GOOD for c in comparators.values())
+        else None
+    )
+    return ComparatorSetup(list(comparators.values()), members, neighbours, good)
 
 
 def load_context(
@@ -325,7 +365,9 @@ def load_context(
     indicator_ids = [indicator.id for indicator in indicators]
     setup = comparator_setup(authority)
     comparators = setup.comparators
-    context = FigureContext(authority=authority, comparators=comparators, members=setup.members)
+    context = FigureContext(
+        authority=authority, comparators=comparators, members=setup.members, good=setup.good
+    )
     own = Figure.objects.overall().filter(area=authority, indicator_id__in=indicator_ids)
     targets = Target.objects.filter(authority=authority, indicator_id__in=indicator_ids)
     # Other areas' figures only through the one door: what this authority may see.
@@ -351,11 +393,11 @@ def load_context(
         context.comparator_figures.setdefault((figure.area_id, figure.indicator_id), []).append(
             figure
         )
-    member_ids = {area_id for ids in context.members.values() for area_id in ids}
+    member_ids = setup.member_ids()
     if member_ids:
-        # Only the value is read from a member's figure (the mean of members' values).
+        # Only the value and its precision are read from a member's figure (for the mean).
         for figure in members.filter(area_id__in=member_ids).only(
-            "area_id", "indicator_id", "period_id", "value"
+            "area_id", "indicator_id", "period_id", "value", "published_decimals"
         ):
             key = (figure.area_id, figure.indicator_id, figure.period_id)
             context.member_figures[key] = figure
@@ -387,7 +429,8 @@ def value_text(indicator: Indicator, figure: Figure | None) -> str:
         return "no figure"
     if figure.value is None:
         return f"suppressed ({figure.suppression})"
-    return format_value(figure.value, indicator.unit, indicator.decimals)
+    decimals = figure_decimals(indicator.decimals, figure.published_decimals)
+    return format_value(figure.value, indicator.unit, decimals)
 
 
 def figure_text(figure: Figure) -> str:
@@ -418,6 +461,48 @@ def comparison_kinds(indicator: Indicator) -> tuple[str, ...] | None:
     return None
 
 
+@dataclass(frozen=True)
+class ComparatorMembers:
+    """The authorities a comparator's mean is taken over as at a day, and how the page names
+    them ("neighbours", "good or outstanding authorities (Ofsted judgements as at ...)")."""
+
+    ids: tuple[int, ...]
+    one: str  # the name of one member
+    many: str  # of several
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def comparator_members(
+    context: FigureContext, comparator: Comparator, day: date
+) -> ComparatorMembers:
+    """A comparator's members as at `day`: a neighbour set's neighbours, a region's
+    authorities, a group's members; for the good or outstanding authorities, those whose
+    latest Ofsted judgement published by then was good or outstanding, or, with no judgement
+    held at all, the hand-kept group (and the words say which)."""
+    listed = tuple(context.members.get(comparator.id, []))
+    if comparator.kind == ComparatorKind.GOOD:
+        if context.good is not None and context.good.held:
+            as_at = f"(Ofsted judgements as at {_long_date(day)})"
+            return ComparatorMembers(
+                tuple(sorted(context.good.as_at(day))),
+                f"good or outstanding authority {as_at}",
+                f"good or outstanding authorities {as_at}",
+            )
+        return ComparatorMembers(
+            listed,
+            "authority of the hand-kept group (no Ofsted judgements are held)",
+            "authorities of the hand-kept group (no Ofsted judgements are held)",
+        )
+    if comparator.kind == ComparatorKind.NEIGHBOURS:
+        return ComparatorMembers(listed, "neighbour", "neighbours")
+    if comparator.kind == ComparatorKind.REGION:
+        return ComparatorMembers(listed, "authority of the region", "authorities of the region")
+    return ComparatorMembers(listed, "authority of the group", "authorities of the group")
+
+
 def _members_period(
     context: FigureContext, comparator: Comparator, indicator: Indicator, period: Period
 ) -> Period | None:
@@ -426,7 +511,7 @@ def _members_period(
     kinds = comparison_kinds(indicator)
     if kinds is None or period.kind in kinds:
         return period
-    members = set(context.members.get(comparator.id, []))
+    members = set(comparator_members(context, comparator, period.end).ids)
     years = [
         found
         for area_id, indicator_id, period_id in context.member_figures
@@ -439,62 +524,84 @@ def _members_period(
     return max(years, key=lambda year: (year.end, year.start)) if years else None
 
 
+def _mean_note(used: int, members: ComparatorMembers, of: int) -> str:
+    """ "mean of 9 of 10 neighbours"; "mean of 61 good or outstanding authorities (...)"."""
+    if used == of:
+        return f"mean of {used} {members.one if used == 1 else members.many}"
+    return f"mean of {used} of {of} {members.one if of == 1 else members.many}"
+
+
 def _comparator_cell(
     context: FigureContext, comparator: Comparator, indicator: Indicator, period: Period
 ) -> ComparatorCell:
-    """The comparator's value beside a local figure: published for the same or latest earlier
-    period; else the mean of member authorities' figures for the same period. An annual
-    measure is compared at years only (`comparison_kinds`)."""
+    """The comparator's value beside a local figure, the newest there is: a figure stored for
+    the comparator's own area (published, or entered) for the same period; else the mean of
+    its members' figures for that period; else the latest stored figure before it (England's
+    2016/17 figure beside a 2017/18 one not yet published). A stored figure is never carried
+    forward over a newer mean (issue 18: an entered 22% for 2016/17 stood beside every later
+    year although the neighbours' figures gave a mean for each). An annual measure is
+    compared at years only (`comparison_kinds`)."""
     kinds = comparison_kinds(indicator)
-    published = [
+    stored = [
         figure
         for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
-        if figure.period.end <= period.end and (kinds is None or figure.period.kind in kinds)
+        if figure.period.end <= period.end
+        and (kinds is None or figure.period.kind in kinds)
+        and figure.value is not None
     ]
     # The latest; of two ending on the same day (Wales's Q4 and its year, both to 31 March),
     # the one of the figure's own kind, so a year-end outturn stands beside the nation's year
     # and a quarter beside its quarter.
     chosen = max(
-        published,
+        stored,
         key=lambda figure: (figure.period.end, figure.period.kind == period.kind),
         default=None,
     )
     at = _members_period(context, comparator, indicator, period)
-    member_values = [
-        context.member_figures[key].value
-        for area_id in context.members.get(comparator.id, [])
+    inputs: list[Figure] = []
+    members = None
+    others: list[int] = []
+    # A mean is taken only for a period later than the latest stored figure: at the same
+    # period the stored figure wins.
+    if at is not None and (chosen is None or at.end > chosen.period.end):
+        members = comparator_members(context, comparator, at.end)
         # An authority is never its own comparator: a "regional mean" of itself alone would
         # flatter or damn it with its own number.
-        if at is not None
-        and area_id != context.authority.id
-        and (key := (area_id, indicator.id, at.id)) in context.member_figures
-    ]
-    result = metrics.comparator_value(
-        chosen.value if chosen is not None else None, [] if chosen else member_values
-    )
-    if result.method == "published" and chosen is not None:
+        others = [area_id for area_id in members.ids if area_id != context.authority.id]
+        inputs = [
+            found
+            for area_id in others
+            if (found := context.member_figures.get((area_id, indicator.id, at.id))) is not None
+        ]
+    mean = metrics.mean_of_available([figure.value for figure in inputs])
+    if mean.value is not None and at is not None and members is not None:
+        decimals = mean_decimals(
+            indicator.decimals, [getattr(figure, "published_decimals", None) for figure in inputs]
+        )
         return ComparatorCell(
             label=comparator.label,
             area_name=comparator.area.name,
-            value=result.value,
-            text=format_value(result.value, indicator.unit, indicator.decimals),
+            value=mean.value,
+            text=format_value(mean.value, indicator.unit, decimals),
+            period_label=at.label,
+            period=at,
+            method=metrics.COMPUTED,
+            note=_mean_note(mean.count, members, len(others)),
+        )
+    if chosen is not None and chosen.value is not None:
+        decimals = figure_decimals(indicator.decimals, getattr(chosen, "published_decimals", None))
+        return ComparatorCell(
+            label=comparator.label,
+            area_name=comparator.area.name,
+            value=chosen.value,
+            text=format_value(chosen.value, indicator.unit, decimals),
             period_label=chosen.period.label,
             period=chosen.period,
-            method="published",
-            note="published figure",
-        )
-    if result.method == "computed":
-        return ComparatorCell(
-            label=comparator.label,
-            area_name=comparator.area.name,
-            value=result.value,
-            text=format_value(result.value, indicator.unit, indicator.decimals),
-            period_label=at.label if at else period.label,
-            period=at or period,
-            method="computed",
+            method=metrics.PUBLISHED,
             note=(
-                f"mean of {result.members_used} "
-                f"{'authority' if result.members_used == 1 else 'authorities'}' figures held here"
+                "published"
+                if getattr(chosen, "source", "") == FigureSource.PUBLISHED
+                else "entered"
             ),
         )
     return ComparatorCell(
@@ -504,7 +611,7 @@ def _comparator_cell(
         text="no figure",
         period_label="",
         period=None,
-        method="none",
+        method=metrics.NO_METHOD,
         note="no published or computed figure",
     )
 
@@ -558,6 +665,7 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
             indicator.frequency, figure.period.kind, figure.period.start, figure.period.end
         ),
         is_year_end=year_ends.is_year_end(indicator.frequency, figure.period.kind),
+        decimals=figure_decimals(indicator.decimals, figure.published_decimals),
     )
 
 
@@ -581,11 +689,18 @@ def _year_before(figures: Sequence[Figure], current: Figure) -> Figure | None:
     return None
 
 
-def _travel_text(indicator: Indicator, travel: Travel, earlier: Figure | None) -> str:
+def _travel_text(
+    indicator: Indicator, travel: Travel, latest: Figure, earlier: Figure | None
+) -> str:
     """ "Worsening: down 3 percentage points from 90% (2016/17)"."""
     if earlier is None or travel.change is None:
         return travel.words
-    change = format_change(travel.change, indicator.unit, indicator.decimals)
+    # As precisely as the figures are shown: 19.1% to 18.8% is a change, not "no change".
+    decimals = max(
+        figure_decimals(indicator.decimals, getattr(figure, "published_decimals", None))
+        for figure in (earlier, latest)
+    )
+    change = format_change(travel.change, indicator.unit, decimals)
     was = value_text(indicator, earlier)
     if change == "no change":
         return f"{travel.words}: the same as {earlier.period.label} ({was})"
@@ -615,8 +730,10 @@ def indicator_summary(context: FigureContext, indicator: Indicator) -> Indicator
         previous=figure_row(context, indicator, previous) if previous else None,
         travel=travel,
         travel_year=travel_year,
-        travel_text=_travel_text(indicator, travel, previous),
-        travel_year_text=(_travel_text(indicator, travel_year, year_before) if travel_year else ""),
+        travel_text=_travel_text(indicator, travel, latest, previous),
+        travel_year_text=(
+            _travel_text(indicator, travel_year, latest, year_before) if travel_year else ""
+        ),
     )
 
 

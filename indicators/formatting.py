@@ -5,6 +5,7 @@ Units: "percent", "rate_10k", "count", "days", "average", "score", "fte", "curre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 UNITS = ("percent", "rate_10k", "count", "days", "average", "score", "fte", "currency")
@@ -48,6 +49,30 @@ def format_value(value: Decimal | None, unit: str, decimals: int) -> str:
         # A dash is read out as nothing or as "en dash" by screen readers: say it in words.
         return NO_FIGURE
     return _with_unit(_number(value, decimals), unit)
+
+
+def figure_decimals(indicator_decimals: int, published_decimals: int | None) -> int:
+    """The decimals a figure is shown to: as published (Wiltshire's re-referrals at 19.1%,
+    whatever the measure's own 0 decimals), else the measure's own."""
+    return indicator_decimals if published_decimals is None else published_decimals
+
+
+def mean_decimals(indicator_decimals: int, input_decimals: Iterable[int | None]) -> int:
+    """A mean of figures is shown at least as precisely as the most precise of them: a mean
+    of figures published to one decimal is not rounded to a whole number."""
+    return max([indicator_decimals, *(found for found in input_decimals if found is not None)])
+
+
+def exact_decimals(indicator_decimals: int, *values: Decimal | None) -> int:
+    """The fewest decimals, at least the measure's own, that show each value exactly: a
+    correction from 19.0000 to 18.8000 reads "19.0% to 18.8%", not "19% to 19%"."""
+    needed = indicator_decimals
+    for value in values:
+        if value is not None and value.is_finite():
+            exponent = value.normalize().as_tuple().exponent
+            if isinstance(exponent, int):
+                needed = max(needed, -exponent)
+    return needed
 
 
 def format_target(lower: Decimal | None, upper: Decimal | None, unit: str, decimals: int) -> str:

@@ -37,10 +37,16 @@ write. The rules it follows:
   known by its DfE number (``old_la_code``): when one number appears with two ONS codes or
   names (North Yorkshire, E10000023 then E06000065), a WARNING says so and its figures stay
   under that number.
+- **Joint authorities** (two authorities' codes in one row, "940 / 941") are one joint area
+  (`returns.published_areas_read`); a code, number or name the Area columns cannot hold is an
+  error on its row and column.
+- **Each figure keeps its published precision**: the mapping's ``decimals``, or the places of
+  the cell's text ("19.1": 1), as ``PublishedFigure.decimals``.
 - **Errors** (the batch must not be committed): an empty file, a header none of the mappings
-  fits, missing area or year columns, a bad number (row and column), a value the rules refuse,
-  a bad year, a row with the wrong number of cells, the same area, indicator and period twice
-  (both rows named).
+  fits (naming a mapping whose value column is there and the columns it lacks), a file that
+  gives no figure at all, missing area or year columns, a bad number (row and column), a value
+  the rules refuse, a bad year, a row with the wrong number of cells, the same area, indicator
+  and period twice (both rows named).
 """
 
 from __future__ import annotations
@@ -56,9 +62,25 @@ from operator import itemgetter
 from typing import IO, Any
 
 from indicators import value_rules
-from indicators.nations import nation_for_area
-from returns.findings import Finding, Severity
+from returns.findings import Severity
 
+from .published_areas_read import (
+    AREA_CACHE,
+    AREA_COLUMNS,
+    LEVELS,
+    LOCAL,
+    MAX_AREAS,
+    MAX_FINDINGS,
+    NATION_OF_CODE,
+    NATIONAL,
+    REGIONAL,
+    Collector,
+    ParseResult,
+    Places,
+    PublishedArea,
+    PublishedFigure,
+    TooBig,
+)
 from .published_cells import (
     NOT_A_NUMBER,
     SUPPRESSION_CODES,
@@ -74,14 +96,23 @@ from .published_mappings import (
     Mapping,
     load_mappings,
     mappings_for_file,
+    no_figures_message,
     parse_aliases,
     parse_filters,
 )
 
 # The mappings' names too, for callers that know the published import as one module.
 __all__ = [
+    "AREA_CACHE",
+    "AREA_COLUMNS",
+    "LEVELS",
+    "LOCAL",
     "MAPPING_FIELDS",
+    "MAX_AREAS",
+    "MAX_FINDINGS",
+    "NATIONAL",
     "PERIOD_KINDS",
+    "REGIONAL",
     "SHIPPED_MAPPINGS",
     "STANDARD_ALIASES",
     "Mapping",
@@ -99,21 +130,8 @@ __all__ = [
     "read_published",
 ]
 
-NATIONAL = "national"
-REGIONAL = "regional"
-LOCAL = "local"
-
-# The geographic_level values of the files, normalised (stripped, lower case).
-LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
-# The nation of an area by the first letter of its ONS code, as `indicators.nations` reads it.
-NATION_OF_CODE = {"E": "england", "W": "wales"}
-
-
-AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
 # The columns without which no row can be placed: the year, the level and the area codes.
 REQUIRED_COLUMNS = ("geographic_level", "country_code", "region_code", "old_la_code")
-
-MAX_FINDINGS = 1000  # beyond this a broken file's findings are counted, not listed
 
 # The most rows of data a file may have. The DfE's authority-level files have a few thousand
 # rows, and its longest national files (characteristics by year, area and group) a few hundred
@@ -121,16 +139,6 @@ MAX_FINDINGS = 1000  # beyond this a broken file's findings are counted, not lis
 # largest upload allowed (IMPORT_MAX_BYTES, 250 MB by default) could hold. A file with more is
 # refused as soon as its next row is read, before anything more is kept (docs/0009-imports.md).
 MAX_ROWS = 5_000_000
-# The most distinct areas a file may name (England, 9 regions and about 150 authorities, with
-# the authorities of earlier years), and the most rows' area cells remembered to place the next.
-MAX_AREAS = 2_000
-AREA_CACHE = 20_000
-
-
-class _TooBig(Exception):
-    """The file is beyond one of the limits above: reading stops with this message."""
-
-
 # What the reader hands on for each figure it reads: the row number, the position of its area
 # in ParseResult.areas, the position of its mapping in the mappings given, the period start,
 # the value, the suppression code, the numerator and the denominator. Plain arguments, so that
@@ -138,60 +146,11 @@ class _TooBig(Exception):
 Emit = Callable[[int, int, int, date, Decimal | None, str, Decimal | None, Decimal | None], None]
 
 
-@dataclass(frozen=True, slots=True)
-class PublishedArea:
-    """An area as a published file names it. ``code`` is the ONS code (country, region or
-    authority); ``la_number`` the DfE three-digit number, "" for England and the regions."""
-
-    level: str
-    code: str
-    la_number: str
-    name: str
-    region_code: str
-    region_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedFigure:
-    level: str
-    area_code: str
-    la_number: str
-    area_name: str
-    region_code: str
-    region_name: str
-    indicator_code: str
-    period_kind: str
-    period_start: date
-    value: Decimal | None
-    suppression: str
-    numerator: Decimal | None
-    denominator: Decimal | None
-    row: int
-
-
-@dataclass
-class ParseResult:
-    figures: list[PublishedFigure] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    rows_read: int = 0
-    areas: list[PublishedArea] = field(default_factory=list)
-    # How many figures each mapping (by name) produced: 0 means its rows were never found.
-    figures_by_mapping: dict[str, int] = field(default_factory=dict)
-    findings_not_listed: int = 0
-
-    @property
-    def has_errors(self) -> bool:
-        return self.findings_not_listed > 0 or any(f.is_error for f in self.findings)
-
-
 # --- the parser -------------------------------------------------------------------------------
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-Placed = tuple[PublishedArea, str, int]  # the area, its identity, its position in the list
 
 
 @dataclass
@@ -214,17 +173,6 @@ class _Compiled:
         if field_name == "denominator" and self.denominator >= 0:
             return self.denominator
         return self.value
-
-
-@dataclass
-class _Collector:
-    result: ParseResult
-
-    def add(self, row: int, column: str, message: str, severity: Severity = Severity.ERROR) -> None:
-        if len(self.result.findings) < MAX_FINDINGS:
-            self.result.findings.append(Finding(row, column, message, severity))
-        else:
-            self.result.findings_not_listed += 1
 
 
 def _text(source: str | bytes | IO[Any]) -> tuple[Iterator[str], io.TextIOWrapper | None]:
@@ -285,6 +233,13 @@ def _describe(mappings: list[Mapping]) -> str:
     return ", ".join(known) if known else "no mappings were given"
 
 
+def _nearest(partly: list[Mapping], source_name: str) -> list[Mapping]:
+    """Of the mappings whose value column a file has, those meant for it (by file hint), at
+    most five: what its error names."""
+    hinted = [m for m in partly if m.file_hint and m.applies_to_file(source_name)]
+    return (hinted or partly)[:5]
+
+
 def _getter(positions: tuple[int, ...] | list[int]) -> Any:
     """A function from a row to the tuple of its cells at `positions` (C speed)."""
     if not positions:
@@ -293,99 +248,6 @@ def _getter(positions: tuple[int, ...] | list[int]) -> Any:
         only = positions[0]
         return lambda row: (row[only],)
     return itemgetter(*positions)
-
-
-class _Places:
-    """Turns a row's area cells into a PublishedArea, remembering every distinct one, and
-    reports authorities whose code or name changed and rows at levels that are not read."""
-
-    def __init__(self, geography: dict[str, int], found: _Collector, result: ParseResult):
-        self.columns = [
-            column
-            for column, position in geography.items()
-            if position >= 0 and column in AREA_COLUMNS
-        ]
-        self.positions = [geography[column] for column in self.columns]
-        self.found = found
-        self.result = result
-        self.area_cache: dict[tuple[str, ...], Placed] = {}
-        self.by_number: dict[str, tuple[PublishedArea, int]] = {}
-        self.reported: set[tuple[str, str, str]] = set()
-        self.unknown_levels: dict[str, list[int]] = {}
-        self.known: dict[PublishedArea, int] = {}
-
-    def area(self, cells: tuple[str, ...], row_number: int) -> Placed | None:
-        """The area a row's area cells name, its identity (level and number or code) and its
-        position in the file's list of areas; None (with a finding) for a row that names none,
-        or one area more than MAX_AREAS."""
-        get = dict(zip(self.columns, (cell.strip() for cell in cells), strict=True)).get
-        level_text = get("geographic_level", "")
-        level = LEVELS.get(level_text.casefold())
-        if level is None:
-            self.unknown_levels.setdefault(level_text, []).append(row_number)
-            return None
-        region_code = get("region_code", "")
-        region_name = get("region_name", "")
-        la_number = ""
-        if level == LOCAL:
-            la_number = get("old_la_code", "")
-            code = get("new_la_code", "")
-            name = get("la_name", "")
-        elif level == REGIONAL:
-            code, name = region_code, region_name
-        else:
-            code = get("country_code", "")
-            name = get("country_name", "") or "England"
-            region_code = region_name = ""
-        if not (la_number or code):
-            self.found.add(
-                row_number, "", f"Row {row_number} is a {level_text} row with no area code."
-            )
-            return None
-        area = PublishedArea(level, code, la_number, name, region_code, region_name)
-        position = self.known.get(area)
-        if position is None:
-            if len(self.known) == MAX_AREAS:
-                raise _TooBig(
-                    f"The file names more than {MAX_AREAS:,} areas (row {row_number} names "
-                    f"another): a published file names England, its regions and at most a few "
-                    "hundred authorities. Check that it is a DfE authority-level file."
-                )
-            position = self.known[area] = len(self.result.areas)
-            self.result.areas.append(area)
-            self._check_number(area, row_number)
-            self._check_nation(area, row_number)
-        placed = (area, f"{level}:{la_number or code}", position)
-        if len(self.area_cache) < AREA_CACHE:
-            self.area_cache[cells] = placed
-        return placed
-
-    def _check_nation(self, area: PublishedArea, row_number: int) -> None:
-        # An area of a nation not held (S..., N...) is refused at validation (issue 17).
-        if problem := nation_for_area(area.code, "").problem:
-            column = {LOCAL: "new_la_code", REGIONAL: "region_code"}.get(area.level, "country_code")
-            self.found.add(row_number, column, f"Row {row_number}: {problem}")
-
-    def _check_number(self, area: PublishedArea, row_number: int) -> None:
-        if not area.la_number:
-            return
-        earlier = self.by_number.get(area.la_number)
-        if earlier is None:
-            self.by_number[area.la_number] = (area, row_number)
-            return
-        first, first_row = earlier
-        variant = (area.la_number, area.code, area.name)
-        if (first.code, first.name) == (area.code, area.name) or variant in self.reported:
-            return
-        self.reported.add(variant)
-        self.found.add(
-            row_number,
-            "new_la_code",
-            f"LA number {area.la_number} is {first.name} ({first.code}) at row {first_row} and "
-            f"{area.name} ({area.code}) at row {row_number}: the authority was reorganised or "
-            f"renamed. Its figures are kept under {area.la_number}.",
-            Severity.WARNING,
-        )
 
 
 def parse_published(
@@ -444,6 +306,7 @@ def parse_published(
                 numerator,
                 denominator,
                 row,
+                mapping.decimals_of(value),
             )
         )
 
@@ -479,7 +342,7 @@ def read_published(
     A file of more than `max_rows` rows of data (MAX_ROWS unless given) is refused with an
     error as soon as the next row is read."""
     result = result if result is not None else ParseResult()
-    found = _Collector(result)
+    found = Collector(result)
     wrapper: io.TextIOWrapper | None = None
     try:
         lines, wrapper = _text(text_or_stream)
@@ -526,7 +389,7 @@ def _parse(
     measures: dict[str, value_rules.Measure],
     reading: _Reading,
 ) -> None:
-    found = _Collector(result)
+    found = Collector(result)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -539,8 +402,12 @@ def _parse(
     index, repeated = _header_index(header)
 
     compiled: list[_Compiled] = []
+    # Mappings whose value column is here but not every other column they read.
+    partly: list[Mapping] = []
     for position, mapping in enumerate(mappings):
         i_value = _find(index, mapping.names_for(mapping.value_column))
+        if i_value >= 0 and mapping.missing_columns(lambda names: _find(index, names) >= 0):
+            partly.append(mapping)
         period = _find(index, mapping.names_for(mapping.period_column))
         filters_found = all(
             _find(index, mapping.names_for(column)) >= 0 for column in mapping.filters
@@ -565,6 +432,10 @@ def _parse(
     hinted = [c for c in compiled if c.mapping.file_hint and c.mapping.applies_to_file(source_name)]
     if hinted:
         compiled = hinted
+    if not compiled and partly:
+        for mapping in _nearest(partly, source_name):
+            found.add(1, "", mapping.partly_found_message(lambda n: _find(index, n) >= 0))
+        return
     if not compiled:
         found.add(
             1,
@@ -618,7 +489,7 @@ def _parse(
     width = len(header)
     column_names = [name.strip().removeprefix("\ufeff") for name in header]
     i_level = geography["geographic_level"]
-    place = _Places(geography, found, result)
+    place = Places(geography, found, result)
     area_of = place.area_cache.get
     area_getter = _getter(place.positions)
     cell_cache = CellReader()
@@ -635,7 +506,7 @@ def _parse(
             if rows_read == max_rows:
                 if not row or not any(c.strip() for c in row):
                     continue  # a blank line at the end
-                raise _TooBig(
+                raise TooBig(
                     f"The file has more than {max_rows:,} rows of data (row {row_number} is "
                     f"one more): files that long are refused, since no published file we "
                     "know is near that size. Check that it is the file you meant, or split "
@@ -764,7 +635,7 @@ def _parse(
                         part_n,
                         part_d,
                     )
-    except _TooBig as refusal:
+    except TooBig as refusal:
         found.add(row_number, "", str(refusal))
     except UnicodeDecodeError:
         found.add(
@@ -786,6 +657,8 @@ def _parse(
             "not read: only National, Regional and Local authority rows are.",
             Severity.WARNING,
         )
+    if rows_read and not result.has_errors and not any(item.produced for item in compiled):
+        found.add(1, "", no_figures_message(compiled_names=[c.mapping.name for c in compiled]))
     for item in compiled:
         result.figures_by_mapping[item.mapping.name] = item.produced
         if item.produced == 0 and rows_read:

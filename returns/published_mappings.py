@@ -7,8 +7,9 @@ reads a file with them.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 PERIOD_KINDS = ("fy", "ay", "snapshot")
@@ -38,7 +39,10 @@ MAPPING_FIELDS = (
     "period_column",
     "period_kind",
     "aliases",
+    "decimals",
 )
+# The most decimal places a mapping may give (Figure.value holds four).
+MAX_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Mapping:
     period_column: str = "time_period"
     period_kind: str = "fy"
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # The places the publication gives its figures to (19.1: 1); None: those of each cell.
+    decimals: int | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -78,6 +84,11 @@ class Mapping:
                 f"Mapping {self.name!r}: period kind {self.period_kind!r} is not one of "
                 f"{', '.join(PERIOD_KINDS)}."
             )
+        if self.decimals is not None and not 0 <= self.decimals <= MAX_DECIMALS:
+            raise ValueError(
+                f"Mapping {self.name!r}: decimals must be a whole number from 0 to "
+                f"{MAX_DECIMALS}, or empty to take them from each cell."
+            )
 
     def names_for(self, column: str) -> tuple[str, ...]:
         """The column's own name first, then its aliases (the mapping's, then the standard)."""
@@ -85,6 +96,45 @@ class Mapping:
             column,
             *self.aliases.get(column, ()),
             *STANDARD_ALIASES.get(column, ()),
+        )
+
+    def decimals_of(self, value: Decimal | None) -> int | None:
+        """The places a figure is published to: the mapping's, or those of the cell's text
+        (a value read from "19.1" keeps its exponent: 1; "21": 0); None for a suppressed
+        figure of a mapping that gives none."""
+        if self.decimals is not None:
+            return self.decimals
+        if value is None:
+            return None
+        exponent = value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+    def columns_read(self) -> list[tuple[str, str]]:
+        """Every column the mapping reads but its value column, as (role, column)."""
+        roles = [("period", self.period_column)]
+        roles += [("filter", column) for column in self.filters]
+        if self.numerator_column:
+            roles += [("numerator", self.numerator_column)]
+            roles += [("denominator", self.denominator_column)]
+        return roles
+
+    def missing_columns(self, has: Callable[[tuple[str, ...]], bool]) -> list[tuple[str, str]]:
+        """The columns (role, column) it reads that a header lacks, by `has` (given a column's
+        names, whether the header has one of them)."""
+        return [
+            (role, column)
+            for role, column in self.columns_read()
+            if not has(self.names_for(column))
+        ]
+
+    def partly_found_message(self, has: Callable[[tuple[str, ...]], bool]) -> str:
+        """Why a file with this mapping's value column is not read with it."""
+        missing = "; ".join(f"{role} column {column}" for role, column in self.missing_columns(has))
+        return (
+            f"The file has the column {self.value_column} that the mapping {self.name} "
+            f"({self.indicator_code}) reads, but not its {missing}. If the file names them "
+            "differently, add its names to the mapping's aliases (column=other name); if it "
+            "is a different layout, it needs a mapping of its own."
         )
 
     def applies_to_file(self, file_name: str) -> bool:
@@ -105,6 +155,7 @@ class Mapping:
             period_column=text["period_column"] or "time_period",
             period_kind=text["period_kind"] or "fy",
             aliases=parse_aliases(text["aliases"]),
+            decimals=parse_decimals(text["decimals"], text["name"]),
         )
 
     def as_row(self) -> dict[str, str]:
@@ -122,6 +173,7 @@ class Mapping:
             "aliases": "; ".join(
                 f"{column}={'|'.join(names)}" for column, names in self.aliases.items()
             ),
+            "decimals": "" if self.decimals is None else str(self.decimals),
         }
 
 
@@ -133,6 +185,27 @@ def _pairs(text: str, what: str) -> Iterator[tuple[str, str]]:
         if not equals or not column.strip() or not value.strip():
             raise ValueError(f"Cannot read {part.strip()!r} in {what}: write column=value.")
         yield column.strip(), value.strip()
+
+
+def parse_decimals(text: str, name: str) -> int | None:
+    """A mapping's decimals cell: empty (None: each cell's own) or a whole number."""
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(
+            f"Mapping {name!r}: decimals {text!r} is not a whole number such as 1 (or empty)."
+        )
+    return int(text)
+
+
+def no_figures_message(*, compiled_names: list[str]) -> str:
+    """The error for a file read with mappings that gives no figure at all."""
+    return (
+        f"The file gives no figures: it fits {', '.join(compiled_names)}, but none of its rows "
+        "is a National, Regional or Local authority row that those mappings' filters select "
+        "(see the warnings). Nothing would be imported, so it cannot be committed: check the "
+        "file, or the mappings' filters."
+    )
 
 
 def parse_filters(text: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from indicators import services as figure_services
 
 from . import services
 from .models import ImportBatch
+from .work_failures import work_failure_message
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +180,7 @@ def _run(batch_id: int, user_id: int, work: str) -> None:
         services.batch_work_failed(
             batch_id=batch_id,
             status=was,
-            message=f"The batch could not be {doing}, and nothing was changed "
-            f"({type(error).__name__}: {error}). Try again, or ask an administrator.",
+            message=work_failure_message(error, doing),
         )
 
 

@@ -86,9 +86,11 @@ class _TargetRecord:
 
 @dataclass(slots=True)
 class _MemberValue:
-    """A member authority's value, all a computed comparator (a neighbours' mean) reads."""
+    """A member authority's value and its published precision, all a computed comparator
+    (a neighbours' mean) reads."""
 
     value: Decimal | None
+    published_decimals: int | None
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,7 @@ def _read(authority: Area, periods: dict[int, Period]) -> _Data:
         comparators=setup.comparators,
         own=dict(overall),
         members=setup.members,
+        good=setup.good,
     )
     targets_changed = None
     for indicator_id, year_id, lower, upper, tolerance, updated_at in Target.objects.filter(
@@ -237,7 +240,7 @@ def _read(authority: Area, periods: dict[int, Period]) -> _Data:
             targets_changed = updated_at
     views = [overall, *by_category.values()]
     _read_comparator_figures(context, indicators, views, periods)
-    _read_member_figures(context, _shown_periods(indicators, views))
+    _read_member_figures(context, _shown_periods(indicators, views), periods)
     return _Data(
         context,
         indicators,
@@ -291,7 +294,15 @@ def _read_comparator_figures(
             indicator_id__in=list(shown_ends),
         )
     )
-    columns = ("area_id", "indicator_id", "period_id", "value", "suppression")
+    columns = (
+        "area_id",
+        "indicator_id",
+        "period_id",
+        "value",
+        "suppression",
+        "source",
+        "published_decimals",
+    )
     recent = [pk for pk, period in periods.items() if period.end >= earliest]
     rows = list(visible.filter(period_id__in=recent).values_list(*columns))
     found: dict[tuple[int, int], date] = {}  # the earliest end read, by area and measure
@@ -323,31 +334,42 @@ def _read_comparator_figures(
             .values_list(*columns)
             if (row[0], row[1]) in wanted
         ]
-    for area_id, indicator_id, period_id, value, suppression in rows:
+    for area_id, indicator_id, period_id, value, suppression, source, decimals in rows:
+        record = ValueRecord(
+            area_id, period_id, value, suppression, periods[period_id], source, decimals
+        )
         context.comparator_figures.setdefault((area_id, indicator_id), []).append(
-            cast(Figure, ValueRecord(area_id, period_id, value, suppression, periods[period_id]))
+            cast(Figure, record)
         )
     for figures in context.comparator_figures.values():
         figures.sort(key=lambda figure: (figure.period.end, figure.period.start))
 
 
-def _read_member_figures(context: FigureContext, shown: set[int]) -> None:
+def _read_member_figures(
+    context: FigureContext, shown: set[int], periods: dict[int, Period]
+) -> None:
     """The member authorities' figures a computed comparator (the mean of the neighbours held
     here, say) needs: only for the periods a tile shows, the latest and the one before, so a
     rebuild reads a few hundred of them rather than every neighbour's whole history."""
     member_ids = {area_id for ids in context.members.values() for area_id in ids}
+    if context.good is not None and shown:
+        # The good or outstanding authorities as at the periods shown, not every authority
+        # ever judged good: a rebuild reads only the figures a mean can take.
+        ends = {periods[pk].end for pk in shown}
+        for members in context.good.by_day(ends).values():
+            member_ids |= members
     if not member_ids or not shown:
         return
-    for area_id, indicator_id, period_id, value in (
+    for area_id, indicator_id, period_id, value, decimals in (
         access.figures_visible_to(context.authority)
         .overall()
         # Every measure of theirs: with a list of measures too, PostgreSQL combined two
         # indexes rather than take the area and period one (55 ms, not 14).
         .filter(area_id__in=member_ids, period_id__in=shown)
-        .values_list("area_id", "indicator_id", "period_id", "value")
+        .values_list("area_id", "indicator_id", "period_id", "value", "published_decimals")
     ):
         context.member_figures[(area_id, indicator_id, period_id)] = cast(
-            Figure, _MemberValue(value)
+            Figure, _MemberValue(value, decimals)
         )
 
 
@@ -429,7 +451,7 @@ def _tile(
                 "label": cell.label,
                 "text": cell.text,
                 "period": cell.period_label,
-                "note": cell.note if cell.method == "computed" else "",
+                "note": cell.note,
             }
             for cell in (latest.comparators_with_values if latest is not None else ())
         ],

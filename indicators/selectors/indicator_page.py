@@ -39,7 +39,7 @@ from ..figure_context import (
     value_text,
     window_start,
 )
-from ..formatting import format_value
+from ..formatting import exact_decimals, figure_decimals, format_value
 from ..models import (
     Area,
     ComparatorKind,
@@ -232,7 +232,10 @@ def _breakdowns(indicator: Indicator, own: _OwnFigures) -> list[BreakdownTable]:
                     period.label,
                     [summaries.Point(n, v) for n, v in zip(names, values, strict=True)],
                     indicator.unit,
-                    indicator.decimals,
+                    max(
+                        figure_decimals(indicator.decimals, figure.published_decimals)
+                        for _name, figure in named
+                    ),
                 ),
             )
         )
@@ -250,9 +253,7 @@ def _others(
     see), in one query: every period's for the neighbour chart's areas (its latest period is
     wherever the neighbours' figures are), and for the comparators and their members those
     from a little before the window (a published figure stands beside later local ones)."""
-    windowed = {c.area_id for c in setup.comparators} | {
-        area_id for ids in setup.members.values() for area_id in ids
-    }
+    windowed = {c.area_id for c in setup.comparators} | setup.member_ids()
     look_back = (
         periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS) if since != date.max else since
     )
@@ -261,12 +262,22 @@ def _others(
         .overall()
         .filter(indicator=indicator)
         .filter(Q(area_id__in=chart_areas) | Q(area_id__in=windowed, period__end__gte=look_back))
-        .values_list("area_id", "value", "suppression", *PERIOD_COLUMNS)
+        .values_list(
+            "area_id", "value", "suppression", "source", "published_decimals", *PERIOD_COLUMNS
+        )
     )
     period = period_cache()
     records = [
-        ValueRecord(area_id, period_id, value, suppression, period(period_id, kind, start, end))
-        for area_id, value, suppression, period_id, kind, start, end in rows
+        ValueRecord(
+            area_id,
+            period_id,
+            value,
+            suppression,
+            period(period_id, kind, start, end),
+            source,
+            decimals,
+        )
+        for area_id, value, suppression, source, decimals, period_id, kind, start, end in rows
     ]
     records.sort(key=lambda record: (record.period.end, record.period.start))
     return records
@@ -288,6 +299,7 @@ def _context(
         comparators=setup.comparators,
         own={indicator.id: [figure for figure in own if figure.period.end >= since]},
         members=setup.members,
+        good=setup.good,
     )
     if not context.own[indicator.id]:
         del context.own[indicator.id]
@@ -296,7 +308,7 @@ def _context(
     ).select_related("financial_year"):
         context.targets[(target.indicator_id, target.financial_year.start)] = target
     comparator_areas = {c.area_id for c in setup.comparators}
-    member_ids = {area_id for ids in setup.members.values() for area_id in ids}
+    member_ids = setup.member_ids()
     look_back = (
         periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS) if since != date.max else since
     )
@@ -316,7 +328,8 @@ def indicator_page(user: AnyUser, slug: str, code: str) -> IndicatorPage:
     it. Nine queries whatever the history held (and the session's two): the authority and the
     user's membership, the indicator, the comparators with their members and neighbours, the
     authority's own figures, the window's targets, other areas' figures, the latest changes
-    and the pairs."""
+    and the pairs; and one more, Ofsted's judgements, where a comparator is of good or
+    outstanding authorities (`good_authorities`)."""
     authority, permissions = authority_and_permissions(user, slug, Permission.VIEW_FIGURES)
     try:
         indicator = Indicator.objects.select_related("theme").get(code=code)
@@ -415,10 +428,12 @@ def _trend_summary(authority: Area, indicator: Indicator, rows: Sequence[FigureR
         authority.name,
         [summaries.Point(row.period.label, row.value) for row in rows],
         indicator.unit,
-        indicator.decimals,
+        max(row.decimals for row in rows),
         target_text=latest.target_text,
+        # The chart's summary says which each comparator value is, as the table does.
         comparators=[
-            (cell.label, cell.text, cell.period_label) for cell in latest.comparators_with_values
+            (cell.label, cell.text, f"{cell.period_label}, {cell.note}")
+            for cell in latest.comparators_with_values
         ],
     )
 
@@ -448,6 +463,7 @@ def _history_rows(authority: Area, indicator: Indicator, limit: int | None) -> l
     return [
         HistoryRow(
             change=change,
+            # Both sides at the stored precision: 19.0000 to 18.8000 reads "19.0% to 18.8%".
             period_label=periods.label_for_frequency(
                 indicator.frequency,
                 change.figure.period.kind,
@@ -456,17 +472,18 @@ def _history_rows(authority: Area, indicator: Indicator, limit: int | None) -> l
             ),
             breakdown=change.figure.breakdown.name if change.figure.breakdown else "",
             old_text=(
-                format_value(change.old_value, indicator.unit, indicator.decimals)
+                format_value(change.old_value, indicator.unit, decimals)
                 if change.old_value is not None
                 else "none"
             ),
             new_text=(
-                format_value(change.new_value, indicator.unit, indicator.decimals)
+                format_value(change.new_value, indicator.unit, decimals)
                 if change.new_value is not None
                 else "none"
             ),
         )
         for change in changes
+        for decimals in [exact_decimals(indicator.decimals, change.old_value, change.new_value)]
     ]
 
 

@@ -16,8 +16,8 @@ from ..figure_context import (
     ListedNeighbour,
     ValueRecord,
 )
-from ..formatting import format_value
-from ..models import Area, Comparator, ComparatorKind, Indicator, Period
+from ..formatting import figure_decimals, format_value, mean_decimals
+from ..models import Area, Comparator, ComparatorKind, FigureSource, Indicator, Period
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,18 @@ class NeighbourComparison:
         return any(bar.closeness for bar in self.bars)
 
 
-def _plain_text(indicator: Indicator, found: tuple[Decimal | None, str] | None) -> str:
-    """A value read without its figure, as `value_text` writes a figure's."""
+# A value read without its figure: value, suppression code, published decimals, source.
+Found = tuple[Decimal | None, str, int | None, str]
+
+
+def _plain_text(indicator: Indicator, found: Found | None) -> str:
+    """A value read without its figure, as `value_text` writes a figure's: as published."""
     if found is None:
         return "no figure"
-    value, suppression = found
+    value, suppression, decimals, _source = found
     if value is None:
         return f"suppressed ({suppression})"
-    return format_value(value, indicator.unit, indicator.decimals)
+    return format_value(value, indicator.unit, figure_decimals(indicator.decimals, decimals))
 
 
 def chart_neighbours(setup: ComparatorSetup) -> tuple[Comparator | None, list[ListedNeighbour]]:
@@ -140,15 +144,25 @@ def neighbour_comparison(
         )
     period = latest.period
     nations = [c for c in setup.comparators if c.kind == ComparatorKind.NATION]
-    found: dict[int, tuple[Decimal | None, str]] = {
-        record.area_id: (record.value, record.suppression)
+    found: dict[int, Found] = {
+        record.area_id: (
+            record.value,
+            record.suppression,
+            record.published_decimals,
+            record.source,
+        )
         for area_id in (*neighbour_ids, *(c.area_id for c in nations))
         for record in others.get(area_id, ())
         if record.period_id == period.id
     }
     for figure in own:
         if figure.period_id == period.id:
-            found[authority.id] = (figure.value, figure.suppression)
+            found[authority.id] = (
+                figure.value,
+                figure.suppression,
+                figure.published_decimals,
+                figure.source,
+            )
     entries = [(authority.name, authority.id, True, None, "")] + [
         (row.name, row.area_id, False, row.rank, row.closeness) for row in neighbours
     ]
@@ -174,24 +188,30 @@ def neighbour_comparison(
     references = []
     mean = metrics.mean_of_available(neighbour_values)
     if mean.value is not None:
+        decimals = mean_decimals(
+            indicator.decimals,
+            [found[area_id][2] for area_id in neighbour_ids if area_id in found],
+        )
+        of = len(neighbour_ids)
         references.append(
             ReferenceLine(
                 "Neighbours’ mean",
                 mean.value,
-                format_value(mean.value, indicator.unit, indicator.decimals),
-                f"mean of {mean.count} "
-                f"{'neighbour’s figure' if mean.count == 1 else 'neighbours’ figures'}",
+                format_value(mean.value, indicator.unit, decimals),
+                f"mean of {mean.count} {'neighbour' if mean.count == 1 else 'neighbours'}"
+                if mean.count == of
+                else f"mean of {mean.count} of {of} neighbours",
             )
         )
     for nation in nations:
-        value = found.get(nation.area_id, (None, ""))[0]
-        if value is not None:
+        nation_found = found.get(nation.area_id)
+        if nation_found is not None and nation_found[0] is not None:
             references.append(
                 ReferenceLine(
                     nation.label,
-                    value,
-                    format_value(value, indicator.unit, indicator.decimals),
-                    "published figure",
+                    nation_found[0],
+                    _plain_text(indicator, nation_found),
+                    "published" if nation_found[3] == FigureSource.PUBLISHED else "entered",
                 )
             )
     return NeighbourComparison(
@@ -206,7 +226,7 @@ def neighbour_comparison(
             period.label,
             neighbour_values,
             indicator.unit,
-            indicator.decimals,
+            mean_decimals(indicator.decimals, [entry[2] for entry in found.values()]),
         ),
         message="",
     )

@@ -57,6 +57,7 @@ IMPORTED_FIELDS = (
     "is_provisional",
     "is_estimated",
     "commentary",
+    "published_decimals",
 )
 
 
@@ -80,6 +81,8 @@ class FigureContent(NamedTuple):
     is_provisional: bool | None = None
     is_estimated: bool | None = None
     commentary: str | None = None
+    # The places a published figure is published to (written as given: None for others).
+    published_decimals: int | None = None
 
     @property
     def key(self) -> tuple[int, int, int, int | None]:
@@ -115,7 +118,8 @@ def _state_of(values: Sequence[Any]) -> dict[str, Any]:
 
 def _from_state(figure: Figure, state: dict[str, Any]) -> None:
     for name in IMPORTED_FIELDS:
-        value = state[name]
+        # States kept before figures had published decimals have none.
+        value = state.get(name) if name == "published_decimals" else state[name]
         if name in DECIMAL_FIELDS and value is not None:
             value = Decimal(value)
         setattr(figure, name, value)
@@ -185,6 +189,7 @@ def _imported_values(content: FigureContent, stored: Sequence[Any] | None) -> tu
         kept(content.is_provisional, "is_provisional", False),
         kept(content.is_estimated, "is_estimated", False),
         kept(content.commentary, "commentary", ""),
+        content.published_decimals,
     )
 
 

@@ -9,8 +9,11 @@ The result is the same as `figures_import` given the same figures (one per area,
 period, for the whole area): the same figures created and changed, the same statuses
 (`figure_states`, asked once per stored status), the same audit rows, and for each figure
 written its id, its state before (None when new) and the version left, kept in the caller's
-record table (`WrittenRecord`: an import batch's rollback record). Flags and commentary are
-not imported: a stored figure keeps its own, a new one has none.
+record table (`WrittenRecord`: an import batch's rollback record). Commentary and the estimated
+flag are not imported: a stored figure keeps its own, a new one has none. The source's
+``published_decimals`` is written as given; its ``is_provisional``, when not null, too (a
+published import clears it: the final figure is not provisional), and null keeps the stored
+flag (false for a new figure).
 
 The source has the columns SOURCE_COLUMNS, at most one row per area, indicator and period.
 """
@@ -53,6 +56,8 @@ SOURCE_COLUMNS = (
     "numerator",
     "denominator",
     "suppression",
+    "published_decimals",
+    "is_provisional",
 )
 _CHANGED_TABLE = "import_changed"
 _RATIO_KINDS_TABLE = "import_ratio_kinds"
@@ -65,8 +70,10 @@ _STORED = (
 # Whether the row says something other than the stored figure: its numbers, code and source
 # (not its status or source note: the same numbers from a newer file change nothing).
 _DIFFERS = (
-    "(s.value, s.numerator, s.denominator, s.suppression, %(source)s::varchar) "
-    "IS DISTINCT FROM (f.value, f.numerator, f.denominator, f.suppression, f.source)"
+    "(s.value, s.numerator, s.denominator, s.suppression, %(source)s::varchar, "
+    "s.published_decimals, COALESCE(s.is_provisional, f.is_provisional)) "
+    "IS DISTINCT FROM (f.value, f.numerator, f.denominator, f.suppression, f.source, "
+    "f.published_decimals, f.is_provisional)"
 )
 
 
@@ -230,6 +237,8 @@ def figures_import_staged(
             _execute(
                 f"UPDATE indicators_figure f SET value = c.value, numerator = c.numerator, "  # noqa: S608
                 "denominator = c.denominator, suppression = c.suppression, "
+                "published_decimals = c.published_decimals, "
+                "is_provisional = COALESCE(c.is_provisional, f.is_provisional), "
                 "status = c.after_status, source = %(source)s, source_note = %(note)s, "
                 "ratio_kind = c.ratio_kind, version = c.version, updated_by_id = %(user)s, "
                 f"updated_at = %(now)s FROM {_CHANGED_TABLE} c WHERE f.id = c.figure_id",
@@ -275,7 +284,8 @@ _BEFORE = (
     "jsonb_build_object('value', f.value::text, 'numerator', f.numerator::text, "
     "'denominator', f.denominator::text, 'suppression', f.suppression, 'status', f.status, "
     "'source', f.source, 'source_note', f.source_note, 'is_provisional', f.is_provisional, "
-    "'is_estimated', f.is_estimated, 'commentary', f.commentary)"
+    "'is_estimated', f.is_estimated, 'commentary', f.commentary, "
+    "'published_decimals', f.published_decimals)"
 )
 
 
@@ -295,7 +305,8 @@ def _changed(source: str, status: str, params: dict[str, Any]) -> int:
             f"CREATE TEMPORARY TABLE {_CHANGED_TABLE} ON COMMIT DROP AS "  # noqa: S608
             f"SELECT f.id AS figure_id, f.version + 1 AS version, f.area_id, "
             f"f.value AS old_value, f.status AS old_status, f.commentary, {_BEFORE} AS before, "
-            "s.value, s.numerator, s.denominator, s.suppression, t.after_status, r.ratio_kind "
+            "s.value, s.numerator, s.denominator, s.suppression, s.published_decimals, "
+            "s.is_provisional, t.after_status, r.ratio_kind "
             f"FROM {source} s JOIN indicators_figure f ON {_STORED} "
             f"JOIN {_RATIO_KINDS_TABLE} r ON r.indicator_id = s.indicator_id "
             f"JOIN {transitions} ON t.before_status = f.status AND t.changed = ({_DIFFERS}) "
@@ -318,10 +329,11 @@ def _create(source: str, status: str, kept: str, params: dict[str, Any]) -> dict
         "WITH created AS (INSERT INTO indicators_figure (area_id, indicator_id, period_id, "  # noqa: S608
         "breakdown_id, value, numerator, denominator, suppression, status, source, "
         "source_note, is_provisional, is_estimated, commentary, ratio_kind, is_revised, "
-        "review_comment, version, updated_at, updated_by_id) "
+        "review_comment, version, updated_at, updated_by_id, published_decimals) "
         "SELECT s.area_id, s.indicator_id, s.period_id, NULL, s.value, s.numerator, "
-        "s.denominator, s.suppression, %(status)s, %(source)s, %(note)s, false, false, '', "
-        "r.ratio_kind, false, '', 1, %(now)s, %(user)s "
+        "s.denominator, s.suppression, %(status)s, %(source)s, %(note)s, "
+        "COALESCE(s.is_provisional, false), false, '', "
+        "r.ratio_kind, false, '', 1, %(now)s, %(user)s, s.published_decimals "
         f"FROM {source} s JOIN {_RATIO_KINDS_TABLE} r ON r.indicator_id = s.indicator_id "
         f"WHERE NOT EXISTS (SELECT 1 FROM indicators_figure f WHERE {_STORED}) "
         "RETURNING id, area_id, value, status), "

@@ -9,24 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from accounts import access
 from indicators import services as figure_services
 from indicators import value_rules
 from indicators.models import Area, FigureSource, FigureStatus, Indicator, Period
 
 from .. import published
-from ..models import ImportBatch, PublishedMapping
+from ..models import ImportBatch
 from ..progress import progress_report
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
 from .published_areas import area_find, area_lookup, areas_ensure
+from .published_mappings_store import current_mappings, mappings_load
 from .published_staging import kept_rows_delete, staged_commit, staged_compare, staged_plan
+
+__all__ = ["HANDLER", "current_mappings", "mappings_load"]
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -44,33 +45,6 @@ class PublishedPlan:
     result: published.ParseResult
     contents: list[figure_services.FigureContent] = field(default_factory=list)
     new_areas: list[published.PublishedArea] = field(default_factory=list)
-
-
-def current_mappings() -> list[published.Mapping]:
-    """The mappings an admin keeps in the database; the shipped file while there are none."""
-    kept = list(PublishedMapping.objects.all())
-    if not kept:
-        return published.load_mappings(published.SHIPPED_MAPPINGS)
-    return [published.Mapping.from_row(m.as_row()) for m in kept if m.is_active]
-
-
-@transaction.atomic
-def mappings_load(
-    *, user: User | SystemActor, path: Path = published.SHIPPED_MAPPINGS
-) -> tuple[int, int]:
-    """Copy a mappings file into the database, where admins edit them: (created, updated).
-    Admins only (and the set-up command, as the system): the mappings decide which published
-    figures every authority is compared with."""
-    access.require_admin_actor(user, doing="change the mappings of published files")
-    created = updated = 0
-    for mapping in published.load_mappings(path):
-        _row, was_created = PublishedMapping.objects.update_or_create(
-            name=mapping.name,
-            defaults={k: v for k, v in mapping.as_row().items() if k != "name"},
-        )
-        created += was_created
-        updated += not was_created
-    return created, updated
 
 
 def catalogue_read() -> tuple[list[published.Mapping], dict[str, Indicator]]:
@@ -113,8 +87,8 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
         return plan
     if create_areas:
         areas_ensure(result.areas)
-    by_code, by_number = area_lookup()
-    plan.new_areas = [a for a in result.areas if area_find(a, by_code, by_number) is None]
+    areas_known = area_lookup()
+    plan.new_areas = [a for a in result.areas if area_find(a, areas_known) is None]
     periods: dict[tuple[str, object], Period] = {}
     note = batch_note(batch)
     # Rows name a few hundred areas a million times: each is looked up once.
@@ -125,9 +99,10 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
             area = areas[where]
         else:
             area = areas[where] = area_find(
-                published.PublishedArea(row.level, row.area_code, row.la_number, "", "", ""),
-                by_code,
-                by_number,
+                published.PublishedArea(
+                    row.level, row.area_code, row.la_number, row.area_name, "", ""
+                ),
+                areas_known,
             )
         indicator = indicators.get(row.indicator_code)
         if area is None or indicator is None:
@@ -147,6 +122,9 @@ def published_plan(batch: ImportBatch, *, create_areas: bool) -> PublishedPlan:
                 status=FigureStatus.APPROVED,
                 source=FigureSource.PUBLISHED,
                 source_note=note,
+                # The published figure is the final one: it is no longer provisional.
+                is_provisional=False,
+                published_decimals=row.decimals,
             )
         )
     return plan

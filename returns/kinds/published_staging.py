@@ -58,6 +58,7 @@ CHUNK = 20_000
 PROGRESS_EVERY = 200_000
 NULL = "\\N"
 WORK_MEM = "64MB"
+PLACES_KEPT = 100_000  # the distinct value texts whose decimal places are remembered
 
 
 @dataclass
@@ -90,7 +91,7 @@ def _tables_create() -> None:
     _execute(
         f"CREATE TEMPORARY TABLE {ROWS} (row_number integer, area integer, mapping integer, "
         "seen integer, period_start date, value numeric, numerator numeric, "
-        "denominator numeric, suppression varchar(3)) ON COMMIT DROP"
+        "denominator numeric, suppression varchar(3), decimals smallint) ON COMMIT DROP"
     )
     _execute(
         f"CREATE TEMPORARY TABLE {AREAS} (area integer PRIMARY KEY, area_id bigint) ON COMMIT DROP"
@@ -124,6 +125,11 @@ def _rows_copy(
     """Read the batch's file as a stream, COPYing each figure into ROWS as it is read (and
     writing the same lines to `keep`, when given)."""
     seen_of: dict[tuple[str, str], int] = {}
+    # The places each figure is published to: the mapping's, or those of the cell's text.
+    # A mapping's own decimals are every figure's; otherwise they follow the value's text,
+    # worked out once per distinct text (a million figures hold a few thousand values).
+    fixed = [_text_of(mapping.decimals) for mapping in mappings]
+    places_of_text: dict[str, str] = {}
     middles = [
         f"\t{position}\t{seen_of.setdefault((m.indicator_code, m.period_kind), len(seen_of))}\t"
         for position, m in enumerate(mappings)
@@ -165,11 +171,19 @@ def _rows_copy(
             starts[mapping_at].add(start)
             area_rows[area_at] += 1
             # `!s`: formatting a Decimal through format() costs four times its str().
+            value_text = NULL if value is None else f"{value!s}"
+            places = fixed[mapping_at]
+            if places == NULL and value is not None:
+                found = places_of_text.get(value_text)
+                if found is None:
+                    found = _text_of(mappings[mapping_at].decimals_of(value))
+                    if len(places_of_text) < PLACES_KEPT:
+                        places_of_text[value_text] = found
+                places = found
             lines.append(
-                f"{row}\t{area_at}{middles[mapping_at]}{day}\t"
-                f"{NULL if value is None else value!s}\t"
+                f"{row}\t{area_at}{middles[mapping_at]}{day}\t{value_text}\t"
                 f"{NULL if numerator is None else numerator!s}\t"
-                f"{NULL if denominator is None else denominator!s}\t{suppression}\n"
+                f"{NULL if denominator is None else denominator!s}\t{suppression}\t{places}\n"
             )
             if len(lines) == CHUNK:
                 send()
@@ -201,7 +215,11 @@ def _rows_copy(
 # digest), the mappings and the catalogue's measures they name. Otherwise the commit reads the
 # file again, as it always did. About a quarter of the upload's size; deleted by the commit.
 
-KEPT_VERSION = 1
+KEPT_VERSION = 2  # 2: the rows carry the published decimals
+
+
+def _text_of(number: int | None) -> str:
+    return NULL if number is None else str(number)
 
 
 def _kept_names(batch: ImportBatch) -> tuple[str, str]:
@@ -345,10 +363,10 @@ def staged_plan(
     progress_report(batch.pk, percent=50, note="Matching areas, measures and periods")
     if create_areas:
         areas_ensure(result.areas)
-    by_code, by_number = area_lookup()
+    areas_known = area_lookup()
     known: list[tuple[int, int]] = []
     for position, seen in enumerate(result.areas):
-        area = area_find(seen, by_code, by_number)
+        area = area_find(seen, areas_known)
         if area is None:
             plan.new_area_positions.append(position)
         else:
@@ -369,7 +387,9 @@ def staged_plan(
         cursor.executemany(f"INSERT INTO {PERIODS} VALUES (%s, %s, %s)", periods)  # noqa: S608
     _execute(
         f"CREATE TEMPORARY VIEW {SOURCE} AS SELECT a.area_id, m.indicator_id, p.period_id, "  # noqa: S608
-        "r.value, r.numerator, r.denominator, r.suppression "
+        "r.value, r.numerator, r.denominator, r.suppression, "
+        # Published: the final figure, no longer provisional (issue 18).
+        "r.decimals AS published_decimals, false AS is_provisional "
         f"FROM {ROWS} r JOIN {AREAS} a ON a.area = r.area "
         f"JOIN {MAPPINGS} m ON m.mapping = r.mapping "
         f"JOIN {PERIODS} p ON p.period_kind = m.period_kind AND p.period_start = r.period_start"

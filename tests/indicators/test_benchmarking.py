@@ -352,3 +352,27 @@ def test_a_period_with_only_suppressed_figures_says_so(
     assert 'data-testid="ranking-table"' not in body
     assert "Devon Suppressed (x: not available)" in text_of(body)
     assert "0 authorities are ranked" in text_of(body)
+
+
+@pytest.mark.django_db
+def test_published_figures_rank_and_read_at_their_published_precision(
+    personas: Personas, world: World
+) -> None:
+    """Issue 18: Wiltshire's 19.1% read "19%" when the measure's own decimals were 0."""
+    south_west(world, {"Wiltshire": None})
+    wiltshire = Area.objects.get(slug="wiltshire")
+    Figure.objects.filter(area=wiltshire).delete()
+    published(wiltshire, world, 2017, "19.1", published_decimals=1)
+    factories.figure(
+        world.england,
+        world.indicator,
+        factories.financial_year(2017),
+        "21.4",
+        source=PUBLISHED,
+        published_decimals=1,
+    )
+    body = client_for(personas.officer_a).get(URL).content.decode()
+    table = text_of(body.split('data-testid="ranking-table"')[1].split("</table>")[0])
+    assert "Wiltshire 19.1%" in table
+    listed = text_of(body.split('data-testid="published-comparators"')[1].split("</dl>")[0])
+    assert "England 21.4%" in listed

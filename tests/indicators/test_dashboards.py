@@ -95,13 +95,13 @@ def test_the_snapshot_shows_each_measure_as_worked_out_by_hand(north) -> None:
         "text": "Worsening: down 2 percentage points from 84% (August 2021)",
     }
     assert visits["comparators"] == [
-        {"label": "England", "text": "88%", "period": "2020/21", "note": ""},
+        {"label": "England", "text": "88%", "period": "2020/21", "note": "entered"},
         # The neighbours' mean for September: (80 + 90) / 2.
         {
             "label": "SN",
             "text": "85%",
             "period": "September 2021",
-            "note": "mean of 2 authorities' figures held here",
+            "note": "mean of 2 neighbours",
         },
     ]
     assert visits["sparkline"]["summary"] == (

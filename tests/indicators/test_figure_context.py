@@ -229,7 +229,7 @@ def test_a_computed_comparator_is_the_mean_of_its_members_but_never_the_authorit
     made.member_figures[(5, 10, month(9).pk)] = figure(Area(pk=5), month(9), "70")
     (cell,) = figure_context.figure_row(made, visits(), latest).comparators
     assert (cell.text, cell.method) == ("65%", "computed")
-    assert cell.note == "mean of 2 authorities' figures held here"
+    assert cell.note == "mean of 2 authorities of the region"
 
 
 def quarter(start: date) -> Period:

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.formatting import format_change, format_target, format_value, round_half_up
+from indicators.formatting import (
+    exact_decimals,
+    figure_decimals,
+    format_change,
+    format_target,
+    format_value,
+    mean_decimals,
+    round_half_up,
+)
 
 D = Decimal
 UNITS = ("percent", "rate_10k", "count", "days", "average", "score", "fte", "currency")
@@ -134,3 +142,42 @@ def test_exported_text_never_starts_a_formula(text: str) -> None:
     safe = spreadsheet_safe(text)
     assert not safe.startswith(FORMULA_STARTS)
     assert safe.endswith(text)
+
+
+# --- published and stored precision (issue 18) ----------------------------------------------
+
+
+def test_a_figure_is_shown_to_its_published_decimals_else_the_measures() -> None:
+
+    assert format_value(Decimal("19.1000"), "percent", figure_decimals(0, 1)) == "19.1%"
+    assert format_value(Decimal("19.1000"), "percent", figure_decimals(0, None)) == "19%"
+    assert format_value(Decimal("19.0000"), "percent", figure_decimals(2, 1)) == "19.0%"
+
+
+def test_a_mean_is_at_least_as_precise_as_its_most_precise_input() -> None:
+
+    assert mean_decimals(0, [None, 1, None]) == 1
+    assert mean_decimals(2, [1]) == 2
+    assert mean_decimals(0, []) == 0
+
+
+def test_history_shows_each_stored_value_exactly() -> None:
+
+    places = exact_decimals(0, Decimal("19.0000"), Decimal("18.8000"))
+    assert places == 1
+    assert [
+        format_value(v, "percent", places) for v in (Decimal("19.0000"), Decimal("18.8000"))
+    ] == [
+        "19.0%",
+        "18.8%",
+    ]
+    assert exact_decimals(0, Decimal("20.0000"), None) == 0
+    assert exact_decimals(1, Decimal("20.0000")) == 1
+    assert exact_decimals(0, Decimal("0.1250")) == 3
+
+
+@given(st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False))
+def test_a_value_at_its_exact_decimals_reads_back_as_itself(value: Decimal) -> None:
+
+    places = exact_decimals(0, value)
+    assert Decimal(format_value(value, "count", places).replace(",", "")) == value

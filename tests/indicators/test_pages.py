@@ -290,8 +290,8 @@ def test_the_neighbour_chart_ranks_the_authority_among_its_neighbours(
     assert "2 Authority A (this authority) 87%" in table
     assert "3 Nearby Two 84% 2 Very close" in table
     assert "not ranked Nearby Three suppressed (c) 3 Very close" in table
-    assert "Neighbours’ mean 88% (mean of 2 neighbours’ figures)" in table
-    assert "England 85% (published figure)" in table
+    assert "Neighbours’ mean 88% (mean of 2 of 3 neighbours)" in table
+    assert "England 85% (entered)" in table
 
     chart = chart_data(html, "neighbours-chart-data")
     bars = chart["data"][0]
@@ -319,7 +319,8 @@ def test_every_chart_has_a_one_sentence_summary_and_a_table(
     # mean for 2017/18 is computed from the two with figures.
     assert (
         "Authority A: 87% in 2017/18, up 7 percentage points from 80% in 2015/16 (3 figures); "
-        "target 90–95%; England 83% (2016/17); Statistical neighbours 88% (2017/18)."
+        "target 90–95%; England 83% (2016/17, entered); "
+        "Statistical neighbours 88% (2017/18, mean of 2 of 3 neighbours)."
     ) in page
     assert "By locality in 2017/18: highest South 95%, lowest North 70%, of 3 with a value." in page
     breakdown = table_text(html, "breakdown-table")
@@ -373,6 +374,7 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
     assert rows[0] == [
         "period",
         "value",
+        "as shown",
         "numerator",
         "denominator",
         "flags",
@@ -380,13 +382,16 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "rating",
         "England",
         "England period",
+        "England is",
         "Statistical neighbours",
         "Statistical neighbours period",
+        "Statistical neighbours is",
     ]
     latest = next(row for row in rows if row[:1] == ["2017/18"])
     assert latest == [
         "2017/18",
         "87",
+        "87%",
         "",
         "",
         "",
@@ -394,8 +399,10 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "Red: below target",
         "85",
         "2017/18",
+        "entered",
         "88",
         "2017/18",
+        "mean of 2 of 3 neighbours",
     ]
     start = rows.index(NEIGHBOUR_HEADER)
     assert rows[start + 1 : start + 5] == [
@@ -409,7 +416,7 @@ def test_the_page_numbers_download_as_csv_and_xlsx(world: World, personas: Perso
         "",
         "Neighbours’ mean",
         "88",
-        "88% (mean of 2 neighbours’ figures)",
+        "88% (mean of 2 of 3 neighbours)",
         "",
         "",
     ] in rows

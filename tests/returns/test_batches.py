@@ -240,7 +240,7 @@ def test_the_published_referrals_file_imports_with_englands_published_rate(admin
     assert wiltshire.value == Decimal("18.7")
 
 
-def test_mappings_edited_in_the_database_replace_the_shipped_ones(admin) -> None:
+def test_load_mappings_stores_the_shipped_ones_and_one_switched_off_is_not_used(admin) -> None:
     from django.core.management import call_command
 
     from returns.models import PublishedMapping
@@ -250,6 +250,7 @@ def test_mappings_edited_in_the_database_replace_the_shipped_ones(admin) -> None
     assert shipped >= 9
     call_command("load_mappings", verbosity=0)
     assert PublishedMapping.objects.count() == shipped  # idempotent
+    assert not PublishedMapping.objects.filter(is_shipped=False).exists()
     PublishedMapping.objects.filter(indicator_code="REF-REREF").update(is_active=False)
     batch = upload(admin)
     assert batch.error_count == 1  # no active mapping fits the referrals file any more

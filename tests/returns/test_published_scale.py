@@ -22,7 +22,7 @@ from indicators.models import (
     FigureStatus,
     Indicator,
 )
-from returns import published, services
+from returns import published, published_areas_read, services
 from returns.kinds import published as published_kind
 from returns.models import BatchChange, BatchStatus, ImportBatch, ImportKind
 from tests import factories
@@ -110,6 +110,7 @@ STATE = (
     "is_provisional",
     "is_estimated",
     "commentary",
+    "published_decimals",
     "ratio_kind",
     "is_revised",
     "version",
@@ -145,9 +146,13 @@ def test_preview_commit_and_rollback_write_and_restore_exactly(path, scene) -> N
     assert england.source_note == f"{FILE_NAME} (import {batch.pk})"
     assert england.updated_by_id == admin.pk
     assert Area.objects.get(ons_code="E12000001").kind == AreaKind.REGION
-    # The import approves the officer's figure, keeps their commentary and flag.
+    # The import approves the officer's figure and keeps their commentary; the published
+    # figure is the final one, so it is no longer provisional, and it keeps its precision.
+    assert typed_before["is_provisional"] is True
     assert state(typed) == {
         **typed_before,
+        "is_provisional": False,
+        "published_decimals": 1,
         "numerator": Decimal("300"),
         "denominator": Decimal("1500"),
         "status": "approved",
@@ -188,6 +193,7 @@ def test_preview_commit_and_rollback_write_and_restore_exactly(path, scene) -> N
         "is_provisional": True,
         "is_estimated": False,
         "commentary": "Two large sibling groups came back.",
+        "published_decimals": None,
     }
     assert record[typed.pk].version == typed_before["version"] + 1
     assert record[england.pk].before is None and record[england.pk].version == 1
@@ -301,7 +307,7 @@ def test_the_row_limit_counts_rows_of_data_not_blank_lines() -> None:
 
 
 def test_a_file_naming_more_areas_than_any_publication_is_refused(monkeypatch) -> None:
-    monkeypatch.setattr(published, "MAX_AREAS", 2)
+    monkeypatch.setattr(published_areas_read, "MAX_AREAS", 2)
     result = published.parse_published(
         FILE, published.load_mappings(published.SHIPPED_MAPPINGS), source_name=FILE_NAME
     )
