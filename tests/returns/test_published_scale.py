@@ -85,6 +85,8 @@ def scene(db, settings, tmp_path):
         ratio_kind="proportion",
         status=FigureStatus.APPROVED,
         source=FigureSource.PUBLISHED,
+        # As the shipped mapping reads it: the re-referral rate is published to 1 place.
+        published_decimals=1,
     )
     admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
     return admin, typed, suppressed
