@@ -19,6 +19,7 @@ from accounts import access
 from indicators import services as figure_services
 from indicators import value_rules
 from indicators.models import Area, FigureSource, FigureStatus, Indicator, Period
+from indicators.services.derived_rates import derived_rates_refresh
 
 from .. import published
 from ..models import ImportBatch, PublishedMapping
@@ -192,11 +193,13 @@ class PublishedImport(ImportHandler):
             if staged_file.result.has_errors:
                 raise ValidationError(NO_LONGER_VALID)
             staged_commit(user=user, batch=batch, plan=staged_file)
+            derived_rates_refresh(user=user)  # counts or populations changed: their rates too
             return
         plan = published_plan(batch, create_areas=True)
         if plan.result.has_errors:  # the file cannot change, but the catalogue can
             raise ValidationError(NO_LONGER_VALID)
         batch_figures_write(user=user, batch=batch, contents=plan.contents)
+        derived_rates_refresh(user=user)
 
     def reject(self, batch: ImportBatch) -> None:
         if batch.file.name:
@@ -204,6 +207,7 @@ class PublishedImport(ImportHandler):
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
         batch_figures_restore(user=user, batch=batch)
+        derived_rates_refresh(user=user)
 
 
 HANDLER = PublishedImport()
