@@ -23,7 +23,7 @@ from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, Whe
 
 from accounts import access
 
-from . import metrics, periods, year_ends
+from . import metrics, periods, population_rates, year_ends
 from .formatting import format_change, format_target, format_value
 from .models import (
     Area,
@@ -114,6 +114,8 @@ class FigureRow:
     # quarterly measure is its year-end outturn ("2016-17 year end", `year_ends`).
     period_label: str = ""
     is_year_end: bool = False
+    # A rate derived from the population: how, and which year's estimate (population_rates).
+    derived_note: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -186,6 +188,7 @@ class FigureRecord:
     denominator: Decimal | None
     period_id: int
     source: str
+    source_note: str
     status: str
     suppression: str
     value: Decimal | None
@@ -558,6 +561,7 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
             indicator.frequency, figure.period.kind, figure.period.start, figure.period.end
         ),
         is_year_end=year_ends.is_year_end(indicator.frequency, figure.period.kind),
+        derived_note=figure.source_note if population_rates.is_derived(figure.source_note) else "",
     )
 
 

@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import access
@@ -87,22 +86,25 @@ _AUDIT_COLUMNS = (
 )
 
 
-class DerivedRatesError(ValidationError):
+class DerivedRatesError(ValueError):
     """The definitions of derived rates were refused; the message names every row at fault."""
 
 
-def definitions(path: Path = DERIVED_RATES_CSV) -> list[RateDefinition]:
+def definitions(path: Path | None = None) -> list[RateDefinition]:
+    """The rates to derive: the shipped file's (read when asked, so a test may name another)."""
+    path = path or DERIVED_RATES_CSV
     try:
         return read_definitions(path.read_text(encoding="utf-8"), file_name=path.name)
     except DefinitionError as error:
         raise DerivedRatesError(str(error)) from None
 
 
-def derived_rates_check(path: Path = DERIVED_RATES_CSV) -> int:
+def derived_rates_check(path: Path | None = None) -> int:
     """Check the definitions against the catalogue as loaded: each code is a measure, the
     rate is a rate per 10,000 and the count and the population are counts. Raises
     `DerivedRatesError` naming every problem (the catalogue load then writes nothing);
     returns how many rates are derived."""
+    path = path or DERIVED_RATES_CSV
     found = definitions(path)
     units = dict(
         Indicator.objects.filter(
@@ -122,7 +124,7 @@ def derived_rates_check(path: Path = DERIVED_RATES_CSV) -> int:
                 problems.append(f"line {line}: the {role} {code!r} is not in the catalogue.")
             elif units[code] != unit:
                 problems.append(
-                    f"line {line}: the {role} {code!r} has unit {units[code]!r}, not {unit!r}."
+                    f"line {line}: the {role} {code!r} has unit '{units[code]}', not '{unit}'."
                 )
     if problems:
         lines = "\n".join(f"- {problem}" for problem in problems)
@@ -211,7 +213,7 @@ def derived_rates_refresh(
     user: User | SystemActor,
     reason: str = REFRESH_REASON,
     area_ids: Collection[int] | None = None,
-    path: Path = DERIVED_RATES_CSV,
+    path: Path | None = None,
 ) -> RefreshOutcome:
     """Bring every derived rate (of `area_ids`, or of every area) into line with the counts
     and populations held: create the missing, change the stale, remove those whose count or
