@@ -7,6 +7,7 @@ rates with it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -180,3 +181,27 @@ def test_rolling_back_the_only_population_removes_its_rates(path, admin) -> None
     assert Figure.objects.filter(indicator__code="REF-RATE").count() == 3
     services.batch_rollback(user=admin, batch=batch)
     assert not Figure.objects.filter(indicator__code="REF-RATE").exists()
+
+
+DFE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
+
+
+@pytest.mark.skipif(not DFE.is_dir(), reason="the DfE files (../shared/data/dfe) are not here")
+def test_the_real_referrals_and_population_files_give_the_rates_worked_out_by_hand(admin) -> None:
+    """The DfE's referrals file (counts only) and the ONS file it ships: England, Hartlepool and
+    North Northamptonshire (created in the 2021 reorganisation of Northamptonshire), 2024-25,
+    each count ÷ the mid-2024 estimate × 10,000, worked out from the files by hand."""
+    imported(admin, POPULATION_NAME, (DFE / POPULATION_NAME).read_bytes())
+    imported(admin, COUNTS_NAME, (DFE / COUNTS_NAME).read_bytes())
+    expected = {
+        "E92000001": ("519.4362", "Derived: 632,830 referrals ÷ 12,183,016"),
+        "E06000001": ("957.7999", "Derived: 2,020 referrals ÷ 21,090"),
+        "E06000061": ("563.3294", "Derived: 4,682 referrals ÷ 83,113"),
+    }
+    for code, (value, note) in expected.items():
+        figure = rate(code, 2024)
+        assert figure is not None, code
+        assert figure.value == Decimal(value)
+        assert figure.source_note.startswith(f"{note} (ONS mid-2024 estimate")
+    # Every year from 2013-14 has its rate: the ONS file begins at mid-2012.
+    assert rate("E92000001", 2012) is not None and rate("E92000001", 2011) is None
