@@ -213,16 +213,22 @@ def derived_rates_refresh(
     user: User | SystemActor,
     reason: str = REFRESH_REASON,
     area_ids: Collection[int] | None = None,
+    indicator_ids: Collection[int] | None = None,
     path: Path | None = None,
 ) -> RefreshOutcome:
     """Bring every derived rate (of `area_ids`, or of every area) into line with the counts
     and populations held: create the missing, change the stale, remove those whose count or
-    population is gone, each with an audit row (channel "derived"). Call inside the caller's
-    transaction. Refused (PermissionDenied, before anything is written) unless `user` may
-    import published figures of every area it would write."""
+    population is gone, each with an audit row (channel "derived"). With `indicator_ids` (the
+    measures an import wrote), only the rates whose count or population is one of them: a
+    file of other measures costs one query. Call inside the caller's transaction. Refused
+    (PermissionDenied, before anything is written) unless `user` may import published
+    figures of every area it would write."""
     found = definitions(path)
     codes = {code for d in found for code in (d.rate_code, d.count_code, d.population_code)}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    if indicator_ids is not None:
+        wrote = {code for code, i in indicators.items() if i.pk in set(indicator_ids)}
+        found = [d for d in found if {d.count_code, d.population_code} & wrote]
     rate_ids = [indicators[d.rate_code].pk for d in found if d.rate_code in indicators]
     wanted = _wanted(found, indicators, area_ids)
     held = Figure.objects.filter(indicator__in=rate_ids, breakdown__isnull=True)

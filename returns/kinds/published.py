@@ -193,13 +193,14 @@ class PublishedImport(ImportHandler):
             if staged_file.result.has_errors:
                 raise ValidationError(NO_LONGER_VALID)
             staged_commit(user=user, batch=batch, plan=staged_file)
-            derived_rates_refresh(user=user)  # counts or populations changed: their rates too
+            # Counts or populations written: their rates too, in the same transaction.
+            derived_rates_refresh(user=user, indicator_ids=staged_file.keys.indicator_ids)
             return
         plan = published_plan(batch, create_areas=True)
         if plan.result.has_errors:  # the file cannot change, but the catalogue can
             raise ValidationError(NO_LONGER_VALID)
         batch_figures_write(user=user, batch=batch, contents=plan.contents)
-        derived_rates_refresh(user=user)
+        derived_rates_refresh(user=user, indicator_ids={c.indicator.pk for c in plan.contents})
 
     def reject(self, batch: ImportBatch) -> None:
         if batch.file.name:

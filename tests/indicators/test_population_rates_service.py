@@ -74,6 +74,11 @@ def test_a_refresh_changes_nothing_twice_and_leaves_local_figures_alone(
         numerator=Decimal(960),
         denominator=Decimal(24000),
     )
+    # A file of other measures derives nothing.
+    other = derived_rates.derived_rates_refresh(
+        user=personas.admin, indicator_ids=[world.indicator.pk]
+    )
+    assert other.created == 0
     first = derived_rates.derived_rates_refresh(user=personas.admin)
     assert (first.created, first.changed, first.removed) == (1, 0, 0)
     again = derived_rates.derived_rates_refresh(user=personas.admin)
