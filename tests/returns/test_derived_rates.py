@@ -98,7 +98,7 @@ def imported(admin, name: str, content: bytes) -> ImportBatch:
         upload=SimpleUploadedFile(name, content, content_type="text/csv"),
     )
     batch = services.batch_validate(batch=batch)
-    assert batch.error_count == 0, list(batch.findings.all()) if hasattr(batch, "findings") else ""
+    assert (batch.status, batch.error_count) == (BatchStatus.READY, 0)
     return services.batch_commit(user=admin, batch=batch)
 
 
@@ -205,3 +205,24 @@ def test_the_real_referrals_and_population_files_give_the_rates_worked_out_by_ha
         assert figure.source_note.startswith(f"{note} (ONS mid-2024 estimate")
     # Every year from 2013-14 has its rate: the ONS file begins at mid-2012.
     assert rate("E92000001", 2012) is not None and rate("E92000001", 2011) is None
+
+
+def test_a_refresh_that_fails_takes_the_import_with_it(path, admin, monkeypatch) -> None:
+    """The rates are written in the import's own transaction: all of it, or none."""
+    imported(admin, POPULATION_NAME, POPULATION)
+
+    def broken(**kwargs):
+        raise RuntimeError("the refresh failed")
+
+    monkeypatch.setattr(published_kind, "derived_rates_refresh", broken)
+    batch = services.batch_create(
+        user=admin,
+        kind=ImportKind.PUBLISHED,
+        upload=SimpleUploadedFile(COUNTS_NAME, COUNTS, content_type="text/csv"),
+    )
+    batch = services.batch_validate(batch=batch)
+    with pytest.raises(RuntimeError):
+        services.batch_commit(user=admin, batch=batch)
+    assert not Figure.objects.filter(indicator__code="REF-COUNT").exists()
+    batch.refresh_from_db()
+    assert batch.status != BatchStatus.COMMITTED
