@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts import access
 
-from .. import bulk, dashboards
+from .. import bulk, dashboards, locks
 from ..models import (
     Area,
     ChangeChannel,
@@ -226,6 +226,9 @@ def derived_rates_refresh(
     found = definitions(path)
     codes = {code for d in found for code in (d.rate_code, d.count_code, d.population_code)}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    # Two imports committing at once (a counts file and the population) would otherwise both
+    # find a rate missing and both create it: the second waits, then reads the first's.
+    locks.hold_until_commit("indicators.derived_rates")
     if indicator_ids is not None:
         wrote = {code for code, i in indicators.items() if i.pk in set(indicator_ids)}
         found = [d for d in found if {d.count_code, d.population_code} & wrote]
