@@ -22,8 +22,6 @@ from indicators.population_rates import (
 
 D = Decimal
 DFE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
-if not DFE.is_dir():
-    DFE = Path("/work/shared/data/dfe")
 populations = st.integers(min_value=1, max_value=20_000_000).map(Decimal)
 
 
