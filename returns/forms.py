@@ -13,8 +13,9 @@ class UploadForm(forms.Form):
         label="File",
         help_text="A CSV file as the Department for Education publishes it, a StatsWales "
         "download of the Welsh performance measures (CSV or XLSX), a CIN census return (XML), "
-        "an SSDA903 return (a ZIP of its CSV tables, or its XML file), or a spreadsheet "
-        "(XLSX or CSV) of figures, targets, indicators or areas.",
+        "an SSDA903 return (a ZIP of its CSV tables, or its XML file), Ofsted's inspection "
+        "outcomes (ODS), or a spreadsheet (XLSX or CSV) of figures, targets, indicators or "
+        "areas.",
         error_messages={"required": "Choose a file to import"},
     )
     authority = forms.ModelChoiceField(
@@ -80,4 +81,16 @@ class SheetUploadForm(forms.Form):
         required=False,
         max_length=255,
         help_text="For example where the figures came from.",
+    )
+
+
+class JudgementsDateForm(forms.Form):
+    """The date the Ofsted judgements page lists the latest judgements as at."""
+
+    on = forms.DateField(
+        label="As at",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="A date, such as 31/03/2025. Blank: today.",
+        error_messages={"invalid": "Enter the date as day/month/year, such as 31/03/2025"},
     )

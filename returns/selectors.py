@@ -101,6 +101,7 @@ NOUNS = {
     ImportKind.SHEET_TARGETS: "targets",
     ImportKind.SHEET_INDICATORS: "indicators",
     ImportKind.SHEET_AREAS: "areas",
+    ImportKind.OFSTED: "judgements",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import approval_views, views
+from . import approval_views, ofsted_views, views
 
 app_name = "returns"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("approvals/", approval_views.approval_list, name="approvals"),
     path("approvals/approve/", approval_views.approval_approve, name="approvals_approve"),
     path("spreadsheets/", include("returns.urls_sheets")),
+    path("ofsted/", ofsted_views.judgements, name="ofsted"),
     path("<int:batch_id>/", views.batch_detail, name="batch"),
     path("<int:batch_id>/progress/", views.batch_progress, name="batch_progress"),
     path("<int:batch_id>/commit/", views.batch_commit, name="batch_commit"),

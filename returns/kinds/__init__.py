@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..models import ImportKind
 from . import (
     neighbours,
+    ofsted,
     published,
     record_logs,
     spreadsheet_figures,
@@ -31,6 +32,7 @@ HANDLERS: dict[str, ImportHandler] = {
     ImportKind.AUDIT_LOG: record_logs.HANDLER,
     ImportKind.COMPLAINTS_LOG: record_logs.HANDLER,
     ImportKind.STATSWALES: statswales.HANDLER,
+    ImportKind.OFSTED: ofsted.HANDLER,
 }
 
 

@@ -86,6 +86,14 @@ PACK_READERS: dict[str, object] = {
     "admin": ALLOWED,
 }
 
+# A saved benchmarking view (officer A's in the walk): its owner only; anyone else is told it
+# is not found, as if it did not exist.
+VIEW_OWNER: dict[str, object] = {
+    "anonymous": SIGN_IN,
+    "officer_a": ALLOWED,
+    **dict.fromkeys(("manager_a", "councillor_a", "officer_b", "admin"), 404),
+}
+
 # name -> expected outcome by persona (anonymous included). Admin-site URLs are Django's own
 # and are checked by one rule below.
 EXPECTED: dict[str, dict[str, object]] = {
@@ -130,6 +138,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     # tests/returns/test_approvals.py.
     "returns:approvals": ADMIN_ONLY,
     "returns:approvals_approve": POST_ONLY,
+    # Ofsted's judgements of every authority (docs/0027): published, but an officer's page,
+    # not a councillor's; any authority's officers and managers, and admins.
+    "returns:ofsted": {
+        "anonymous": SIGN_IN,
+        "officer_a": ALLOWED,
+        "manager_a": ALLOWED,
+        "councillor_a": DENIED,
+        "officer_b": ALLOWED,
+        "admin": ALLOWED,
+    },
     "returns:sheets": SIGNED_IN,
     "returns:sheet_template": SIGNED_IN,
     "returns:sheet_reference": SIGNED_IN,
@@ -234,6 +252,17 @@ EXPECTED: dict[str, dict[str, object]] = {
     "scrutiny:question_edit": AUTHORITY_FIGURES,
     "scrutiny:question_answer": AUTHORITY_FIGURES,
     "scrutiny:question_close": AUTHORITY_FIGURES,
+    # The benchmarking grid (issue 18): anyone signed in who works for an authority, and
+    # admins; a saved view is its owner's alone (officer A's, in the walk): anyone else is
+    # told it is not found. A download of an unsaved grid without its choices is a bad request.
+    "grid_views": SIGNED_IN,
+    "grid_try": SIGNED_IN,
+    "grid_create": SIGNED_IN,
+    "grid_try_download": {
+        "anonymous": SIGN_IN,
+        **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b", "admin"), 400),
+    },
+    **dict.fromkeys(("grid_view", "grid_edit", "grid_delete", "grid_download"), VIEW_OWNER),
     "accounts:login": {
         "anonymous": ALLOWED,
         "officer_a": REDIRECT,  # already signed in: sent on to the start page
@@ -404,6 +433,26 @@ def _curve_records(world: World) -> dict[str, str]:
     return {"<int:report_id>": str(report.pk)}
 
 
+def _a_benchmark_view(world: World) -> Any:
+    """A saved benchmarking grid of officer A's: a group of authorities A and B, by the walk's
+    measure (a group, so that no page of A changes: A has no comparator of it)."""
+    from accounts.models import Membership
+    from indicators.models import Area, AreaKind
+    from indicators.view_models import BenchmarkView
+
+    officer = Membership.objects.get(authority=world.authority_a, role="officer").user
+    group, _ = Area.objects.get_or_create(
+        slug="walk-group", defaults={"name": "Walk group", "kind": AreaKind.GROUP}
+    )
+    group.members.add(world.authority_a, world.authority_b)
+    view, _ = BenchmarkView.objects.get_or_create(
+        owner=officer,
+        name="Walk view",
+        defaults={"rows": "group", "area": group, "indicator_codes": [world.indicator.code]},
+    )
+    return view
+
+
 def _path_for(route: str, world: World) -> str:
     path = "/" + route
     figure = Figure.objects.get(
@@ -422,6 +471,7 @@ def _path_for(route: str, world: World) -> str:
         **(_complaint_records(world) if "/voice/" in path else {}),
         **(_pack_records(world) if "/packs/" in path else {}),
         **(_curve_records(world) if "/curves/" in path else {}),
+        **({"<int:view_id>": str(_a_benchmark_view(world).pk)} if "<int:view_id>" in path else {}),
     }
     if "_id>" in route:
         quality = quality_world(world.authority_a)
