@@ -28,6 +28,7 @@ from .resources import (
     IndicatorResource,
     ThemeResource,
 )
+from .services import derived_rates
 from .signals import catalogue_loaded
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
@@ -217,7 +218,9 @@ def catalogue_load(
             area_counts = reference.reference_areas_load()
             # Pairs name shipped codes: a catalogue of other files may not hold them.
             pairing_counts = reference.pairings_load() if indicators_csv is None else LoadCounts()
-        except reference.ReferenceDataError as error:
+            if indicators_csv is None:  # the rates derived from population name shipped codes
+                derived_rates.derived_rates_check()
+        except (reference.ReferenceDataError, derived_rates.DerivedRatesError) as error:
             raise CatalogueError(str(error)) from None
         catalogue_loaded.send(sender=CatalogueResult, reference_data=True)
     return CatalogueResult(

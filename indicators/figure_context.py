@@ -24,7 +24,7 @@ from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, Whe
 
 from accounts import access
 
-from . import metrics, periods, year_ends
+from . import metrics, periods, population_rates, year_ends
 from .formatting import (
     figure_decimals,
     format_change,
@@ -128,6 +128,8 @@ class FigureRow:
     is_year_end: bool = False
     # The decimals the value is shown to: as published, else the measure's own.
     decimals: int = 0
+    # A rate derived from the population: how, and which year's estimate (population_rates).
+    derived_note: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -204,6 +206,7 @@ class FigureRecord:
     period_id: int
     published_decimals: int | None
     source: str
+    source_note: str
     status: str
     suppression: str
     value: Decimal | None
@@ -666,6 +669,7 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
         ),
         is_year_end=year_ends.is_year_end(indicator.frequency, figure.period.kind),
         decimals=figure_decimals(indicator.decimals, figure.published_decimals),
+        derived_note=figure.source_note if population_rates.is_derived(figure.source_note) else "",
     )
 
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from indicators import services as figure_services
 from indicators import value_rules
 from indicators.models import Area, FigureSource, FigureStatus, Indicator, Period
+from indicators.services.derived_rates import derived_rates_refresh
 
 from .. import published
 from ..models import ImportBatch
@@ -172,11 +173,14 @@ class PublishedImport(ImportHandler):
             if staged_file.result.has_errors:
                 raise ValidationError(NO_LONGER_VALID)
             staged_commit(user=user, batch=batch, plan=staged_file)
+            # Counts or populations written: their rates too, in the same transaction.
+            derived_rates_refresh(user=user, indicator_ids=staged_file.keys.indicator_ids)
             return
         plan = published_plan(batch, create_areas=True)
         if plan.result.has_errors:  # the file cannot change, but the catalogue can
             raise ValidationError(NO_LONGER_VALID)
         batch_figures_write(user=user, batch=batch, contents=plan.contents)
+        derived_rates_refresh(user=user, indicator_ids={c.indicator.pk for c in plan.contents})
 
     def reject(self, batch: ImportBatch) -> None:
         if batch.file.name:
@@ -184,6 +188,7 @@ class PublishedImport(ImportHandler):
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
         batch_figures_restore(user=user, batch=batch)
+        derived_rates_refresh(user=user)
 
 
 HANDLER = PublishedImport()
