@@ -20,8 +20,12 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from common import ROOT, throwaway_database
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DFE = ROOT.parent / "shared" / "data" / "dfe"
 NEIGHBOUR_FILES = ("statistical_neighbour", "sn_model")
@@ -62,7 +66,7 @@ class Timed:
         return self.validate + self.commit
 
 
-def import_file(path: Path, admin: object) -> Timed:
+def import_file(path: Path, admin: User) -> Timed:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from returns import services

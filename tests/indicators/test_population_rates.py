@@ -68,7 +68,10 @@ def test_a_rate_never_reads_0_for_a_count_above_0(count: Decimal, population: De
     # With at most 20 million children, one child is at least 0.0005 per 10,000: above 0 at
     # the stored precision.
     rate = derive(count=count, count_suppression="", counted="x", population=population, year=1)
-    assert rate is None if count > population else rate is not None and rate.value > 0
+    if count > population:
+        assert rate is None
+    else:
+        assert rate is not None and rate.value is not None and rate.value > 0
 
 
 @given(
