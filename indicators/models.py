@@ -310,6 +310,8 @@ class Indicator(models.Model):
         blank=True,
         help_text="Where the definition comes from: the guidance or publication to cite.",
     )
+    # Published for every authority by the DfE or ONS (issue 18): never due for entry.
+    benchmarking_only = models.BooleanField(default=False)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -500,11 +502,9 @@ class SuppressionCode(models.TextChoices):
 class Figure(models.Model):
     """One value of one indicator for one area, period and optional breakdown category."""
 
-    # Every index is paid for by each of the millions of figures a national import writes
-    # (about a second a million each), so the area and the indicator have none of their own:
-    # the indexes in Meta that begin with them serve, and the breakdown's only covers the few
-    # figures that have one. Nothing reads figures by who last changed them (`updated_by`):
-    # only deleting a user account would, once, and it may take its time.
+    # Every index costs each of the millions of figures a national import writes (about a
+    # second a million each): the area and the indicator have none of their own (Meta's serve),
+    # the breakdown's covers the few that have one, and `updated_by` none (nothing reads by it).
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="figures", db_index=False)
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="figures", db_index=False

@@ -73,12 +73,14 @@ FREQUENCY_FOR_KIND = {
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def due_for(self, period: Period) -> IndicatorQuerySet:
-        """The indicators entered for a period of this kind, in catalogue order."""
+        """The indicators entered for a period of this kind, in catalogue order. Measures
+        published for every authority (`benchmarking_only`) are read, never entered: they are
+        never due."""
         frequency = FREQUENCY_FOR_KIND.get(period.kind)
         if frequency is None:
             return self.none()
         return (
-            self.filter(frequency=frequency)
+            self.filter(frequency=frequency, benchmarking_only=False)
             .select_related("theme")
             .order_by("theme__order", "theme__name", "order", "title")
         )

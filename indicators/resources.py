@@ -35,9 +35,16 @@ INDICATOR_COLUMNS = (
     "nations",
     "framework_group",
     "source_publication",
+    "benchmarking_only",
 )
-# Columns a catalogue file may leave out (files written before issue 17): their defaults apply.
-OPTIONAL_INDICATOR_COLUMNS = ("nations", "framework_group", "source_publication")
+# Columns a catalogue file may leave out (files written before issues 17 and 18): their
+# defaults apply.
+OPTIONAL_INDICATOR_COLUMNS = (
+    "nations",
+    "framework_group",
+    "source_publication",
+    "benchmarking_only",
+)
 
 
 class CachedForeignKeyWidget(widgets.ForeignKeyWidget):

@@ -275,7 +275,10 @@ def _indicators_of(section: PackSection) -> list[Indicator]:
     pack = section.pack
     applicable = Indicator.objects.applicable_to(pack.authority)
     if section.kind == SectionKind.THEME_PAGE:
-        return list(applicable.filter(theme=section.theme).select_related("theme"))
+        # A theme page lists the measures an authority keeps; those published for every
+        # authority only to compare with (issue 18) come in when a section chooses them.
+        measures = applicable.filter(theme=section.theme, benchmarking_only=False)
+        return list(measures.select_related("theme"))
     chosen = list(section.indicators.applicable_to(pack.authority).select_related("theme"))
     if chosen or section.kind not in LISTED_KINDS:
         return chosen
@@ -284,7 +287,8 @@ def _indicators_of(section: PackSection) -> list[Indicator]:
         .filter(area_id=pack.authority_id, period__end__lte=pack.period.end)
         .values("indicator_id")
     )
-    return list(applicable.filter(id__in=with_figures).select_related("theme"))
+    kept = applicable.filter(id__in=with_figures, benchmarking_only=False)
+    return list(kept.select_related("theme"))
 
 
 def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackIndicator]:

@@ -113,9 +113,14 @@ def _held(authority: Area) -> tuple[dict[_Key, _Held], dict[int | None, datetime
     changed: dict[int | None, datetime] = {}
     for indicator_id, breakdown_id, kind, latest, count, updated in (
         # Only the measures that apply to the authority's nation (issue 17): a figure kept
-        # for another nation's measure (entered before the catalogue said so) is no tile.
+        # for another nation's measure (entered before the catalogue said so) is no tile. Nor
+        # is one of the measures published for every authority only to compare (issue 18):
+        # they are read on the indicator pages and the benchmarking grid.
         Figure.objects.filter(
-            area=authority, indicator__in=Indicator.objects.applicable_to(authority)
+            area=authority,
+            indicator__in=Indicator.objects.applicable_to(authority).filter(
+                benchmarking_only=False
+            ),
         )
         .values("indicator_id", "breakdown_id", "period__kind")
         .annotate(latest=Max("period__end"), count=Count("id"), updated=Max("updated_at"))
