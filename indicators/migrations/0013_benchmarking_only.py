@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0012_issue18_benchmarking'),
+        ("indicators", "0012_issue18_benchmarking"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='benchmarking_only',
+            model_name="indicator",
+            name="benchmarking_only",
             field=models.BooleanField(default=False),
         ),
     ]
