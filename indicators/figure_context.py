@@ -45,6 +45,7 @@ from .models import (
     Indicator,
     Period,
     PeriodKind,
+    SuppressionCode,
     Target,
 )
 from .rag import (
@@ -545,21 +546,28 @@ def _comparator_cell(
     year although the neighbours' figures gave a mean for each). An annual measure is
     compared at years only (`comparison_kinds`)."""
     kinds = comparison_kinds(indicator)
-    stored = [
+    held = [
         figure
         for figure in context.comparator_figures.get((comparator.area_id, indicator.id), [])
-        if figure.period.end <= period.end
-        and (kinds is None or figure.period.kind in kinds)
-        and figure.value is not None
+        if figure.period.end <= period.end and (kinds is None or figure.period.kind in kinds)
     ]
+
     # The latest; of two ending on the same day (Wales's Q4 and its year, both to 31 March),
     # the one of the figure's own kind, so a year-end outturn stands beside the nation's year
     # and a quarter beside its quarter.
-    chosen = max(
-        stored,
-        key=lambda figure: (figure.period.end, figure.period.kind == period.kind),
-        default=None,
-    )
+    def latest(figures: list[Figure]) -> Figure | None:
+        return max(
+            figures,
+            key=lambda figure: (figure.period.end, figure.period.kind == period.kind),
+            default=None,
+        )
+
+    chosen = latest([figure for figure in held if figure.value is not None])
+    # A figure published without a value (Wales's ".." for a quarter) is the news for its
+    # period: an older value is not carried past it.
+    newest = latest(held)
+    if newest is not None and newest.value is None:
+        chosen = None
     at = _members_period(context, comparator, indicator, period)
     inputs: list[Figure] = []
     members = None
@@ -615,7 +623,12 @@ def _comparator_cell(
         period_label="",
         period=None,
         method=metrics.NO_METHOD,
-        note="no published or computed figure",
+        note=(
+            f"not published for {newest.period.label} "
+            f"({SuppressionCode(newest.suppression).label.lower()})"
+            if newest is not None and newest.suppression
+            else "no published or computed figure"
+        ),
     )
 
 

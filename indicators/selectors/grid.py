@@ -28,7 +28,7 @@ from accounts.access import Permission
 
 from .. import grid_rules
 from ..figure_context import NATIVE_KINDS
-from ..formatting import format_value
+from ..formatting import figure_decimals, format_value
 from ..models import (
     Area,
     AreaKind,
@@ -342,9 +342,7 @@ def _cell(
         return GridCell(
             None, f"suppressed ({code.label})", False, code.value, "", None, None, "", _flags(held)
         )
-    decimals = (
-        held.published_decimals if held.published_decimals is not None else indicator.decimals
-    )
+    decimals = figure_decimals(indicator.decimals, held.published_decimals)
     return GridCell(
         value=held.value,
         text=format_value(held.value, indicator.unit, decimals),
