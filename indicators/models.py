@@ -263,6 +263,7 @@ class Source(models.TextChoices):
     HEALTH = "health", "Health partners"
     WELSH = "welsh", "Welsh performance measures"
     FINANCE = "finance", "Finance system"
+    ONS = "ons", "ONS population estimates"
 
 
 class RollUp(models.TextChoices):
@@ -427,8 +428,7 @@ class BreakdownCategory(models.Model):
 
     dimension = models.CharField(max_length=40, help_text="e.g. locality, service, role")
     name = models.CharField(max_length=120)
-    # Localities, teams and services are an authority's own; categories of abuse, roles and
-    # age bands are the same everywhere (no authority).
+    # Localities, teams, services: an authority's own; abuse categories, roles, ages: shared.
     authority = models.ForeignKey(
         Area,
         on_delete=models.CASCADE,
