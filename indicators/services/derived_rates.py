@@ -71,19 +71,6 @@ _WRITTEN = (
     "updated_at",
     "updated_by",
 )
-_AUDIT_COLUMNS = (
-    "figure_id",
-    "changed_at",
-    "changed_by_id",
-    "channel",
-    "old_value",
-    "new_value",
-    "old_status",
-    "new_status",
-    "old_commentary",
-    "new_commentary",
-    "reason",
-)
 
 
 class DerivedRatesError(ValueError):
@@ -268,7 +255,7 @@ def derived_rates_refresh(
         updates.append(figure)
         audit.append(_audit(figure, old_value, old_status, who, now, reason))
     rows_update(updates, _WRITTEN)
-    bulk.insert_rows(FigureChange, _AUDIT_COLUMNS, audit)
+    bulk.insert_rows(FigureChange, bulk.FIGURE_CHANGE_COLUMNS, audit)
     # What a removed rate held goes with it: it can be derived again from the same figures.
     Figure.objects.filter(pk__in=[f.pk for f in stale]).delete()
     if touched:
