@@ -192,6 +192,27 @@ def memberships_of(user: User | AnonymousUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("authority")
 
 
+def may_read_inspection_judgements(user: User | AnonymousUser) -> bool:
+    """Ofsted's published judgements of every authority (issue 18): admins, and anyone who
+    sees an authority's figures (its officers and managers)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return is_admin(user) or authorities_for(user, Permission.VIEW_FIGURES).exists()
+
+
+def require_grid_user(user: User | AnonymousUser) -> None:
+    """The benchmarking grid (issue 18): anyone signed in who works for an authority (any
+    role), and administrators. What each sees is decided cell by cell through the door
+    (`figures_visible_to`)."""
+    if is_admin(user):
+        return
+    if not (user.is_authenticated and memberships_of(user).exists()):
+        raise PermissionDenied(
+            "The benchmarking grid is for people who work for an authority. Ask your "
+            "administrator to add you to your council's team."
+        )
+
+
 def may_read_reference_data(user: User | AnonymousUser) -> bool:
     """The indicator catalogue, the areas and the spreadsheet templates: anyone signed in.
     None of it is an authority's own data (codes and definitions are published)."""

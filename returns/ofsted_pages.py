@@ -22,7 +22,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 
 from accounts import access
-from accounts.access import Permission
 from accounts.models import User
 from indicators.inspection_models import Grade, InspectionJudgement
 from indicators.lineage_models import AreaSuccession
@@ -77,15 +76,8 @@ class JudgementsPage:
         return len(self.judgements)
 
 
-def may_read_judgements(user: User | AnonymousUser) -> bool:
-    """Admins, and anyone who sees an authority's figures (its officers and managers)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return access.is_admin(user) or access.authorities_for(user, Permission.VIEW_FIGURES).exists()
-
-
 def judgements_page(user: User | AnonymousUser, on: date) -> JudgementsPage:
-    if not may_read_judgements(user):
+    if not access.may_read_inspection_judgements(user):
         raise PermissionDenied(
             "Ofsted's judgements are listed for the officers and managers of an authority, and "
             "for administrators. Ask your administrator if you need them."

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -155,24 +154,12 @@ class _Held(NamedTuple):
     status: str
 
 
-# --- who may use it -------------------------------------------------------------------------
-
-
-def require_grid_user(user: AnyUser) -> None:
-    """Anyone signed in who works for an authority (any role), and administrators. What each
-    sees is decided cell by cell through the door (`figures_visible_to`)."""
-    if access.is_admin(user):
-        return
-    if not (user.is_authenticated and access.memberships_of(user).exists()):
-        raise PermissionDenied(
-            "The benchmarking grid is for people who work for an authority. Ask your "
-            "administrator to add you to your council's team."
-        )
+# --- a user's saved views ------------------------------------------------------------------
 
 
 def views_of(user: AnyUser) -> list[BenchmarkView]:
     """The user's own saved views, by name."""
-    require_grid_user(user)
+    access.require_grid_user(user)
     return list(
         BenchmarkView.objects.filter(owner_id=user.pk)
         .select_related("area", "neighbour_set")
@@ -183,7 +170,7 @@ def views_of(user: AnyUser) -> list[BenchmarkView]:
 def view_of(user: AnyUser, view_id: int) -> BenchmarkView:
     """One of the user's own saved views. Another user's view is not found (404), as if it did
     not exist: its name is theirs."""
-    require_grid_user(user)
+    access.require_grid_user(user)
     view = (
         BenchmarkView.objects.filter(pk=view_id, owner_id=user.pk)
         .select_related("area", "neighbour_set")
@@ -358,7 +345,7 @@ def _cell(
 
 def benchmark_grid(user: AnyUser, spec: GridSpec) -> Grid:
     """The grid for `spec`, read as the user's own authority when it is among the rows."""
-    require_grid_user(user)
+    access.require_grid_user(user)
     members = _members(spec)
     member_ids = [area_id for area_id, _name, _code in members]
     by_code = {

@@ -38,7 +38,7 @@ def benchmark_view_save(
     Refused (ValidationError, by field) when the name is taken among the user's views or the
     rows or measures cannot make a grid, checked as the form checks them."""
     person = access.require_person(user, doing="save a benchmarking view")
-    grid_selectors.require_grid_user(person)
+    access.require_grid_user(person)
     if view is not None:
         _require_owner(person, view)
     problems: dict[str, str] = {}

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from accounts import access
 from accounts.access import SignedInRequest
 
 from .. import grid_downloads
@@ -65,7 +66,7 @@ def grid_views(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def grid_try(request: SignedInRequest) -> HttpResponse:
-    grid_selectors.require_grid_user(request.user)
+    access.require_grid_user(request.user)
     form = _tried_form(request)
     grid = None
     if form.is_bound and form.is_valid():
@@ -82,7 +83,7 @@ def grid_try(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def grid_try_download(request: SignedInRequest, fmt: str) -> HttpResponse:
-    grid_selectors.require_grid_user(request.user)
+    access.require_grid_user(request.user)
     form = GridForm(request.GET, nations=_nations(request))
     if not form.is_valid():
         context = {"form": form, "grid": None, "query": "", **_choices()}
@@ -117,7 +118,7 @@ def _saved(
 @login_required
 def grid_create(request: SignedInRequest) -> HttpResponse:
     """A new view: from the form, or from a grid tried first (its GET parameters)."""
-    grid_selectors.require_grid_user(request.user)
+    access.require_grid_user(request.user)
     if request.method == "POST":
         form = GridSaveForm(request.POST, nations=_nations(request))
         view = _saved(request, form, None)
