@@ -205,20 +205,24 @@ def derived_rates_refresh(
 ) -> RefreshOutcome:
     """Bring every derived rate (of `area_ids`, or of every area) into line with the counts
     and populations held: create the missing, change the stale, remove those whose count or
-    population is gone, each with an audit row (channel "derived"). With `indicator_ids` (the
-    measures an import wrote), only the rates whose count or population is one of them: a
-    file of other measures costs one query. Call inside the caller's transaction. Refused
+    population is gone (a created or changed rate with an audit row, channel "derived"; a
+    removed one goes with its history, since it can be derived again). With `indicator_ids`
+    (the measures an import wrote), only the rates whose count or population is one of them:
+    a file of other measures costs one query and takes no lock. Call inside the caller's
+    transaction. Refused
     (PermissionDenied, before anything is written) unless `user` may import published
     figures of every area it would write."""
     found = definitions(path)
     codes = {code for d in found for code in (d.rate_code, d.count_code, d.population_code)}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    # Two imports committing at once (a counts file and the population) would otherwise both
-    # find a rate missing and both create it: the second waits, then reads the first's.
-    locks.hold_until_commit("indicators.derived_rates")
     if indicator_ids is not None:
         wrote = {code for code, i in indicators.items() if i.pk in set(indicator_ids)}
         found = [d for d in found if {d.count_code, d.population_code} & wrote]
+        if not found:
+            return RefreshOutcome()
+    # Two imports committing at once (a counts file and the population) would otherwise both
+    # find a rate missing and both create it: the second waits, then reads the first's.
+    locks.hold_until_commit("indicators.derived_rates")
     rate_ids = [indicators[d.rate_code].pk for d in found if d.rate_code in indicators]
     wanted = _wanted(found, indicators, area_ids)
     held = Figure.objects.filter(indicator__in=rate_ids, breakdown__isnull=True)

@@ -187,8 +187,11 @@ class PublishedImport(ImportHandler):
             transaction.on_commit(partial(kept_rows_delete, batch))
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
+        # The measures the batch wrote, read before the restore removes what it created: only
+        # their rates can have moved.
+        wrote = set(batch.changes.values_list("figure__indicator_id", flat=True))
         batch_figures_restore(user=user, batch=batch)
-        derived_rates_refresh(user=user)
+        derived_rates_refresh(user=user, indicator_ids={i for i in wrote if i is not None})
 
 
 HANDLER = PublishedImport()
