@@ -25,13 +25,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol
 
 from django.db.models import Q
 from django.utils.text import slugify
 
 from .lineage_models import AreaSuccession, SuccessionChange
 from .models import Area, AreaKind, Nation
+from .year_ends import HasPeriod
 
 LINEAGE_CSV = Path(__file__).resolve().parent / "catalogue" / "lineage.csv"
 LINEAGE_COLUMNS = (
@@ -64,6 +64,9 @@ class LineageCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Every authority the file names, found or created: each is given its nation's comparator
+    # by the reference load, as the shipped authorities are.
+    authorities: tuple[Area, ...] = ()
 
 
 # --- pure: the words of a break and where it falls ------------------------------------------
@@ -131,21 +134,6 @@ def break_labels(steps: Iterable[Step]) -> list[LineageBreak]:
             sentences.append(f"{_joined(merged)} merged into {successor}")
         breaks.append(LineageBreak(day, f"{'; '.join(_unique(sentences))}, {day:%B %Y}"))
     return breaks
-
-
-class HasPeriod(Protocol):
-    """A row of a trend: anything with a period that has a start and an end."""
-
-    @property
-    def period(self) -> _Span: ...
-
-
-class _Span(Protocol):
-    @property
-    def start(self) -> date: ...
-
-    @property
-    def end(self) -> date: ...
 
 
 def breaks_within(breaks: Iterable[LineageBreak], first: date, last: date) -> list[LineageBreak]:
@@ -307,6 +295,7 @@ def lineage_load(path: Path | None = None) -> LineageCounts:
 
     areas_created = created = updated = unchanged = 0
     taken = set(Area.objects.values_list("slug", flat=True))
+    named: dict[int, Area] = {}
 
     def ensure(side: _Side, region: Area) -> Area:
         nonlocal areas_created
@@ -360,6 +349,7 @@ def lineage_load(path: Path | None = None) -> LineageCounts:
             if row["change"] == SuccessionChange.RECODED
             else ensure(predecessor_side, region)
         )
+        named.update({successor.pk: successor, predecessor.pk: predecessor})
         values = {
             "took_effect": date.fromisoformat(row["took_effect"]),
             "change": row["change"],
@@ -377,4 +367,4 @@ def lineage_load(path: Path | None = None) -> LineageCounts:
             updated += 1
         else:
             unchanged += 1
-    return LineageCounts(areas_created, created, updated, unchanged)
+    return LineageCounts(areas_created, created, updated, unchanged, tuple(named.values()))

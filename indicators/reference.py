@@ -109,11 +109,11 @@ def reference_areas_load(path: Path | None = None) -> LoadCounts:
         # The shipped lineage of reorganised authorities (issue 18) comes with the shipped
         # areas. The counts stay those of areas.csv: the lineage is checked by its own tests.
         try:
-            lineage.lineage_load()
+            shipped_authorities += lineage.lineage_load().authorities
         except lineage.LineageError as error:
             raise ReferenceDataError(str(error)) from None
-    # Only the shipped authorities: others (the demo's, a published file's) have the
-    # comparators their own loader or an admin gave them.
+    # Only the shipped authorities (those of the areas and the lineage): others (the demo's, a
+    # published file's) have the comparators their own loader or an admin gave them.
     for authority in shipped_authorities:
         default_comparators_ensure(authority)
     return LoadCounts(created, updated, unchanged)

@@ -120,6 +120,15 @@ def test_the_shipped_lineage_loads_with_the_catalogue_and_again_changes_nothing(
 
 
 @pytest.mark.django_db
+def test_an_authority_the_lineage_creates_is_shown_against_england(loaded_catalogue) -> None:
+    from indicators.models import Comparator, ComparatorKind
+
+    for number in ("928", "940", "839"):  # a predecessor, a successor, a merger's successor
+        comparator = Comparator.objects.get(authority__dfe_code=number, kind=ComparatorKind.NATION)
+        assert comparator.area.ons_code == "E92000001"
+
+
+@pytest.mark.django_db
 def test_the_load_finds_an_authority_by_its_dfe_number_and_creates_only_what_is_missing(
     tmp_path: Path,
 ) -> None:
