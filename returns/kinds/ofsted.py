@@ -31,6 +31,7 @@ from indicators.reference import default_comparators_ensure
 from .. import ofsted
 from ..limits import import_limits
 from ..models import ImportBatch, SheetChange
+from ..published_areas_read import AREA_LIMITS
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .published import NO_LONGER_VALID
 from .published_areas import area_lookup, unique_slug
@@ -127,6 +128,15 @@ def ofsted_plan(batch: ImportBatch) -> OfstedPlan:
             nation = nation_for_area(found.area_code, "")
             if nation.problem:
                 read.add(found.sheet, found.row, "Local authority area code", nation.problem)
+            elif len(found.area_name) > AREA_LIMITS["name"]:
+                # Found now, not as a database error when the commit creates the authority.
+                read.add(
+                    found.sheet,
+                    found.row,
+                    "Local authority name",
+                    f"The name {found.area_name!r} is longer than the {AREA_LIMITS['name']} "
+                    "characters an area's name may have.",
+                )
             else:
                 plan.new_areas.setdefault(found.area_code, found.area_name)
         elif area.kind != AreaKind.AUTHORITY:

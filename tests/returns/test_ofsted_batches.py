@@ -206,6 +206,17 @@ def test_a_scottish_code_is_refused_at_validation(admin, barnet) -> None:
     assert "England and Wales only" in batch.findings.get().message
 
 
+def test_a_new_authority_named_too_long_for_an_area_is_an_error_at_validation(
+    admin, barnet
+) -> None:
+    name = "Somewhere " * 13
+    row = history_row("E06000099", name, date(2024, 6, 10), date(2024, 7, 23), SHORT, [GOOD] * 5)
+    batch = upload(admin, outcomes_file([row], []))
+    assert batch.error_count == 1
+    assert "longer than the 120 characters" in batch.findings.get().message
+    assert not Area.objects.filter(ons_code="E06000099").exists()
+
+
 def test_the_page_lists_the_latest_judgement_as_at_a_date_with_counts(
     admin, barnet, client: Client
 ) -> None:
