@@ -587,7 +587,7 @@ def _comparator_cell(
     mean = metrics.mean_of_available([figure.value for figure in inputs])
     if mean.value is not None and at is not None and members is not None:
         decimals = mean_decimals(
-            indicator.decimals, [getattr(figure, "published_decimals", None) for figure in inputs]
+            indicator.decimals, [figure.published_decimals for figure in inputs]
         )
         return ComparatorCell(
             label=comparator.label,
@@ -600,7 +600,7 @@ def _comparator_cell(
             note=_mean_note(mean.count, members, len(others)),
         )
     if chosen is not None and chosen.value is not None:
-        decimals = figure_decimals(indicator.decimals, getattr(chosen, "published_decimals", None))
+        decimals = figure_decimals(indicator.decimals, chosen.published_decimals)
         return ComparatorCell(
             label=comparator.label,
             area_name=comparator.area.name,
@@ -609,11 +609,7 @@ def _comparator_cell(
             period_label=chosen.period.label,
             period=chosen.period,
             method=metrics.PUBLISHED,
-            note=(
-                "published"
-                if getattr(chosen, "source", "") == FigureSource.PUBLISHED
-                else "entered"
-            ),
+            note=("published" if chosen.source == FigureSource.PUBLISHED else "entered"),
         )
     return ComparatorCell(
         label=comparator.label,
@@ -714,7 +710,7 @@ def _travel_text(
         return travel.words
     # As precisely as the figures are shown: 19.1% to 18.8% is a change, not "no change".
     decimals = max(
-        figure_decimals(indicator.decimals, getattr(figure, "published_decimals", None))
+        figure_decimals(indicator.decimals, figure.published_decimals)
         for figure in (earlier, latest)
     )
     change = format_change(travel.change, indicator.unit, decimals)

@@ -61,6 +61,9 @@ class GoodAuthorities:
 
     # authority id -> ((published on, good or better), ...), oldest first
     timeline: dict[int, tuple[tuple[date, bool], ...]] = field(default_factory=dict)
+    # Each day's answer, worked out once: a page asks for the same few period ends for every
+    # row and comparator it draws.
+    answers: dict[date, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def held(self) -> bool:
@@ -69,13 +72,17 @@ class GoodAuthorities:
     def as_at(self, day: date) -> frozenset[int]:
         """The authorities whose latest judgement published on or before `day` was good or
         outstanding."""
+        known = self.answers.get(day)
+        if known is not None:
+            return known
         members = set()
         for authority_id, judgements in self.timeline.items():
             # The judgements published on or before the day are those before this index.
             upto = bisect_right(judgements, (day, True))
             if upto and judgements[upto - 1][1]:
                 members.add(authority_id)
-        return frozenset(members)
+        self.answers[day] = frozenset(members)
+        return self.answers[day]
 
     def by_day(self, days: Iterable[date]) -> dict[date, frozenset[int]]:
         return {day: self.as_at(day) for day in set(days)}
