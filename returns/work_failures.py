@@ -8,21 +8,18 @@ fail the same way every time, and "try again" would only waste the person's afte
 from __future__ import annotations
 
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 # Faults of the connection, not of the data: the server restarted, the network dropped, the
-# broker was away, a lock waited too long. Django's wrappers and the plain socket errors.
+# broker was away, a lock waited too long. Django's wrappers, the plain socket errors and the
+# broker's own connection errors.
 TRANSIENT: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
     ConnectionError,
     TimeoutError,
+    BrokerError,
 )
-try:  # the broker's own connection errors, where the client is installed
-    from kombu.exceptions import OperationalError as BrokerError
-
-    TRANSIENT = (*TRANSIENT, BrokerError)
-except ImportError:  # pragma: no cover - kombu comes with Celery
-    pass
 
 
 def is_transient(error: BaseException) -> bool:

@@ -127,11 +127,12 @@ def mappings_load(*, user: User | SystemActor, path: Path | None = None) -> tupl
 def mapping_copy_local(*, user: User | SystemActor, mapping: PublishedMapping) -> PublishedMapping:
     """A local copy of a shipped mapping, to edit: active, named "<name> (local)", and the
     shipped one switched off, so that the file is not read twice for the same measure (two
-    mappings of one indicator would give every figure twice)."""
+    mappings of one indicator would give every figure twice). A local copy made before is
+    kept as the admin left it, not overwritten."""
     access.require_admin_actor(user, doing="change the mappings of published files")
     name = f"{mapping.name} (local)"[: PublishedMapping._meta.get_field("name").max_length]
     fields = _stored_fields(mapping_of(mapping))
-    copy, _created = PublishedMapping.objects.update_or_create(
+    copy, _created = PublishedMapping.objects.get_or_create(
         name=name, defaults={**fields, "is_shipped": False, "is_active": True}
     )
     mapping.is_active = False
