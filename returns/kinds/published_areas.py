@@ -46,9 +46,6 @@ def area_lookup() -> AreaIndex:
     for area in Area.objects.prefetch_related("members"):
         members = list(area.members.all()) if area.kind == AreaKind.JOINT else []
         index.add(area, [m.ons_code for m in members], [m.dfe_code for m in members])
-        # A new authority is shown against its nation's average (England, or Wales) until an
-        # admin chooses otherwise; the file's nation row, if any, was created first above.
-        default_comparators_ensure(area)
     return index
 
 
