@@ -32,7 +32,7 @@ from accounts import access
 from accounts.access import Permission
 
 from . import periods, ranking
-from .figure_context import NATIVE_KINDS
+from .figure_context import NATIVE_KINDS, figure_flags
 from .formatting import figure_decimals, format_value
 from .models import (
     Area,
@@ -40,7 +40,6 @@ from .models import (
     Comparator,
     ComparatorKind,
     Figure,
-    FigureStatus,
     Indicator,
     Period,
     StatisticalNeighbour,
@@ -302,17 +301,6 @@ def _boundary_text(indicator: Indicator, value: Decimal | None) -> str:
     return format_value(value, indicator.unit, min(indicator.decimals + 1, MAX_DECIMALS))
 
 
-def _flags(is_provisional: bool, is_estimated: bool, status: str) -> tuple[str, ...]:
-    flags = []
-    if is_provisional:
-        flags.append("provisional")
-    if is_estimated:
-        flags.append("estimated")
-    if status != FigureStatus.APPROVED:
-        flags.append(FigureStatus(status).label.lower())
-    return tuple(flags)
-
-
 def summary_sentence(
     *,
     authority_name: str,
@@ -481,7 +469,7 @@ def _ranked_page(
                 ),
                 numerator_text=_part_text(row.numerator),
                 denominator_text=_part_text(row.denominator),
-                flags=_flags(row.is_provisional, row.is_estimated, row.status),
+                flags=figure_flags(row.is_provisional, row.is_estimated, row.status),
             )
         )
     unranked = [

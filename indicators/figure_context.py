@@ -413,17 +413,27 @@ def load_context(
 # --- the rules --------------------------------------------------------------------------------
 
 
-def _flags(figure: Figure) -> tuple[str, ...]:
+def figure_flags(
+    is_provisional: bool, is_estimated: bool, status: str, is_revised: bool = False
+) -> tuple[str, ...]:
+    """The words a figure carries beside its value: provisional, estimated, revised, and its
+    status unless approved (the pages, the benchmarking page and the grid alike)."""
     flags = []
-    if figure.is_provisional:
+    if is_provisional:
         flags.append("provisional")
-    if figure.is_estimated:
+    if is_estimated:
         flags.append("estimated")
-    if figure.is_revised:
+    if is_revised:
         flags.append("revised")
-    if figure.status != "approved":
-        flags.append(figure.get_status_display().lower())
+    if status != FigureStatus.APPROVED:
+        flags.append(FigureStatus(status).label.lower())
     return tuple(flags)
+
+
+def _flags(figure: Figure) -> tuple[str, ...]:
+    return figure_flags(
+        figure.is_provisional, figure.is_estimated, figure.status, figure.is_revised
+    )
 
 
 def value_text(indicator: Indicator, figure: Figure | None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from indicators.nations import nation_for_area
+from indicators.nations import HELD, nation_for_area
 from returns.findings import Finding, Severity
 
 from .published_mappings import STANDARD_ALIASES
@@ -33,8 +33,9 @@ LOCAL = "local"
 
 # The geographic_level values of the files, normalised (stripped, lower case).
 LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
-# The nation of an area by the first letter of its ONS code, as `indicators.nations` reads it.
-NATION_OF_CODE = {"E": "england", "W": "wales"}
+# The nation of an area by the first letter of its ONS code (W is Wales), as
+# `indicators.nations` reads it.
+NATION_OF_CODE = HELD
 
 AREA_COLUMNS = frozenset(STANDARD_ALIASES) - {"time_period"}
 

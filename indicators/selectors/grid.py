@@ -26,12 +26,11 @@ from accounts import access
 from accounts.access import Permission
 
 from .. import grid_rules
-from ..figure_context import NATIVE_KINDS
+from ..figure_context import NATIVE_KINDS, figure_flags
 from ..formatting import figure_decimals, format_value
 from ..models import (
     Area,
     AreaKind,
-    FigureStatus,
     Indicator,
     NeighbourSet,
     Period,
@@ -296,14 +295,7 @@ def _door(viewpoint: Area | None) -> FigureQuerySet:
 
 
 def _flags(row: _Held) -> tuple[str, ...]:
-    flags = []
-    if row.is_provisional:
-        flags.append("provisional")
-    if row.is_estimated:
-        flags.append("estimated")
-    if row.status != FigureStatus.APPROVED:
-        flags.append(FigureStatus(row.status).label.lower())
-    return tuple(flags)
+    return figure_flags(row.is_provisional, row.is_estimated, row.status)
 
 
 def _empty_cell(text: str) -> GridCell:
