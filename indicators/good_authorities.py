@@ -24,6 +24,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from .inspection_models import GOOD_OR_BETTER, InspectionJudgement
+from .reference_cache import GOOD_AUTHORITIES, cached
 
 
 def _newest_first() -> Window:
@@ -114,9 +115,13 @@ def timeline_of(
 
 
 def good_authorities() -> GoodAuthorities:
-    """Every judgement held, as a timeline. One query: a few rows an authority."""
-    return timeline_of(
-        InspectionJudgement.objects.values_list(
-            "authority_id", "published_on", "inspected_on", "pk", "overall"
-        )
+    """Every judgement held, as a timeline: one query (a few rows an authority) when the
+    cache does not hold it (`reference_cache`)."""
+    return cached(
+        GOOD_AUTHORITIES,
+        lambda: timeline_of(
+            InspectionJudgement.objects.values_list(
+                "authority_id", "published_on", "inspected_on", "pk", "overall"
+            )
+        ),
     )

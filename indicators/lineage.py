@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.db.models import Q
 from django.utils.text import slugify
 
 from .lineage_models import AreaSuccession, SuccessionChange
 from .models import Area, AreaKind, Nation
+from .reference_cache import SUCCESSIONS, cached
 from .year_ends import HasPeriod
 
 LINEAGE_CSV = Path(__file__).resolve().parent / "catalogue" / "lineage.csv"
@@ -146,38 +146,58 @@ def breaks_within(breaks: Iterable[LineageBreak], first: date, last: date) -> li
 # --- reads ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A succession as the cache keeps it: the two areas' ids and names, and the change."""
+
+    took_effect: date
+    predecessor: tuple[int, str, str]  # id, name, DfE number
+    successor: tuple[int, str, str]
+    change: str
+
+
+def _successions() -> list[_Held]:
+    """Every succession held (a dozen or so), in order: one query when not cached."""
+
+    def read() -> list[_Held]:
+        return [
+            _Held(s.took_effect, _side(s.predecessor), _side(s.successor), s.change)
+            for s in AreaSuccession.objects.select_related("predecessor", "successor").order_by(
+                "took_effect", "pk"
+            )
+        ]
+
+    return cached(SUCCESSIONS, read)
+
+
+def _side(area: Area) -> tuple[int, str, str]:
+    return (area.pk, area.name, area.dfe_code)
+
+
 def area_breaks(area: Area) -> list[LineageBreak]:
     """The breaks in an authority's line: every reorganisation it took part in, worded with
     the others on the same day that share a predecessor or successor with it (BCP's says that
     Dorset County split as well as that Bournemouth and Poole merged into BCP)."""
-    own = list(
-        AreaSuccession.objects.filter(Q(predecessor=area) | Q(successor=area)).values_list(
-            "took_effect", "predecessor_id", "successor_id"
-        )
-    )
+    held = _successions()
+    own = [s for s in held if area.pk in (s.predecessor[0], s.successor[0])]
     if not own:
         return []
-    related = Q()
-    for took_effect, predecessor, successor in own:
-        ids = (predecessor, successor)
-        related |= Q(took_effect=took_effect) & (
-            Q(predecessor_id__in=ids) | Q(successor_id__in=ids)
-        )
-    successions = list(
-        AreaSuccession.objects.filter(related)
-        .select_related("predecessor", "successor")
-        .order_by("took_effect", "pk")
-    )
+    related = {(s.took_effect, side) for s in own for side in (s.predecessor[0], s.successor[0])}
+    successions = [
+        s
+        for s in held
+        if {(s.took_effect, s.predecessor[0]), (s.took_effect, s.successor[0])} & related
+    ]
     # Two areas of one name (Dorset County Council's area is "Dorset" in the DfE's files, as
     # is the Dorset Council that replaced it) are told apart by their DfE numbers.
     names: dict[str, set[int]] = {}
     for s in successions:
-        for side in (s.predecessor, s.successor):
-            names.setdefault(side.name, set()).add(side.pk)
+        for pk, name, _code in (s.predecessor, s.successor):
+            names.setdefault(name, set()).add(pk)
 
-    def named(side: Area) -> str:
-        shared = len(names[side.name]) > 1 and side.dfe_code
-        return f"{side.name} ({side.dfe_code})" if shared else side.name
+    def named(side: tuple[int, str, str]) -> str:
+        _pk, name, code = side
+        return f"{name} ({code})" if len(names[name]) > 1 and code else name
 
     return break_labels(
         Step(named(s.predecessor), named(s.successor), s.took_effect, s.change) for s in successions

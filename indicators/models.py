@@ -503,13 +503,12 @@ class Figure(models.Model):
     """One value of one indicator for one area, period and optional breakdown category."""
 
     # Every index costs each of the millions of figures a national import writes (about a
-    # second a million each): the area and the indicator have none of their own (Meta's serve),
-    # the breakdown's covers the few that have one, and `updated_by` none (nothing reads by it).
+    # second a million each): the area, indicator and period have none of their own (Meta's
+    # serve; nothing reads one period of every area and indicator), the breakdown's covers
+    # the few that have one, and `updated_by` none (nothing reads by it).
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="figures", db_index=False)
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="figures", db_index=False
-    )
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="figures")
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="figures", db_index=False)
+    period = models.ForeignKey(Period, models.PROTECT, related_name="figures", db_index=False)
     breakdown = models.ForeignKey(
         BreakdownCategory,
         on_delete=models.PROTECT,
@@ -561,8 +560,10 @@ class Figure(models.Model):
 
     class Meta:
         constraints = [
+            # Indicator first: it also finds every area's figures of an indicator and period
+            # (comparators, ranks, the grid), one index less for an import to keep (issue 18).
             models.UniqueConstraint(
-                fields=["area", "indicator", "period"],
+                fields=["indicator", "period", "area"],
                 condition=Q(breakdown__isnull=True),
                 name="one_figure_per_area_indicator_period",
             ),
@@ -603,7 +604,6 @@ class Figure(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
         ]
         indexes = [
-            models.Index(fields=["indicator", "period"]),
             # An area's figures of some periods: a dashboard rebuild reads the authority's
             # figures of its trend windows, and its comparators' members' of a period or two
             # (issue 15; without it PostgreSQL combined the area and period indexes, 400,000

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from indicators.db_indexes import AppendOnlyIndex
+
 
 class ImportKind(models.TextChoices):
     # More kinds (CIN census, SSDA903, spreadsheets) join as they are wired in; their pure
@@ -193,7 +195,10 @@ class ImportFinding(models.Model):
 class BatchChange(models.Model):
     """A figure a committed batch created or changed, with its state before, for rollback."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    # Indexed by range of pages (Meta): a batch's rows are written together.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     # No database constraint: a commit writes one of these per figure (a million for a large
     # publication), in the transaction that wrote the figure, and the database would check
     # each row again at commit (about 8 µs a row here). Deleting a figure through Django
@@ -210,6 +215,9 @@ class BatchChange(models.Model):
     # moved on), so nothing newer is overwritten.
     before = models.JSONField(null=True)
     version = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [AppendOnlyIndex(fields=["batch"], name="batchchange_batch")]
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: figure {self.figure_id}"

@@ -51,6 +51,7 @@ from ..models import (
     Period,
     Target,
 )
+from ..reference_cache import PAIRINGS, cached
 from .neighbours import NeighbourComparison, chart_neighbours, neighbour_comparison
 from .start import authority_and_permissions, authority_for
 
@@ -89,12 +90,15 @@ NATIONS_SHORT = {"both": "England and Wales", "england": "England", "wales": "Wa
 
 
 def paired_measures(indicator: Indicator) -> list[PairedMeasure]:
-    """The measures paired with `indicator`, in either direction, by code. One query."""
+    """The measures paired with `indicator`, in either direction, by code: from every pairing
+    held (a few), one query when the reference cache does not hold them."""
+    every = cached(
+        PAIRINGS, lambda: list(IndicatorPairing.objects.select_related("first", "second"))
+    )
     paired = [
         (pairing.second if pairing.first_id == indicator.pk else pairing.first, pairing)
-        for pairing in IndicatorPairing.objects.filter(
-            Q(first=indicator) | Q(second=indicator)
-        ).select_related("first", "second")
+        for pairing in every
+        if indicator.pk in (pairing.first_id, pairing.second_id)
     ]
     return [
         PairedMeasure(other, NATIONS_SHORT.get(other.nations, other.nations), pairing.difference)

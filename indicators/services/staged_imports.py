@@ -225,8 +225,8 @@ def figures_import_staged(
         )
     report("Reading the stored figures to compare")
     # Lock every stored figure the file names, as figures_import does, so that nothing
-    # changes between the compare and the write.
-    _scalar(
+    # changes between the compare and the write; each is either changed or left alone.
+    stored = _scalar(
         f"SELECT count(*) FROM (SELECT 1 FROM indicators_figure f JOIN {source} s "  # noqa: S608
         f"ON {_STORED} FOR UPDATE OF f) AS locked"
     )
@@ -274,9 +274,7 @@ def figures_import_staged(
             bulk.keys_check(owner, [record.owner_id])
     changed_areas = _execute(f"SELECT DISTINCT area_id FROM {_CHANGED_TABLE}")  # noqa: S608
     dashboards.dashboards_changed(area_ids={*created_in, *(row[0] for row in changed_areas)})
-    created = sum(created_in.values())
-    total = int(_scalar(f"SELECT count(*) FROM {source}"))  # noqa: S608
-    return StagedOutcome(created, changed, total - created - changed)
+    return StagedOutcome(sum(created_in.values()), changed, int(stored) - changed)
 
 
 # The state a figure had, as `figures_import` keeps it (its IMPORTED_FIELDS, numbers as text).
@@ -324,7 +322,11 @@ def _create(source: str, status: str, kept: str, params: dict[str, Any]) -> dict
         return {}
     # In the source's order, not sorted into key order: a published file already lists an
     # area's figures for a year together, and sorting a million rows spilled to disk and cost
-    # a third of the commit (bench/README.md, issue 15).
+    # a third of the commit (bench/README.md, issue 15). The stored figures are skipped by
+    # the unique index the insert maintains anyway ("ON CONFLICT DO NOTHING"), not by a
+    # NOT EXISTS over the figure table: when that table is empty on disk (a new database
+    # vacuumed, or after a rollback) the planner reads it afresh for every source row while
+    # the statement itself makes it grow, and a million rows never finished (issue 18).
     rows = _execute(
         "WITH created AS (INSERT INTO indicators_figure (area_id, indicator_id, period_id, "  # noqa: S608
         "breakdown_id, value, numerator, denominator, suppression, status, source, "
@@ -335,7 +337,7 @@ def _create(source: str, status: str, kept: str, params: dict[str, Any]) -> dict
         "COALESCE(s.is_provisional, false), false, '', "
         "r.ratio_kind, false, '', 1, %(now)s, %(user)s, s.published_decimals "
         f"FROM {source} s JOIN {_RATIO_KINDS_TABLE} r ON r.indicator_id = s.indicator_id "
-        f"WHERE NOT EXISTS (SELECT 1 FROM indicators_figure f WHERE {_STORED}) "
+        "ON CONFLICT (area_id, indicator_id, period_id) WHERE breakdown_id IS NULL DO NOTHING "
         "RETURNING id, area_id, value, status), "
         "audit AS (INSERT INTO indicators_figurechange (figure_id, changed_at, changed_by_id, "
         "channel, old_value, new_value, old_status, new_status, old_commentary, "

@@ -27,6 +27,7 @@ from indicators.inspection_models import InspectionJudgement
 from indicators.models import Area, AreaKind, Comparator
 from indicators.nations import nation_for_area
 from indicators.reference import default_comparators_ensure
+from indicators.reference_cache import GOOD_AUTHORITIES, reference_changed
 
 from .. import ofsted
 from ..limits import import_limits
@@ -262,6 +263,8 @@ class OfstedImport(ImportHandler):
                 )
             )
         SheetChange.objects.bulk_create(records)
+        # Written in bulk, past the model's signals: the pages' timeline is read afresh.
+        reference_changed(GOOD_AUTHORITIES)
         batch.new_count = len(created)
         batch.changed_count = len(plan.updates)
         batch.unchanged_count = plan.unchanged
@@ -285,6 +288,7 @@ class OfstedImport(ImportHandler):
             )
         gone = [c.object_id for c in changes if c.before is None]
         InspectionJudgement.objects.filter(pk__in=gone).delete()
+        reference_changed(GOOD_AUTHORITIES)
         for change in changes:
             if change.before is None:
                 continue
