@@ -122,6 +122,21 @@ class ImportBatch(models.Model):
         null=True, blank=True, help_text="Children aged 0 to 17, for rates per 10,000."
     )
     derived = models.JSONField(null=True, blank=True)
+    # The DfE's validation rules a statutory return was checked by (issue 19): the set's name
+    # ("SSDA903 2025/26"), and for each rule that failed its code, severity, message and the
+    # rows that failed ({"103": {"severity": "error", "message": ..., "rows": 12}}): counts
+    # only, nothing child-level. A return with rule errors may be committed once an admin
+    # confirms it; who did and when is kept.
+    rule_set = models.CharField(max_length=40, blank=True)
+    rule_counts = models.JSONField(null=True, blank=True)
+    errors_accepted_at = models.DateTimeField(null=True, blank=True)
+    errors_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # A statistical-neighbour import creates one neighbour set; rolling it back removes it.
     neighbour_set = models.ForeignKey(
         "indicators.NeighbourSet",
