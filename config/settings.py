@@ -236,9 +236,17 @@ WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=4096)
 IMPORT_WORK_ATTEMPTS = env.int("IMPORT_WORK_ATTEMPTS", default=2)
 # A batch waiting for a worker this long, and held by none, is given up as lost.
 IMPORT_STALLED_MINUTES = env.int("IMPORT_STALLED_MINUTES", default=15)
+# A statutory return's file, kept while it is in review for its DfE rules' error report
+# (child-level data), is deleted this many days after upload whatever became of the batch.
+IMPORT_RETURN_FILE_DAYS = env.int("IMPORT_RETURN_FILE_DAYS", default=14)
 # Every dashboard is rebuilt each night, whatever was written (catalogue edits by spreadsheet
 # in the admin, say, which queue no rebuild of their own). Beat runs in docker-compose.
 CELERY_BEAT_SCHEDULE = {
+    # Statutory returns' files past IMPORT_RETURN_FILE_DAYS (returns.services).
+    "expire-return-files": {
+        "task": "returns.tasks.expire_return_files",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Summaries of the quarter that has just ended, from the audits entered during it.
     "derive-audit-summaries": {
         "task": "audits.tasks.derive_audit_summaries",

@@ -33,6 +33,8 @@ from .findings import Finding
 from .kinds import handler_for
 from .kinds.base import batch_actor_require
 from .kinds.published import current_mappings, mappings_load
+from .kinds.statutory import return_file_delete
+from .kinds.statutory_rules import may_commit_with_rule_errors, rule_rows, structural_errors
 from .memory import gc_paused
 from .models import (
     AUTHORITY_SHEET_KINDS,
@@ -67,6 +69,7 @@ __all__ = [
     "batches_stalled_fail",
     "current_mappings",
     "mappings_load",
+    "return_files_expire",
 ]
 
 # Findings kept on a batch: beyond this a file is badly wrong and the count says so.
@@ -163,6 +166,10 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
     with gc_paused():
         preview = handler_for(batch.kind).validate(batch)
     _findings_keep(batch, preview.findings, preview.not_listed)
+    # A statutory return's DfE rule failures are counted per rule, not listed as findings:
+    # its rows count among the batch's errors and warnings all the same.
+    batch.error_count += rule_rows(batch.rule_counts, "error")
+    batch.warning_count += rule_rows(batch.rule_counts, "warning")
     batch.rows_read = preview.rows_read
     batch.new_count, batch.changed_count = preview.new, preview.changed
     batch.unchanged_count = preview.unchanged
@@ -200,32 +207,63 @@ def _locked_for(user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+def _refused_commit(batch: ImportBatch) -> ValidationError:
+    return ValidationError(
+        "Only a validated batch with no errors can be committed: this one is "
+        f"{batch.get_status_display().lower()} with {batch.error_count} errors."
+    )
+
+
 @transaction.atomic
-def batch_commit_request(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
+def batch_commit_request(
+    *, user: User | SystemActor, batch: ImportBatch, accept_rule_errors: bool = False
+) -> ImportBatch:
     """Ask for a validated batch to be committed: it is marked committing and a worker commits
-    it (in-process with the embedded default), reporting its progress as it goes."""
+    it (in-process with the embedded default), reporting its progress as it goes.
+
+    A statutory return whose only errors are DfE rule failures is committed only when an
+    admin accepts them (`accept_rule_errors`, what the review page's confirmation sends): who
+    and when are kept on the batch. An error in the file's structure is never accepted."""
     batch = _locked_for(user, batch)
-    if not batch.can_commit:
+    if batch.can_commit:
+        return _hand_to_worker(batch, user, BatchStatus.COMMITTING, "commit_batch")
+    if not may_commit_with_rule_errors(batch):
+        raise _refused_commit(batch)
+    if not accept_rule_errors:
         raise ValidationError(
-            "Only a validated batch with no errors can be committed: this one is "
-            f"{batch.get_status_display().lower()} with {batch.error_count} errors."
+            f"This return has {batch.error_count} DfE rule error"
+            f"{'s' if batch.error_count != 1 else ''}: confirm that you accept them to commit "
+            "it, and its figures will be marked as affected."
         )
+    access.require_admin_actor(user, doing="commit a return with known errors")
+    batch.errors_accepted_by = access.person(user)
+    batch.errors_accepted_at = timezone.now()
+    batch.save(update_fields=["errors_accepted_by", "errors_accepted_at"])
     return _hand_to_worker(batch, user, BatchStatus.COMMITTING, "commit_batch")
+
+
+def _errors_accepted(batch: ImportBatch) -> bool:
+    """A return whose only errors are DfE rule failures, accepted by an admin."""
+    return (
+        batch.errors_accepted_at is not None
+        and batch.rule_counts is not None
+        and structural_errors(batch) == 0
+    )
 
 
 @transaction.atomic
 def batch_commit(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Write the batch's figures in one transaction, remembering what each replaced. Run by
     the worker for a batch marked committing, acting for whoever asked; committing a committed
-    batch again (a task delivered twice) does nothing."""
+    batch again (a task delivered twice) does nothing. A batch with errors is committed only
+    when they are DfE rule failures an admin accepted (`batch_commit_request`)."""
     batch = _locked_for(user, batch)
     if batch.status == BatchStatus.COMMITTED:
         return batch
-    if batch.status not in (BatchStatus.READY, BatchStatus.COMMITTING) or batch.error_count:
-        raise ValidationError(
-            "Only a validated batch with no errors can be committed: this one is "
-            f"{batch.get_status_display().lower()} with {batch.error_count} errors."
-        )
+    if batch.status not in (BatchStatus.READY, BatchStatus.COMMITTING) or (
+        batch.error_count and not _errors_accepted(batch)
+    ):
+        raise _refused_commit(batch)
     progress_report(batch.pk, percent=2, note="Reading the file again")
     with gc_paused():
         handler_for(batch.kind).commit(user=user, batch=batch)
@@ -253,8 +291,7 @@ def batch_reject(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch
     fields = ["status"]
     handler_for(batch.kind).reject(batch)
     if batch.kind in RETURN_KINDS and batch.file.name:
-        transaction.on_commit(partial(batch.file.storage.delete, batch.file.name))
-        batch.file.name = ""
+        return_file_delete(batch)
         fields.append("file")
     batch.save(update_fields=fields)
     return batch
@@ -522,3 +559,27 @@ def batches_stalled_fail(
             _work_given_up(batch, spec, why)
             given_up += 1
     return given_up
+
+
+def return_files_expire(*, now: datetime | None = None) -> int:
+    """Delete the file of every statutory return uploaded more than IMPORT_RETURN_FILE_DAYS
+    ago that still holds one (kept for its error report while in review, or left by a
+    validation that failed): child-level data is not kept past a stated time, whatever
+    became of the batch. The batch keeps its aggregates and rule counts, so a validated
+    return may still be committed; its error report is gone. Run by Celery beat daily. The
+    system's bookkeeping: no acting user. Returns how many files it deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.IMPORT_RETURN_FILE_DAYS)
+    deleted = 0
+    with transaction.atomic():
+        batches = (
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(kind__in=RETURN_KINDS, created_at__lt=cutoff)
+            .exclude(file="")
+            .exclude(status__in=list(WORK_OF_STATUS))  # a worker is reading it
+        )
+        for batch in batches:
+            return_file_delete(batch)
+            batch.save(update_fields=["file"])
+            deleted += 1
+    return deleted

@@ -209,6 +209,12 @@ def sweep_stalled_batches() -> int:
 
 
 @shared_task(acks_late=True)
+def expire_return_files() -> int:
+    """Delete statutory returns' files kept past IMPORT_RETURN_FILE_DAYS (Celery beat, daily)."""
+    return services.return_files_expire()
+
+
+@shared_task(acks_late=True)
 def roll_up_figures_of(keys: list[list[int]]) -> int:
     """Derive the quarters and years of a spreadsheet import's figures (keys: [area id,
     indicator id, period id]). Imports now queue `indicators.tasks.roll_up_figures_many`,

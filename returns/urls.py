@@ -16,4 +16,9 @@ urlpatterns = [
     path("<int:batch_id>/reject/", views.batch_reject, name="batch_reject"),
     path("<int:batch_id>/rollback/", views.batch_rollback, name="batch_rollback"),
     path("<int:batch_id>/retry/", views.batch_retry, name="batch_retry"),
+    path(
+        "<int:batch_id>/rule-failures.<str:fmt>",
+        views.batch_rule_report,
+        name="batch_rule_report",
+    ),
 ]

@@ -3,16 +3,20 @@ Thin: access through the selectors (which ask `accounts.access`), one service pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import SignedInRequest
 
-from . import selectors, services
+from . import rule_reports, selectors, services
 from .forms import UploadForm
 from .models import BatchStatus
 
@@ -46,18 +50,24 @@ def batch_detail(request: SignedInRequest, batch_id: int) -> HttpResponse:
     # out, on the page itself, even where no beat runs the sweep (the embedded default).
     services.batches_stalled_fail(batch_ids=[batch_id])
     page = selectors.batch_page(request.user, batch_id)
-    return render(request, "returns/batch_detail.html", {"page": page})
+    rules = rule_reports.rule_review(page.batch)
+    return render(request, "returns/batch_detail.html", {"page": page, "rules": rules})
 
 
 def _act(request: SignedInRequest, batch_id: int, action: str) -> HttpResponse:
     batch = selectors.batch_for_action(request.user, batch_id)
     # Commit and rollback are done by a worker: the batch page follows their progress.
-    service = {
-        "commit": services.batch_commit_request,
+    services_by_action: dict[str, Callable[..., object]] = {
+        "commit": partial(
+            services.batch_commit_request,
+            # The review page's confirmation that the return's DfE rule errors are accepted.
+            accept_rule_errors=request.POST.get("accept_rule_errors") == "yes",
+        ),
         "reject": services.batch_reject,
         "retry": services.batch_retry,
         "rollback": services.batch_rollback_request,
-    }[action]
+    }
+    service = services_by_action[action]
     try:
         service(user=request.user, batch=batch)
     except ValidationError as refusal:
@@ -114,3 +124,30 @@ def batch_rollback(request: SignedInRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def batch_retry(request: SignedInRequest, batch_id: int) -> HttpResponse:
     return _act(request, batch_id, "retry")
+
+
+REPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def batch_rule_report(request: SignedInRequest, batch_id: int, fmt: str) -> HttpResponse:
+    """A statutory return's DfE rule failures, row by row, built from its file while it is in
+    review (docs/0028): whoever may see the batch may download it. Gone (410) once the file
+    is deleted, on commit, rejection or expiry."""
+    batch = selectors.batch_for_action(request.user, batch_id)
+    if fmt not in REPORT_TYPES:
+        raise Http404("There is no such report.")
+    if not rule_reports.report_available(batch):
+        context = {"batch": batch, "days": settings.IMPORT_RETURN_FILE_DAYS}
+        return render(request, "returns/rule_report_gone.html", context, status=410)
+    build = rule_reports.report_csv if fmt == "csv" else rule_reports.report_xlsx
+    response = HttpResponse(build(batch), content_type=REPORT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="import-{batch.pk}-dfe-rule-failures.{fmt}"'
+    )
+    # Child-level data: no copy kept by a browser or proxy.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,10 +2,17 @@
 (`ImportKind.SSDA903`), one authority's for one collection year.
 
 Validating derives the year's aggregates with the pure derivations (`derive_cin`,
-`derive_903`, `ssda903_xml`), keeps them on the batch and deletes the file: it holds
-child-level data, which is not kept (DESIGN.md, Privacy). Committing writes the authority's
-figures for the year from the kept aggregates; categories of abuse are shared breakdown
-categories, created on commit when missing.
+`derive_903`, `ssda903_xml`) and runs the year's DfE validation rules over the same tables
+(`statutory_rules`), keeping on the batch the aggregates and the count of failing rows per rule:
+nothing child-level. Committing writes the authority's figures for the year from the kept
+aggregates; categories of abuse are shared breakdown categories, created on commit when missing.
+
+Privacy (DESIGN.md, derive then discard): the file holds child-level data. It is deleted as
+soon as it has been read unless a DfE rule failed: then it is kept while the batch is in
+review, so that the people who fix the data can download the failures (`returns.rule_reports`,
+built from the file on request and never stored), and deleted when the batch is committed or
+rejected, or by the housekeeping once IMPORT_RETURN_FILE_DAYS have passed
+(`services.return_files_expire`), whichever comes first.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from ..text_streams import utf8_lines
 from ..zip_files import directory_refusal, directory_size
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
+from .statutory_rules import is_last_years, rule_counts_of, rule_findings, rule_outcome
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -94,12 +102,15 @@ class ZipTable:
 def zip_tables(
     archive: zipfile.ZipFile, limits: ImportLimits
 ) -> tuple[dict[str, ZipTable], list[Finding]]:
-    """The CSV tables of an SSDA903 return sent as one ZIP file, to be streamed."""
+    """The CSV tables of an SSDA903 return sent as one ZIP file, to be streamed. Last year's
+    tables beside them (`statutory_rules.is_last_years`) are for the rules only."""
     members = [info for info in archive.infolist() if not info.is_dir()]
     if sum(info.file_size for info in members) > limits.unpacked_bytes:
         return {}, [Finding(1, "", unpacked_refusal(limits.unpacked_bytes))]
     return {
-        info.filename.rsplit("/", 1)[-1]: ZipTable(archive, info, limits) for info in members
+        info.filename.rsplit("/", 1)[-1]: ZipTable(archive, info, limits)
+        for info in members
+        if not is_last_years(info.filename)
     }, []
 
 
@@ -193,6 +204,14 @@ def return_contents(batch: ImportBatch, *, create: bool) -> list[figure_services
     return contents
 
 
+def return_file_delete(batch: ImportBatch) -> None:
+    """Forget the batch's file, and delete it once this transaction has committed (if it is
+    undone, the file is still there). The caller saves the batch."""
+    if batch.file.name:
+        kept, batch.file = batch.file.name, ""
+        transaction.on_commit(partial(batch.file.storage.delete, kept))
+
+
 class StatutoryReturnImport(ImportHandler):
     """A return, read by its `derive` function: (batch, its file opened, collection year)."""
 
@@ -213,18 +232,26 @@ class StatutoryReturnImport(ImportHandler):
             raise ValidationError("Give the collection year: 2025 for the year to 31 March 2025.")
 
     def validate(self, batch: ImportBatch) -> Preview:
-        """Derive the year's aggregates, keep them, then delete the file: it holds
-        child-level data, which is not kept (DESIGN.md, Privacy)."""
+        """Derive the year's aggregates and run the year's DfE rules, keeping both (counts
+        only); delete the file unless a rule failed (see the module's docstring)."""
         if batch.collection_year is None:
             raise ValidationError("A return needs its collection year.")
         with batch_file_open(batch) as source:
             derived = self.derive(batch, source, batch.collection_year)
+            outcome = (
+                rule_outcome(batch.kind, source, batch.collection_year, import_limits())
+                if derived.rows
+                else None
+            )
         batch.derived = {"figures": derived.figures, "categories": derived.categories}
-        # The file goes once the derived figures are safely committed: were the worker to die
-        # before then, the transaction is undone and the file is still there to validate
-        # again (`batch_retry`).
-        kept, batch.file = batch.file.name, ""
-        transaction.on_commit(partial(batch.file.storage.delete, kept))
+        batch.rule_set = outcome.rule_set if outcome else ""
+        batch.rule_counts = rule_counts_of(outcome) if outcome else None
+        if not outcome or not outcome.counts:
+            # Nothing to report from the file: it goes once the derived figures are safely
+            # committed (were the worker to die before then, the transaction is undone and
+            # the file is still there to validate again, `batch_retry`).
+            return_file_delete(batch)
+        findings = [*derived.findings, *(rule_findings(outcome) if outcome else [])]
         new, changed, unchanged = figure_services.figures_compare(
             return_contents(batch, create=False)
         )
@@ -232,7 +259,7 @@ class StatutoryReturnImport(ImportHandler):
         if Indicator.objects.filter(code="CPP-CAT").exists():
             new += sum(1 for name in derived.categories if cin_category(name, create=False) is None)
         return Preview(
-            findings=derived.findings,
+            findings=findings,
             rows_read=derived.rows,
             new=new,
             changed=changed,
@@ -242,6 +269,8 @@ class StatutoryReturnImport(ImportHandler):
 
     def commit(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
         batch_figures_write(user=user, batch=batch, contents=return_contents(batch, create=True))
+        # A file kept for the error report goes with the commit: the review is over.
+        return_file_delete(batch)
 
     def rollback(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
         batch_figures_restore(user=user, batch=batch)

@@ -134,6 +134,13 @@ EXPECTED: dict[str, dict[str, object]] = {
     "returns:batch_reject": POST_ONLY,
     "returns:batch_retry": POST_ONLY,
     "returns:batch_rollback": POST_ONLY,
+    # A statutory return's DfE rule failures (docs/0028): whoever may see the batch. The walk's
+    # batch is not a return in review, so the report is gone (410) even for an admin.
+    "returns:batch_rule_report": {
+        "anonymous": SIGN_IN,
+        **dict.fromkeys(("officer_a", "manager_a", "councillor_a", "officer_b"), DENIED),
+        "admin": 410,
+    },
     # Approving comparator figures (docs/0025): admins only; its POST is tested in
     # tests/returns/test_approvals.py.
     "returns:approvals": ADMIN_ONLY,

@@ -1,0 +1,173 @@
+"""The DfE's validation rules run over an uploaded statutory return (issue 19, docs/0028).
+
+Validating a return runs its collection year's rule set (`dfe_rules.engine.rule_set`) over the
+same tables the figures are derived from, and keeps on the batch the set's name and, per rule
+that failed, its code, severity, message and how many rows failed (`ImportBatch.rule_set`,
+`rule_counts`): counts only, nothing child-level. The failing rows themselves exist only in
+memory, here and when the error report is built again from the file (`returns.rule_reports`).
+
+Last year's tables for the rules that compare with the previous return travel in the same ZIP:
+a member inside a folder named ``previous`` (``previous/episodes.csv``), or whose file name
+ends ``_last`` or ``_previous`` before ``.csv`` (``episodes_last.csv``). They are never read as
+this year's tables.
+
+A statutory return whose only errors are rule failures may be committed once an admin has
+accepted them (`may_commit_with_rule_errors`); an error in the file's structure still blocks.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING
+
+from ..dfe_rules.engine import ERROR, WARNING, ReturnTables, RuleOutcome, RuleSet, rule_set
+from ..findings import Finding, Severity
+from ..limits import ImportLimits
+from ..models import BatchStatus, ImportBatch, ImportKind
+from ..ssda903_xml import looks_like_xml, read_903_xml
+
+if TYPE_CHECKING:
+    from ..dfe_rules.engine import Table
+
+PREVIOUS_FOLDER = "previous"
+PREVIOUS_SUFFIXES = ("_last", "_previous")
+
+
+def is_last_years(member: str) -> bool:
+    """Whether a ZIP member is last year's table: inside a folder named ``previous`` (at any
+    depth, any case), or named ``..._last.csv`` / ``..._previous.csv``."""
+    *folders, name = member.replace("\\", "/").split("/")
+    stem = name.lower().removesuffix(".csv")
+    return PREVIOUS_FOLDER in (folder.lower() for folder in folders) or stem.endswith(
+        PREVIOUS_SUFFIXES
+    )
+
+
+def _this_years_name(member: str) -> str:
+    """A table's name without the marks of last year (``episodes_last.csv`` is episodes)."""
+    stem = member.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
+    for suffix in PREVIOUS_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    return stem
+
+
+def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> ReturnTables | None:
+    """The return's tables as the rules read them: from the XML form, or from the ZIP (each
+    member read again from the archive, once; the archive's unpacked size was held to the
+    import limits when the figures were derived). None when the file gives no tables."""
+    source.seek(0)
+    head = source.read(4096)
+    source.seek(0)
+    if looks_like_xml(head):
+        read = read_903_xml(source, limits)
+        return ReturnTables.of(year, dict(read.tables)) if read.readable else None
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        return None
+    this_year: dict[str, Table] = {}
+    last_year: dict[str, Table] = {}
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if sum(info.file_size for info in members) > limits.unpacked_bytes:
+            return None
+        for info in members:
+            if not info.filename.lower().endswith(".csv"):
+                continue
+            content = archive.read(info)
+            if is_last_years(info.filename):
+                last_year[_this_years_name(info.filename)] = content
+            else:
+                this_year[_this_years_name(info.filename)] = content
+    if not this_year:
+        return None
+    return ReturnTables.of(year, this_year, last_year)
+
+
+def cin_tables(source: IO[bytes], year: int) -> ReturnTables | None:
+    """The CIN census's tables as its rules read them. The census's reader for the rules
+    (`dfe_rules.cin.tables`) is not part of this change yet: until it is, a census is derived
+    and checked for structure, and no rule set is run over it (its batch names no rule set)."""
+    return None
+
+
+def return_tables(
+    kind: str, source: IO[bytes], year: int, limits: ImportLimits
+) -> ReturnTables | None:
+    """A return's tables as its rules read them (the file opened, seekable); None when the
+    file gives none to check (its structure is unreadable: its findings say so)."""
+    if kind == ImportKind.SSDA903:
+        return ssda903_tables(source, year, limits)
+    return cin_tables(source, year)
+
+
+def rules_of(kind: str, year: int) -> RuleSet:
+    return rule_set("ssda903" if kind == ImportKind.SSDA903 else "cin", year)
+
+
+def rule_outcome(
+    kind: str, source: IO[bytes], year: int, limits: ImportLimits
+) -> RuleOutcome | None:
+    """The year's DfE rules run over a return's file; None when it gives no tables."""
+    tables = return_tables(kind, source, year, limits)
+    return None if tables is None else rules_of(kind, year).run(tables)
+
+
+def rule_counts_of(outcome: RuleOutcome) -> dict[str, dict[str, str | int]]:
+    """What the batch keeps of the outcome: per failing rule, its severity, the DfE's message
+    and how many rows failed. A rule that could not be checked is kept as a warning with no
+    rows, so the review names it."""
+    counts: dict[str, dict[str, str | int]] = {}
+    for code, rows in outcome.counts.items():
+        rule = outcome.rule(code)
+        counts[code] = {"severity": rule.severity, "message": rule.message, "rows": rows}
+    for code in outcome.not_checked:
+        counts[code] = {
+            "severity": WARNING,
+            "message": not_checked_message(code),
+            "rows": 0,
+        }
+    return counts
+
+
+def not_checked_message(code: str) -> str:
+    # Never the exception's own text: it may quote a value from the file.
+    return f"DfE rule {code} could not be checked: the other rules were run."
+
+
+def rule_findings(outcome: RuleOutcome) -> list[Finding]:
+    """Findings for the rules that could not be checked (warnings naming each rule). The
+    rule failures themselves are counted per rule (`rule_counts_of`), not listed as findings."""
+    return [
+        Finding(0, f"DfE rule {code}", not_checked_message(code), Severity.WARNING)
+        for code in sorted(outcome.not_checked)
+    ]
+
+
+def rule_rows(counts: Mapping[str, Mapping[str, str | int]] | None, severity: str) -> int:
+    """How many failing rows the rules of `severity` found, from a batch's `rule_counts`."""
+    return sum(
+        int(entry["rows"]) for entry in (counts or {}).values() if entry["severity"] == severity
+    )
+
+
+def rule_error_rows(batch: ImportBatch) -> int:
+    return rule_rows(batch.rule_counts, ERROR)
+
+
+def structural_errors(batch: ImportBatch) -> int:
+    """The batch's errors that are not DfE rule failures: the file's structure, codes and
+    dates as the importer reads them. These block a commit whatever an admin accepts."""
+    return max(0, batch.error_count - rule_error_rows(batch))
+
+
+def may_commit_with_rule_errors(batch: ImportBatch) -> bool:
+    """A validated return whose only errors are DfE rule failures: an admin may commit it
+    after accepting them."""
+    return (
+        batch.status == BatchStatus.READY
+        and batch.error_count > 0
+        and rule_error_rows(batch) > 0
+        and structural_errors(batch) == 0
+    )

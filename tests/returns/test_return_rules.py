@@ -1,0 +1,314 @@
+"""A statutory return checked by the DfE's validation rules (issue 19, docs/0028): per-rule counts
+on the batch, commit with known errors once an admin confirms, the error report downloaded
+from the file while the return is in review, and the file deleted on commit, rejection or
+expiry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import timedelta
+
+import polars as pl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client, TestCase
+from openpyxl import load_workbook
+
+from indicators.models import Figure
+from returns import services
+from returns.dfe_rules.engine import ReturnTables, Rule, RuleSet
+from returns.kinds import statutory_rules
+from returns.kinds.statutory_rules import is_last_years, ssda903_tables
+from returns.limits import import_limits
+from returns.models import BatchStatus, ImportBatch
+from tests import factories
+from tests.returns.test_903_batches import XML_RETURN, upload_named, zipped
+from tests.returns.test_derive_903 import HEADER_COLUMNS, episode, episodes
+
+# Five children looked after; B and D have a sex code the DfE does not know (rule 101), and E
+# a date of birth that is no date (rule 102; the importer reads it too, as an error of its own).
+HEADER_ROWS = [
+    ["A", "1", "01/01/2015"],
+    ["B", "3", "01/01/2012"],
+    ["C", "2", "01/01/2010"],
+    ["D", "", "01/01/2011"],
+]
+
+
+def header_csv(rows: list[list[str]]) -> str:
+    lines = [",".join(HEADER_COLUMNS)]
+    lines += [",".join([*row, "WBRI", "", "", ""]) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+EPISODES = episodes(
+    episode("A", "01/01/2025", "S", "C2", "U1"),
+    episode("B", "01/06/2024", "S", "V2", "K2"),
+    episode("C", "01/06/2024", "S", "C1", "U3"),
+    episode("D", "01/06/2024", "S", "C1", "U1"),
+)
+# Only rule failures: the importer itself finds nothing wrong.
+WITH_RULE_ERRORS = zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES)
+
+
+@pytest.fixture
+def setting(db, settings, tmp_path, eager_tasks):
+    settings.MEDIA_ROOT = tmp_path
+    settings.IMPORT_RETURN_FILE_DAYS = 14
+    factories.IndicatorFactory(code="CLA-COUNT", title="CLA", unit="count", roll_up="none")
+    factories.IndicatorFactory(code="CLA-FOSTER", title="In foster care", unit="percent")
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return admin, factories.AreaFactory(name="Northshire", slug="northshire"), tmp_path
+
+
+def upload(setting, content: bytes = WITH_RULE_ERRORS) -> ImportBatch:
+    return upload_named(setting, content, "ssda903_2025.zip")
+
+
+def files_in(tmp_path) -> list:
+    return [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
+def commit_request(admin, batch: ImportBatch, **kwargs) -> ImportBatch:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.batch_commit_request(user=admin, batch=batch, **kwargs)
+    batch.refresh_from_db()
+    return batch
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+
+def test_a_return_with_rule_failures_keeps_per_rule_counts_and_its_file(setting) -> None:
+    _admin, _authority, tmp_path = setting
+    batch = upload(setting)
+    assert batch.rule_set == "SSDA903 2025/26"
+    assert batch.rule_counts == {
+        "101": {"severity": "error", "message": "Gender code is not valid.", "rows": 2}
+    }
+    # The rule errors count among the batch's errors, and nothing else is wrong.
+    assert batch.error_count == 2
+    assert not batch.findings.filter(severity="error").exists()
+    assert batch.status == BatchStatus.READY and batch.status_label == "Has errors"
+    # The file is kept for the error report, and nothing child-level is stored.
+    assert batch.file and len(files_in(tmp_path)) == 1
+    assert "01/01/2012" not in str(batch.rule_counts) + str(batch.derived)
+
+
+def test_a_clean_return_names_its_rule_set_and_its_file_goes_at_once(setting) -> None:
+    _admin, _authority, tmp_path = setting
+    batch = upload_named(setting, XML_RETURN, "ssda903_2025.xml")
+    assert (batch.rule_set, batch.rule_counts, batch.error_count) == ("SSDA903 2025/26", {}, 0)
+    assert not batch.file and not files_in(tmp_path)
+
+
+def test_the_xml_form_is_checked_by_the_same_rules(setting) -> None:
+    bad_sex = XML_RETURN.replace(b"<SEX>1</SEX>", b"<SEX>9</SEX>", 1)
+    batch = upload_named(setting, bad_sex, "ssda903_2025.xml")
+    assert batch.rule_counts is not None and batch.rule_counts["101"]["rows"] == 1
+
+
+def test_a_rule_that_cannot_be_checked_is_a_warning_naming_it(setting, monkeypatch) -> None:
+    def broken(tables: ReturnTables) -> pl.DataFrame:
+        raise KeyError("B")  # as a rule would on a table it did not expect
+
+    rules = RuleSet("ssda903", 2026, (Rule("999", "Never checked.", (), "error", broken),))
+    monkeypatch.setattr(statutory_rules, "rules_of", lambda kind, year: rules)
+    batch = upload(setting)
+    warning = batch.findings.get(severity="warning")
+    assert warning.message == "DfE rule 999 could not be checked: the other rules were run."
+    assert batch.rule_counts == {
+        "999": {"severity": "warning", "message": warning.message, "rows": 0}
+    }
+    assert batch.error_count == 0  # committed as any clean return
+
+
+# --- Last year's tables -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("member", "last_year"),
+    [
+        ("previous/header.csv", True),
+        ("return/Previous/Episodes.csv", True),
+        ("header_last.csv", True),
+        ("return/episodes_previous.csv", True),
+        ("return/header.csv", False),
+        ("lastyear/header.csv", False),
+    ],
+)
+def test_last_years_tables_are_named_by_folder_or_suffix(member, last_year) -> None:
+    assert is_last_years(member) is last_year
+
+
+def test_last_years_tables_are_read_for_the_rules_and_never_as_this_years(setting) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("return/header.csv", header_csv(HEADER_ROWS[:1]))
+        archive.writestr("return/episodes.csv", EPISODES)
+        archive.writestr("previous/header.csv", header_csv([["Z", "7", "01/01/2009"]]))
+        archive.writestr("return/episodes_last.csv", EPISODES)
+    tables = ssda903_tables(io.BytesIO(buffer.getvalue()), 2026, import_limits())
+    assert tables is not None
+    assert tables.table("header")["CHILD"].to_list() == ["A"]
+    assert tables.last_year("header")["CHILD"].to_list() == ["Z"]
+    assert tables.last_year("episodes").height == 4
+    # Validated as a batch: last year's bad sex code is not this year's failure.
+    batch = upload(setting, buffer.getvalue())
+    assert batch.rule_counts == {}
+
+
+# --- Commit with known errors ---------------------------------------------------------------------
+
+
+def test_rule_errors_are_committed_only_once_an_admin_accepts_them(setting) -> None:
+    admin, authority, tmp_path = setting
+    batch = upload(setting)
+    with pytest.raises(ValidationError, match="2 DfE rule errors: confirm"):
+        commit_request(admin, batch)
+    with pytest.raises(ValidationError, match="no errors"):
+        services.batch_commit(user=admin, batch=batch)  # the worker is refused too
+    assert not Figure.objects.exists()
+
+    batch = commit_request(admin, batch, accept_rule_errors=True)
+    assert batch.status == BatchStatus.COMMITTED
+    assert batch.errors_accepted_by == admin and batch.errors_accepted_at is not None
+    assert Figure.objects.get(area=authority, indicator__code="CLA-COUNT").value == 4
+    # The review is over: the file is deleted with the commit.
+    assert not batch.file and not files_in(tmp_path)
+
+
+def test_structural_errors_block_the_commit_whatever_is_accepted(setting) -> None:
+    admin, _authority, _tmp_path = setting
+    broken = zipped(
+        header=header_csv(HEADER_ROWS),
+        episodes=EPISODES + ",".join(["E", "01/06/2024", "S", "ZZ", "N1", "U1", "PR1"]) + "\n",
+    )
+    batch = upload(setting, broken)
+    assert batch.rule_counts and batch.findings.filter(severity="error").exists()
+    with pytest.raises(ValidationError, match="no errors"):
+        commit_request(admin, batch, accept_rule_errors=True)
+    batch.refresh_from_db()
+    assert batch.errors_accepted_at is None and not Figure.objects.exists()
+
+
+def test_only_an_admin_accepts_rule_errors(setting) -> None:
+    _admin, authority, _tmp = setting
+    batch = upload(setting)
+    officer = factories.UserFactory(username="officer")
+    factories.MembershipFactory(user=officer, authority=authority, role="officer")
+    with pytest.raises(PermissionDenied):
+        commit_request(officer, batch, accept_rule_errors=True)
+    batch.refresh_from_db()
+    assert batch.errors_accepted_at is None and batch.status == BatchStatus.READY
+
+
+def test_a_corrected_return_replaces_the_figures(setting) -> None:
+    admin, authority, _tmp = setting
+    first = upload(setting)
+    commit_request(admin, first, accept_rule_errors=True)
+    corrected_rows = [row for row in HEADER_ROWS if row[0] in ("A", "C")]
+    corrected = zipped(
+        header=header_csv(corrected_rows),
+        episodes=episodes(
+            episode("A", "01/01/2025", "S", "C2", "U1"), episode("C", "01/06/2024", "S", "C1", "U3")
+        ),
+    )
+    second = upload(setting, corrected)
+    assert second.error_count == 0 and second.rule_counts == {}
+    commit_request(admin, second)
+    assert Figure.objects.get(area=authority, indicator__code="CLA-COUNT").value == 2
+
+
+# --- The file's life ------------------------------------------------------------------------------
+
+
+def test_rejecting_the_return_deletes_its_file(setting) -> None:
+    admin, _authority, tmp_path = setting
+    batch = upload(setting)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.batch_reject(user=admin, batch=batch)
+    batch.refresh_from_db()
+    assert not batch.file and not files_in(tmp_path)
+
+
+def test_a_kept_file_is_deleted_after_the_stated_days(setting) -> None:
+    _admin, _authority, tmp_path = setting
+    old, recent = upload(setting), upload(setting)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=15))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.return_files_expire() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and recent.file and len(files_in(tmp_path)) == 1
+    # Its aggregates are kept: it can still be committed, with its errors accepted.
+    assert old.status == BatchStatus.READY and old.rule_counts
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_review_lists_rule_failures_and_commits_after_confirmation(setting) -> None:
+    admin, _authority, tmp_path = setting
+    batch = upload(setting)
+    client = signed_in(admin)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Checked by the SSDA903 2025/26 rules." in page
+    assert "Gender code is not valid." in page and ">Error</strong>" in page
+    assert "I accept the 2 DfE rule errors in this return" in page
+    assert "error report (CSV)" in page
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        refused = client.post(f"/imports/{batch.pk}/commit/", follow=True)
+    assert "confirm that you accept them" in refused.content.decode()
+    assert not Figure.objects.exists()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/commit/", {"accept_rule_errors": "yes"})
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED and Figure.objects.exists()
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "the error report is no longer available" in page and "I accept" not in page
+    gone = client.get(f"/imports/{batch.pk}/rule-failures.csv")
+    assert gone.status_code == 410 and "has been deleted" in gone.content.decode()
+    assert not files_in(tmp_path)
+
+
+def test_the_error_report_downloads_as_csv_and_xlsx(setting) -> None:
+    admin, _authority, _tmp = setting
+    batch = upload(setting)
+    client = signed_in(admin)
+    response = client.get(f"/imports/{batch.pk}/rule-failures.csv")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Rule", "Severity", "Message", "Table", "Row", "Child", "Fields"],
+        ["101", "error", "Gender code is not valid.", "header", "3", "B", "SEX=3"],
+        ["101", "error", "Gender code is not valid.", "header", "5", "D", "SEX="],
+    ]
+    response = client.get(f"/imports/{batch.pk}/rule-failures.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Rule", "Severity", "Message", "Table", "Row", "Child", "Fields"],
+        ["101", "error", "Gender code is not valid.", "header", 3, "B", "SEX=3"],
+        ["101", "error", "Gender code is not valid.", "header", 5, "D", "SEX="],
+    ]
+    assert client.get(f"/imports/{batch.pk}/rule-failures.pdf").status_code == 404
+
+
+def test_the_error_report_is_not_for_those_who_may_not_see_the_batch(setting) -> None:
+    _admin, authority, _tmp = setting
+    batch = upload(setting)
+    officer = factories.UserFactory(username="officer")
+    factories.MembershipFactory(user=officer, authority=authority, role="officer")
+    assert signed_in(officer).get(f"/imports/{batch.pk}/rule-failures.csv").status_code == 403
