@@ -225,13 +225,14 @@ def test_a_corrected_return_replaces_the_figures(setting) -> None:
 # --- The file's life ------------------------------------------------------------------------------
 
 
-def test_rejecting_the_return_deletes_its_file(setting) -> None:
+def test_rejecting_the_return_deletes_its_file_and_its_report(setting) -> None:
     admin, _authority, tmp_path = setting
     batch = upload(setting)
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.batch_reject(user=admin, batch=batch)
     batch.refresh_from_db()
     assert not batch.file and not files_in(tmp_path)
+    assert signed_in(admin).get(f"/imports/{batch.pk}/rule-failures.xlsx").status_code == 410
 
 
 def test_a_kept_file_is_deleted_after_the_stated_days(setting) -> None:
@@ -263,6 +264,8 @@ def test_the_review_lists_rule_failures_and_commits_after_confirmation(setting) 
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert "Checked by the SSDA903 2025/26 rules." in page
     assert "Gender code is not valid." in page and ">Error</strong>" in page
+    assert "2 errors (2 of them DfE rule failures)" in page
+    assert "No problems found in the file beyond the DfE rule failures above." in page
     assert "I accept the 2 DfE rule errors in this return" in page
     assert "error report (CSV)" in page
 
