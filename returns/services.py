@@ -152,7 +152,8 @@ def batch_validate(*, batch: ImportBatch) -> ImportBatch:
 
     It takes no acting user: it is the system finishing the upload that `batch_create`
     checked, run by the worker for every new batch, and it writes nothing outside the batch
-    (its findings and counts; a return's file is deleted, as privacy requires)."""
+    (its findings and counts; a return's file is deleted, or kept for its error report while
+    in review, as privacy allows: `returns.kinds.statutory`)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.VALIDATING, BatchStatus.READY):
         # A second delivery of the task after the batch has moved on (committing, committed,
@@ -279,8 +280,9 @@ def batch_commit(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch
 @transaction.atomic
 def batch_reject(*, user: User | SystemActor, batch: ImportBatch) -> ImportBatch:
     """Decide not to commit a validated batch, or one whose validation failed. Nothing was
-    written, and nothing will be. A statutory return's file, if still kept (its validation
-    failed before deriving it), is deleted: child-level data does not outlive the upload."""
+    written, and nothing will be. A statutory return's file, if still kept (for its error
+    report, or because its validation failed before deriving it), is deleted: child-level data
+    does not outlive the review."""
     batch = _locked_for(user, batch)
     if not batch.may_reject:
         raise ValidationError(
