@@ -23,6 +23,7 @@ from returns.kinds import statutory_rules
 from returns.kinds.statutory_rules import is_last_years, ssda903_tables
 from returns.limits import import_limits
 from returns.models import BatchStatus, ImportBatch
+from returns.tasks import expire_return_files as expire
 from tests import factories
 from tests.returns.test_903_batches import XML_RETURN, upload_named, zipped
 from tests.returns.test_derive_903 import HEADER_COLUMNS, episode, episodes
@@ -182,12 +183,15 @@ def test_rule_errors_are_committed_only_once_an_admin_accepts_them(setting) -> N
 
 def test_structural_errors_block_the_commit_whatever_is_accepted(setting) -> None:
     admin, _authority, _tmp_path = setting
-    broken = zipped(
-        header=header_csv(HEADER_ROWS),
-        episodes=EPISODES + ",".join(["E", "01/06/2024", "S", "ZZ", "N1", "U1", "PR1"]) + "\n",
-    )
-    batch = upload(setting, broken)
-    assert batch.rule_counts and batch.findings.filter(severity="error").exists()
+    # C's date of birth is no date: rule 102 fails, and the importer cannot age the child.
+    rows = [row if row[0] != "C" else ["C", "2", "31/02/2010"] for row in HEADER_ROWS]
+    batch = upload(setting, zipped(header=header_csv(rows), episodes=EPISODES))
+    assert batch.rule_counts == {
+        "101": {"severity": "error", "message": "Gender code is not valid.", "rows": 2},
+        "102": {"severity": "error", "message": "Date of birth is not a valid date.", "rows": 1},
+    }
+    structural = batch.findings.filter(severity="error").count()
+    assert structural >= 1 and batch.error_count == structural + 3
     with pytest.raises(ValidationError, match="no errors"):
         commit_request(admin, batch, accept_rule_errors=True)
     batch.refresh_from_db()
@@ -235,12 +239,14 @@ def test_rejecting_the_return_deletes_its_file_and_its_report(setting) -> None:
     assert signed_in(admin).get(f"/imports/{batch.pk}/rule-failures.xlsx").status_code == 410
 
 
-def test_a_kept_file_is_deleted_after_the_stated_days(setting) -> None:
+def test_a_kept_file_is_deleted_after_the_stated_days(setting, settings) -> None:
     _admin, _authority, tmp_path = setting
     old, recent = upload(setting), upload(setting)
     ImportBatch.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=15))
+    # As beat runs it daily.
+    assert settings.CELERY_BEAT_SCHEDULE["expire-return-files"]["task"] == expire.name
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert services.return_files_expire() == 1
+        assert expire() == 1
     old.refresh_from_db()
     recent.refresh_from_db()
     assert not old.file and recent.file and len(files_in(tmp_path)) == 1
