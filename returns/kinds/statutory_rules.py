@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING
 
+from ..derive_903 import TooLarge, too_many_rows
 from ..dfe_rules.engine import ERROR, WARNING, ReturnTables, RuleOutcome, RuleSet, rule_set
 from ..findings import Finding, Severity
 from ..limits import ImportLimits
@@ -30,6 +31,7 @@ from ..ssda903_xml import looks_like_xml, read_903_xml
 if TYPE_CHECKING:
     from ..dfe_rules.engine import Table
 
+CHUNK = 1 << 20
 PREVIOUS_FOLDER = "previous"
 PREVIOUS_SUFFIXES = ("_last", "_previous")
 
@@ -75,6 +77,7 @@ def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> Return
         for info in members:
             if not info.filename.lower().endswith(".csv"):
                 continue
+            _rows_within(archive, info, limits)
             content = archive.read(info)
             if is_last_years(info.filename):
                 last_year[_this_years_name(info.filename)] = content
@@ -83,6 +86,20 @@ def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> Return
     if not this_year:
         return None
     return ReturnTables.of(year, this_year, last_year)
+
+
+def _rows_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits) -> None:
+    """Refuse (TooLarge) a member of more lines than a table may have rows, before it is read
+    into memory: the figures' derivation holds the tables it reads to the limit as it streams
+    them, and a table only the rules read is held to the same. Lines are counted a chunk at a
+    time, so nothing is held."""
+    lines = 0
+    with archive.open(info) as handle:
+        while chunk := handle.read(CHUNK):
+            lines += chunk.count(b"\n")
+            if lines > limits.return_rows + 1:
+                name = _this_years_name(info.filename)
+                raise too_many_rows(f"The {name} table has", limits.return_rows)
 
 
 def cin_tables(source: IO[bytes], year: int) -> ReturnTables | None:
@@ -109,9 +126,23 @@ def rules_of(kind: str, year: int) -> RuleSet:
 def rule_outcome(
     kind: str, source: IO[bytes], year: int, limits: ImportLimits
 ) -> RuleOutcome | None:
-    """The year's DfE rules run over a return's file; None when it gives no tables."""
+    """The year's DfE rules run over a return's file; None when it gives no tables. Raises
+    TooLarge for a table past the import limits."""
     tables = return_tables(kind, source, year, limits)
     return None if tables is None else rules_of(kind, year).run(tables)
+
+
+def rules_check(
+    kind: str, source: IO[bytes], year: int, limits: ImportLimits
+) -> tuple[RuleOutcome | None, list[Finding]]:
+    """What validating a return adds: the rules' outcome (None when none could run) and the
+    findings about them, warnings: a rule that could not be checked, or a table too large to
+    check (the rules are then not run at all)."""
+    try:
+        outcome = rule_outcome(kind, source, year, limits)
+    except TooLarge as refused:
+        return None, [Finding(1, "", f"The DfE rules were not run. {refused}", Severity.WARNING)]
+    return outcome, rule_findings(outcome) if outcome else []
 
 
 def rule_counts_of(outcome: RuleOutcome) -> dict[str, dict[str, str | int]]:

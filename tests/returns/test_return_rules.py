@@ -126,6 +126,18 @@ def test_a_rule_that_cannot_be_checked_is_a_warning_naming_it(setting, monkeypat
     assert batch.error_count == 0  # committed as any clean return
 
 
+def test_a_table_only_the_rules_read_is_held_to_the_row_limit(setting, settings) -> None:
+    settings.IMPORT_MAX_RETURN_ROWS = 4
+    reviews = "CHILD,REVIEW,REVIEW_CODE\n" + "A,01/01/2025,PN1\n" * 5
+    batch = upload(
+        setting, zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES, reviews=reviews)
+    )
+    warning = batch.findings.get(message__startswith="The DfE rules were not run")
+    assert "reviews table has more than 4 rows" in warning.message
+    assert batch.rule_set == "" and batch.rule_counts is None
+    assert not batch.file  # nothing to report: the file goes
+
+
 # --- Last year's tables -----------------------------------------------------------------------
 
 
