@@ -102,10 +102,12 @@ def _rows_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Import
                 raise too_many_rows(f"The {name} table has", limits.return_rows)
 
 
-def cin_tables(source: IO[bytes], year: int) -> ReturnTables | None:
-    """The CIN census's tables as its rules read them. The census's reader for the rules
-    (`dfe_rules.cin.tables`) is not part of this change yet: until it is, a census is derived
-    and checked for structure, and no rule set is run over it (its batch names no rule set)."""
+def cin_tables(source: IO[bytes], year: int, limits: ImportLimits) -> ReturnTables | None:
+    """The CIN census's tables as its rules read them; None when there are none to check. The
+    census's reader for the rules (`dfe_rules.cin.tables.cin_tables`, which raises
+    `UnreadableCensus` for a file it cannot read) is not on this branch: until it is connected
+    here, a census is derived and checked for structure, and no rule set is run over it (its
+    batch names no rule set)."""
     return None
 
 
@@ -116,7 +118,7 @@ def return_tables(
     file gives none to check (its structure is unreadable: its findings say so)."""
     if kind == ImportKind.SSDA903:
         return ssda903_tables(source, year, limits)
-    return cin_tables(source, year)
+    return cin_tables(source, year, limits)
 
 
 def rules_of(kind: str, year: int) -> RuleSet:
