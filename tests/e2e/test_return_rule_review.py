@@ -43,3 +43,9 @@ def test_a_return_with_rule_failures_is_reviewed_reported_and_committed(
     assert Figure.objects.exists()
     expect(page.get_by_test_id("rule-report-gone")).to_be_visible()
     assert_accessible(page)
+
+    # The report's address now says the file was deleted.
+    response = page.goto(page.url.rstrip("/") + "/rule-failures.xlsx")
+    assert response is not None and response.status == 410
+    expect(page.get_by_test_id("report-gone")).to_contain_text("has been deleted")
+    assert_accessible(page)
