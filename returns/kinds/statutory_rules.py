@@ -22,7 +22,15 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING
 
 from ..derive_903 import TooLarge, too_many_rows
-from ..dfe_rules.engine import ERROR, WARNING, ReturnTables, RuleOutcome, RuleSet, rule_set
+from ..dfe_rules.engine import (
+    ERROR,
+    WARNING,
+    ReturnTables,
+    RuleOutcome,
+    RuleSet,
+    rule_set,
+    table_key,
+)
 from ..findings import Finding, Severity
 from ..limits import ImportLimits
 from ..models import BatchStatus, ImportBatch, ImportKind
@@ -46,12 +54,19 @@ def is_last_years(member: str) -> bool:
     )
 
 
+# Tables a council's export may name in full, by the names the rules use (as the figures'
+# derivation reads them: `derive_903._table_name`).
+TABLE_ALIASES = {"placedforadoption": "placedadoption", "previouspermanence": "prevperm"}
+
+
 def _this_years_name(member: str) -> str:
-    """A table's name without the marks of last year (``episodes_last.csv`` is episodes)."""
+    """A table's name as the rules use it, without the marks of last year
+    (``Episodes_last.csv`` is episodes, ``PlacedForAdoption.csv`` placedadoption)."""
     stem = member.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
     for suffix in PREVIOUS_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    return stem
+    key = table_key(stem)
+    return TABLE_ALIASES.get(key, key)
 
 
 def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> ReturnTables | None:

@@ -163,8 +163,11 @@ def test_last_years_tables_are_read_for_the_rules_and_never_as_this_years(settin
         archive.writestr("return/episodes.csv", EPISODES)
         archive.writestr("previous/header.csv", header_csv([["Z", "7", "01/01/2009"]]))
         archive.writestr("return/episodes_last.csv", EPISODES)
+        archive.writestr("return/Placed_For_Adoption.csv", "CHILD,DATE_PLACED\nA,01/02/2025\n")
     tables = ssda903_tables(io.BytesIO(buffer.getvalue()), 2026, import_limits())
     assert tables is not None
+    # Named as the rules name it (and as the figures' derivation reads it).
+    assert tables.table("placedadoption")["CHILD"].to_list() == ["A"]
     assert tables.table("header")["CHILD"].to_list() == ["A"]
     assert tables.last_year("header")["CHILD"].to_list() == ["Z"]
     assert tables.last_year("episodes").height == 4
