@@ -24,9 +24,7 @@ def birth_after_year_end(tables: ReturnTables) -> pl.DataFrame:
 def over_21_at_year_start(tables: ReturnTables) -> pl.DataFrame:
     """351: the child must not be over 21 at the start of the collection year (their 21st
     birthday is on or after its first day)."""
-    return failing(
-        header(tables), "header", years_after("DOB_D", 21) < day(tables.year_start)
-    )
+    return failing(header(tables), "header", years_after("DOB_D", 21) < day(tables.year_start))
 
 
 @BOOK.check
@@ -102,9 +100,7 @@ def started_care_aged_18(tables: ReturnTables) -> pl.DataFrame:
 def youth_justice_status_under_10(tables: ReturnTables) -> pl.DataFrame:
     """358: LS J1, J2 or J3 needs the child to have been 10 or over when the episode began
     (DOB at least 10 years before DECOM); episode and header reported."""
-    young = pl.col("LS").is_in(["J1", "J2", "J3"]) & (
-        years_after("DOB_D", 10) > pl.col("DECOM_D")
-    )
+    young = pl.col("LS").is_in(["J1", "J2", "J3"]) & (years_after("DOB_D", 10) > pl.col("DECOM_D"))
     return _with_header(tables, episodes(tables).filter(young))
 
 
@@ -168,9 +164,7 @@ def _ceased_at_age(tables: ReturnTables, reasons: list[str], under: bool, years:
 @BOOK.check
 def adopted_aged_18(tables: ReturnTables) -> pl.DataFrame:
     """386: a child adopted (REC E11 or E12) must have been under 18 when the episode ended."""
-    return failing(
-        episodes(tables), "episodes", _ceased_at_age(tables, ["E11", "E12"], False, 18)
-    )
+    return failing(episodes(tables), "episodes", _ceased_at_age(tables, ["E11", "E12"], False, 18))
 
 
 @BOOK.check
@@ -192,9 +186,7 @@ def special_guardianship_aged_18(tables: ReturnTables) -> pl.DataFrame:
     """407: a child who left on a special guardianship order (REC E45-E48) must have been
     under 18 when the episode ended (DOB less than 18 years before DEC)."""
     reasons = ["E45", "E46", "E47", "E48"]
-    return _with_header(
-        tables, episodes(tables).filter(_ceased_at_age(tables, reasons, False, 18))
-    )
+    return _with_header(tables, episodes(tables).filter(_ceased_at_age(tables, reasons, False, 18)))
 
 
 @BOOK.check
@@ -221,4 +213,3 @@ def _with_header(tables: ReturnTables, failed_episodes: pl.DataFrame) -> pl.Data
     """The failing episodes, and the header rows of their children."""
     rows = header(tables).join(failed_episodes.select(CHILD).unique(), on=CHILD, how="semi")
     return combined(failing(failed_episodes, "episodes"), failing(rows, "header"))
-

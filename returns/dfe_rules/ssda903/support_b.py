@@ -92,16 +92,29 @@ def sequence(tables: ReturnTables) -> pl.DataFrame:
         ordered = (
             episodes(tables).filter(pl.col("DECOM_D").is_not_null()).sort(CHILD, "DECOM_D", ROW)
         )
-        by_child = [CHILD]
+        # The frame is sorted by child, so a plain shift gives the neighbouring row, which is
+        # the same child's neighbouring episode wherever the child ids match (much faster
+        # than a window per child).
+        same_before = pl.col(CHILD).shift(1).eq_missing(pl.col(CHILD))
+        same_after = pl.col(CHILD).shift(-1).eq_missing(pl.col(CHILD))
+        same_two_before = pl.col(CHILD).shift(2).eq_missing(pl.col(CHILD))
+
+        def before(column: str, by: int = 1) -> pl.Expr:
+            same = same_before if by == 1 else same_two_before
+            return pl.when(same).then(pl.col(column).shift(by))
+
+        def after(column: str) -> pl.Expr:
+            return pl.when(same_after).then(pl.col(column).shift(-1))
+
         return ordered.with_columns(
-            *(pl.col(c).shift(1).over(by_child).alias(f"PREV_{c}") for c in NEIGHBOUR_COLUMNS),
-            *(pl.col(c).shift(-1).over(by_child).alias(f"NEXT_{c}") for c in NEIGHBOUR_COLUMNS),
-            pl.col("PLACE").shift(2).over(by_child).alias("PREV2_PLACE"),
-            pl.col("PL_POST").shift(2).over(by_child).alias("PREV2_PL_POST"),
-            pl.col("DEC_D").shift(1).over(by_child).alias("PREV_DEC_D"),
-            pl.col("DECOM_D").shift(-1).over(by_child).alias("NEXT_DECOM_D"),
-            (pl.int_range(pl.len()).over(by_child) == 0).alias("FIRST"),
-            (pl.int_range(pl.len()).over(by_child) == pl.len().over(by_child) - 1).alias("LAST"),
+            *(before(c).alias(f"PREV_{c}") for c in NEIGHBOUR_COLUMNS),
+            *(after(c).alias(f"NEXT_{c}") for c in NEIGHBOUR_COLUMNS),
+            before("PLACE", 2).alias("PREV2_PLACE"),
+            before("PL_POST", 2).alias("PREV2_PL_POST"),
+            before("DEC_D").alias("PREV_DEC_D"),
+            after("DECOM_D").alias("NEXT_DECOM_D"),
+            (~same_before).alias("FIRST"),
+            (~same_after).alias("LAST"),
         )
 
     return _kept(tables, "sequence", build)
@@ -110,9 +123,7 @@ def sequence(tables: ReturnTables) -> pl.DataFrame:
 def same_placement() -> pl.Expr:
     """The episode's placement columns all equal the episode before's (a blank equals a
     blank)."""
-    return pl.all_horizontal(
-        pl.col(c).eq_missing(pl.col(f"PREV_{c}")) for c in PLACEMENT_COLUMNS
-    )
+    return pl.all_horizontal(pl.col(c).eq_missing(pl.col(f"PREV_{c}")) for c in PLACEMENT_COLUMNS)
 
 
 def end_or_year_end(tables: ReturnTables) -> pl.Expr:
@@ -124,21 +135,22 @@ def legal_status_runs(tables: ReturnTables, status: str, most_days: int) -> pl.D
     """Episodes under legal status `status` that belong to an unbroken run of such episodes
     (each starting the day the one before ended) lasting more than `most_days` days from the
     run's first start to its last end (an open episode counts to the end of the year)."""
+    # Only this status's episodes are kept, then numbered into runs: a run breaks where the
+    # episode before (the same child's, `sequence` gives null for a first episode) had
+    # another status or did not end the day this one began. Counting breaks over the whole
+    # frame numbers every child's runs apart, as each child's first episode is a break.
     frame = (
         sequence(tables)
-        .with_columns(end_or_year_end(tables).alias("_END"))
+        .filter(pl.col("LS") == status)
         .with_columns(
-            # A run breaks where the status changes or the episode does not follow on.
+            end_or_year_end(tables).alias("_END"),
             (
-                (pl.col("LS") != status)
-                | pl.col("PREV_LS").ne_missing(status)
+                pl.col("PREV_LS").ne_missing(status)
                 | pl.col("PREV_DEC_D").ne_missing(pl.col("DECOM_D"))
             )
             .cum_sum()
-            .over(CHILD)
-            .alias("_RUN")
+            .alias("_RUN"),
         )
-        .filter(pl.col("LS") == status)
     )
     length = (pl.col("_END").max() - pl.col("DECOM_D").min()).dt.total_days()
-    return frame.filter(length.over(CHILD, "_RUN") > most_days)
+    return frame.filter(length.over("_RUN") > most_days)

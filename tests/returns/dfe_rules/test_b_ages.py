@@ -21,9 +21,10 @@ EPISODES = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n"
 
 def episodes_of(dob: str, *rows: str) -> dict[str, str]:
     """One child, A, born on `dob`, with the episode rows given (DECOM,RNE,LS,PLACE,DEC,REC)."""
-    return {"header": f"{HEADER}A,1,{dob},A123456789012,\n", "episodes": EPISODES + "".join(
-        f"A,{row}\n" for row in rows
-    )}  # fmt: skip
+    return {
+        "header": f"{HEADER}A,1,{dob},A123456789012,\n",
+        "episodes": EPISODES + "".join(f"A,{row}\n" for row in rows),
+    }
 
 
 CASES = [
@@ -41,9 +42,11 @@ CASES = [
     # 353, 354, 355, 356, 385: episode dates.
     ("353", episodes_of("01/01/1980", "13/10/1991,S,C2,U1,14/10/1991,E3"), [("episodes", 2)]),
     ("353", episodes_of("01/01/1980", "14/10/1991,S,C2,U1,15/10/1991,E3"), []),
-    ("354", episodes_of("01/01/2015", "31/03/2026,S,C2,U1,,", "01/04/2026,S,C2,U1,,"), [
-        ("episodes", 3)
-    ]),  # fmt: skip
+    (
+        "354",
+        episodes_of("01/01/2015", "31/03/2026,S,C2,U1,,", "01/04/2026,S,C2,U1,,"),
+        [("episodes", 3)],
+    ),
     ("355", episodes_of("01/01/2015", "01/05/2025,S,C2,U1,01/05/2025,E3"), [("episodes", 2)]),
     ("355", episodes_of("01/01/2015", "01/05/2025,S,C2,U1,02/05/2025,E3"), []),
     ("356", episodes_of("01/01/2015", "01/05/2025,S,C2,U1,30/04/2025,E3"), [("episodes", 2)]),
@@ -51,12 +54,16 @@ CASES = [
     ("385", episodes_of("01/01/2015", "01/05/2025,S,C2,U1,01/04/2026,E3"), [("episodes", 2)]),
     ("385", episodes_of("01/01/2015", "01/05/2025,S,C2,U1,31/03/2026,E3"), []),
     # 445 / 446: freeing orders after, placement orders before, December 2005.
-    ("445", episodes_of("01/01/2000", "01/01/2006,S,D1,A4,,", "31/12/2005,S,D1,A4,01/01/2006,X1"), [
-        ("episodes", 2)
-    ]),  # fmt: skip
-    ("446", episodes_of("01/01/2000", "30/11/2005,S,E1,A4,01/12/2005,X1", "01/12/2005,P,E1,A5,,"), [
-        ("episodes", 2)
-    ]),  # fmt: skip
+    (
+        "445",
+        episodes_of("01/01/2000", "01/01/2006,S,D1,A4,,", "31/12/2005,S,D1,A4,01/01/2006,X1"),
+        [("episodes", 2)],
+    ),
+    (
+        "446",
+        episodes_of("01/01/2000", "30/11/2005,S,E1,A4,01/12/2005,X1", "01/12/2005,P,E1,A5,,"),
+        [("episodes", 2)],
+    ),
     # 352: started to be looked after on or after the 18th birthday.
     ("352", episodes_of("01/05/2007", "01/05/2025,S,V2,K2,,"), [("episodes", 2)]),
     ("352", episodes_of("01/05/2007", "30/04/2025,S,V2,K2,,"), []),
@@ -81,9 +88,11 @@ CASES = [
     # 386, 407: adopted / special guardianship at 18 or over.
     ("386", episodes_of("01/06/2007", "01/05/2025,S,E1,A5,01/06/2025,E11"), [("episodes", 2)]),
     ("386", episodes_of("02/06/2007", "01/05/2025,S,E1,A5,01/06/2025,E12"), []),
-    ("407", episodes_of("01/06/2007", "01/05/2025,S,C2,U1,01/06/2025,E45"), [
-        ("episodes", 2), ("header", 2)
-    ]),  # fmt: skip
+    (
+        "407",
+        episodes_of("01/06/2007", "01/05/2025,S,C2,U1,01/06/2025,E45"),
+        [("episodes", 2), ("header", 2)],
+    ),
     ("407", episodes_of("02/06/2007", "01/05/2025,S,C2,U1,01/06/2025,E48"), []),
     # 387, 389, 460: ceased too young for the reason.
     ("387", episodes_of("02/06/2011", "01/05/2025,S,C2,U1,01/06/2025,E5"), [("episodes", 2)]),
@@ -93,9 +102,11 @@ CASES = [
     ("460", episodes_of("02/06/2007", "01/05/2025,S,C2,U1,01/06/2025,E17"), [("episodes", 2)]),
     ("460", episodes_of("01/06/2007", "01/05/2025,S,C2,U1,01/06/2025,E17"), []),
     # 304: UASC status ceased after the 18th birthday.
-    ("304", {"uasc": "CHILD,SEX,DOB,DUC\nA,1,01/06/2007,01/06/2025\nB,1,01/06/2007,02/06/2025\n"}, [
-        ("uasc", 3)
-    ]),  # fmt: skip
+    (
+        "304",
+        {"uasc": "CHILD,SEX,DOB,DUC\nA,1,01/06/2007,01/06/2025\nB,1,01/06/2007,02/06/2025\n"},
+        [("uasc", 3)],
+    ),
 ]
 
 
