@@ -122,17 +122,19 @@ def _placed_too_young(tables: ReturnTables, place: str, years: int) -> pl.DataFr
 
 
 @BOOK.check
-def independent_living_under_15(tables: ReturnTables) -> pl.DataFrame:
-    """370: a child placed in independent living (P2) must be 15 or over at DECOM. P2 is
-    withdrawn from 2025/26; episodes that began with it before then are still checked."""
-    return _placed_too_young(tables, "P2", 15)
+def independent_living_under_16(tables: ReturnTables) -> pl.DataFrame:
+    """370 (from 2023/24, when the age rose from 15 to 16): a child placed in independent
+    living (P2) must be 16 or over at DECOM. P2 is withdrawn from 2025/26; episodes that began
+    with it before then are still checked."""
+    return _placed_too_young(tables, "P2", 16)
 
 
 @BOOK.check
-def semi_independent_living_under_14(tables: ReturnTables) -> pl.DataFrame:
-    """371: a child placed in semi-independent living (H5) must be 14 or over at DECOM. H5
-    is withdrawn from 2025/26; episodes that began with it before then are still checked."""
-    return _placed_too_young(tables, "H5", 14)
+def supported_accommodation_under_16(tables: ReturnTables) -> pl.DataFrame:
+    """371 (from 2024/25, when it moved from semi-independent living H5 at 14 to supported
+    accommodation K3 at 16): a child placed in supported accommodation (K3) must be 16 or
+    over at DECOM."""
+    return _placed_too_young(tables, "K3", 16)
 
 
 @BOOK.check

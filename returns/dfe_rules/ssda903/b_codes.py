@@ -76,9 +76,11 @@ def _looked_after_children(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def mother_not_given(tables: ReturnTables) -> pl.DataFrame:
-    """393: a girl (SEX 2) looked after other than on short breaks must have MOTHER
-    completed."""
-    girls = header(tables).filter((pl.col("SEX") == "2") & pl.col("MOTHER").is_null())
+    """393: a girl looked after other than on short breaks must have MOTHER completed. SEX
+    is coded F from 2024/25 (2 before); both are read as a girl, so a return still using
+    the old coding is checked too (rule 101 reports the coding itself)."""
+    girl = pl.col("SEX").is_in(["F", "2"])
+    girls = header(tables).filter(girl & pl.col("MOTHER").is_null())
     return failing(girls.join(_looked_after_children(tables), on=CHILD, how="semi"), "header")
 
 
@@ -153,6 +155,15 @@ def in_touch_without_activity(tables: ReturnTables) -> pl.DataFrame:
     """345: where IN_TOUCH is YES, ACTIV and ACCOM must both be completed."""
     missing = pl.col("ACTIV").is_null() | pl.col("ACCOM").is_null()
     return failing(_care_leavers(tables), "oc3", (pl.col("IN_TOUCH") == "YES") & missing)
+
+
+@BOOK.check
+def foyer_under_18(tables: ReturnTables) -> pl.DataFrame:
+    """347 (from 2023/24): a care leaver accommodated in a foyer (ACCOM T1 or T2, "T" and
+    whether suitable) must have been 18 or over at the start of the collection year."""
+    leavers = _care_leavers(tables).with_columns(dates("DOB").alias("_DOB"))
+    young = years_after("_DOB", 18) > pl.lit(tables.year_start, dtype=pl.Date)
+    return failing(leavers, "oc3", pl.col("ACCOM").str.starts_with("T") & young)
 
 
 @BOOK.check
