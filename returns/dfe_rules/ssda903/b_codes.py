@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import CHILD, ReturnTables, combined, dates, failing
+from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
 from .support_b import SHORT_BREAKS, episodes, header, years_after
 
@@ -124,7 +124,81 @@ def respite_only_with_mother_or_reviews(tables: ReturnTables) -> pl.DataFrame:
     )
 
 
+@BOOK.check
+def no_postcodes_recorded(tables: ReturnTables) -> pl.DataFrame:
+    """392B: an episode under a legal status other than V3 or V4 must give both HOME_POST
+    and PL_POST, unless the child is or was an unaccompanied asylum-seeking child (in this
+    or last year's UASC table, or a header UASC flag of 1), whose home postcode is unknown."""
+    children = [
+        frame.select(CHILD)
+        for frame in (
+            tables.table("uasc"),
+            tables.last_year("uasc"),
+            tables.table("header", "UASC").filter(pl.col("UASC") == "1"),
+            tables.last_year("header", "UASC").filter(pl.col("UASC") == "1"),
+        )
+    ]
+    asylum_seekers = pl.concat(children).unique()
+    missing = pl.col("HOME_POST").is_null() | pl.col("PL_POST").is_null()
+    looked_after = ~pl.col("LS").is_in(SHORT_BREAKS).fill_null(False)
+    rows = episodes(tables).join(asylum_seekers, on=CHILD, how="anti")
+    return failing(rows, "episodes", looked_after & missing)
+
+
 # --- adoption, care leavers and reviews ---------------------------------------------------
+
+
+def _adoptions(tables: ReturnTables) -> pl.DataFrame:
+    """Episodes that ended in adoption (REC E11 or E12), each with its child's AD1 row
+    (columns of AD1 suffixed ``_AD1``, its row number ``_row_AD1``)."""
+    ad1 = tables.table("ad1", "DATE_MATCH", "FOSTER_CARE").with_columns(
+        dates("DATE_MATCH").alias("_MATCH")
+    )
+    adopted = episodes(tables).filter(pl.col("REC").is_in(["E11", "E12"]))
+    return adopted.join(ad1, on=CHILD, how="inner", suffix="_AD1")
+
+
+def _both(joined: pl.DataFrame, mask: pl.Expr, other: str) -> pl.DataFrame:
+    """The failing episodes of a join with another table, and that table's failing rows."""
+    failed = joined.filter(mask)
+    theirs = failed.select(CHILD, pl.col(f"{ROW}_{other.upper()}").alias(ROW))
+    return combined(failing(failed, "episodes"), failing(theirs, other))
+
+
+@BOOK.check
+def matched_after_placed_for_adoption(tables: ReturnTables) -> pl.DataFrame:
+    """331: DATE_MATCH must be on or before the DECOM of an episode ending in adoption
+    (REC E11 or E12); the episode and the AD1 row are reported."""
+    return _both(_adoptions(tables), pl.col("_MATCH") > pl.col("DECOM_D"), "ad1")
+
+
+@BOOK.check
+def foster_carer_flag_contradicts_placement(tables: ReturnTables) -> pl.DataFrame:
+    """335: for an episode ending in adoption (REC E11 or E12), FOSTER_CARE 0 (not adopted
+    by the current foster carer) contradicts a placement with the current foster carer (A3,
+    A5) and FOSTER_CARE 1 contradicts a placement with other adopters (A4, A6). The DfE's
+    message still names the placement codes A1 and A2 withdrawn in 2013; the check uses the
+    codes of today."""
+    foster = pl.col("FOSTER_CARE")
+    mask = (pl.col("PLACE").is_in(["A3", "A5"]) & (foster == "0")) | (
+        pl.col("PLACE").is_in(["A4", "A6"]) & (foster == "1")
+    )
+    return _both(_adoptions(tables), mask, "ad1")
+
+
+@BOOK.check
+def should_be_placed_before_latest_period(tables: ReturnTables) -> pl.DataFrame:
+    """334: DATE_INT must not be before the DECOM of the child's latest episode with RNE S
+    (the start of the latest period of care); the episode and the AD1 row are reported."""
+    latest_start = (
+        episodes(tables)
+        .filter((pl.col("RNE") == "S") & pl.col("DECOM_D").is_not_null())
+        .sort("DECOM_D", ROW)
+        .unique(CHILD, keep="last")
+    )
+    ad1 = tables.table("ad1", "DATE_INT").with_columns(dates("DATE_INT").alias("_INT"))
+    joined = latest_start.join(ad1, on=CHILD, how="inner", suffix="_AD1")
+    return _both(joined, pl.col("_INT") < pl.col("DECOM_D"), "ad1")
 
 
 @BOOK.check

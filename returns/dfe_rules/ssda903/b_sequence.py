@@ -192,11 +192,34 @@ def respite_over_75_days_in_year(tables: ReturnTables) -> pl.DataFrame:
 
 
 @BOOK.check
+def respite_under_both_short_break_statuses(tables: ReturnTables) -> pl.DataFrame:
+    """426: a child on short breaks cannot be recorded under both V3 and V4 in the same year;
+    every V3 and V4 episode of such a child is reported."""
+    breaks = episodes(tables).filter(pl.col("LS").is_in(SHORT_BREAKS))
+    both = pl.col("LS").n_unique().over(CHILD) > 1
+    return failing(breaks, "episodes", both)
+
+
+@BOOK.check
 def respite_in_temporary_placement(tables: ReturnTables) -> pl.DataFrame:
     """382: a child on a short break (LS V3 or V4) cannot be in a temporary placement
     (T0-T4)."""
     mask = pl.col("LS").is_in(SHORT_BREAKS) & pl.col("PLACE").is_in(TEMPORARY_PLACEMENTS)
     return failing(episodes(tables), "episodes", mask)
+
+
+# --- placements for adoption -----------------------------------------------------------------
+
+
+@BOOK.check
+def adoption_placement_not_after_fostering(tables: ReturnTables) -> pl.DataFrame:
+    """336: a placement for adoption (A3 or A4) that follows another episode must follow a
+    placement for adoption or with foster carers (A3-A6, U1-U6)."""
+    before_ok = ("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6")
+    # A blank placement before counts as not fostering, as the DfE's condition reads.
+    not_fostered = ~pl.col("PREV_PLACE").is_in(before_ok).fill_null(False)
+    mask = pl.col("PLACE").is_in(["A3", "A4"]) & not_fostered
+    return failing(_after_another(tables), "episodes", mask)
 
 
 # --- temporary placements -------------------------------------------------------------------

@@ -107,6 +107,57 @@ CASES = [
         },
         [("ad1", 2), ("ad1", 3)],
     ),
+    # 392B: both postcodes needed, except on short breaks and for (former) UASC children.
+    (
+        "392B",
+        {
+            "uasc": "CHILD,SEX,DOB,DUC\nC,M,01/01/2009,01/01/2027\n",
+            **episodes(
+                "A,01/05/2025,S,C2,U1,,,AB1 2CD,",
+                "B,01/05/2025,S,V3,U1,,,,",
+                "C,01/05/2025,S,C2,U1,,,,EF3 4GH",
+                "D,01/05/2025,S,C2,U1,,,AB1 2CD,EF3 4GH",
+            ),
+        },
+        [("episodes", 2)],
+    ),
+    # 331, 335: episodes ending in adoption against AD1 (both rows reported).
+    (
+        "331",
+        {
+            "ad1": "CHILD,DATE_MATCH,FOSTER_CARE\nA,02/05/2025,0\nB,01/05/2025,0\n",
+            **episodes(
+                "A,01/05/2025,S,E1,A4,01/06/2025,E11,,", "B,01/05/2025,S,E1,A4,01/06/2025,E12,,"
+            ),
+        },
+        [("ad1", 2), ("episodes", 2)],
+    ),
+    (
+        "335",
+        {
+            "ad1": "CHILD,DATE_MATCH,FOSTER_CARE\nA,01/05/2025,0\nB,01/05/2025,1\nC,01/05/2025,1\n",
+            **episodes(
+                "A,01/05/2025,S,E1,A5,01/06/2025,E11,,",
+                "B,01/05/2025,S,E1,A6,01/06/2025,E12,,",
+                "C,01/05/2025,S,E1,A3,01/06/2025,E12,,",
+            ),
+        },
+        [("ad1", 2), ("ad1", 3), ("episodes", 2), ("episodes", 3)],
+    ),
+    # 334: DATE_INT before the start of the latest period of care (latest RNE S).
+    (
+        "334",
+        {
+            "ad1": "CHILD,DATE_INT\nA,01/05/2025\nB,01/05/2025\n",
+            **episodes(
+                "A,01/01/2024,S,C2,U1,01/02/2024,E3,,",
+                "A,01/06/2025,S,E1,A4,,,,",
+                "B,01/04/2025,S,E1,U1,01/06/2025,X1,,",
+                "B,01/06/2025,P,E1,A4,,,,",
+            ),
+        },
+        [("ad1", 2), ("episodes", 3)],
+    ),
     # 344, 345: care leavers' activity against being in touch.
     (
         "344",
@@ -171,4 +222,4 @@ def test_the_years_rules_load_and_run_together_over_a_whole_return():
     assert outcome.not_checked == {}
     # Only this part's rules (300-499) are asserted: a clean return fails none of them.
     assert [code for code in outcome.counts if "300" <= code[:3] < "500"] == []
-    assert len([rule for rule in outcome.rules if "300" <= rule.code[:3] < "500"]) == 65
+    assert len([rule for rule in outcome.rules if "300" <= rule.code[:3] < "500"]) == 71

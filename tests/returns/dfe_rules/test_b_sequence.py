@@ -188,6 +188,30 @@ CASES = [
         ),
         [("episodes", 2)],
     ),
+    # 426: V3 and V4 for the same child in the year.
+    (
+        "426",
+        {
+            "episodes": COLUMNS
+            + "A,01/05/2025,S,V3,U1,,,PR1,02/05/2025,E13\n"
+            + "A,01/06/2025,S,V4,U1,,,PR1,02/06/2025,E13\n"
+            + "B,01/05/2025,S,V3,U1,,,PR1,02/05/2025,E13\n"
+            + "B,01/06/2025,S,V3,U1,,,PR1,02/06/2025,E13\n"
+        },
+        [("episodes", 2), ("episodes", 3)],
+    ),
+    # 336: a placement for adoption must follow fostering or another adoption placement.
+    (
+        "336",
+        episodes("01/05/2025,S,C2,R1,AB1,,PR1,01/06/2025,X1", "01/06/2025,P,E1,A3,AB1,,PR1,,"),
+        [("episodes", 3)],
+    ),
+    (
+        "336",
+        episodes("01/05/2025,S,C2,U3,AB1,,PR1,01/06/2025,X1", "01/06/2025,P,E1,A4,AB1,,PR1,,"),
+        [],
+    ),
+    ("336", episodes("01/06/2025,S,E1,A3,AB1,,PR1,,"), []),
     # 375, 376, 379: temporary placements too long.
     ("375", episodes("01/05/2025,P,C2,T1,AB1,,PR1,12/06/2025,X1"), []),
     ("375", episodes("01/05/2025,P,C2,T1,AB1,,PR1,13/06/2025,X1"), [("episodes", 2)]),
