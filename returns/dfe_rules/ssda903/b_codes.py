@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
+from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
 from .support_b import SHORT_BREAKS, episodes, header, years_after
 
@@ -143,6 +143,21 @@ def no_postcodes_recorded(tables: ReturnTables) -> pl.DataFrame:
     looked_after = ~pl.col("LS").is_in(SHORT_BREAKS).fill_null(False)
     rows = episodes(tables).join(asylum_seekers, on=CHILD, how="anti")
     return failing(rows, "episodes", looked_after & missing)
+
+
+@BOOK.check
+def uasc_ceased_but_not_uasc(tables: ReturnTables) -> pl.DataFrame:
+    """303: where the date UASC status ceased (DUC) is given, the header's UASC flag must be
+    1. Only checked when the header has a UASC column (the CSV header has had none since the
+    UASC table replaced it; some XML returns still carry it)."""
+    if "UASC" not in tables.table("header").columns:
+        return nothing()
+    ceased = tables.table("uasc", "DUC").filter(pl.col("DUC").is_not_null())
+    flags = tables.table("header", "UASC").select(CHILD, ROW, "UASC")
+    joined = ceased.join(flags, on=CHILD, how="inner", suffix="_HEADER")
+    failed = joined.filter(pl.col("UASC").ne_missing("1"))
+    header_rows = failed.select(CHILD, pl.col(f"{ROW}_HEADER").alias(ROW))
+    return combined(failing(failed, "uasc"), failing(header_rows, "header"))
 
 
 # --- adoption, care leavers and reviews ---------------------------------------------------

@@ -121,6 +121,24 @@ CASES = [
         },
         [("episodes", 2)],
     ),
+    # 303: DUC given but the header's UASC flag is not 1 (uasc and header rows reported).
+    (
+        "303",
+        {
+            "header": "CHILD,SEX,DOB,UASC\nA,M,01/01/2009,0\nB,M,01/01/2009,1\nC,M,01/01/2009,0\n",
+            "uasc": "CHILD,SEX,DOB,DUC\nA,M,01/01/2009,01/01/2026\nB,M,01/01/2009,01/01/2026\n"
+            "C,M,01/01/2009,\n",
+        },
+        [("header", 2), ("uasc", 2)],
+    ),
+    (
+        "303",
+        {
+            "header": "CHILD,SEX,DOB\nA,M,01/01/2009\n",
+            "uasc": "CHILD,SEX,DOB,DUC\nA,M,01/01/2009,01/01/2026\n",
+        },
+        [],
+    ),
     # 331, 335: episodes ending in adoption against AD1 (both rows reported).
     (
         "331",
@@ -222,4 +240,4 @@ def test_the_years_rules_load_and_run_together_over_a_whole_return():
     assert outcome.not_checked == {}
     # Only this part's rules (300-499) are asserted: a clean return fails none of them.
     assert [code for code in outcome.counts if "300" <= code[:3] < "500"] == []
-    assert len([rule for rule in outcome.rules if "300" <= rule.code[:3] < "500"]) == 71
+    assert len([rule for rule in outcome.rules if "300" <= rule.code[:3] < "500"]) == 72
