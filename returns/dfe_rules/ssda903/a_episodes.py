@@ -7,12 +7,13 @@ from datetime import date
 
 import polars as pl
 
-from ..engine import ReturnTables, dates, failing
+from ..engine import CHILD, ReturnTables, dates, failing
 from . import BOOK
 from .support_a import (
     SHORT_BREAKS,
     TEMPORARY_PLACEMENTS,
     any_given,
+    birthday,
     blank,
     code_not_in,
     codes,
@@ -27,24 +28,13 @@ from .support_a import (
 # Z11-Z14. Z1, withdrawn in 2025/26, counts with its successors for older episodes.
 NO_PROVIDER_178 = ("T0", "T1", "T2", "T3", "Z1", "Z11", "Z12", "Z13", "Z14")
 NO_PROVIDER_213 = (*TEMPORARY_PLACEMENTS, "Z1", "Z11", "Z12", "Z13", "Z14")
-# Placements that Ofsted does not register, so have no URN (222); "XXXXXX" is the DfE's
-# code for a URN not known and is accepted.
-NO_URN = (
-    "H5",
-    "P1",
-    "P2",
-    "P3",
-    "R1",
-    "R2",
-    "R5",
-    *TEMPORARY_PLACEMENTS,
-    "Z1",
-    "Z11",
-    "Z12",
-    "Z13",
-    "Z14",
-)
-URN_NOT_KNOWN = "XXXXXX"
+# Placements that Ofsted does not register, so have no URN (222, 2024/25 onwards; Z1 counts
+# with its 2025/26 successors Z11-Z14 for older episodes).
+NO_URN = ("P1", "P3", "R1", "R2", "R5", *TEMPORARY_PLACEMENTS, "Z1", "Z11", "Z12", "Z13", "Z14")
+# The DfE's URN for a placement whose URN is not known: only for adoption and foster
+# placements arranged through a regional adoption agency (242).
+URN_NOT_KNOWN = "XXXXXXX"
+URN_NOT_KNOWN_PLACEMENTS = ("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6")
 CONTINUING_RNE = ("P", "B", "T", "U")
 
 
@@ -156,7 +146,8 @@ def adoption_with_foster_carers_wrong_reason(tables: ReturnTables) -> pl.DataFra
 
 @BOOK.check
 def urn_for_unregistered_placement(tables: ReturnTables) -> pl.DataFrame:
-    """222: no URN (other than XXXXXX) for a placement Ofsted does not register."""
+    """222: no URN (other than XXXXXXX, not known) for a placement Ofsted does not register
+    (2024/25 onwards: P1, P3, R1, R2, R5, T0-T4 and the other placements Z1/Z11-Z14)."""
     episodes = tables.table("episodes", "PLACE", "URN")
     wrong = pl.col("PLACE").is_in(NO_URN) & given("URN") & (pl.col("URN") != URN_NOT_KNOWN)
     return failing(episodes, "episodes", wrong)
@@ -186,3 +177,32 @@ def reason_for_placement_change_not_required(tables: ReturnTables) -> pl.DataFra
         given("REASON_PLACE_CHANGE") | given("REASON_PLACE_CHANGE_PREV")
     )
     return failing(episodes, "episodes", not_required)
+
+
+@BOOK.check
+def reason_for_placement_change_while_open(tables: ReturnTables) -> pl.DataFrame:
+    """233: an episode that has not ceased (no DEC) has no REASON_PLACE_CHANGE."""
+    episodes = tables.table("episodes", "DEC", "REASON_PLACE_CHANGE")
+    return failing(episodes, "episodes", blank("DEC") & given("REASON_PLACE_CHANGE"))
+
+
+@BOOK.check
+def custody_under_10(tables: ReturnTables) -> pl.DataFrame:
+    """234: when an episode begins before the child's 10th birthday, the episode before it
+    does not end with REASON_PLACE_CHANGE CUSTOD; that earlier episode fails."""
+    episodes = episodes_in_order(tables)
+    born = tables.table("header", "DOB").select(CHILD, dates("DOB").alias("born"))
+    both = episodes.join(born.unique(CHILD, keep="first"), on=CHILD, how="inner")
+    under_10 = pl.col("start_NEXT") < birthday(pl.col("born"), 10)
+    return failing(both, "episodes", (pl.col("REASON_PLACE_CHANGE") == "CUSTOD") & under_10)
+
+
+@BOOK.check
+def urn_not_known_outside_adoption_agencies(tables: ReturnTables) -> pl.DataFrame:
+    """242: URN XXXXXXX (not known) only for placements A3-A6 and U1-U6 (regional adoption
+    agencies)."""
+    episodes = tables.table("episodes", "URN", "PLACE")
+    wrong = (pl.col("URN") == URN_NOT_KNOWN) & ~pl.col("PLACE").is_in(
+        URN_NOT_KNOWN_PLACEMENTS
+    ).fill_null(False)
+    return failing(episodes, "episodes", wrong)

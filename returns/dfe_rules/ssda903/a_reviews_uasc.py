@@ -41,7 +41,7 @@ def uasc_ceased_date_not_valid(tables: ReturnTables) -> pl.DataFrame:
 @BOOK.check
 def mother_status_not_valid(tables: ReturnTables) -> pl.DataFrame:
     """165: for a child with episodes other than short breaks (LS V3, V4), MOTHER, when
-    given, is 0 or 1 and the child is not male (SEX 1), and a girl (SEX 2) looked after during
+    given, is 0 or 1 and the child is not male (SEX M), and a girl (SEX F) looked after during
     the year has MOTHER. (The DfE's case of a care leaver with no episode this year is rule
     628's.)"""
     header = tables.table("header", "SEX", "MOTHER")
@@ -56,7 +56,7 @@ def mother_status_not_valid(tables: ReturnTables) -> pl.DataFrame:
     children = header.join(looked_after, on=CHILD, how="inner")
     wrong = (
         (given("MOTHER") & ~pl.col("MOTHER").is_in(("0", "1")))
-        | (given("MOTHER") & (pl.col("SEX") == "1"))
-        | (blank("MOTHER") & (pl.col("SEX") == "2") & pl.col("in_year"))
+        | (given("MOTHER") & (pl.col("SEX") == "M"))
+        | (blank("MOTHER") & (pl.col("SEX") == "F") & pl.col("in_year"))
     ).fill_null(False)
     return failing(children, "header", wrong)

@@ -10,12 +10,33 @@ from ..engine import CHILD, ReturnTables, combined, dates, failing
 from . import BOOK
 from .support_a import birthday, day, given, not_a_date
 
+# The child's reported sex: M, F or U (unknown), since 2024/25 (1 and 2 before).
+SEX_CODES = ("M", "F", "U")
+MALE = "M"
+
 
 @BOOK.check
 def sex_code_not_valid(tables: ReturnTables) -> pl.DataFrame:
-    """101: SEX is 1 (male) or 2 (female)."""
+    """101: SEX is M, F or U (a blank fails). The DfE replaced the codes 1 and 2 with M, F
+    and U from 2024/25."""
     header = tables.table("header", "SEX")
-    return failing(header, "header", ~pl.col("SEX").is_in(["1", "2"]) | pl.col("SEX").is_null())
+    return failing(header, "header", ~pl.col("SEX").is_in(SEX_CODES).fill_null(False))
+
+
+@BOOK.check
+def sex_reported_unknown(tables: ReturnTables) -> pl.DataFrame:
+    """232: SEX is not U (unknown; ignoring case)."""
+    header = tables.table("header", "SEX")
+    return failing(header, "header", pl.col("SEX").str.to_uppercase() == "U")
+
+
+@BOOK.check
+def young_uasc(tables: ReturnTables) -> pl.DataFrame:
+    """231: a child whose UASC_STATUS is 1 was born more than 11 years before 31 March (a
+    header without UASC_STATUS is not checked)."""
+    header = tables.table("header", "DOB", "UASC_STATUS")
+    under_11 = birthday(dates("DOB"), 11) > day(tables.year_end)
+    return failing(header, "header", (pl.col("UASC_STATUS") == "1") & under_11)
 
 
 @BOOK.check
@@ -75,9 +96,9 @@ def mothers_child_birth_date_not_valid(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def male_with_mothers_child_birth_date(tables: ReturnTables) -> pl.DataFrame:
-    """174: a child whose SEX is 1 (male) has no MC_DOB."""
+    """174: a male child (SEX M) has no MC_DOB."""
     header = tables.table("header", "SEX", "MC_DOB")
-    return failing(header, "header", (pl.col("SEX") == "1") & given("MC_DOB"))
+    return failing(header, "header", (pl.col("SEX") == MALE) & given("MC_DOB"))
 
 
 @BOOK.check

@@ -112,11 +112,12 @@ CASES = [
     (
         "222",
         [
-            "A,01/05/2025,S,C2,N1,P1,PR1,,,,,XXXXXX",
-            "B,01/05/2025,S,C2,N1,R1,PR1,,,,,SC123456",
+            "A,01/05/2025,S,C2,N1,P1,PR1,,,,,XXXXXXX",  # URN not known: allowed
+            "B,01/05/2025,S,C2,N1,R1,PR1,,,,,SC123456",  # R1 has no URN: fails
             "C,01/05/2025,S,C2,N1,K2,PR1,,,,,SC123456",
+            "D,01/05/2025,S,C2,N1,Z13,,,,,,SC123456",  # fails
         ],
-        [3],
+        [3, 5],
     ),
     (
         "225",
@@ -144,6 +145,24 @@ CASES = [
         ],
         [3, 7],
     ),
+    (
+        "233",
+        [
+            "A,01/05/2025,S,C2,N1,U1,PR1,,,CARPL,,",
+            "B,01/05/2025,S,C2,N1,U1,PR1,01/06/2025,E3,CARPL,,",
+            "C,01/05/2025,S,C2,N1,U1,PR1,,,,,",
+        ],
+        [2],
+    ),
+    (
+        "242",
+        [
+            "A,01/05/2025,S,C2,N1,U1,PR1,,,,,XXXXXXX",
+            "B,01/05/2025,S,C2,N1,K2,PR1,,,,,XXXXXXX",
+            "C,01/05/2025,S,C2,N1,K2,PR1,,,,,SC123456",
+        ],
+        [3],
+    ),
 ]
 
 
@@ -154,3 +173,14 @@ def test_episode_rule_fails_exactly_the_rows_the_dfe_condition_fails(code, rows,
 
 def test_a_return_without_episodes_finds_nothing():
     assert all(found(code, {"header": "CHILD,SEX\nA,1\n"}) == [] for code, _, _ in CASES)
+
+
+def test_234_a_child_under_10_cannot_leave_a_placement_for_custody():
+    tables = episodes(
+        "A,01/05/2025,S,C2,N1,U1,PR1,01/06/2025,X1,CUSTOD,,",  # 9 at the change: fails
+        "A,01/06/2025,P,C2,N1,R5,PR1,,,,,",
+        "B,01/05/2025,S,C2,N1,U1,PR1,01/06/2025,X1,CUSTOD,,",  # 10 by the change
+        "B,01/06/2025,P,C2,N1,R5,PR1,,,,,",
+    )
+    tables["header"] = "CHILD,DOB\nA,02/06/2015\nB,01/06/2015\n"
+    assert found("234", tables) == [("episodes", 2)]

@@ -22,12 +22,12 @@ def test_104_a_uasc_end_date_must_be_a_date_in_or_after_the_year():
 def test_165_mother_status_is_0_or_1_for_girls_and_given_for_girls_looked_after():
     header = (
         "CHILD,SEX,MOTHER\n"
-        "A,2,0\n"  # a girl, not a mother
-        "B,2,\n"  # a girl looked after in the year, mother status blank: fails
-        "C,1,0\n"  # a boy with mother status: fails
-        "D,2,2\n"  # not a valid code: fails
-        "E,2,\n"  # short breaks only: not checked (rule 399's)
-        "F,1,\n"
+        "A,F,0\n"  # a girl, not a mother
+        "B,F,\n"  # a girl looked after in the year, mother status blank: fails
+        "C,M,0\n"  # a boy with mother status: fails
+        "D,F,2\n"  # not a valid code: fails
+        "E,F,\n"  # short breaks only: not checked (rule 399's)
+        "F,M,\n"
     )
     episodes = (
         "CHILD,DECOM,DEC,LS\nA,01/05/2025,,C2\nB,01/05/2024,,C2\nC,01/05/2025,,C2\n"

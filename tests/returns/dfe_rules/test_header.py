@@ -23,28 +23,41 @@ def header(*rows: str) -> str:
 
 CASES = [
     # code, header rows, failing rows (the first data row is row 2)
-    ("101", ["A,1,01/02/2015,WBRI,,,", "B,0,01/02/2015,WBRI,,,", "C,,01/02/2015,WBRI,,,"], [3, 4]),
-    ("102", ["A,1,01/02/2015,WBRI,,,", "B,1,30/02/2015,WBRI,,,", "C,1,,WBRI,,,"], [3, 4]),
-    ("103", ["A,1,01/02/2015,WBRI,,,", "B,1,01/02/2015,WXYZ,,,", "C,1,01/02/2015,,,,"], [3, 4]),
+    # 2024/25 replaced the codes 1 and 2 with M, F and U
+    (
+        "101",
+        [
+            "A,M,01/02/2015,WBRI,,,",
+            "B,1,01/02/2015,WBRI,,,",
+            "C,,01/02/2015,WBRI,,,",
+            "D,F,01/02/2015,WBRI,,,",
+            "E,U,01/02/2015,WBRI,,,",
+            "F,m,01/02/2015,WBRI,,,",
+        ],
+        [3, 4, 7],
+    ),
+    ("232", ["A,M,01/02/2015,WBRI,,,", "B,U,01/02/2015,WBRI,,,", "C,u,01/02/2015,WBRI,,,"], [3, 4]),
+    ("102", ["A,M,01/02/2015,WBRI,,,", "B,M,30/02/2015,WBRI,,,", "C,M,,WBRI,,,"], [3, 4]),
+    ("103", ["A,M,01/02/2015,WBRI,,,", "B,M,01/02/2015,WXYZ,,,", "C,M,01/02/2015,,,,"], [3, 4]),
     (
         "168",
         [
-            "A,1,01/02/2015,WBRI,A123456789012,,",
-            "B,1,01/02/2015,WBRI,B12345678901C,,",
-            "C,1,01/02/2015,WBRI,UN3,,",
-            "D,1,01/02/2015,WBRI,,,",
-            "E,1,01/02/2015,WBRI,I123456789012,,",
-            "F,1,01/02/2015,WBRI,UN6,,",
-            "G,1,01/02/2015,WBRI,A12345,,",
+            "A,M,01/02/2015,WBRI,A123456789012,,",
+            "B,M,01/02/2015,WBRI,B12345678901C,,",
+            "C,M,01/02/2015,WBRI,UN3,,",
+            "D,M,01/02/2015,WBRI,,,",
+            "E,M,01/02/2015,WBRI,I123456789012,,",
+            "F,M,01/02/2015,WBRI,UN6,,",
+            "G,M,01/02/2015,WBRI,A12345,,",
         ],
         [6, 7, 8],
     ),
-    ("171", ["A,2,01/02/2008,WBRI,,1,01/02/2025", "B,2,01/02/2008,WBRI,,1,2025/02/31"], [3]),
-    ("174", ["A,2,01/02/2008,WBRI,,1,01/02/2025", "B,1,01/02/2008,WBRI,,,01/02/2025"], [3]),
+    ("171", ["A,F,01/02/2008,WBRI,,1,01/02/2025", "B,F,01/02/2008,WBRI,,1,2025/02/31"], [3]),
+    ("174", ["A,F,01/02/2008,WBRI,,1,01/02/2025", "B,M,01/02/2008,WBRI,,,01/02/2025"], [3]),
     # 2025/26: UN1 is wrong for a child 4 or over on 31 August 2024
     (
         "209",
-        ["A,1,31/08/2020,WBRI,UN1,,", "B,1,01/09/2020,WBRI,UN1,,", "C,1,01/01/2015,WBRI,UN2,,"],
+        ["A,M,31/08/2020,WBRI,UN1,,", "B,M,01/09/2020,WBRI,UN1,,", "C,M,01/01/2015,WBRI,UN2,,"],
         [2],
     ),
 ]
@@ -55,42 +68,48 @@ def test_header_rule_fails_exactly_the_rows_the_dfe_condition_fails(code, rows, 
     assert found(code, {"header": header(*rows)}) == [("header", row) for row in failing]
 
 
+def test_231_a_uasc_child_under_11_on_31_march_is_queried_when_the_header_says_uasc():
+    with_status = "CHILD,DOB,UASC_STATUS\nA,01/04/2015,1\nB,31/03/2015,1\nC,01/04/2015,0\n"
+    assert found("231", {"header": with_status}) == [("header", 2)]
+    assert found("231", {"header": header("A,M,01/04/2015,WBRI,UN2,,")}) == []
+
+
 def test_210_un4_fails_for_a_child_whose_episode_starts_in_the_last_week_of_march():
     tables = {
-        "header": header("A,1,01/02/2015,WBRI,UN4,,", "B,1,01/02/2015,WBRI,UN4,,"),
+        "header": header("A,M,01/02/2015,WBRI,UN4,,", "B,M,01/02/2015,WBRI,UN4,,"),
         "episodes": "CHILD,DECOM\nA,24/03/2026\nB,23/03/2026\nB,01/04/2025\n",
     }
     assert found("210", tables) == [("episodes", 2), ("header", 2)]
 
 
 LAST_YEAR = header(
-    "A,1,01/02/2015,WBRI,A123456789012,,",
-    "B,2,01/02/2010,WIRI,UN1,1,01/01/2024",
-    "C,2,01/02/2010,WIRI,,0,",
-    "D,1,01/02/2015,WBRI,UN2,,",
+    "A,M,01/02/2015,WBRI,A123456789012,,",
+    "B,F,01/02/2010,WIRI,UN1,1,01/01/2024",
+    "C,F,01/02/2010,WIRI,,0,",
+    "D,M,01/02/2015,WBRI,UN2,,",
 )
 
 LAST_YEAR_CASES = [
     # code, this year's header rows, failing rows
-    ("202", ["A,2,01/02/2015,WBRI,A123456789012,,", "B,2,01/02/2010,WIRI,UN1,1,01/01/2024"], [2]),
-    ("203", ["A,1,2015-02-01,WBRI,A123456789012,,", "B,2,02/02/2010,WIRI,UN1,1,01/01/2024"], [3]),
-    ("204", ["A,1,01/02/2015,wbri,A123456789012,,", "B,2,01/02/2010,WBRI,UN1,1,01/01/2024"], [3]),
+    ("202", ["A,F,01/02/2015,WBRI,A123456789012,,", "B,F,01/02/2010,WIRI,UN1,1,01/01/2024"], [2]),
+    ("203", ["A,M,2015-02-01,WBRI,A123456789012,,", "B,F,02/02/2010,WIRI,UN1,1,01/01/2024"], [3]),
+    ("204", ["A,M,01/02/2015,wbri,A123456789012,,", "B,F,01/02/2010,WBRI,UN1,1,01/01/2024"], [3]),
     (
         "207",
         [
-            "B,2,01/02/2010,WIRI,UN1,0,",
-            "C,2,01/02/2010,WIRI,,1,01/03/2025",
-            "X,2,01/02/2010,WIRI,,,",
+            "B,F,01/02/2010,WIRI,UN1,0,",
+            "C,F,01/02/2010,WIRI,,1,01/03/2025",
+            "X,F,01/02/2010,WIRI,,,",
         ],
         [2],
     ),
     (
         "208",
         [
-            "A,1,01/02/2015,WBRI,B123456789012,,",  # a known UPN changed: fails
-            "B,2,01/02/2010,WIRI,UN3,1,01/01/2024",  # UN1 to UN2-UN5 is allowed
-            "C,2,01/02/2010,WIRI,C123456789012,0,",  # blank to known is allowed
-            "D,1,01/02/2015,WBRI,UN1,,",  # UN2 back to UN1: fails
+            "A,M,01/02/2015,WBRI,B123456789012,,",  # a known UPN changed: fails
+            "B,F,01/02/2010,WIRI,UN3,1,01/01/2024",  # UN1 to UN2-UN5 is allowed
+            "C,F,01/02/2010,WIRI,C123456789012,0,",  # blank to known is allowed
+            "D,M,01/02/2015,WBRI,UN1,,",  # UN2 back to UN1: fails
         ],
         [2, 5],
     ),
@@ -106,7 +125,7 @@ def test_a_child_in_last_years_return_keeps_what_cannot_change(code, rows, faili
 
 
 def test_without_last_years_return_nothing_is_compared():
-    rows = header("A,2,01/02/2016,MOTH,B123456789012,,")
+    rows = header("A,F,01/02/2016,MOTH,B123456789012,,")
     assert all(found(code, {"header": rows}) == [] for code, _, _ in LAST_YEAR_CASES)
 
 
