@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from ..engine import CHILD, ReturnTables, dates, failing
+from ..engine import CHILD, ROW, ReturnTables, dates, failing
 from . import BOOK
 from .support_a import (
     SHORT_BREAKS,
@@ -34,6 +34,7 @@ NO_URN = ("P1", "P3", "R1", "R2", "R5", *TEMPORARY_PLACEMENTS, "Z1", "Z11", "Z12
 # The DfE's URN for a placement whose URN is not known: only for adoption and foster
 # placements arranged through a regional adoption agency (242).
 URN_NOT_KNOWN = "XXXXXXX"
+ADOPTED = ("E11", "E12")
 URN_NOT_KNOWN_PLACEMENTS = ("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6")
 CONTINUING_RNE = ("P", "B", "T", "U")
 
@@ -206,3 +207,29 @@ def urn_not_known_outside_adoption_agencies(tables: ReturnTables) -> pl.DataFram
         URN_NOT_KNOWN_PLACEMENTS
     ).fill_null(False)
     return failing(episodes, "episodes", wrong)
+
+
+@BOOK.check
+def episode_after_adoption(tables: ReturnTables) -> pl.DataFrame:
+    """199: no episode follows one that ended in adoption (REC E11, E12), this year's or
+    last year's (when the upload holds last year's episodes)."""
+    columns = ("DECOM", "REC")
+    this_year = tables.table("episodes", *columns).select(ROW, CHILD, *columns)
+    last_year = (
+        tables.last_year("episodes", *columns)
+        .select(CHILD, *columns)
+        .join(this_year, on=[CHILD, "DECOM"], how="anti")  # an episode in both is this year's
+        .with_columns(pl.lit(None, dtype=pl.Int64).alias(ROW))
+        .select(ROW, CHILD, *columns)
+    )
+    adopted = pl.col("REC").is_in(ADOPTED).fill_null(False)
+    both = (
+        pl.concat([this_year, last_year])
+        .with_columns(dates("DECOM").alias("start"))
+        .filter(pl.col("start").is_not_null())
+        .sort(CHILD, "start")
+        .with_columns(adopted.cast(pl.Int64).cum_sum().over(CHILD).alias("adoptions"))
+    )
+    # Every episode once the child has been adopted, but the adoption itself (the first).
+    after = (pl.col("adoptions") > 0) & ~(adopted & (pl.col("adoptions") == 1))
+    return failing(both.filter(pl.col(ROW).is_not_null()), "episodes", after)

@@ -248,6 +248,19 @@ def sdq_reason_with_score(tables: ReturnTables) -> pl.DataFrame:
 
 
 @BOOK.check
+def sdq_missing_at_4_or_17(tables: ReturnTables) -> pl.DataFrame:
+    """197B: a child looked after for 12 months who turned 4 or 17 during the year has an
+    SDQ_SCORE or an SDQ_REASON."""
+    oc2 = with_12_months_flag(tables, _oc2(tables))
+    start, end = day(tables.year_start), day(tables.year_end)
+    turned = birthday(pl.col("born"), 4).is_between(start, end) | birthday(
+        pl.col("born"), 17
+    ).is_between(start, end)
+    wrong = pl.col("cla12") & turned & blank("SDQ_SCORE") & blank("SDQ_REASON")
+    return failing(oc2, "oc2", wrong)
+
+
+@BOOK.check
 def sdq_reason_not_looked_after_12_months(tables: ReturnTables) -> pl.DataFrame:
     """198: no SDQ_REASON for a child not looked after continuously for 12 months."""
     oc2 = with_12_months_flag(tables, _oc2(tables))

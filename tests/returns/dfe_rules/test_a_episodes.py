@@ -184,3 +184,17 @@ def test_234_a_child_under_10_cannot_leave_a_placement_for_custody():
     )
     tables["header"] = "CHILD,DOB\nA,02/06/2015\nB,01/06/2015\n"
     assert found("234", tables) == [("episodes", 2)]
+
+
+def test_199_no_episode_follows_an_adoption_this_year_or_last():
+    this_year = episodes(
+        "A,01/05/2025,S,C2,N1,A3,PR1,01/06/2025,E11,,,",  # the adoption itself
+        "A,01/09/2025,S,C2,N1,U1,PR1,,,,,",  # after it: fails
+        "B,01/05/2025,S,C2,N1,U1,PR1,,,,,",  # adopted last year: fails
+        "C,01/05/2025,S,C2,N1,U1,PR1,,,,,",
+    )
+    last_year = {
+        "episodes": "CHILD,DECOM,DEC,REC\nB,01/01/2024,01/03/2024,E12\nC,01/01/2024,01/03/2024,E3\n"
+    }
+    assert found("199", this_year, last_year) == [("episodes", 3), ("episodes", 4)]
+    assert found("199", this_year) == [("episodes", 3)]

@@ -130,6 +130,17 @@ OC2_CASES = [
     ),
     ("196", [("L", AGED_10, "", "SDQ6", COMPLETE), ("L", AGED_10, "", "SDQ5", COMPLETE)], [2]),
     ("197a", [("L", AGED_10, "5", "SDQ2", COMPLETE), ("L", AGED_10, "5", "", COMPLETE)], [2]),
+    (
+        "197B",
+        [
+            ("L", "01/06/2021", "", "", COMPLETE),  # turned 4 in the year, nothing: fails
+            ("L", "01/06/2008", "", "", COMPLETE),  # turned 17 in the year, nothing: fails
+            ("L", "01/06/2021", "", "SDQ1", COMPLETE),
+            ("L", AGED_10, "", "", COMPLETE),  # neither 4 nor 17 this year (rule 186's)
+            ("N", "01/06/2021", "", "", NONE),  # not looked after 12 months
+        ],
+        [2, 3],
+    ),
     ("198", [("N", AGED_10, "", "SDQ2", NONE), ("L", AGED_10, "", "SDQ2", COMPLETE)], [2]),
 ]
 
