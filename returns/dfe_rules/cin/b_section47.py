@@ -1,0 +1,68 @@
+"""CIN census rules on the Section 47 module (an enquiry and its initial child protection
+conference), codes 8600 and above."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..engine import CHILD, ReturnTables, failing
+from . import BOOK
+from .support_b import cin_table, is_false, is_true, outside_census_year
+
+SATURDAY = 6  # polars numbers the days of the week from Monday = 1
+
+
+@BOOK.check
+def s47_start_missing_or_after_conference(tables: ReturnTables) -> pl.DataFrame:
+    """8615: where DateOfInitialCPC is present, S47ActualStartDate is present and on or
+    before it."""
+    section47 = cin_table(tables, "section47")
+    start, conference = pl.col("S47ACTUALSTARTDATE"), pl.col("DATEOFINITIALCPC")
+    return failing(
+        section47,
+        "section47",
+        conference.is_not_null() & (start.is_null() | (start > conference)),
+    )
+
+
+@BOOK.check
+def conference_outside_census_year(tables: ReturnTables) -> pl.DataFrame:
+    """8715: where present, DateOfInitialCPC (Section 47 module) is within the census year."""
+    section47 = cin_table(tables, "section47")
+    return failing(section47, "section47", outside_census_year("DATEOFINITIALCPC", tables))
+
+
+@BOOK.check
+def open_s47_start_outside_census_year(tables: ReturnTables) -> pl.DataFrame:
+    """8740: an enquiry with no DateOfInitialCPC and ICPCnotRequired false has an
+    S47ActualStartDate within the census year."""
+    section47 = cin_table(tables, "section47")
+    return failing(
+        section47,
+        "section47",
+        pl.col("DATEOFINITIALCPC").is_null()
+        & is_false("ICPCNOTREQUIRED")
+        & outside_census_year("S47ACTUALSTARTDATE", tables),
+    )
+
+
+@BOOK.check
+def two_open_s47_enquiries(tables: ReturnTables) -> pl.DataFrame:
+    """8839: within one CIN details group, at most one Section 47 enquiry has no
+    DateOfInitialCPC without ICPCnotRequired being true (an enquiry still open)."""
+    section47 = cin_table(tables, "section47")
+    still_open = section47.filter(
+        pl.col("DATEOFINITIALCPC").is_null() & ~is_true("ICPCNOTREQUIRED")
+    )
+    return failing(
+        still_open, "section47", pl.len().over(CHILD, "CINDETAILSID") > 1
+    )
+
+
+@BOOK.check
+def conference_on_a_weekend(tables: ReturnTables) -> pl.DataFrame:
+    """8875: where present, DateOfInitialCPC (Section 47 module) is not a Saturday or
+    Sunday."""
+    section47 = cin_table(tables, "section47")
+    weekday = pl.col("DATEOFINITIALCPC").dt.weekday()
+    return failing(section47, "section47", (weekday >= SATURDAY).fill_null(False))

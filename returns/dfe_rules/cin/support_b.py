@@ -1,0 +1,129 @@
+"""What the CIN census rules coded 8600 and above share: each table of the census read once
+with its dates parsed (kept on the `ReturnTables` for the run, so forty rules do not parse the
+same column forty times), the census year, and the census's way of writing yes and no."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from ..engine import CHILD, ReturnTables, dates
+
+# Every column the rules read, by table (the layout the CIN reader gives); dates are parsed.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "childidentifiers": (
+        "UPN",
+        "FORMERUPN",
+        "UPNUNKNOWN",
+        "PERSONBIRTHDATE",
+        "EXPECTEDPERSONBIRTHDATE",
+        "GENDERCURRENT",
+        "SEX",
+        "PERSONDEATHDATE",
+    ),
+    "childcharacteristics": ("ETHNICITY",),
+    "disabilities": ("DISABILITY",),
+    "cindetails": (
+        "CINDETAILSID",
+        "CINREFERRALDATE",
+        "REFERRALSOURCE",
+        "PRIMARYNEEDCODE",
+        "CINCLOSUREDATE",
+        "REASONFORCLOSURE",
+        "DATEOFINITIALCPC",
+        "REFERRALNFA",
+    ),
+    "assessments": (
+        "CINDETAILSID",
+        "ASSESSMENTACTUALSTARTDATE",
+        "ASSESSMENTINTERNALREVIEWDATE",
+        "ASSESSMENTAUTHORISATIONDATE",
+        "ASSESSMENTFACTORS",
+    ),
+    "cinplandates": ("CINDETAILSID", "CINPLANSTARTDATE", "CINPLANENDDATE"),
+    "section47": (
+        "CINDETAILSID",
+        "S47ACTUALSTARTDATE",
+        "INITIALCPCTARGET",
+        "DATEOFINITIALCPC",
+        "ICPCNOTREQUIRED",
+    ),
+    "childprotectionplans": (
+        "CINDETAILSID",
+        "CPPID",
+        "CPPSTARTDATE",
+        "CPPENDDATE",
+        "INITIALCATEGORYOFABUSE",
+        "LATESTCATEGORYOFABUSE",
+        "NUMBEROFPREVIOUSCPP",
+    ),
+    "reviews": ("CINDETAILSID", "CPPID", "CPPREVIEWDATE"),
+}
+DATE_COLUMNS = frozenset(
+    {
+        "PERSONBIRTHDATE",
+        "EXPECTEDPERSONBIRTHDATE",
+        "PERSONDEATHDATE",
+        "CINREFERRALDATE",
+        "CINCLOSUREDATE",
+        "DATEOFINITIALCPC",
+        "ASSESSMENTACTUALSTARTDATE",
+        "ASSESSMENTINTERNALREVIEWDATE",
+        "ASSESSMENTAUTHORISATIONDATE",
+        "CINPLANSTARTDATE",
+        "CINPLANENDDATE",
+        "S47ACTUALSTARTDATE",
+        "INITIALCPCTARGET",
+        "CPPSTARTDATE",
+        "CPPENDDATE",
+        "CPPREVIEWDATE",
+    }
+)
+_CACHE = "_b_tables"
+
+
+def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
+    """A census table with all its columns present (null where the return has none) and its
+    date columns as dates (null where empty or not a date), read once per run."""
+    store: dict[str, pl.DataFrame] = tables.__dict__.setdefault(_CACHE, {})
+    if name not in store:
+        columns = COLUMNS[name]
+        frame = tables.table(name, *columns)
+        store[name] = frame.with_columns(
+            dates(column).alias(column) for column in columns if column in DATE_COLUMNS
+        )
+    return store[name]
+
+
+def is_true(column: str) -> pl.Expr:
+    """A census yes: the XML writes a boolean as true/false or 1/0."""
+    return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
+
+
+def is_false(column: str) -> pl.Expr:
+    """A census no, written false or 0 (a missing value is neither yes nor no)."""
+    return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
+
+
+def census_start(tables: ReturnTables) -> pl.Expr:
+    """The first day of the census year (1 April before the reference date)."""
+    return pl.lit(tables.year_start, dtype=pl.Date)
+
+
+def reference_date(tables: ReturnTables) -> pl.Expr:
+    """The census reference date: 31 March of the collection year."""
+    return pl.lit(tables.year_end, dtype=pl.Date)
+
+
+def outside_census_year(column: str, tables: ReturnTables) -> pl.Expr:
+    """A date before the census year began or after its reference date (false when null)."""
+    start: date = tables.year_start
+    end: date = tables.year_end
+    day = pl.col(column)
+    return (day.is_not_null() & ((day < start) | (day > end))).fill_null(False)
+
+
+def rows_of_children(frame: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose child is in `children` (a frame with a CHILD column)."""
+    return frame.join(children.select(CHILD).unique(), on=CHILD, how="semi")

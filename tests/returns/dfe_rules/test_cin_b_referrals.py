@@ -1,0 +1,95 @@
+"""CIN census rules 8600 and above on the CIN details module: for each, a referral the DfE's
+rule accepts and one it refuses, as small tables of the 2025/26 census (year to 31 March
+2026). No database."""
+
+from __future__ import annotations
+
+import pytest
+
+from returns.dfe_rules.engine import ReturnTables, rule_set
+
+
+def fails(code: str, tables: dict[str, str]) -> list[tuple[str, int]]:
+    """The (table, row) pairs a rule of the 2025/26 CIN set finds in the tables."""
+    rule = next(rule for rule in rule_set("cin", 2026).rules if rule.code == code)
+    found = rule.check(ReturnTables.of(2026, tables))
+    return sorted(zip(found["table"].to_list(), found["row"].to_list(), strict=True))
+
+
+DETAILS = "CHILD,CINDETAILSID,CINREFERRALDATE,CINCLOSUREDATE,REASONFORCLOSURE,PRIMARYNEEDCODE,REFERRALNFA\n"
+
+
+def test_every_rule_of_this_part_loads_with_its_function_and_severity():
+    codes = {rule.code: rule.severity for rule in rule_set("cin", 2026).rules}
+    for code in ("8600", "8606", "8610", "8620", "8630", "8640", "8650", "8772", "8810"):
+        assert codes[code] == "error"
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8600: referral date present and on or before 31 March 2026.
+        ("8600", ["A,1,2026-03-31,,,N1,false", "B,1,,,,N1,false", "C,1,2026-04-01,,,N1,false"], [3, 4]),
+        # 8610: a referral going on to further action (NFA false or 0) needs a primary need.
+        ("8610", ["A,1,2025-05-01,,,N1,false", "B,1,2025-05-01,,,,0", "C,1,2025-05-01,,,,true"], [3]),
+        # 8620: a closure date, where present, is within 1 April 2025 to 31 March 2026.
+        (
+            "8620",
+            ["A,1,2025-01-01,2025-04-01,RC1,N1,false", "B,1,2025-01-01,2025-03-31,RC1,N1,false",
+             "C,1,2025-01-01,,,N1,false", "D,1,2025-01-01,2026-04-01,RC1,N1,false"],
+            [3, 5],
+        ),
+        # 8630: closure on or after referral.
+        ("8630", ["A,1,2025-06-01,2025-06-01,RC1,N1,false", "B,1,2025-06-01,2025-05-31,RC1,N1,false"], [3]),
+        # 8640: a reason for closure, where present, is RC1 to RC9.
+        ("8640", ["A,1,2025-06-01,2025-07-01,RC9,N1,false", "B,1,2025-06-01,2025-07-01,RC10,N1,false",
+                  "C,1,2025-06-01,,,N1,false"], [3]),
+        # 8650: a primary need code, where present, is N0 to N9.
+        ("8650", ["A,1,2025-06-01,,,N0,true", "B,1,2025-06-01,,,N10,false", "C,1,2025-06-01,,,,true"], [3]),
+        # 8810: a reason for closure needs a closure date.
+        ("8810", ["A,1,2025-06-01,2025-07-01,RC1,N1,false", "B,1,2025-06-01,,RC1,N1,false",
+                  "C,1,2025-06-01,,,N1,false"], [3]),
+    ],
+)
+def test_rules_on_one_cin_details_row(code, rows, expected):
+    table = DETAILS + "\n".join(rows) + "\n"
+    assert fails(code, {"cindetails": table}) == [("cindetails", row) for row in expected]
+
+
+def test_8606_a_referral_more_than_40_weeks_before_birth_or_expected_birth_fails():
+    children = (
+        "CHILD,PERSONBIRTHDATE,EXPECTEDPERSONBIRTHDATE\n"
+        "A,2025-12-31,\n"  # referral 280 days before birth: passes
+        "B,2026-01-01,\n"  # 281 days before birth: fails
+        "C,,2026-01-01\n"  # 281 days before the expected birth: fails
+    )
+    details = DETAILS + (
+        "A,1,2025-03-26,,,N1,false\n"
+        "B,1,2025-03-26,,,N1,false\n"
+        "B,2,2025-12-01,,,N1,false\n"
+        "C,1,2025-03-26,,,N1,false\n"
+    )
+    assert fails("8606", {"childidentifiers": children, "cindetails": details}) == [
+        ("childidentifiers", 3),
+        ("childidentifiers", 4),
+        ("cindetails", 3),
+        ("cindetails", 5),
+    ]
+
+
+def test_8772_upn_unknown_un7_with_a_referral_going_on_to_further_action_fails():
+    children = "CHILD,UPNUNKNOWN\nA,UN7\nB,UN7\nC,UN1\n"
+    details = DETAILS + (
+        "A,1,2025-06-01,,,N0,true\n"  # A: only referrals with no further action: passes
+        "B,1,2025-06-01,,,N0,true\n"
+        "B,2,2025-07-01,,,N1,false\n"  # B: one referral went on to further action
+        "C,1,2025-07-01,,,N1,false\n"  # C: not UN7
+    )
+    assert fails("8772", {"childidentifiers": children, "cindetails": details}) == [
+        ("childidentifiers", 3),
+        ("cindetails", 4),
+    ]
+
+
+def test_rules_find_nothing_when_the_return_has_no_cin_details():
+    assert fails("8600", {"childidentifiers": "CHILD,UPN\nA,X\n"}) == []
