@@ -25,8 +25,7 @@ def factors_for_assessment_not_completed(tables: ReturnTables) -> pl.DataFrame:
     return failing(
         assessments,
         "assessments",
-        pl.col("ASSESSMENTAUTHORISATIONDATE").is_null()
-        & pl.col("ASSESSMENTFACTORS").is_not_null(),
+        pl.col("ASSESSMENTAUTHORISATIONDATE").is_null() & pl.col("ASSESSMENTFACTORS").is_not_null(),
     )
 
 

@@ -22,9 +22,7 @@ def referral_date_missing_or_after_census(tables: ReturnTables) -> pl.DataFrame:
     """8600: CINreferralDate is present and on or before the reference date."""
     details = cin_table(tables, "cindetails")
     referral = pl.col("CINREFERRALDATE")
-    return failing(
-        details, "cindetails", referral.is_null() | (referral > reference_date(tables))
-    )
+    return failing(details, "cindetails", referral.is_null() | (referral > reference_date(tables)))
 
 
 @BOOK.check

@@ -54,9 +54,7 @@ def two_open_s47_enquiries(tables: ReturnTables) -> pl.DataFrame:
     still_open = section47.filter(
         pl.col("DATEOFINITIALCPC").is_null() & ~is_true("ICPCNOTREQUIRED")
     )
-    return failing(
-        still_open, "section47", pl.len().over(CHILD, "CINDETAILSID") > 1
-    )
+    return failing(still_open, "section47", pl.len().over(CHILD, "CINDETAILSID") > 1)
 
 
 @BOOK.check

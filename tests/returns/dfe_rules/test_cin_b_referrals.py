@@ -16,7 +16,10 @@ def fails(code: str, tables: dict[str, str]) -> list[tuple[str, int]]:
     return sorted(zip(found["table"].to_list(), found["row"].to_list(), strict=True))
 
 
-DETAILS = "CHILD,CINDETAILSID,CINREFERRALDATE,CINCLOSUREDATE,REASONFORCLOSURE,PRIMARYNEEDCODE,REFERRALNFA\n"
+DETAILS = (
+    "CHILD,CINDETAILSID,CINREFERRALDATE,CINCLOSUREDATE,REASONFORCLOSURE,PRIMARYNEEDCODE,"
+    "REFERRALNFA\n"
+)
 
 
 def test_every_rule_of_this_part_loads_with_its_function_and_severity():
@@ -29,26 +32,60 @@ def test_every_rule_of_this_part_loads_with_its_function_and_severity():
     ("code", "rows", "expected"),
     [
         # 8600: referral date present and on or before 31 March 2026.
-        ("8600", ["A,1,2026-03-31,,,N1,false", "B,1,,,,N1,false", "C,1,2026-04-01,,,N1,false"], [3, 4]),
+        (
+            "8600",
+            ["A,1,2026-03-31,,,N1,false", "B,1,,,,N1,false", "C,1,2026-04-01,,,N1,false"],
+            [3, 4],
+        ),
         # 8610: a referral going on to further action (NFA false or 0) needs a primary need.
-        ("8610", ["A,1,2025-05-01,,,N1,false", "B,1,2025-05-01,,,,0", "C,1,2025-05-01,,,,true"], [3]),
+        (
+            "8610",
+            ["A,1,2025-05-01,,,N1,false", "B,1,2025-05-01,,,,0", "C,1,2025-05-01,,,,true"],
+            [3],
+        ),
         # 8620: a closure date, where present, is within 1 April 2025 to 31 March 2026.
         (
             "8620",
-            ["A,1,2025-01-01,2025-04-01,RC1,N1,false", "B,1,2025-01-01,2025-03-31,RC1,N1,false",
-             "C,1,2025-01-01,,,N1,false", "D,1,2025-01-01,2026-04-01,RC1,N1,false"],
+            [
+                "A,1,2025-01-01,2025-04-01,RC1,N1,false",
+                "B,1,2025-01-01,2025-03-31,RC1,N1,false",
+                "C,1,2025-01-01,,,N1,false",
+                "D,1,2025-01-01,2026-04-01,RC1,N1,false",
+            ],
             [3, 5],
         ),
         # 8630: closure on or after referral.
-        ("8630", ["A,1,2025-06-01,2025-06-01,RC1,N1,false", "B,1,2025-06-01,2025-05-31,RC1,N1,false"], [3]),
+        (
+            "8630",
+            ["A,1,2025-06-01,2025-06-01,RC1,N1,false", "B,1,2025-06-01,2025-05-31,RC1,N1,false"],
+            [3],
+        ),
         # 8640: a reason for closure, where present, is RC1 to RC9.
-        ("8640", ["A,1,2025-06-01,2025-07-01,RC9,N1,false", "B,1,2025-06-01,2025-07-01,RC10,N1,false",
-                  "C,1,2025-06-01,,,N1,false"], [3]),
+        (
+            "8640",
+            [
+                "A,1,2025-06-01,2025-07-01,RC9,N1,false",
+                "B,1,2025-06-01,2025-07-01,RC10,N1,false",
+                "C,1,2025-06-01,,,N1,false",
+            ],
+            [3],
+        ),
         # 8650: a primary need code, where present, is N0 to N9.
-        ("8650", ["A,1,2025-06-01,,,N0,true", "B,1,2025-06-01,,,N10,false", "C,1,2025-06-01,,,,true"], [3]),
+        (
+            "8650",
+            ["A,1,2025-06-01,,,N0,true", "B,1,2025-06-01,,,N10,false", "C,1,2025-06-01,,,,true"],
+            [3],
+        ),
         # 8810: a reason for closure needs a closure date.
-        ("8810", ["A,1,2025-06-01,2025-07-01,RC1,N1,false", "B,1,2025-06-01,,RC1,N1,false",
-                  "C,1,2025-06-01,,,N1,false"], [3]),
+        (
+            "8810",
+            [
+                "A,1,2025-06-01,2025-07-01,RC1,N1,false",
+                "B,1,2025-06-01,,RC1,N1,false",
+                "C,1,2025-06-01,,,N1,false",
+            ],
+            [3],
+        ),
     ],
 )
 def test_rules_on_one_cin_details_row(code, rows, expected):

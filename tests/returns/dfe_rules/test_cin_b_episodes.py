@@ -1,0 +1,173 @@
+"""CIN census rules 8600 and above on the assessments, Section 47 enquiries and child
+protection plans of a CIN episode: for each, rows the DfE's rule accepts and rows it refuses,
+in the 2025/26 census (1 April 2025 to 31 March 2026). No database."""
+
+from __future__ import annotations
+
+import pytest
+
+from returns.dfe_rules.engine import ReturnTables, rule_set
+
+
+def fails(code: str, tables: dict[str, str]) -> list[tuple[str, int]]:
+    """The (table, row) pairs a rule of the 2025/26 CIN set finds in the tables."""
+    rule = next(rule for rule in rule_set("cin", 2026).rules if rule.code == code)
+    found = rule.check(ReturnTables.of(2026, tables))
+    return sorted(zip(found["table"].to_list(), found["row"].to_list(), strict=True))
+
+
+ASSESSMENTS = (
+    "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE,ASSESSMENTAUTHORISATIONDATE,ASSESSMENTFACTORS\n"
+)
+SECTION47 = "CHILD,CINDETAILSID,S47ACTUALSTARTDATE,DATEOFINITIALCPC,ICPCNOTREQUIRED\n"
+PLANS = "CHILD,CINDETAILSID,CPPID,CPPSTARTDATE,CPPENDDATE,NUMBEROFPREVIOUSCPP\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8608: the assessment is authorised on or after it starts.
+        (
+            "8608",
+            ["A,1,2025-06-01,2025-06-01,", "B,1,2025-06-02,2025-06-01,", "C,1,2025-06-02,,"],
+            [3],
+        ),
+        # 8614: factors only on a completed (authorised) assessment.
+        ("8614", ["A,1,2025-06-01,2025-07-01,2A", "B,1,2025-06-01,,2A", "C,1,2025-06-01,,"], [3]),
+        # 8696: an authorisation date, where present, is within the census year.
+        (
+            "8696",
+            [
+                "A,1,2025-03-01,2025-04-01,",
+                "B,1,2025-03-01,2025-03-31,",
+                "C,1,2026-03-01,2026-04-01,",
+                "D,1,2025-03-01,,",
+            ],
+            [3, 4],
+        ),
+        # 8736: an assessment not yet authorised started within the census year.
+        (
+            "8736",
+            [
+                "A,1,2025-04-01,,",
+                "B,1,2025-03-31,,",
+                "C,1,2026-04-01,,",
+                "D,1,2024-01-01,2025-05-01,",
+                "E,1,,,",
+            ],
+            [3, 4, 6],
+        ),
+    ],
+)
+def test_assessment_rules(code, rows, expected):
+    table = ASSESSMENTS + "\n".join(rows) + "\n"
+    assert fails(code, {"assessments": table}) == [("assessments", row) for row in expected]
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8615: with a conference date, the enquiry started on or before it.
+        (
+            "8615",
+            [
+                "A,1,2025-06-02,2025-06-02,false",
+                "B,1,2025-06-03,2025-06-02,false",
+                "C,1,,2025-06-02,false",
+                "D,1,,,false",
+            ],
+            [3, 4],
+        ),
+        # 8715: a conference date, where present, is within the census year.
+        (
+            "8715",
+            [
+                "A,1,2025-03-20,2025-04-01,false",
+                "B,1,2025-03-20,2025-03-31,false",
+                "C,1,2026-03-20,2026-04-01,false",
+                "D,1,2025-03-20,,true",
+            ],
+            [3, 4],
+        ),
+        # 8740: an enquiry with no conference yet and one required started in the census year.
+        (
+            "8740",
+            [
+                "A,1,2025-04-01,,false",
+                "B,1,2025-03-31,,false",
+                "C,1,2025-03-31,,0",
+                "D,1,2025-03-31,,true",
+                "E,1,2025-03-31,2025-04-10,false",
+            ],
+            [3, 4],
+        ),
+        # 8875: the conference is not held on a Saturday or Sunday (7 and 8 June 2025).
+        (
+            "8875",
+            [
+                "A,1,2025-06-01,2025-06-05,false",
+                "B,1,2025-06-01,2025-06-06,false",
+                "C,1,2025-06-01,2025-06-07,false",
+                "D,1,2025-06-01,2025-06-08,false",
+                "E,1,2025-06-01,,true",
+            ],
+            [4, 5],
+        ),
+    ],
+)
+def test_section_47_rules(code, rows, expected):
+    table = SECTION47 + "\n".join(rows) + "\n"
+    assert fails(code, {"section47": table}) == [("section47", row) for row in expected]
+
+
+def test_8839_two_open_enquiries_in_one_cin_episode_fail_both():
+    table = SECTION47 + (
+        "A,1,2025-05-01,,false\n"  # A episode 1: two open enquiries
+        "A,1,2025-06-01,,\n"
+        "A,2,2025-06-01,,false\n"  # A episode 2: only one open
+        "B,1,2025-05-01,,true\n"  # B: conference not required, so not open
+        "B,1,2025-06-01,,false\n"
+        "B,1,2025-07-01,2025-07-10,false\n"  # conference held
+    )
+    assert fails("8839", {"section47": table}) == [("section47", 2), ("section47", 3)]
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8720: a plan has a start date, on or before 31 March 2026 (an earlier plan may go on).
+        (
+            "8720",
+            ["A,1,P1,2024-01-01,,0", "B,1,P1,2026-03-31,,0", "C,1,P1,,,0", "D,1,P1,2026-04-01,,0"],
+            [4, 5],
+        ),
+        # 8730: every plan gives the number of previous plans, zero or more.
+        (
+            "8730",
+            [
+                "A,1,P1,2025-06-01,,0",
+                "B,1,P1,2025-06-01,,3",
+                "C,1,P1,2025-06-01,,",
+                "D,1,P1,2025-06-01,,-1",
+                "E,1,P1,2025-06-01,,two",
+            ],
+            [4, 5, 6],
+        ),
+    ],
+)
+def test_protection_plan_rules(code, rows, expected):
+    table = PLANS + "\n".join(rows) + "\n"
+    assert fails(code, {"childprotectionplans": table}) == [
+        ("childprotectionplans", row) for row in expected
+    ]
+
+
+def test_8832_a_plan_in_an_episode_whose_referral_had_no_further_action_fails():
+    details = "CHILD,CINDETAILSID,REFERRALNFA\nA,1,true\nA,2,false\nB,1,1\nC,1,true\n"
+    plans = PLANS + "A,1,P1,2025-06-01,,0\nA,2,P2,2025-06-01,,0\nB,1,P1,2025-06-01,,0\n"
+    assert fails("8832", {"cindetails": details, "childprotectionplans": plans}) == [
+        ("childprotectionplans", 2),
+        ("childprotectionplans", 4),
+        ("cindetails", 2),
+        ("cindetails", 4),
+    ]
