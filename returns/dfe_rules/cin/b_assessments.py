@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import ReturnTables, failing
+from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, outside_census_year
+from .support_b import ASSESSMENT_FACTORS, cin_table, factors, outside_census_year
 
 
 @BOOK.check
@@ -50,4 +50,75 @@ def open_assessment_start_outside_census_year(tables: ReturnTables) -> pl.DataFr
         "assessments",
         pl.col("ASSESSMENTAUTHORISATIONDATE").is_null()
         & (start.is_null() | outside_census_year("ASSESSMENTACTUALSTARTDATE", tables)),
+    )
+
+
+@BOOK.check
+def two_open_assessments(tables: ReturnTables) -> pl.DataFrame:
+    """8896: within one CIN details group, at most one assessment has no
+    AssessmentAuthorisationDate (an assessment still open)."""
+    assessments = cin_table(tables, "assessments")
+    still_open = assessments.filter(pl.col("ASSESSMENTAUTHORISATIONDATE").is_null())
+    return failing(still_open, "assessments", pl.len().over(CHILD, "CINDETAILSID") > 1)
+
+
+@BOOK.check
+def factors_missing_from_completed_assessment(tables: ReturnTables) -> pl.DataFrame:
+    """8897Q: an assessment authorised on or after the start of the census year has one or
+    more AssessmentFactors, each a code of the census's factors."""
+    assessments = cin_table(tables, "assessments").with_columns(factors().alias("_factors"))
+    completed = (pl.col("ASSESSMENTAUTHORISATIONDATE") >= tables.year_start).fill_null(False)
+    valid = pl.col("_factors").list.eval(pl.element().is_in(list(ASSESSMENT_FACTORS))).list.all()
+    missing = pl.col("_factors").list.len().fill_null(0) == 0
+    return failing(assessments, "assessments", completed & (missing | ~valid.fill_null(True)))
+
+
+@BOOK.check
+def factor_code_repeated(tables: ReturnTables) -> pl.DataFrame:
+    """8898: an assessment has no AssessmentFactors code more than once."""
+    assessments = cin_table(tables, "assessments").with_columns(factors().alias("_factors"))
+    codes = pl.col("_factors")
+    return failing(
+        assessments, "assessments", (codes.list.len() > codes.list.n_unique()).fill_null(False)
+    )
+
+
+@BOOK.check
+def disability_without_disability_factor(tables: ReturnTables) -> pl.DataFrame:
+    """8899Q: a child with a Disability other than NONE whose assessment was authorised on or
+    after the start of the census year has factor 5A or 6A (the child's learning or physical
+    disability) at that assessment."""
+    disabled = cin_table(tables, "disabilities").filter(
+        pl.col("DISABILITY").is_not_null() & (pl.col("DISABILITY").str.to_uppercase() != "NONE")
+    )
+    has_factor = factors().list.set_intersection(["5A", "6A"]).list.len() > 0
+    assessments = cin_table(tables, "assessments").filter(
+        (pl.col("ASSESSMENTAUTHORISATIONDATE") >= tables.year_start).fill_null(False)
+        & ~has_factor.fill_null(False)
+    )
+    flagged = assessments.join(disabled.select(CHILD).unique(), on=CHILD, how="semi")
+    return combined(
+        failing(flagged, "assessments"),
+        failing(
+            disabled.join(flagged.select(CHILD).unique(), on=CHILD, how="semi"), "disabilities"
+        ),
+    )
+
+
+@BOOK.check
+def no_factors_but_not_closed_after_assessment(tables: ReturnTables) -> pl.DataFrame:
+    """8873Q: where a CIN details group has only one assessment and its AssessmentFactors
+    include 21 (no factors identified), the group's ReasonForClosure is RC8 or RC9."""
+    keys = [CHILD, "CINDETAILSID"]
+    assessments = cin_table(tables, "assessments")
+    only = assessments.filter(pl.len().over(keys) == 1).filter(
+        factors().list.contains("21").fill_null(False)
+    )
+    details = cin_table(tables, "cindetails").filter(
+        ~pl.col("REASONFORCLOSURE").is_in(["RC8", "RC9"]).fill_null(False)
+    )
+    flagged = only.join(details.select(keys).unique(), on=keys, how="semi")
+    return combined(
+        failing(flagged, "assessments"),
+        failing(details.join(flagged.select(keys).unique(), on=keys, how="semi"), "cindetails"),
     )

@@ -6,7 +6,7 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, is_true, reference_date
+from .support_b import cin_table, is_true, outside_census_year, reference_date
 
 
 @BOOK.check
@@ -38,3 +38,26 @@ def plan_for_referral_with_no_further_action(tables: ReturnTables) -> pl.DataFra
     return combined(
         failing(flagged_plans, "childprotectionplans"), failing(flagged_details, "cindetails")
     )
+
+
+@BOOK.check
+def plan_starts_and_ends_same_day(tables: ReturnTables) -> pl.DataFrame:
+    """8840: a plan does not start and end on the same day."""
+    plans = cin_table(tables, "childprotectionplans")
+    same = pl.col("CPPSTARTDATE") == pl.col("CPPENDDATE")
+    return failing(plans, "childprotectionplans", same.fill_null(False))
+
+
+@BOOK.check
+def plan_end_outside_census_year(tables: ReturnTables) -> pl.DataFrame:
+    """8930: where present, CPPendDate is within the census year."""
+    plans = cin_table(tables, "childprotectionplans")
+    return failing(plans, "childprotectionplans", outside_census_year("CPPENDDATE", tables))
+
+
+@BOOK.check
+def two_open_plans(tables: ReturnTables) -> pl.DataFrame:
+    """8935: a child has at most one plan with no CPPendDate."""
+    plans = cin_table(tables, "childprotectionplans")
+    still_open = plans.filter(pl.col("CPPENDDATE").is_null())
+    return failing(still_open, "childprotectionplans", pl.len().over(CHILD) > 1)

@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, is_false, outside_census_year, reference_date
+from .support_b import cin_table, is_false, is_true, outside_census_year, reference_date
 
 PRIMARY_NEED_CODES = ("N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9")
 REASONS_FOR_CLOSURE = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9")
+REFERRAL_SOURCES = (
+    *("1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4"),
+    *("5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"),
+)
+# Referrals before this date were made before the census recorded their source.
+REFERRAL_SOURCE_FROM = date(2013, 4, 1)
 # A referral may be made up to 40 weeks before the child is born.
 REFERRAL_BEFORE_BIRTH = timedelta(days=280)
 
@@ -112,4 +118,86 @@ def upn_unknown_no_further_action_but_further_action(tables: ReturnTables) -> pl
     return combined(
         failing(flagged, "childidentifiers"),
         failing(further.join(flagged.select(CHILD), on=CHILD, how="semi"), "cindetails"),
+    )
+
+
+@BOOK.check
+def closure_date_without_reason(tables: ReturnTables) -> pl.DataFrame:
+    """8805: where CINclosureDate is present, ReasonForClosure is present too."""
+    details = cin_table(tables, "cindetails")
+    return failing(
+        details,
+        "cindetails",
+        pl.col("CINCLOSUREDATE").is_not_null() & pl.col("REASONFORCLOSURE").is_null(),
+    )
+
+
+@BOOK.check
+def referral_source_missing_or_not_valid(tables: ReturnTables) -> pl.DataFrame:
+    """8866: a referral on or after 1 April 2013 has a ReferralSource of the census's code
+    set."""
+    details = cin_table(tables, "cindetails")
+    source = pl.col("REFERRALSOURCE")
+    recent = (pl.col("CINREFERRALDATE") >= REFERRAL_SOURCE_FROM).fill_null(False)
+    return failing(
+        details, "cindetails", recent & (source.is_null() | ~source.is_in(REFERRAL_SOURCES))
+    )
+
+
+@BOOK.check
+def closed_after_assessment_without_assessment(tables: ReturnTables) -> pl.DataFrame:
+    """8825Q: a CIN details group whose ReasonForClosure is RC8 or RC9 (closed after
+    assessment) has at least one Assessments module."""
+    details = cin_table(tables, "cindetails")
+    assessments = cin_table(tables, "assessments")
+    keys = [CHILD, "CINDETAILSID"]
+    closed = details.filter(pl.col("REASONFORCLOSURE").is_in(["RC8", "RC9"]))
+    return failing(
+        closed.join(assessments.select(keys).unique(), on=keys, how="anti"), "cindetails"
+    )
+
+
+@BOOK.check
+def activity_on_referral_with_no_further_action(tables: ReturnTables) -> pl.DataFrame:
+    """8831: a CIN details group with ReferralNFA true has no assessment dates, no Section 47
+    start date and no DateOfInitialCPC (in the CIN details or a Section 47 module)."""
+    keys = [CHILD, "CINDETAILSID"]
+    no_action = cin_table(tables, "cindetails").filter(is_true("REFERRALNFA"))
+    groups = no_action.select(keys).unique()
+    assessments = cin_table(tables, "assessments").join(groups, on=keys, how="semi")
+    section47 = cin_table(tables, "section47").join(groups, on=keys, how="semi")
+    assessed = assessments.filter(
+        pl.col("ASSESSMENTACTUALSTARTDATE").is_not_null()
+        | pl.col("ASSESSMENTAUTHORISATIONDATE").is_not_null()
+    )
+    enquired = section47.filter(
+        pl.col("S47ACTUALSTARTDATE").is_not_null() | pl.col("DATEOFINITIALCPC").is_not_null()
+    )
+    active = pl.concat([assessed.select(keys), enquired.select(keys)]).unique()
+    flagged_details = no_action.filter(pl.col("DATEOFINITIALCPC").is_not_null()).vstack(
+        no_action.join(active, on=keys, how="semi")
+    )
+    return combined(
+        failing(flagged_details, "cindetails"),
+        failing(assessed, "assessments"),
+        failing(enquired, "section47"),
+    )
+
+
+@BOOK.check
+def child_over_25(tables: ReturnTables) -> pl.DataFrame:
+    """8775Q: a child born more than 25 years before the reference date has no CIN episode
+    open (no CINclosureDate) or closed after their 25th birthday."""
+    cutoff = tables.year_end.replace(year=tables.year_end.year - 25)
+    children = cin_table(tables, "childidentifiers").filter(pl.col("PERSONBIRTHDATE") < cutoff)
+    births = children.select(CHILD, "PERSONBIRTHDATE", pl.col("_row").alias("_child_row"))
+    closure = pl.col("CINCLOSUREDATE")
+    found = (
+        cin_table(tables, "cindetails")
+        .join(births, on=CHILD, how="inner")
+        .filter(closure.is_null() | (closure > pl.col("PERSONBIRTHDATE").dt.offset_by("25y")))
+    )
+    return combined(
+        failing(found.with_columns(pl.col("_child_row").alias("_row")), "childidentifiers"),
+        failing(found, "cindetails"),
     )

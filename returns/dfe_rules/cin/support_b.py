@@ -127,3 +127,30 @@ def outside_census_year(column: str, tables: ReturnTables) -> pl.Expr:
 def rows_of_children(frame: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
     """The rows of `frame` whose child is in `children` (a frame with a CHILD column)."""
     return frame.join(children.select(CHILD).unique(), on=CHILD, how="semi")
+
+
+# The census's codes for factors identified at the end of an assessment.
+ASSESSMENT_FACTORS = frozenset(
+    {
+        *(f"{n}{letter}" for n in range(1, 7) for letter in "ABC"),
+        "7A",
+        *(f"8{letter}" for letter in "BCDEF"),
+        *(f"{n}A" for n in range(9, 18)),
+        *(f"{n}{letter}" for n in (18, 19) for letter in "ABC"),
+        "20",
+        "21",
+        "22A",
+        "23A",
+        "24A",
+    }
+)
+
+
+def factors() -> pl.Expr:
+    """An assessment's factors as a list of codes (the reader joins them with commas)."""
+    return (
+        pl.col("ASSESSMENTFACTORS")
+        .str.split(",")
+        .list.eval(pl.element().str.strip_chars().str.to_uppercase())
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )

@@ -51,8 +51,8 @@ def test_the_part_loads_and_runs_over_a_whole_return_without_a_rule_failing_to_r
         2026,
         {
             "childidentifiers": "CHILD,PERSONBIRTHDATE,SEX,UPNUNKNOWN\nA,2015-01-01,F,\n",
-            "cindetails": "CHILD,CINDETAILSID,CINREFERRALDATE,PRIMARYNEEDCODE,REFERRALNFA\n"
-            "A,1,2025-06-01,N1,false\n",
+            "cindetails": "CHILD,CINDETAILSID,CINREFERRALDATE,REFERRALSOURCE,PRIMARYNEEDCODE,"
+            "REFERRALNFA\nA,1,2025-06-01,1A,N1,false\n",
             "assessments": "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE,"
             "ASSESSMENTAUTHORISATIONDATE,ASSESSMENTFACTORS\n"
             "A,1,2025-06-02,2025-07-01,2A\n",

@@ -171,3 +171,92 @@ def test_8832_a_plan_in_an_episode_whose_referral_had_no_further_action_fails():
         ("cindetails", 2),
         ("cindetails", 4),
     ]
+
+
+def test_8896_two_open_assessments_in_one_cin_episode_fail_both():
+    table = ASSESSMENTS + (
+        "A,1,2025-05-01,,\n"
+        "A,1,2025-06-01,,\n"
+        "A,2,2025-06-01,,\n"  # only open one in episode 2
+        "B,1,2025-05-01,2025-05-20,21\n"
+        "B,1,2025-06-01,,\n"
+    )
+    assert fails("8896", {"assessments": table}) == [("assessments", 2), ("assessments", 3)]
+
+
+def test_8897q_a_completed_assessment_needs_valid_factors():
+    table = ASSESSMENTS + (
+        'A,1,2025-04-01,2025-04-01,"1A,2B"\n'  # passes
+        "B,1,2025-04-01,2025-04-10,\n"  # no factors: fails
+        'C,1,2025-04-01,2025-04-10,"1A,99"\n'  # a factor that is no code: fails
+        "D,1,2025-01-01,2025-03-31,\n"  # authorised before the census year: not checked
+        "E,1,2025-04-01,,\n"  # not completed
+    )
+    assert fails("8897Q", {"assessments": table}) == [("assessments", 3), ("assessments", 4)]
+
+
+def test_8898_the_same_factor_twice_at_one_assessment_fails():
+    table = ASSESSMENTS + (
+        'A,1,2025-04-01,2025-04-10,"1A,2B"\nB,1,2025-04-01,2025-04-10,"1A, 1A"\nC,1,2025-04-01,,\n'
+    )
+    assert fails("8898", {"assessments": table}) == [("assessments", 3)]
+
+
+def test_8899q_a_disabled_child_needs_a_disability_factor_at_a_completed_assessment():
+    disabilities = "CHILD,DISABILITY\nA,MOB\nB,NONE\nC,HAND\n"
+    assessments = ASSESSMENTS + (
+        'A,1,2025-04-01,2025-04-10,"1A,2B"\n'  # disabled, no 5A or 6A: fails
+        "B,1,2025-04-01,2025-04-10,1A\n"  # no disability
+        'C,1,2025-04-01,2025-04-10,"6A,1A"\n'  # disability factor recorded
+        "A,2,2024-04-01,2024-04-10,1A\n"  # authorised before the census year
+    )
+    tables = {"disabilities": disabilities, "assessments": assessments}
+    assert fails("8899Q", tables) == [("assessments", 2), ("disabilities", 2)]
+
+
+def test_8873q_the_only_assessment_found_no_factors_so_closed_after_assessment():
+    assessments = ASSESSMENTS + (
+        "A,1,2025-04-01,2025-04-10,21\n"  # closed RC8: passes
+        "A,2,2025-04-01,2025-04-10,21\n"  # closed RC1: fails
+        "A,3,2025-04-01,2025-04-10,21\n"  # two assessments in episode 3: not checked
+        "A,3,2025-05-01,2025-05-10,1A\n"
+    )
+    details = "CHILD,CINDETAILSID,REASONFORCLOSURE\nA,1,RC8\nA,2,RC1\nA,3,RC1\n"
+    tables = {"assessments": assessments, "cindetails": details}
+    assert fails("8873Q", tables) == [("assessments", 3), ("cindetails", 3)]
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8840: a plan does not start and end on the same day.
+        ("8840", ["A,1,P1,2025-06-01,2025-06-02,0", "B,1,P1,2025-06-01,2025-06-01,0"], [3]),
+        # 8930: an end date, where present, is within the census year.
+        (
+            "8930",
+            [
+                "A,1,P1,2024-06-01,2025-04-01,0",
+                "B,1,P1,2024-06-01,2025-03-31,0",
+                "C,1,P1,2025-06-01,2026-04-01,0",
+                "D,1,P1,2025-06-01,,0",
+            ],
+            [3, 4],
+        ),
+        # 8935: at most one open plan for a child.
+        (
+            "8935",
+            [
+                "A,1,P1,2025-05-01,,0",
+                "A,2,P2,2025-06-01,,1",
+                "B,1,P1,2025-05-01,2025-05-30,0",
+                "B,1,P2,2025-06-01,,1",
+            ],
+            [2, 3],
+        ),
+    ],
+)
+def test_more_protection_plan_rules(code, rows, expected):
+    table = PLANS + "\n".join(rows) + "\n"
+    assert fails(code, {"childprotectionplans": table}) == [
+        ("childprotectionplans", row) for row in expected
+    ]

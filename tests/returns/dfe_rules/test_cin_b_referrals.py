@@ -130,3 +130,84 @@ def test_8772_upn_unknown_un7_with_a_referral_going_on_to_further_action_fails()
 
 def test_rules_find_nothing_when_the_return_has_no_cin_details():
     assert fails("8600", {"childidentifiers": "CHILD,UPN\nA,X\n"}) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "rows", "expected"),
+    [
+        # 8805: a closure date needs a reason for closure.
+        (
+            "8805",
+            ["A,1,2025-06-01,2025-07-01,RC1,N1,false", "B,1,2025-06-01,2025-07-01,,N1,false"],
+            [3],
+        ),
+    ],
+)
+def test_8805_closure_date_without_reason(code, rows, expected):
+    table = DETAILS + "\n".join(rows) + "\n"
+    assert fails(code, {"cindetails": table}) == [("cindetails", row) for row in expected]
+
+
+def test_8866_a_referral_since_april_2013_needs_a_valid_source():
+    details = (
+        "CHILD,CINDETAILSID,CINREFERRALDATE,REFERRALSOURCE\n"
+        "A,1,2025-06-01,5D\n"  # valid
+        "B,1,2025-06-01,1Z\n"  # not a code
+        "C,1,2025-06-01,\n"  # missing
+        "D,1,2013-03-31,\n"  # before sources were collected
+    )
+    assert fails("8866", {"cindetails": details}) == [("cindetails", 3), ("cindetails", 4)]
+
+
+def test_8825q_closed_after_assessment_needs_an_assessment_in_the_episode():
+    details = DETAILS + (
+        "A,1,2025-06-01,2025-07-01,RC8,N1,false\n"  # assessed: passes
+        "A,2,2025-06-01,2025-07-01,RC9,N1,false\n"  # no assessment in episode 2: fails
+        "B,1,2025-06-01,2025-07-01,RC1,N1,false\n"  # other reason: not checked
+    )
+    assessments = "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE\nA,1,2025-06-02\nB,1,2025-06-02\n"
+    assert fails("8825Q", {"cindetails": details, "assessments": assessments}) == [
+        ("cindetails", 3)
+    ]
+
+
+def test_8831_activity_on_a_referral_with_no_further_action_fails_where_it_is_recorded():
+    details = (
+        "CHILD,CINDETAILSID,REFERRALNFA,DATEOFINITIALCPC\n"
+        "A,1,true,\n"  # assessed though no further action
+        "B,1,1,\n"  # Section 47 enquiry though no further action
+        "C,1,true,2025-06-10\n"  # conference though no further action
+        "D,1,true,\n"  # nothing recorded: passes
+        "E,1,false,2025-06-10\n"  # further action: anything may be recorded
+    )
+    assessments = (
+        "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE,ASSESSMENTAUTHORISATIONDATE\n"
+        "A,1,,2025-06-05\n"
+        "E,1,2025-06-01,\n"
+    )
+    section47 = "CHILD,CINDETAILSID,S47ACTUALSTARTDATE,DATEOFINITIALCPC\nB,1,2025-06-01,\nD,1,,\n"
+    tables = {"cindetails": details, "assessments": assessments, "section47": section47}
+    assert fails("8831", tables) == [
+        ("assessments", 2),
+        ("cindetails", 2),
+        ("cindetails", 3),
+        ("cindetails", 4),
+        ("section47", 2),
+    ]
+
+
+def test_8775q_a_child_over_25_with_an_episode_open_past_their_25th_birthday():
+    # 25 years before the reference date is 31 March 2001.
+    children = "CHILD,PERSONBIRTHDATE\nA,2001-03-30\nB,2001-03-31\nC,2000-01-01\n"
+    details = DETAILS + (
+        "A,1,2025-06-01,,,N1,false\n"  # A over 25, episode open: fails
+        "B,1,2025-06-01,,,N1,false\n"  # B 25 today, not over: passes
+        "C,1,2024-06-01,2024-12-31,RC1,N1,false\n"  # closed before the 25th birthday
+        "C,2,2025-06-01,2025-07-01,RC1,N1,false\n"  # closed after it: fails
+    )
+    assert fails("8775Q", {"childidentifiers": children, "cindetails": details}) == [
+        ("childidentifiers", 2),
+        ("childidentifiers", 4),
+        ("cindetails", 2),
+        ("cindetails", 5),
+    ]
