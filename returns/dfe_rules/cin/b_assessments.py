@@ -6,7 +6,14 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import ASSESSMENT_FACTORS, cin_table, factors, outside_census_year
+from .support_b import (
+    ASSESSMENT_FACTORS,
+    cin_table,
+    factors,
+    outside_census_year,
+    reference_date,
+    starting_during_another,
+)
 
 
 @BOOK.check
@@ -122,3 +129,26 @@ def no_factors_but_not_closed_after_assessment(tables: ReturnTables) -> pl.DataF
         failing(flagged, "assessments"),
         failing(details.join(flagged.select(keys).unique(), on=keys, how="semi"), "cindetails"),
     )
+
+
+@BOOK.check
+def assessment_starts_during_another(tables: ReturnTables) -> pl.DataFrame:
+    """8863Q: within one CIN details group, no AssessmentActualStartDate falls on or between
+    another assessment's start and its AssessmentAuthorisationDate (the reference date where
+    that assessment is not authorised)."""
+    assessments = cin_table(tables, "assessments")
+    ends = pl.coalesce(pl.col("ASSESSMENTAUTHORISATIONDATE"), reference_date(tables))
+    found = starting_during_another(
+        assessments, "ASSESSMENTACTUALSTARTDATE", ends, pl.lit(True), [CHILD, "CINDETAILSID"]
+    )
+    return failing(found, "assessments")
+
+
+@BOOK.check
+def no_factors_with_other_factors(tables: ReturnTables) -> pl.DataFrame:
+    """8869: an assessment whose AssessmentFactors include 21 (no factors identified) has no
+    other factor."""
+    codes = factors()
+    assessments = cin_table(tables, "assessments")
+    mixed = codes.list.contains("21") & (codes.list.n_unique() > 1)
+    return failing(assessments, "assessments", mixed.fill_null(False))

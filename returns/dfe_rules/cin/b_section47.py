@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import CHILD, ReturnTables, failing
+from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, is_false, is_true, outside_census_year
+from .support_b import (
+    cin_table,
+    is_false,
+    is_true,
+    outside_census_year,
+    reference_date,
+    starting_during_another,
+)
 
 SATURDAY = 6  # polars numbers the days of the week from Monday = 1
 
@@ -64,3 +71,44 @@ def conference_on_a_weekend(tables: ReturnTables) -> pl.DataFrame:
     section47 = cin_table(tables, "section47")
     weekday = pl.col("DATEOFINITIALCPC").dt.weekday()
     return failing(section47, "section47", (weekday >= SATURDAY).fill_null(False))
+
+
+@BOOK.check
+def conference_target_on_a_weekend(tables: ReturnTables) -> pl.DataFrame:
+    """8870Q: where present, InitialCPCtarget is not a Saturday or Sunday."""
+    section47 = cin_table(tables, "section47")
+    weekday = pl.col("INITIALCPCTARGET").dt.weekday()
+    return failing(section47, "section47", (weekday >= SATURDAY).fill_null(False))
+
+
+@BOOK.check
+def s47_starts_during_another(tables: ReturnTables) -> pl.DataFrame:
+    """8890: within one CIN details group, no S47ActualStartDate falls on or between another
+    enquiry's start and its DateOfInitialCPC, or (for an enquiry with no conference date and
+    ICPCnotRequired not true) the reference date."""
+    section47 = cin_table(tables, "section47")
+    conference = pl.col("DATEOFINITIALCPC")
+    ends = pl.coalesce(conference, reference_date(tables))
+    counts = conference.is_not_null() | ~is_true("ICPCNOTREQUIRED")
+    found = starting_during_another(
+        section47, "S47ACTUALSTARTDATE", ends, counts, [CHILD, "CINDETAILSID"]
+    )
+    return failing(found, "section47")
+
+
+@BOOK.check
+def closed_episode_with_s47_not_completed(tables: ReturnTables) -> pl.DataFrame:
+    """8868: where CINclosureDate is present, every Section 47 enquiry of the group has a
+    DateOfInitialCPC or ICPCnotRequired true. (The open validator also fails an enquiry with
+    both; the DfE's condition asks for one or the other, so only neither fails here.)"""
+    keys = [CHILD, "CINDETAILSID"]
+    closed = cin_table(tables, "cindetails").filter(pl.col("CINCLOSUREDATE").is_not_null())
+    unfinished = (
+        cin_table(tables, "section47")
+        .filter(pl.col("DATEOFINITIALCPC").is_null() & ~is_true("ICPCNOTREQUIRED"))
+        .join(closed.select(keys).unique(), on=keys, how="semi")
+    )
+    return combined(
+        failing(unfinished, "section47"),
+        failing(closed.join(unfinished.select(keys).unique(), on=keys, how="semi"), "cindetails"),
+    )

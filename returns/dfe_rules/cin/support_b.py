@@ -154,3 +154,28 @@ def factors() -> pl.Expr:
         .list.eval(pl.element().str.strip_chars().str.to_uppercase())
         .list.eval(pl.element().filter(pl.element() != ""))
     )
+
+
+def starting_during_another(
+    frame: pl.DataFrame, start: str, ends: pl.Expr, counts: pl.Expr, keys: list[str]
+) -> pl.DataFrame:
+    """The rows of `frame` whose `start` falls on or between the start of another row of the
+    same group (`keys`) and that row's end (`ends`, an expression over the other row): the
+    other rows considered are those for which `counts` holds."""
+    starts = frame.filter(pl.col(start).is_not_null())
+    others = starts.filter(counts).select(
+        *keys,
+        pl.col("_row").alias("_other_row"),
+        pl.col(start).alias("_other_start"),
+        ends.alias("_other_end"),
+    )
+    day = pl.col(start)
+    return (
+        starts.join(others, on=keys, how="inner")
+        .filter(
+            (pl.col("_row") != pl.col("_other_row"))
+            & (day >= pl.col("_other_start"))
+            & (day <= pl.col("_other_end")).fill_null(False)
+        )
+        .unique("_row", maintain_order=True)
+    )

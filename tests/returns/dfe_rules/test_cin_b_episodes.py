@@ -260,3 +260,59 @@ def test_more_protection_plan_rules(code, rows, expected):
     assert fails(code, {"childprotectionplans": table}) == [
         ("childprotectionplans", row) for row in expected
     ]
+
+
+def test_8863q_an_assessment_starting_while_another_is_ongoing():
+    table = ASSESSMENTS + (
+        "A,1,2025-05-26,2025-10-26,1A\n"
+        "A,1,2025-08-26,,1A\n"  # starts during the first: fails
+        "B,1,2025-05-26,2025-06-26,1A\n"
+        "B,1,2025-06-27,2025-07-27,1A\n"  # starts after the first ended: passes
+        "C,1,2025-09-26,,1A\n"  # open, so ongoing until the reference date
+        "C,1,2025-10-26,2026-03-31,1A\n"  # starts during it: fails
+        "C,2,2025-10-26,,1A\n"  # another episode: not compared
+    )
+    assert fails("8863Q", {"assessments": table}) == [("assessments", 3), ("assessments", 7)]
+
+
+def test_8869_factor_21_with_any_other_factor_fails():
+    table = ASSESSMENTS + (
+        "A,1,2025-04-01,2025-04-10,21\n"
+        'B,1,2025-04-01,2025-04-10,"21,1A"\n'
+        'C,1,2025-04-01,2025-04-10,"1A,2A"\n'
+    )
+    assert fails("8869", {"assessments": table}) == [("assessments", 3)]
+
+
+def test_8870q_a_conference_target_date_on_a_weekend():
+    section47 = (
+        "CHILD,CINDETAILSID,S47ACTUALSTARTDATE,INITIALCPCTARGET\n"
+        "A,1,2025-06-01,2025-06-06\n"  # Friday
+        "B,1,2025-06-01,2025-06-07\n"  # Saturday
+        "C,1,2025-06-01,\n"
+    )
+    assert fails("8870Q", {"section47": section47}) == [("section47", 3)]
+
+
+def test_8890_an_enquiry_starting_while_another_is_ongoing():
+    table = SECTION47 + (
+        "A,1,2025-05-26,2025-10-26,false\n"
+        "A,1,2025-08-26,,false\n"  # starts before the first's conference: fails
+        "B,1,2025-05-26,,true\n"  # no conference needed: not ongoing
+        "B,1,2025-08-26,2025-09-01,false\n"
+        "C,1,2025-05-26,,false\n"  # conference still to come: ongoing to the reference date
+        "C,1,2025-08-26,2025-09-01,false\n"  # fails
+    )
+    assert fails("8890", {"section47": table}) == [("section47", 3), ("section47", 7)]
+
+
+def test_8868_a_closed_episode_with_an_enquiry_neither_conferenced_nor_exempt():
+    details = "CHILD,CINDETAILSID,CINCLOSUREDATE\nA,1,2025-10-26\nA,2,2025-10-26\nB,1,\n"
+    section47 = SECTION47 + (
+        "A,1,2025-05-26,,false\n"  # closed episode, enquiry unfinished: fails
+        "A,2,2025-05-26,,true\n"  # conference not required: passes
+        "A,2,2025-06-26,2025-07-01,false\n"  # conference held: passes
+        "B,1,2025-05-26,,false\n"  # episode open: not checked
+    )
+    tables = {"cindetails": details, "section47": section47}
+    assert fails("8868", tables) == [("cindetails", 2), ("section47", 2)]
