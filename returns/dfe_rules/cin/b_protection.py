@@ -6,7 +6,13 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, is_true, outside_census_year, reference_date
+from .support_b import (
+    cin_table,
+    is_true,
+    outside_census_year,
+    reference_date,
+    starting_during_another,
+)
 
 
 @BOOK.check
@@ -61,3 +67,53 @@ def two_open_plans(tables: ReturnTables) -> pl.DataFrame:
     plans = cin_table(tables, "childprotectionplans")
     still_open = plans.filter(pl.col("CPPENDDATE").is_null())
     return failing(still_open, "childprotectionplans", pl.len().over(CHILD) > 1)
+
+
+@BOOK.check
+def plan_end_before_start(tables: ReturnTables) -> pl.DataFrame:
+    """8925: where present, CPPendDate is on or after CPPstartDate."""
+    plans = cin_table(tables, "childprotectionplans")
+    earlier = pl.col("CPPENDDATE") < pl.col("CPPSTARTDATE")
+    return failing(plans, "childprotectionplans", earlier.fill_null(False))
+
+
+@BOOK.check
+def plans_overlap(tables: ReturnTables) -> pl.DataFrame:
+    """8940: no plan's CPPstartDate falls on or between another plan's start and its
+    CPPendDate (the reference date where that plan has not ended), across all the child's
+    plans."""
+    plans = cin_table(tables, "childprotectionplans")
+    ends = pl.coalesce(pl.col("CPPENDDATE"), reference_date(tables))
+    found = starting_during_another(plans, "CPPSTARTDATE", ends, pl.lit(True), [CHILD])
+    return failing(found, "childprotectionplans")
+
+
+def _plans_after_death(tables: ReturnTables, column: str) -> pl.DataFrame:
+    """The plans whose `column` date is after the child's PersonDeathDate, with the child's
+    identifiers row beside them."""
+    deaths = cin_table(tables, "childidentifiers").filter(pl.col("PERSONDEATHDATE").is_not_null())
+    found = (
+        cin_table(tables, "childprotectionplans")
+        .join(
+            deaths.select(CHILD, "PERSONDEATHDATE", pl.col("_row").alias("_child_row")),
+            on=CHILD,
+            how="inner",
+        )
+        .filter((pl.col(column) > pl.col("PERSONDEATHDATE")).fill_null(False))
+    )
+    return combined(
+        failing(found, "childprotectionplans"),
+        failing(found.with_columns(pl.col("_child_row").alias("_row")), "childidentifiers"),
+    )
+
+
+@BOOK.check
+def plan_starts_after_death(tables: ReturnTables) -> pl.DataFrame:
+    """8915: where PersonDeathDate is present, no plan starts after it."""
+    return _plans_after_death(tables, "CPPSTARTDATE")
+
+
+@BOOK.check
+def plan_ends_after_death(tables: ReturnTables) -> pl.DataFrame:
+    """8920: where PersonDeathDate is present, no plan ends after it."""
+    return _plans_after_death(tables, "CPPENDDATE")

@@ -316,3 +316,38 @@ def test_8868_a_closed_episode_with_an_enquiry_neither_conferenced_nor_exempt():
     )
     tables = {"cindetails": details, "section47": section47}
     assert fails("8868", tables) == [("cindetails", 2), ("section47", 2)]
+
+
+def test_8925_a_plan_ending_before_it_starts():
+    plans = PLANS + (
+        "A,1,P1,2025-05-26,2025-05-26,0\nB,1,P1,2025-05-26,2025-05-25,0\nC,1,P1,2025-05-26,,0\n"
+    )
+    assert fails("8925", {"childprotectionplans": plans}) == [("childprotectionplans", 3)]
+
+
+def test_8940_a_plan_starting_while_another_of_the_childs_plans_is_running():
+    plans = PLANS + (
+        "A,1,P1,2025-05-26,2025-10-26,0\n"
+        "A,2,P2,2025-08-26,2025-12-26,1\n"  # starts during P1 (another episode too): fails
+        "B,1,P1,2025-05-26,2025-10-25,0\n"
+        "B,1,P2,2025-10-26,2025-12-26,1\n"  # starts the day after: passes
+        "C,1,P1,2025-10-26,,0\n"  # running to the reference date
+        "C,1,P2,2026-03-31,,1\n"  # starts on the reference date: fails
+    )
+    assert fails("8940", {"childprotectionplans": plans}) == [
+        ("childprotectionplans", 3),
+        ("childprotectionplans", 7),
+    ]
+
+
+def test_8915_and_8920_a_plan_starting_or_ending_after_the_childs_death():
+    children = "CHILD,PERSONDEATHDATE\nA,2025-09-01\nB,2025-09-01\nC,\n"
+    plans = PLANS + (
+        "A,1,P1,2025-09-02,,0\n"  # A: starts after death
+        "B,1,P1,2025-06-01,2025-09-02,0\n"  # B: ends after death
+        "B,1,P2,2025-06-01,2025-09-01,0\n"  # ends on the day of death: passes
+        "C,1,P1,2025-09-02,2025-10-01,0\n"  # C: no death date
+    )
+    tables = {"childidentifiers": children, "childprotectionplans": plans}
+    assert fails("8915", tables) == [("childidentifiers", 2), ("childprotectionplans", 2)]
+    assert fails("8920", tables) == [("childidentifiers", 3), ("childprotectionplans", 3)]
