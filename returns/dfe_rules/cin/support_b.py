@@ -90,9 +90,12 @@ def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
     if name not in store:
         columns = COLUMNS[name]
         frame = tables.table(name, *columns)
-        store[name] = frame.with_columns(
+        frame = frame.with_columns(
             dates(column).alias(column) for column in columns if column in DATE_COLUMNS
         )
+        if name == "assessments":
+            frame = frame.with_columns(_split_factors().alias(FACTORS))
+        store[name] = frame
     return store[name]
 
 
@@ -146,8 +149,16 @@ ASSESSMENT_FACTORS = frozenset(
 )
 
 
+FACTORS = "_factors"  # the assessments table's factors as a list, split once per run
+
+
 def factors() -> pl.Expr:
-    """An assessment's factors as a list of codes (the reader joins them with commas)."""
+    """An assessment's factors as a list of codes (read from `cin_table`'s assessments)."""
+    return pl.col(FACTORS)
+
+
+def _split_factors() -> pl.Expr:
+    """The factors the reader joins with commas, as a list of upper-case codes."""
     return (
         pl.col("ASSESSMENTFACTORS")
         .str.split(",")
