@@ -117,3 +117,23 @@ def plan_starts_after_death(tables: ReturnTables) -> pl.DataFrame:
 def plan_ends_after_death(tables: ReturnTables) -> pl.DataFrame:
     """8920: where PersonDeathDate is present, no plan ends after it."""
     return _plans_after_death(tables, "CPPENDDATE")
+
+
+@BOOK.check
+def review_on_or_before_plan_start(tables: ReturnTables) -> pl.DataFrame:
+    """8841: no CPPreviewDate of a plan is on or before the plan's CPPstartDate."""
+    keys = [CHILD, "CINDETAILSID", "CPPID"]
+    plans = cin_table(tables, "childprotectionplans").filter(pl.col("CPPSTARTDATE").is_not_null())
+    found = (
+        cin_table(tables, "reviews")
+        .join(
+            plans.select(*keys, "CPPSTARTDATE", pl.col("_row").alias("_plan_row")),
+            on=keys,
+            how="inner",
+        )
+        .filter((pl.col("CPPREVIEWDATE") <= pl.col("CPPSTARTDATE")).fill_null(False))
+    )
+    return combined(
+        failing(found, "reviews"),
+        failing(found.with_columns(pl.col("_plan_row").alias("_row")), "childprotectionplans"),
+    )

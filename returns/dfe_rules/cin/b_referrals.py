@@ -9,7 +9,14 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
-from .support_b import cin_table, is_false, is_true, outside_census_year, reference_date
+from .support_b import (
+    cin_table,
+    is_false,
+    is_true,
+    outside_census_year,
+    reference_date,
+    starting_during_another,
+)
 
 PRIMARY_NEED_CODES = ("N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9")
 REASONS_FOR_CLOSURE = ("RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9")
@@ -200,4 +207,45 @@ def child_over_25(tables: ReturnTables) -> pl.DataFrame:
     return combined(
         failing(found.with_columns(pl.col("_child_row").alias("_row")), "childidentifiers"),
         failing(found, "cindetails"),
+    )
+
+
+@BOOK.check
+def more_than_one_open_episode(tables: ReturnTables) -> pl.DataFrame:
+    """8815: a child has at most one CIN details module with no CINclosureDate and
+    ReferralNFA false (referrals with no further action may stay open)."""
+    details = cin_table(tables, "cindetails")
+    still_open = details.filter(pl.col("CINCLOSUREDATE").is_null() & is_false("REFERRALNFA"))
+    return failing(still_open, "cindetails", pl.len().over(CHILD) > 1)
+
+
+@BOOK.check
+def episodes_overlap(tables: ReturnTables) -> pl.DataFrame:
+    """8820: no CINreferralDate falls on or after another of the child's referrals and before
+    its CINclosureDate (or, for an episode still open that went on to further action, before
+    the reference date); an episode may start on the day another closes."""
+    details = cin_table(tables, "cindetails")
+    closure = pl.col("CINCLOSUREDATE")
+    ends = pl.coalesce(closure, reference_date(tables))
+    counts = closure.is_not_null() | is_false("REFERRALNFA")
+    found = starting_during_another(
+        details, "CINREFERRALDATE", ends, counts, [CHILD], may_start_on_end=True
+    )
+    return failing(found, "cindetails")
+
+
+@BOOK.check
+def closed_episode_with_assessment_not_completed(tables: ReturnTables) -> pl.DataFrame:
+    """8867: where CINclosureDate is present, every assessment of the group has an
+    AssessmentAuthorisationDate."""
+    keys = [CHILD, "CINDETAILSID"]
+    closed = cin_table(tables, "cindetails").filter(pl.col("CINCLOSUREDATE").is_not_null())
+    unfinished = (
+        cin_table(tables, "assessments")
+        .filter(pl.col("ASSESSMENTAUTHORISATIONDATE").is_null())
+        .join(closed.select(keys).unique(), on=keys, how="semi")
+    )
+    return combined(
+        failing(closed.join(unfinished.select(keys).unique(), on=keys, how="semi"), "cindetails"),
+        failing(unfinished, "assessments"),
     )

@@ -168,11 +168,18 @@ def _split_factors() -> pl.Expr:
 
 
 def starting_during_another(
-    frame: pl.DataFrame, start: str, ends: pl.Expr, counts: pl.Expr, keys: list[str]
+    frame: pl.DataFrame,
+    start: str,
+    ends: pl.Expr,
+    counts: pl.Expr,
+    keys: list[str],
+    *,
+    may_start_on_end: bool = False,
 ) -> pl.DataFrame:
     """The rows of `frame` whose `start` falls on or between the start of another row of the
     same group (`keys`) and that row's end (`ends`, an expression over the other row): the
-    other rows considered are those for which `counts` holds."""
+    other rows considered are those for which `counts` holds. Where `may_start_on_end`, a row
+    may start on the day the other ends."""
     starts = frame.filter(pl.col(start).is_not_null())
     others = starts.filter(counts).select(
         *keys,
@@ -181,12 +188,13 @@ def starting_during_another(
         ends.alias("_other_end"),
     )
     day = pl.col(start)
+    before_end = day < pl.col("_other_end") if may_start_on_end else day <= pl.col("_other_end")
     return (
         starts.join(others, on=keys, how="inner")
         .filter(
             (pl.col("_row") != pl.col("_other_row"))
             & (day >= pl.col("_other_start"))
-            & (day <= pl.col("_other_end")).fill_null(False)
+            & before_end.fill_null(False)
         )
         .unique("_row", maintain_order=True)
     )

@@ -351,3 +351,20 @@ def test_8915_and_8920_a_plan_starting_or_ending_after_the_childs_death():
     tables = {"childidentifiers": children, "childprotectionplans": plans}
     assert fails("8915", tables) == [("childidentifiers", 2), ("childprotectionplans", 2)]
     assert fails("8920", tables) == [("childidentifiers", 3), ("childprotectionplans", 3)]
+
+
+def test_8841_a_review_on_or_before_the_plan_starts():
+    plans = PLANS + ("A,1,P1,2025-05-26,,0\nB,1,P1,2025-05-26,,0\nC,1,P1,2025-05-26,,0\n")
+    reviews = (
+        "CHILD,CINDETAILSID,CPPID,CPPREVIEWDATE\n"
+        "A,1,P1,2025-05-26\n"  # the same day as the start: fails
+        "B,1,P1,2025-05-25\n"  # before it: fails
+        "C,1,P1,2025-05-27\n"  # after it: passes
+    )
+    tables = {"childprotectionplans": plans, "reviews": reviews}
+    assert fails("8841", tables) == [
+        ("childprotectionplans", 2),
+        ("childprotectionplans", 3),
+        ("reviews", 2),
+        ("reviews", 3),
+    ]

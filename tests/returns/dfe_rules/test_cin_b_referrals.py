@@ -211,3 +211,45 @@ def test_8775q_a_child_over_25_with_an_episode_open_past_their_25th_birthday():
         ("cindetails", 2),
         ("cindetails", 5),
     ]
+
+
+def test_8815_two_open_episodes_that_went_on_to_further_action_fail():
+    details = DETAILS + (
+        "A,1,2025-05-26,,,N0,true\n"  # A: open but no further action
+        "A,2,2025-08-26,,,N1,0\n"  # A: the only open further-action episode: passes
+        "B,1,2025-05-26,,,N1,false\n"  # B: two open further-action episodes
+        "B,2,2025-08-26,,,N1,0\n"
+        "C,1,2025-05-26,2025-06-26,RC1,N1,false\n"  # C: one closed, one open
+        "C,2,2025-08-26,,,N1,false\n"
+    )
+    assert fails("8815", {"cindetails": details}) == [("cindetails", 4), ("cindetails", 5)]
+
+
+def test_8820_episodes_of_a_child_that_overlap():
+    details = DETAILS + (
+        "A,1,2025-05-26,2025-10-26,RC1,N0,true\n"
+        "A,2,2025-08-26,,,N1,0\n"  # referred while episode 1 was open: fails
+        "B,1,2025-05-26,2025-10-25,RC1,N1,false\n"
+        "B,2,2025-10-25,2025-12-26,RC1,N1,false\n"  # starts the day the first closed: passes
+        "C,1,2025-09-26,,,N0,true\n"  # open, no further action: not ongoing
+        "C,2,2025-10-26,,,N1,false\n"
+        "D,1,2025-09-26,,,N1,false\n"  # open with further action: ongoing
+        "D,2,2025-10-26,2025-11-26,RC1,N1,false\n"  # fails
+    )
+    assert fails("8820", {"cindetails": details}) == [("cindetails", 3), ("cindetails", 9)]
+
+
+def test_8867_a_closed_episode_with_an_assessment_not_authorised():
+    details = DETAILS + (
+        "A,1,2025-05-26,2025-10-26,RC1,N1,false\n"
+        "A,2,2025-05-26,2025-10-26,RC1,N1,false\n"
+        "B,1,2025-05-26,,,N1,false\n"
+    )
+    assessments = (
+        "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE,ASSESSMENTAUTHORISATIONDATE\n"
+        "A,1,2025-05-27,\n"  # closed episode, assessment open: fails
+        "A,2,2025-05-27,2025-06-01\n"  # authorised: passes
+        "B,1,2025-05-27,\n"  # episode still open
+    )
+    tables = {"cindetails": details, "assessments": assessments}
+    assert fails("8867", tables) == [("assessments", 2), ("cindetails", 2)]
