@@ -9,6 +9,7 @@ from . import BOOK
 from .support_b import (
     ASSESSMENT_FACTORS,
     cin_table,
+    earliest_start_within,
     factors,
     outside_census_year,
     reference_date,
@@ -152,3 +153,26 @@ def no_factors_with_other_factors(tables: ReturnTables) -> pl.DataFrame:
     assessments = cin_table(tables, "assessments")
     mixed = codes.list.contains("21") & (codes.list.n_unique() > 1)
     return failing(assessments, "assessments", mixed.fill_null(False))
+
+
+# An assessment should be completed within 45 working days of its start.
+ASSESSMENT_WORKING_DAYS = 45
+
+
+@BOOK.check
+def assessment_open_beyond_45_working_days(tables: ReturnTables) -> pl.DataFrame:
+    """8670Q: an assessment with no AssessmentAuthorisationDate did not start before the
+    reference date minus 45 working days."""
+    assessments = cin_table(tables, "assessments")
+    cutoff = earliest_start_within(tables.year_end, ASSESSMENT_WORKING_DAYS)
+    late = pl.col("ASSESSMENTAUTHORISATIONDATE").is_null() & (
+        pl.col("ASSESSMENTACTUALSTARTDATE") < cutoff
+    ).fill_null(False)
+    return failing(assessments, "assessments", late)
+
+
+@BOOK.check
+def factor_19a_used(tables: ReturnTables) -> pl.DataFrame:
+    """8950Q: AssessmentFactors does not include 19A (19B or 19C should be used instead)."""
+    assessments = cin_table(tables, "assessments")
+    return failing(assessments, "assessments", factors().list.contains("19A").fill_null(False))

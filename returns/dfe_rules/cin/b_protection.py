@@ -137,3 +137,10 @@ def review_on_or_before_plan_start(tables: ReturnTables) -> pl.DataFrame:
         failing(found, "reviews"),
         failing(found.with_columns(pl.col("_plan_row").alias("_row")), "childprotectionplans"),
     )
+
+
+@BOOK.check
+def review_date_missing(tables: ReturnTables) -> pl.DataFrame:
+    """8842Q: every Reviews record has a CPPreviewDate."""
+    reviews = cin_table(tables, "reviews")
+    return failing(reviews, "reviews", pl.col("CPPREVIEWDATE").is_null())

@@ -4,9 +4,11 @@ same column forty times), the census year, and the census's way of writing yes a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
+
+from indicators.working_days import is_working_day
 
 from ..engine import CHILD, ReturnTables, dates
 
@@ -198,3 +200,16 @@ def starting_during_another(
         )
         .unique("_row", maintain_order=True)
     )
+
+
+def earliest_start_within(day: date, count: int) -> date:
+    """The earliest day from which `day` is at most `count` working days (England) on, the
+    start day not counting (the DfE's convention): the (count + 1)th working day counting
+    back from `day`. A start before it is more than `count` working days before `day`."""
+    found = 0
+    while True:
+        if is_working_day(day):
+            found += 1
+            if found == count + 1:
+                return day
+        day -= timedelta(days=1)

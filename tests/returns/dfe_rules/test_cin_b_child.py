@@ -50,7 +50,7 @@ def test_the_part_loads_and_runs_over_a_whole_return_without_a_rule_failing_to_r
     tables = ReturnTables.of(
         2026,
         {
-            "childidentifiers": "CHILD,PERSONBIRTHDATE,SEX,UPNUNKNOWN\nA,2015-01-01,F,\n",
+            "childidentifiers": "CHILD,PERSONBIRTHDATE,SEX,UPN\nA,2015-01-01,F,A123456789012\n",
             "cindetails": "CHILD,CINDETAILSID,CINREFERRALDATE,REFERRALSOURCE,PRIMARYNEEDCODE,"
             "REFERRALNFA\nA,1,2025-06-01,1A,N1,false\n",
             "assessments": "CHILD,CINDETAILSID,ASSESSMENTACTUALSTARTDATE,"
@@ -62,3 +62,22 @@ def test_the_part_loads_and_runs_over_a_whole_return_without_a_rule_failing_to_r
     # Other parts' rules (codes below 8600) are theirs to test.
     assert not [code for code in outcome.not_checked if code >= "8600"]
     assert not [code for code in outcome.counts if code >= "8600"]
+
+
+def test_8770q_a_child_over_5_in_a_further_action_case_needs_a_upn_or_a_reason():
+    # Born on or before 31 March 2020: six years before the reference date.
+    children = (
+        "CHILD,PERSONBIRTHDATE,UPN,UPNUNKNOWN\n"
+        "A,2020-03-31,,\n"  # old enough, no UPN or reason: fails
+        "B,2020-03-31,,un5\n"  # a reason (any case): passes
+        "C,2020-03-31,,UN1\n"  # "not of school age" is no reason at this age: fails
+        "D,2020-04-01,,\n"  # too young
+        "E,2015-01-01,,\n"  # only referrals with no further action
+        "F,2015-01-01,A123456789012,\n"  # has a UPN
+    )
+    details = (
+        "CHILD,CINDETAILSID,REFERRALNFA\n"
+        "A,1,false\nB,1,0\nC,1,false\nD,1,false\nE,1,true\nF,1,false\n"
+    )
+    tables = {"childidentifiers": children, "cindetails": details}
+    assert fails("8770Q", tables) == [("childidentifiers", 2), ("childidentifiers", 4)]

@@ -368,3 +368,26 @@ def test_8841_a_review_on_or_before_the_plan_starts():
         ("reviews", 2),
         ("reviews", 3),
     ]
+
+
+def test_8670q_an_open_assessment_started_more_than_45_working_days_before_31_march():
+    # 45 working days before 31 March 2026 (the start day not counting, Christmas, Boxing
+    # Day and New Year's Day being bank holidays) reach back to Tuesday 27 January 2026.
+    table = ASSESSMENTS + (
+        "A,1,2026-01-27,,\n"  # exactly 45 working days: passes
+        "B,1,2026-01-26,,\n"  # 46: fails
+        "C,1,2025-06-01,2025-08-01,1A\n"  # completed: not checked
+    )
+    assert fails("8670Q", {"assessments": table}) == [("assessments", 3)]
+
+
+def test_8950q_factor_19a_should_be_19b_or_19c():
+    table = ASSESSMENTS + (
+        'A,1,2025-06-01,2025-07-01,"19B,1A"\nB,1,2025-06-01,2025-07-01,"1A,19A"\n'
+    )
+    assert fails("8950Q", {"assessments": table}) == [("assessments", 3)]
+
+
+def test_8842q_a_review_record_without_a_date():
+    reviews = "CHILD,CINDETAILSID,CPPID,CPPREVIEWDATE\nA,1,P1,2025-06-01\nA,1,P1,\n"
+    assert fails("8842Q", {"reviews": reviews}) == [("reviews", 3)]
