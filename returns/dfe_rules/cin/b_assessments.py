@@ -176,3 +176,10 @@ def factor_19a_used(tables: ReturnTables) -> pl.DataFrame:
     """8950Q: AssessmentFactors does not include 19A (19B or 19C should be used instead)."""
     assessments = cin_table(tables, "assessments")
     return failing(assessments, "assessments", factors().list.contains("19A").fill_null(False))
+
+
+@BOOK.check
+def factor_18a_used(tables: ReturnTables) -> pl.DataFrame:
+    """8945Q: AssessmentFactors does not include 18A (18B or 18C should be used instead)."""
+    assessments = cin_table(tables, "assessments")
+    return failing(assessments, "assessments", factors().list.contains("18A").fill_null(False))

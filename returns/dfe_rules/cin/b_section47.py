@@ -9,6 +9,7 @@ from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
 from .support_b import (
     cin_table,
+    earliest_start_within,
     is_false,
     is_true,
     outside_census_year,
@@ -112,3 +113,22 @@ def closed_episode_with_s47_not_completed(tables: ReturnTables) -> pl.DataFrame:
         failing(unfinished, "section47"),
         failing(closed.join(unfinished.select(keys).unique(), on=keys, how="semi"), "cindetails"),
     )
+
+
+# An initial child protection conference should be held within 15 working days of the
+# enquiry's start.
+CONFERENCE_WORKING_DAYS = 15
+
+
+@BOOK.check
+def s47_open_beyond_15_working_days(tables: ReturnTables) -> pl.DataFrame:
+    """8675Q: an enquiry with no DateOfInitialCPC and ICPCnotRequired false did not start
+    before the reference date minus 15 working days."""
+    section47 = cin_table(tables, "section47")
+    cutoff = earliest_start_within(tables.year_end, CONFERENCE_WORKING_DAYS)
+    late = (
+        pl.col("DATEOFINITIALCPC").is_null()
+        & is_false("ICPCNOTREQUIRED")
+        & (pl.col("S47ACTUALSTARTDATE") < cutoff).fill_null(False)
+    )
+    return failing(section47, "section47", late)

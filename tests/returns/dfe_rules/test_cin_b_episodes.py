@@ -391,3 +391,19 @@ def test_8950q_factor_19a_should_be_19b_or_19c():
 def test_8842q_a_review_record_without_a_date():
     reviews = "CHILD,CINDETAILSID,CPPID,CPPREVIEWDATE\nA,1,P1,2025-06-01\nA,1,P1,\n"
     assert fails("8842Q", {"reviews": reviews}) == [("reviews", 3)]
+
+
+def test_8675q_an_enquiry_with_no_conference_started_more_than_15_working_days_before():
+    # 15 working days before 31 March 2026 reach back to Tuesday 10 March 2026.
+    table = SECTION47 + (
+        "A,1,2026-03-10,,false\n"  # exactly 15: passes
+        "B,1,2026-03-09,,0\n"  # 16: fails
+        "C,1,2026-01-05,,true\n"  # conference not required
+        "D,1,2026-01-05,2026-01-20,false\n"  # conference held
+    )
+    assert fails("8675Q", {"section47": table}) == [("section47", 3)]
+
+
+def test_8945q_factor_18a_should_be_18b_or_18c():
+    table = ASSESSMENTS + ('A,1,2025-06-01,2025-07-01,"18B"\nB,1,2025-06-01,2025-07-01,"18A,1A"\n')
+    assert fails("8945Q", {"assessments": table}) == [("assessments", 3)]
