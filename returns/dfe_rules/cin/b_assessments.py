@@ -183,3 +183,10 @@ def factor_18a_used(tables: ReturnTables) -> pl.DataFrame:
     """8945Q: AssessmentFactors does not include 18A (18B or 18C should be used instead)."""
     assessments = cin_table(tables, "assessments")
     return failing(assessments, "assessments", factors().list.contains("18A").fill_null(False))
+
+
+@BOOK.check
+def factor_8a_used(tables: ReturnTables) -> pl.DataFrame:
+    """8617: AssessmentFactors does not include 8A, which is no longer a code."""
+    assessments = cin_table(tables, "assessments")
+    return failing(assessments, "assessments", factors().list.contains("8A").fill_null(False))

@@ -88,9 +88,11 @@ def plans_overlap(tables: ReturnTables) -> pl.DataFrame:
     return failing(found, "childprotectionplans")
 
 
-def _plans_after_death(tables: ReturnTables, column: str) -> pl.DataFrame:
-    """The plans whose `column` date is after the child's PersonDeathDate, with the child's
-    identifiers row beside them."""
+def _plans_after_death(
+    tables: ReturnTables, column: str, *, missing_fails: bool = False
+) -> pl.DataFrame:
+    """The plans whose `column` date is after the child's PersonDeathDate (or, where
+    `missing_fails`, absent for a child who has died), with the child's identifiers row."""
     deaths = cin_table(tables, "childidentifiers").filter(pl.col("PERSONDEATHDATE").is_not_null())
     found = (
         cin_table(tables, "childprotectionplans")
@@ -99,7 +101,10 @@ def _plans_after_death(tables: ReturnTables, column: str) -> pl.DataFrame:
             on=CHILD,
             how="inner",
         )
-        .filter((pl.col(column) > pl.col("PERSONDEATHDATE")).fill_null(False))
+        .filter(
+            (pl.col(column) > pl.col("PERSONDEATHDATE")).fill_null(False)
+            | (pl.col(column).is_null() & missing_fails)
+        )
     )
     return combined(
         failing(found, "childprotectionplans"),
@@ -115,8 +120,9 @@ def plan_starts_after_death(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def plan_ends_after_death(tables: ReturnTables) -> pl.DataFrame:
-    """8920: where PersonDeathDate is present, no plan ends after it."""
-    return _plans_after_death(tables, "CPPENDDATE")
+    """8920: where PersonDeathDate is present, every plan's CPPendDate is on or before it (a
+    plan left open, with no end date, fails: it cannot be on or before the death)."""
+    return _plans_after_death(tables, "CPPENDDATE", missing_fails=True)
 
 
 @BOOK.check
@@ -144,3 +150,26 @@ def review_date_missing(tables: ReturnTables) -> pl.DataFrame:
     """8842Q: every Reviews record has a CPPreviewDate."""
     reviews = cin_table(tables, "reviews")
     return failing(reviews, "reviews", pl.col("CPPREVIEWDATE").is_null())
+
+
+ABUSE_CATEGORIES = ("NEG", "PHY", "SAB", "EMO", "MUL")  # the census's Category of Abuse codes
+
+
+@BOOK.check
+def initial_category_missing_or_not_valid(tables: ReturnTables) -> pl.DataFrame:
+    """8905: every plan has an InitialCategoryOfAbuse of the census's code set."""
+    plans = cin_table(tables, "childprotectionplans")
+    category = pl.col("INITIALCATEGORYOFABUSE")
+    return failing(
+        plans, "childprotectionplans", ~category.is_in(ABUSE_CATEGORIES).fill_null(False)
+    )
+
+
+@BOOK.check
+def latest_category_missing_or_not_valid(tables: ReturnTables) -> pl.DataFrame:
+    """8910: every plan has a LatestCategoryOfAbuse of the census's code set."""
+    plans = cin_table(tables, "childprotectionplans")
+    category = pl.col("LATESTCATEGORYOFABUSE")
+    return failing(
+        plans, "childprotectionplans", ~category.is_in(ABUSE_CATEGORIES).fill_null(False)
+    )

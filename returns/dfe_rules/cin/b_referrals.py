@@ -249,3 +249,17 @@ def closed_episode_with_assessment_not_completed(tables: ReturnTables) -> pl.Dat
         failing(closed.join(unfinished.select(keys).unique(), on=keys, how="semi"), "cindetails"),
         failing(unfinished, "assessments"),
     )
+
+
+@BOOK.check
+def open_episode_not_the_latest(tables: ReturnTables) -> pl.DataFrame:
+    """8816: a CIN details module with no CINclosureDate and ReferralNFA false has the child's
+    latest CINreferralDate (no other episode of the child was referred later)."""
+    details = cin_table(tables, "cindetails")
+    latest = pl.col("CINREFERRALDATE").max().over(CHILD)
+    open_not_latest = (
+        pl.col("CINCLOSUREDATE").is_null()
+        & is_false("REFERRALNFA")
+        & (pl.col("CINREFERRALDATE") < latest).fill_null(False)
+    )
+    return failing(details, "cindetails", open_not_latest)

@@ -350,7 +350,13 @@ def test_8915_and_8920_a_plan_starting_or_ending_after_the_childs_death():
     )
     tables = {"childidentifiers": children, "childprotectionplans": plans}
     assert fails("8915", tables) == [("childidentifiers", 2), ("childprotectionplans", 2)]
-    assert fails("8920", tables) == [("childidentifiers", 3), ("childprotectionplans", 3)]
+    # A's plan never ended though the child died: it cannot end on or before the death.
+    assert fails("8920", tables) == [
+        ("childidentifiers", 2),
+        ("childidentifiers", 3),
+        ("childprotectionplans", 2),
+        ("childprotectionplans", 3),
+    ]
 
 
 def test_8841_a_review_on_or_before_the_plan_starts():
@@ -407,3 +413,20 @@ def test_8675q_an_enquiry_with_no_conference_started_more_than_15_working_days_b
 def test_8945q_factor_18a_should_be_18b_or_18c():
     table = ASSESSMENTS + ('A,1,2025-06-01,2025-07-01,"18B"\nB,1,2025-06-01,2025-07-01,"18A,1A"\n')
     assert fails("8945Q", {"assessments": table}) == [("assessments", 3)]
+
+
+def test_8905_and_8910_categories_of_abuse_missing_or_not_codes():
+    plans = (
+        "CHILD,CINDETAILSID,CPPID,INITIALCATEGORYOFABUSE,LATESTCATEGORYOFABUSE\n"
+        "A,1,P1,NEG,MUL\n"
+        "B,1,P1,XYZ,EMO\n"
+        "C,1,P1,SAB,\n"
+    )
+    tables = {"childprotectionplans": plans}
+    assert fails("8905", tables) == [("childprotectionplans", 3)]
+    assert fails("8910", tables) == [("childprotectionplans", 4)]
+
+
+def test_8617_factor_8a_is_no_longer_a_code():
+    table = ASSESSMENTS + ('A,1,2025-06-01,2025-07-01,"8B"\nB,1,2025-06-01,2025-07-01,"1A,8A"\n')
+    assert fails("8617", {"assessments": table}) == [("assessments", 3)]

@@ -253,3 +253,15 @@ def test_8867_a_closed_episode_with_an_assessment_not_authorised():
     )
     tables = {"cindetails": details, "assessments": assessments}
     assert fails("8867", tables) == [("assessments", 2), ("cindetails", 2)]
+
+
+def test_8816_an_open_further_action_episode_that_is_not_the_latest():
+    details = DETAILS + (
+        "A,1,2025-05-26,,,N1,false\n"  # open, but A was referred again later: fails
+        "A,2,2025-08-26,2025-09-26,RC1,N1,false\n"
+        "B,1,2025-05-26,2025-06-26,RC1,N1,false\n"
+        "B,2,2025-08-26,,,N1,false\n"  # open and the latest: passes
+        "C,1,2025-05-26,,,N0,true\n"  # open, no further action: not checked
+        "C,2,2025-08-26,2025-09-26,RC1,N1,false\n"
+    )
+    assert fails("8816", {"cindetails": details}) == [("cindetails", 2)]
