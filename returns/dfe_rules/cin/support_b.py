@@ -83,11 +83,13 @@ DATE_COLUMNS = frozenset(
     }
 )
 _CACHE = "_b_tables"
+RECORD = "_b_record"  # a record's position in its table, unique within the table
 
 
 def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
-    """A census table with all its columns present (null where the return has none) and its
-    date columns as dates (null where empty or not a date), read once per run."""
+    """A census table with all its columns present (null where the return has none), its
+    date columns as dates (null where empty or not a date) and each record's position in
+    ``_b_record``, read once per run."""
     store: dict[str, pl.DataFrame] = tables.__dict__.setdefault(_CACHE, {})
     if name not in store:
         columns = COLUMNS[name]
@@ -97,7 +99,9 @@ def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
         )
         if name == "assessments":
             frame = frame.with_columns(_split_factors().alias(FACTORS))
-        store[name] = frame
+        # ``_row`` is the child's position in the file (every record of a child shares it), so
+        # a record is told from its siblings by its own position in the table.
+        store[name] = frame.with_row_index(RECORD)
     return store[name]
 
 
@@ -185,7 +189,7 @@ def starting_during_another(
     starts = frame.filter(pl.col(start).is_not_null())
     others = starts.filter(counts).select(
         *keys,
-        pl.col("_row").alias("_other_row"),
+        pl.col(RECORD).alias("_other_record"),
         pl.col(start).alias("_other_start"),
         ends.alias("_other_end"),
     )
@@ -194,11 +198,11 @@ def starting_during_another(
     return (
         starts.join(others, on=keys, how="inner")
         .filter(
-            (pl.col("_row") != pl.col("_other_row"))
+            (pl.col(RECORD) != pl.col("_other_record"))
             & (day >= pl.col("_other_start"))
             & before_end.fill_null(False)
         )
-        .unique("_row", maintain_order=True)
+        .unique(RECORD, maintain_order=True)
     )
 
 
