@@ -1,6 +1,7 @@
 """What the CIN census rules coded 8600 and above share: each table of the census read once
-with its dates parsed (kept on the `ReturnTables` for the run, so forty rules do not parse the
-same column forty times), the census year, and the census's way of writing yes and no."""
+with its dates parsed and an assessment's factors split (kept on the `ReturnTables` for the
+run, so sixty rules do not parse the same column sixty times), the census year, the census's
+way of writing yes and no, records starting while another is still open, and working days."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from indicators.working_days import is_working_day
 
-from ..engine import CHILD, ReturnTables, dates
+from ..engine import ReturnTables, dates
 
 # Every column the rules read, by table (the layout the CIN reader gives); dates are parsed.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -115,11 +116,6 @@ def is_false(column: str) -> pl.Expr:
     return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
 
 
-def census_start(tables: ReturnTables) -> pl.Expr:
-    """The first day of the census year (1 April before the reference date)."""
-    return pl.lit(tables.year_start, dtype=pl.Date)
-
-
 def reference_date(tables: ReturnTables) -> pl.Expr:
     """The census reference date: 31 March of the collection year."""
     return pl.lit(tables.year_end, dtype=pl.Date)
@@ -131,11 +127,6 @@ def outside_census_year(column: str, tables: ReturnTables) -> pl.Expr:
     end: date = tables.year_end
     day = pl.col(column)
     return (day.is_not_null() & ((day < start) | (day > end))).fill_null(False)
-
-
-def rows_of_children(frame: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
-    """The rows of `frame` whose child is in `children` (a frame with a CHILD column)."""
-    return frame.join(children.select(CHILD).unique(), on=CHILD, how="semi")
 
 
 # The census's codes for factors identified at the end of an assessment.
