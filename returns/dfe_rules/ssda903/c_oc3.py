@@ -1,0 +1,125 @@
+"""SSDA903 rules 500 and above on OC3 (care leavers' activity and accommodation) and on data
+returned for children with no episodes this year, including checks against last year."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
+from . import BOOK
+from .support_c import (
+    CARE_LEAVER_FIELDS,
+    any_given,
+    children_with_episodes,
+    episodes,
+    failing_other,
+    last_year_episodes,
+    looked_after_in_year,
+    years_after,
+)
+
+
+def _oc3(tables: ReturnTables) -> pl.DataFrame:
+    return tables.table("oc3", "DOB", *CARE_LEAVER_FIELDS).with_columns(
+        dates("DOB").alias("DOB_D"), any_given(*CARE_LEAVER_FIELDS).alias("GIVEN")
+    )
+
+
+@BOOK.check
+def care_leaver_information_for_child_who_died(tables: ReturnTables) -> pl.DataFrame:
+    """1000: a child recorded as having died in care (REC E2, this year or last) has no care
+    leaver information. Only this year's and last year's returns can be checked."""
+    died = pl.concat(
+        [
+            episodes(tables).filter(pl.col("REC") == "E2").select(CHILD),
+            last_year_episodes(tables).filter(pl.col("REC") == "E2").select(CHILD),
+        ]
+    )[CHILD].unique()
+    frame = _oc3(tables)
+    return failing(frame, "oc3", pl.col("GIVEN") & pl.col(CHILD).is_in(died.implode()))
+
+
+@BOOK.check
+def care_leaver_information_while_still_looked_after(tables: ReturnTables) -> pl.DataFrame:
+    """1007: a young person aged 17 or 18 at 31 March who is still looked after (an episode
+    with no DEC or REC) has no care leaver information."""
+    still = episodes(tables).filter(pl.col("DEC").is_null() | pl.col("REC").is_null())
+    frame = _oc3(tables).join(still.select(CHILD, ROW), on=CHILD, how="inner", suffix="_EP")
+    aged_17_or_18 = (years_after("DOB_D", 17) <= tables.year_end) & (
+        years_after("DOB_D", 19) > tables.year_end
+    )
+    frame = frame.filter(aged_17_or_18 & pl.col("GIVEN"))
+    return combined(
+        failing(frame, "oc3"),
+        failing_other(frame, "episodes", f"{ROW}_EP"),
+    )
+
+
+@BOOK.check
+def care_leaver_with_open_episode_last_year_and_none_this_year(
+    tables: ReturnTables,
+) -> pl.DataFrame:
+    """1010: a care leaver whose last episode in last year's return was still open has
+    episodes this year."""
+    if not tables.has_previous("episodes") or not tables.has("episodes"):
+        return nothing()
+    open_last = last_year_episodes(tables).filter(pl.col("LAST") & pl.col("DEC").is_null())
+    frame = _oc3(tables)
+    mask = (
+        pl.col("GIVEN")
+        & pl.col(CHILD).is_in(open_last[CHILD].unique().implode())
+        & ~pl.col(CHILD).is_in(children_with_episodes(tables).implode())
+    )
+    return failing(frame, "oc3", mask)
+
+
+@BOOK.check
+def care_leaver_information_after_transfer_to_another_la(tables: ReturnTables) -> pl.DataFrame:
+    """1011: a child whose final episode ended with care transferred to another local
+    authority (REC E3) has no care leaver information."""
+    transferred = episodes(tables).filter(pl.col("LAST") & (pl.col("REC") == "E3"))[CHILD]
+    frame = _oc3(tables)
+    return failing(frame, "oc3", pl.col("GIVEN") & pl.col(CHILD).is_in(transferred.implode()))
+
+
+@BOOK.check
+def other_data_for_child_with_no_episodes(tables: ReturnTables) -> pl.DataFrame:
+    """1012: a child with no episodes this year has no placed for adoption, missing, review,
+    adoption, previous permanence or OC2 records."""
+    if not tables.has("episodes"):
+        return nothing()
+    with_episodes = children_with_episodes(tables).implode()
+    found = [
+        failing(tables.table(name), name, ~pl.col(CHILD).is_in(with_episodes))
+        for name in ("placedadoption", "missing", "reviews", "ad1", "prevperm", "oc2")
+    ]
+    return combined(*found)
+
+
+@BOOK.check
+def uasc_information_for_care_leaver(tables: ReturnTables) -> pl.DataFrame:
+    """1014: a care leaver not looked after during the year (OC3 given) has no UASC record."""
+    if not tables.has("episodes"):
+        return nothing()
+    leavers = _oc3(tables).filter(
+        pl.col("GIVEN") & ~pl.col(CHILD).is_in(looked_after_in_year(tables).implode())
+    )
+    uasc = tables.table("uasc").join(leavers.select(CHILD, ROW), on=CHILD, suffix="_OC3")
+    return combined(
+        failing(uasc, "uasc"),
+        failing_other(uasc, "oc3", f"{ROW}_OC3"),
+    )
+
+
+@BOOK.check
+def care_leaver_around_17th_birthday_with_former_foster_carer(
+    tables: ReturnTables,
+) -> pl.DataFrame:
+    """3001: a young person whose 17th birthday falls in the year is not recorded as living
+    with former foster carers (ACCOM Z1, Z2)."""
+    frame = _oc3(tables)
+    seventeenth = years_after("DOB_D", 17)
+    mask = pl.col("ACCOM").is_in(["Z1", "Z2"]) & seventeenth.is_between(
+        tables.year_start, tables.year_end
+    )
+    return failing(frame, "oc3", mask)
