@@ -71,25 +71,24 @@ def _with_episode_order(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(dates("DECOM").alias("DECOM_D"), dates("DEC").alias("DEC_D")).sort(
         [CHILD, "DECOM_D", ROW], nulls_last=True
     )
-    previous = [
-        pl.col(c).shift(1).over(CHILD).alias(f"PREV_{c}")
-        for c in ("DECOM_D", "DEC_D", "REC", "LS", "CIN", ROW)
-    ]
+    # Sorted by child, so shifting the whole frame is quicker than shifting within each child;
+    # a shifted value from another child is masked out.
+    first = (pl.col(CHILD) != pl.col(CHILD).shift(1)).fill_null(True)
+    last = (pl.col(CHILD) != pl.col(CHILD).shift(-1)).fill_null(True)
+    frame = frame.with_columns(first.alias("FIRST"), last.alias("LAST"))
     frame = frame.with_columns(
-        *previous,
-        pl.col(ROW).shift(-1).over(CHILD).alias("NEXT_ROW"),
-        (pl.int_range(pl.len()).over(CHILD) == 0).alias("FIRST"),
-        (pl.int_range(pl.len()).over(CHILD) == pl.len().over(CHILD) - 1).alias("LAST"),
+        *(
+            pl.when(~pl.col("FIRST")).then(pl.col(c).shift(1)).alias(f"PREV_{c}")
+            for c in ("DEC_D", "REC")
+        ),
     )
     continues = (
         ~pl.col("FIRST")
         & (pl.col("PREV_REC") == "X1")
         & (pl.col("PREV_DEC_D") == pl.col("DECOM_D"))
     ).fill_null(False)
-    frame = frame.with_columns((~continues).cast(pl.Int64).cum_sum().alias("PERIOD"))
-    return frame.with_columns(
+    return frame.with_columns((~continues).cast(pl.Int64).cum_sum().alias("PERIOD")).with_columns(
         pl.col("DECOM_D").first().over("PERIOD").alias("PERIOD_START"),
-        pl.col(ROW).first().over("PERIOD").alias("PERIOD_FIRST_ROW"),
     )
 
 
