@@ -13,7 +13,8 @@ from .support_c import episodes, last_year_episodes
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 # Placements with no provider: temporary placements and "other placements" (Z1 until 2024/25,
 # split into Z11 to Z14 from 2025/26).
-NO_PROVIDER = (*TEMPORARY, "Z1", "Z11", "Z12", "Z13", "Z14")
+OTHER_PLACEMENTS_FROM_2026 = ("Z11", "Z12", "Z13", "Z14")
+NO_PROVIDER = (*TEMPORARY, "Z1", *OTHER_PLACEMENTS_FROM_2026)
 
 
 @BOOK.check
@@ -44,14 +45,20 @@ def first_episode_does_not_match_open_episode(tables: ReturnTables) -> pl.DataFr
 
 
 def _carried_over_field_differs(tables: ReturnTables, column: str) -> pl.DataFrame:
-    """503A-F: this year's first episode is last year's last (same start date) but `column`
-    differs from what last year's return held (a blank against a code counts as different)."""
+    """503A-F: where last year's final episode was open (no DEC), this year's first episode
+    has the same `column` (a blank against a code counts as different)."""
     if not tables.has_previous("episodes"):
         return nothing()
     frame = _first_this_year_against_last_years_last(tables)
-    same_episode = pl.col("DECOM_D") == pl.col("DECOM_D_LAST")
+    open_last_year = pl.col("DEC_LAST").is_null()
     differs = pl.col(column).ne_missing(pl.col(f"{column}_LAST"))
-    return failing(frame, "episodes", same_episode & differs)
+    if column == "PLACE":
+        # 2025/26 split "other placements" Z1 into Z11 to Z14: a child in Z1 at the end of
+        # last year may now be in any of them.
+        differs = differs & ~(
+            (pl.col("PLACE_LAST") == "Z1") & pl.col("PLACE").is_in(OTHER_PLACEMENTS_FROM_2026)
+        )
+    return failing(frame, "episodes", open_last_year & differs)
 
 
 @BOOK.check
@@ -74,7 +81,8 @@ def carried_over_category_of_need_differs(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def carried_over_placement_type_differs(tables: ReturnTables) -> pl.DataFrame:
-    """503D: the first episode's PLACE matches the open episode at the end of last year."""
+    """503D: the first episode's PLACE matches the open episode at the end of last year (from
+    2025/26 a Z1 placement may continue as Z11 to Z14)."""
     return _carried_over_field_differs(tables, "PLACE")
 
 

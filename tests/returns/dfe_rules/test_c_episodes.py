@@ -56,20 +56,30 @@ def test_502_first_episode_starts_when_last_years_open_episode_started():
         ("503F", "URN", "SC2"),
     ],
 )
-def test_503_carried_over_episode_keeps_last_years_values(code, column, changed):
+def test_503_first_episode_keeps_the_values_of_last_years_open_episode(code, column, changed):
     values = {"RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1"}
     values["URN"] = "SC1"
 
-    def row(child, field_values):
+    def row(child, field_values, ended=""):
         v = field_values
         return (
             f"{child},01/06/2024,{v['RNE']},{v['LS']},{v['CIN']},{v['PLACE']},"
-            f"{v['PLACE_PROVIDER']},,,{v['URN']},"
+            f"{v['PLACE_PROVIDER']},{ended},{'E13' if ended else ''},{v['URN']},"
         )
 
-    last = eps(row("A", values), row("B", values))
-    this = eps(row("A", {**values, column: changed}), row("B", values))
+    last = eps(row("A", values), row("B", values), row("C", values, ended="01/01/2025"))
+    this = eps(
+        row("A", {**values, column: changed}),  # last year's episode was open: fails
+        row("B", values),
+        row("C", {**values, column: changed}),  # last year's episode had ended
+    )
     assert fails(code, {"episodes": this}, {"episodes": last}) == [("episodes", 2)]
+
+
+def test_503d_other_placement_z1_may_continue_as_one_of_the_2025_26_codes():
+    last = eps("A,01/06/2024,S,C2,N1,Z1,,,,,", "B,01/06/2024,S,C2,N1,Z1,,,,,")
+    this = eps("A,01/06/2024,S,C2,N1,Z13,,,,,", "B,01/06/2024,S,C2,N1,U1,PR1,,,,")
+    assert fails("503D", {"episodes": this}, {"episodes": last}) == [("episodes", 3)]
 
 
 def test_504_category_of_need_is_the_one_at_the_start_of_the_period_of_care():
