@@ -209,13 +209,13 @@ def placement_decision_after_freeing_order(tables: ReturnTables) -> pl.DataFrame
 
 @BOOK.check
 def left_care_not_adopted_without_decision_ceased(tables: ReturnTables) -> pl.DataFrame:
-    """557: a child placed for adoption (PLACE A3-A6) or under a freeing or placement order
-    (LS D1, E1) who left care other than by adoption has DATE_PLACED_CEASED and
-    REASON_PLACED_CEASED."""
+    """557: a child placed for adoption (PLACE A3-A6) or under a placement order (LS E1) who
+    left care other than by adoption has DATE_PLACED_CEASED and REASON_PLACED_CEASED (freeing
+    orders, D1, are no longer part of the condition from 2024/25)."""
     if not tables.has("placedadoption"):
         return nothing()
     left = episodes(tables).filter(
-        (pl.col("PLACE").is_in(PLACED_FOR_ADOPTION) | pl.col("LS").is_in(["D1", "E1"]))
+        (pl.col("PLACE").is_in(PLACED_FOR_ADOPTION) | (pl.col("LS") == "E1"))
         & ceased_care()
         & ~pl.col("REC").is_in(ADOPTED)
     )

@@ -9,6 +9,7 @@ from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
 from .support_c import (
     CARE_LEAVER_FIELDS,
+    FEMALE,
     RESPITE,
     any_given,
     ceased_care,
@@ -31,7 +32,7 @@ def left_care_without_mother_status(tables: ReturnTables) -> pl.DataFrame:
         & (~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null())
     )
     frame = ceased.join(header(tables), on=CHILD, how="inner", suffix="_HDR")
-    frame = frame.filter((pl.col("SEX") == "2") & pl.col("MOTHER").is_null())
+    frame = frame.filter(pl.col("SEX").is_in(FEMALE) & pl.col("MOTHER").is_null())
     return combined(
         failing(frame, "episodes"),
         failing_other(frame, "header", f"{ROW}_HDR"),
@@ -50,7 +51,7 @@ def childs_date_of_birth_without_mother(tables: ReturnTables) -> pl.DataFrame:
     """612: a girl whose MOTHER is 0 or blank has no MC_DOB."""
     frame = header(tables)
     not_mother = (pl.col("MOTHER") == "0") | pl.col("MOTHER").is_null()
-    mask = (pl.col("SEX") == "2") & not_mother & pl.col("MC_DOB").is_not_null()
+    mask = pl.col("SEX").is_in(FEMALE) & not_mother & pl.col("MC_DOB").is_not_null()
     return failing(frame, "header", mask)
 
 

@@ -123,3 +123,32 @@ def care_leaver_around_17th_birthday_with_former_foster_carer(
         tables.year_start, tables.year_end
     )
     return failing(frame, "oc3", mask)
+
+
+@BOOK.check
+def care_leaver_information_with_no_episodes_of_care(tables: ReturnTables) -> pl.DataFrame:
+    """1002: a young person with care leaver information has episodes of care in this year's
+    or last year's return. Only those two returns can be checked, so a child whose care ended
+    earlier may be reported."""
+    if not tables.has("episodes") or not tables.has_previous("episodes"):
+        return nothing()
+    ever = pl.concat([episodes(tables).select(CHILD), last_year_episodes(tables).select(CHILD)])[
+        CHILD
+    ].unique()
+    frame = _oc3(tables)
+    return failing(frame, "oc3", pl.col("GIVEN") & ~pl.col(CHILD).is_in(ever.implode()))
+
+
+@BOOK.check
+def care_leaver_information_for_17_or_18_leaving_care_after_birthday(
+    tables: ReturnTables,
+) -> pl.DataFrame:
+    """1016: a young person aged 17 or 18 at 31 March who ceased to be looked after on or
+    after their 17th birthday (an episode's DEC) has no care leaver information."""
+    ended = episodes(tables).filter(pl.col("DEC_D").is_not_null()).select(CHILD, "DEC_D")
+    frame = _oc3(tables).join(ended, on=CHILD, how="inner")
+    aged_17_or_18 = (years_after("DOB_D", 17) <= tables.year_end) & (
+        years_after("DOB_D", 19) > tables.year_end
+    )
+    left_after_17 = pl.col("DEC_D") >= years_after("DOB_D", 17)
+    return failing(frame, "oc3", pl.col("GIVEN") & aged_17_or_18 & left_after_17)

@@ -28,6 +28,8 @@ EPISODE_COLUMNS = (
     "PL_POST",
     "URN",
 )
+# SEX was 1 (male) or 2 (female) until 2023/24; from 2024/25 it is M, F or U (unknown).
+FEMALE = ("F", "2")
 RESPITE = ("V3", "V4")  # legal statuses of short breaks: not "looked after" for most counts
 ADOPTED = ("E11", "E12")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")

@@ -125,8 +125,15 @@ def test_557_left_care_not_adopted_needs_the_decision_ceased():
         "A,01/04/2025,S,E1,N1,A4,PR1,01/06/2025,E13",  # decision still open: fails
         "B,01/04/2025,S,E1,N1,A4,PR1,01/06/2025,E13",  # decision ceased: passes
         "C,01/04/2025,S,E1,N1,A4,PR1,01/06/2025,E11",  # adopted: passes
+        "D,01/04/2025,S,D1,N1,U1,PR1,01/06/2025,E13",  # freeing orders left out from 2024/25
     )
-    placed = table(PLACED, "A,,01/03/2025,,", "B,,01/03/2025,01/06/2025,RD1", "C,,01/03/2025,,")
+    placed = table(
+        PLACED,
+        "A,,01/03/2025,,",
+        "B,,01/03/2025,01/06/2025,RD1",
+        "C,,01/03/2025,,",
+        "D,,01/03/2025,,",
+    )
     assert fails("557", {"episodes": episodes, "placedadoption": placed}) == [
         ("episodes", 2),
         ("placedadoption", 2),

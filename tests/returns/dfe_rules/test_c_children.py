@@ -32,7 +32,7 @@ def table(columns, *rows):
 def test_every_rule_of_this_part_loads_with_its_function_and_severity():
     rules = rule_set("ssda903", 2026).rules
     mine = [r for r in rules if r.check.__module__.rsplit(".", 1)[-1].startswith("c_")]
-    assert len(mine) == 87
+    assert len(mine) == 89
     assert {"501", "503F", "579", "632", "1014", "3001"} <= {rule.code for rule in mine}
 
 
@@ -106,8 +106,13 @@ def test_611_a_mother_has_her_childs_date_of_birth():
 
 
 def test_612_no_childs_date_of_birth_unless_a_mother():
-    header = table(HEADER, "A,2,01/01/2008,0,01/01/2025", "B,2,01/01/2008,1,01/01/2025")
-    assert fails("612", {"header": header}) == [("header", 2)]
+    header = table(
+        HEADER,
+        "A,2,01/01/2008,0,01/01/2025",
+        "B,2,01/01/2008,1,01/01/2025",
+        "C,F,01/01/2008,,01/01/2025",  # the sex codes from 2024/25: M, F, U
+    )
+    assert fails("612", {"header": header}) == [("header", 2), ("header", 4)]
 
 
 def test_620_a_mother_is_eleven_or_over():
@@ -283,3 +288,21 @@ def test_1014_no_uasc_information_for_care_leavers():
 def test_3001_no_former_foster_carers_around_the_17th_birthday():
     oc3 = table(OC3, "A,01/06/2008,YES,F1,Z1", "B,01/06/2007,YES,F1,Z1")
     assert fails("3001", {"oc3": oc3}) == [("oc3", 2)]
+
+
+def test_1002_care_leaver_information_needs_episodes_this_year_or_last():
+    this = table(EPISODES, "A,01/04/2025,S,C2,N1,U1,PR1,01/05/2025,E13")
+    last = table(EPISODES, "B,01/04/2024,S,C2,N1,U1,PR1,01/05/2024,E13")
+    oc3 = table(OC3, *(f"{c},01/01/2006,YES,F1,B1" for c in "ABC"))
+    assert fails("1002", {"episodes": this, "oc3": oc3}, {"episodes": last}) == [("oc3", 4)]
+    assert fails("1002", {"episodes": this, "oc3": oc3}) == []
+
+
+def test_1016_no_care_leaver_information_for_17_or_18_leaving_after_17th_birthday():
+    episodes = table(
+        EPISODES,
+        "A,01/04/2025,S,C2,N1,U1,PR1,01/07/2025,E13",  # left after turning 17 on 01/06/2025
+        "B,01/04/2025,S,C2,N1,U1,PR1,01/05/2025,E13",  # left before turning 17
+    )
+    oc3 = table(OC3, "A,01/06/2008,YES,F1,B1", "B,01/06/2008,YES,F1,B1")
+    assert fails("1016", {"episodes": episodes, "oc3": oc3}) == [("oc3", 2)]
