@@ -171,3 +171,17 @@ def missing_type_not_valid(tables: ReturnTables) -> pl.DataFrame:
     frame = _missing(tables)
     mask = pl.col("MISSING").is_not_null() & ~pl.col("MISSING").is_in(MISSING_TYPES)
     return failing(frame, "missing", mask)
+
+
+@BOOK.check
+def missing_when_care_ended_at_18_not_e8(tables: ReturnTables) -> pl.DataFrame:
+    """580: where a child's missing period ended on their 18th birthday, the day an episode
+    ceased, that episode's REC is E8 (they were missing when they ceased to be looked after)."""
+    ended_at_18 = (
+        _missing(tables)
+        .filter(pl.col("END_D") == pl.col("DOB_D").dt.offset_by("18y"))
+        .select(CHILD, "END_D")
+    )
+    frame = episodes(tables).join(ended_at_18, on=CHILD, how="inner")
+    mask = (pl.col("DEC_D") == pl.col("END_D")) & pl.col("REC").ne_missing("E8")
+    return failing(frame, "episodes", mask)

@@ -91,11 +91,12 @@ def previous_permanence_date_not_valid(tables: ReturnTables) -> pl.DataFrame:
 @BOOK.check
 def previous_permanence_for_child_not_starting_care(tables: ReturnTables) -> pl.DataFrame:
     """634: previous permanence entries are only for children with an episode starting this
-    year (their latest DECOM on or after the start of the year)."""
-    latest = episodes(tables).group_by(CHILD).agg(pl.col("DECOM_D").max().alias("LATEST_DECOM"))
-    frame = _prevperm(tables).join(latest, on=CHILD, how="inner")
-    mask = any_entry() & (pl.col("LATEST_DECOM") < tables.year_start)
-    return failing(frame, "prevperm", mask)
+    year (their latest DECOM on or after the start of the year); the child's episodes are
+    reported with the entry."""
+    frame = episodes(tables).with_columns(pl.col("DECOM_D").max().over(CHILD).alias("LATEST_DECOM"))
+    frame = frame.join(_prevperm(tables), on=CHILD, how="inner", suffix="_PP")
+    frame = frame.filter(any_entry() & (pl.col("LATEST_DECOM") < tables.year_start))
+    return combined(failing(frame, "episodes"), failing_other(frame, "prevperm", f"{ROW}_PP"))
 
 
 def any_entry() -> pl.Expr:

@@ -136,3 +136,17 @@ def test_1005_end_date_where_given_is_a_valid_date():
 def test_1006_kind_of_absence_is_m_or_a():
     table = missing("A,01/01/2010,X,01/05/2025,", "B,01/01/2010,A,01/05/2025,")
     assert fails("1006", {"missing": table}) == [("missing", 2)]
+
+
+def test_580_missing_when_care_ended_at_18_means_rec_e8():
+    eps = episodes(
+        "A,01/04/2025,S,C2,N1,U1,PR1,01/06/2025,E7",  # still missing on leaving care at 18
+        "B,01/04/2025,S,C2,N1,U1,PR1,01/06/2025,E8",
+        "C,01/04/2025,S,C2,N1,U1,PR1,01/07/2025,E7",  # the missing period ended earlier
+    )
+    table = missing(
+        "A,01/06/2007,M,20/05/2025,01/06/2025",
+        "B,01/06/2007,M,20/05/2025,01/06/2025",
+        "C,01/06/2007,M,20/05/2025,01/06/2025",
+    )
+    assert fails("580", {"episodes": eps, "missing": table}) == [("episodes", 2)]
