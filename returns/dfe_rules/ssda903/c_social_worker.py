@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import CHILD, ReturnTables, dates, failing, nothing
+from ..engine import CHILD, ROW, ReturnTables, dates, failing, nothing
 from . import BOOK
 from .support_c import RESPITE, any_blank, episodes
 
@@ -66,3 +66,92 @@ def social_worker_episode_after_year(tables: ReturnTables) -> pl.DataFrame:
     """SW06STG2: SW_DECOM is not after the end of the collection year."""
     frame = _sw_episodes(tables)
     return failing(frame, "swepisodes", pl.col("SW_DECOM_D") > tables.year_end)
+
+
+SW_REASONS = (
+    "MANAGE",
+    "FCONTA",
+    "LEFTRL",
+    "ORGRST",
+    "TSPROC",
+    "ABSENC",
+    "CHCHAN",
+    "PCCHAN",
+    "SWDIED",
+    "OTHERS",
+)
+FIRST_CONTACT = "FCONTA"
+
+
+def _in_order(tables: ReturnTables) -> pl.DataFrame:
+    """Social worker episodes by child and start, with the previous episode's end (PREV_DEC)
+    and whether each is the child's latest."""
+    frame = _sw_episodes(tables).sort([CHILD, "SW_DECOM_D", "SW_DEC_D"], nulls_last=True)
+    same_child = (pl.col(CHILD) == pl.col(CHILD).shift(1)).fill_null(False)
+    next_same_child = (pl.col(CHILD) == pl.col(CHILD).shift(-1)).fill_null(False)
+    return frame.with_columns(
+        pl.when(same_child).then(pl.col("SW_DEC_D").shift(1)).alias("PREV_DEC"),
+        same_child.alias("HAS_PREVIOUS"),
+        (~next_same_child).alias("LATEST"),
+    )
+
+
+@BOOK.check
+def social_worker_episode_end_outside_reporting_period(tables: ReturnTables) -> pl.DataFrame:
+    """SW07STG2: SW_DEC, where given, is on or after the start of the social worker reporting
+    period (a year before the collection year began) and on or before the end of the year."""
+    frame = _sw_episodes(tables)
+    period_start = tables.year_start.replace(year=tables.year_start.year - 1)
+    outside = (pl.col("SW_DEC_D") < period_start) | (pl.col("SW_DEC_D") > tables.year_end)
+    return failing(frame, "swepisodes", outside)
+
+
+@BOOK.check
+def social_worker_episode_not_ended_before_next(tables: ReturnTables) -> pl.DataFrame:
+    """SW08STG2: every social worker episode but a child's latest has an SW_DEC."""
+    frame = _in_order(tables)
+    mask = ~pl.col("LATEST") & pl.col("SW_DEC").is_null() & pl.col("SW_DECOM_D").is_not_null()
+    return failing(frame, "swepisodes", mask)
+
+
+@BOOK.check
+def social_worker_episode_not_near_previous_end(tables: ReturnTables) -> pl.DataFrame:
+    """SW10aSTG2: a new social worker episode other than first contact (SW_REASON not FCONTA)
+    starts within 7 days either side of the previous episode's SW_DEC, where there is one."""
+    frame = _in_order(tables)
+    apart = (pl.col("SW_DECOM_D") - pl.col("PREV_DEC")).dt.total_days().abs() > 7
+    mask = pl.col("SW_REASON").ne_missing(FIRST_CONTACT) & apart
+    return failing(frame, "swepisodes", mask)
+
+
+@BOOK.check
+def first_contact_before_previous_episode_ended(tables: ReturnTables) -> pl.DataFrame:
+    """SW10bSTG2: a social worker episode with SW_REASON FCONTA (first contact) starts after
+    the previous episode's SW_DEC."""
+    frame = _in_order(tables)
+    mask = (pl.col("SW_REASON") == FIRST_CONTACT) & (pl.col("SW_DECOM_D") <= pl.col("PREV_DEC"))
+    return failing(frame, "swepisodes", mask)
+
+
+@BOOK.check
+def social_worker_change_reason_not_valid(tables: ReturnTables) -> pl.DataFrame:
+    """SW13STG1: SW_REASON is one of the reasons for a change of social worker; it may be
+    blank only on the child's first episode of the year (the one open on 1 April, or else the
+    first to begin in the year)."""
+    frame = _sw_episodes(tables).sort([CHILD, "SW_DECOM_D"], nulls_last=True)
+    start = tables.year_start
+    open_at_start = (pl.col("SW_DECOM_D") < start) & (
+        pl.col("SW_DEC_D").is_null() | (pl.col("SW_DEC_D") >= start)
+    )
+    began_in_year = pl.col("SW_DECOM_D") >= start
+    last_open = frame.filter(pl.col("SW_DECOM_D") < start).group_by(CHILD).agg(pl.all().last())
+    candidates = pl.concat(
+        [
+            last_open.filter(open_at_start).select(CHILD, "SW_DECOM_D", ROW),
+            frame.filter(began_in_year).select(CHILD, "SW_DECOM_D", ROW),
+        ]
+    )
+    first_rows = candidates.sort("SW_DECOM_D").group_by(CHILD).agg(pl.col(ROW).first())[ROW]
+    not_valid = ~pl.col("SW_REASON").is_in(SW_REASONS).fill_null(False)
+    blank_allowed = pl.col("SW_REASON").is_null() & pl.col(ROW).is_in(first_rows.implode())
+    return failing(frame, "swepisodes", not_valid & ~blank_allowed)

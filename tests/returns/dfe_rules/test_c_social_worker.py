@@ -74,3 +74,55 @@ def test_sw04_start_date_is_a_valid_date():
 def test_sw06_episode_starts_within_the_reporting_year():
     table = sw("A,SW001,01/04/2026,,SWCHA", "B,SW001,31/03/2026,,SWCHA")
     assert fails("SW06STG2", {"swepisodes": table}) == [("swepisodes", 2)]
+
+
+def test_sw07_end_date_within_the_reporting_period():
+    table = sw(
+        "A,SW001,01/01/2024,31/03/2024,SWCHA",  # before 1 April 2024
+        "B,SW001,01/01/2024,01/04/2024,SWCHA",
+        "C,SW001,01/01/2026,01/04/2026,SWCHA",  # after 31 March 2026
+    )
+    assert fails("SW07STG2", {"swepisodes": table}) == [("swepisodes", 2), ("swepisodes", 4)]
+
+
+def test_sw08_an_episode_ends_before_the_next_begins():
+    table = sw(
+        "A,SW001,01/05/2025,,FCONTA",  # a later episode begins
+        "A,SW002,01/06/2025,,MANAGE",
+        "B,SW001,01/05/2025,31/05/2025,FCONTA",
+        "B,SW002,01/06/2025,,MANAGE",
+    )
+    assert fails("SW08STG2", {"swepisodes": table}) == [("swepisodes", 2)]
+
+
+def test_sw10a_a_new_social_worker_starts_within_7_days_of_the_last_ending():
+    table = sw(
+        "A,SW001,01/05/2025,01/06/2025,FCONTA",
+        "A,SW002,10/06/2025,,MANAGE",  # 9 days later
+        "B,SW001,01/05/2025,01/06/2025,FCONTA",
+        "B,SW002,08/06/2025,,MANAGE",  # 7 days later
+        "C,SW001,01/05/2025,01/06/2025,FCONTA",
+        "C,SW002,01/09/2025,,FCONTA",  # first contact again: not this rule's
+    )
+    assert fails("SW10aSTG2", {"swepisodes": table}) == [("swepisodes", 3)]
+
+
+def test_sw10b_first_contact_starts_after_the_previous_episode_ended():
+    table = sw(
+        "A,SW001,01/05/2025,01/06/2025,FCONTA",
+        "A,SW002,01/06/2025,,FCONTA",  # the day the previous one ended
+        "B,SW001,01/05/2025,01/06/2025,FCONTA",
+        "B,SW002,02/06/2025,,FCONTA",
+    )
+    assert fails("SW10bSTG2", {"swepisodes": table}) == [("swepisodes", 3)]
+
+
+def test_sw13_reason_is_valid_and_blank_only_on_the_first_episode_of_the_year():
+    table = sw(
+        "A,SW001,01/03/2025,,",  # open on 1 April: blank allowed
+        "A,SW002,01/06/2025,,",  # a later change needs a reason
+        "B,SW001,01/05/2025,,",  # first of the year: blank allowed
+        "C,SW001,01/05/2025,,NEWSW",  # not a reason code
+        "D,SW001,01/05/2025,,MANAGE",
+    )
+    assert fails("SW13STG1", {"swepisodes": table}) == [("swepisodes", 3), ("swepisodes", 5)]
