@@ -155,3 +155,28 @@ def social_worker_change_reason_not_valid(tables: ReturnTables) -> pl.DataFrame:
     not_valid = ~pl.col("SW_REASON").is_in(SW_REASONS).fill_null(False)
     blank_allowed = pl.col("SW_REASON").is_null() & pl.col(ROW).is_in(first_rows.implode())
     return failing(frame, "swepisodes", not_valid & ~blank_allowed)
+
+
+@BOOK.check
+def social_worker_episode_ended_with_none_after(tables: ReturnTables) -> pl.DataFrame:
+    """SW11STG2: a social worker episode that ended before 31 March is followed by another of
+    the child's social worker episodes."""
+    frame = _in_order(tables)
+    mask = (pl.col("SW_DEC_D") < tables.year_end) & pl.col("LATEST")
+    return failing(frame, "swepisodes", mask)
+
+
+@BOOK.check
+def social_worker_episode_ends_before_it_starts(tables: ReturnTables) -> pl.DataFrame:
+    """SW18STG2: SW_DEC, where given, is after SW_DECOM."""
+    frame = _sw_episodes(tables)
+    return failing(frame, "swepisodes", pl.col("SW_DEC_D") <= pl.col("SW_DECOM_D"))
+
+
+@BOOK.check
+def social_worker_episodes_start_same_day(tables: ReturnTables) -> pl.DataFrame:
+    """SW19STG2: a child's social worker episodes start on different dates; each after the
+    first starting on a date is reported."""
+    frame = _sw_episodes(tables).sort(ROW)
+    repeated = pl.int_range(pl.len()).over(CHILD, "SW_DECOM") > 0
+    return failing(frame, "swepisodes", pl.col("SW_DECOM").is_not_null() & repeated)

@@ -126,3 +126,27 @@ def test_sw13_reason_is_valid_and_blank_only_on_the_first_episode_of_the_year():
         "D,SW001,01/05/2025,,MANAGE",
     )
     assert fails("SW13STG1", {"swepisodes": table}) == [("swepisodes", 3), ("swepisodes", 5)]
+
+
+def test_sw11_an_episode_ended_before_31_march_is_followed_by_another():
+    table = sw(
+        "A,SW001,01/05/2025,01/06/2025,FCONTA",  # ended, nothing after
+        "B,SW001,01/05/2025,01/06/2025,FCONTA",
+        "B,SW002,01/06/2025,,MANAGE",
+        "C,SW001,01/05/2025,31/03/2026,FCONTA",  # ended on 31 March
+    )
+    assert fails("SW11STG2", {"swepisodes": table}) == [("swepisodes", 2)]
+
+
+def test_sw18_an_episode_ends_after_it_starts():
+    table = sw("A,SW001,01/06/2025,01/05/2025,FCONTA", "B,SW001,01/05/2025,01/06/2025,FCONTA")
+    assert fails("SW18STG2", {"swepisodes": table}) == [("swepisodes", 2)]
+
+
+def test_sw19_a_childs_episodes_start_on_different_dates():
+    table = sw(
+        "A,SW001,01/05/2025,,FCONTA",
+        "B,SW001,01/05/2025,,FCONTA",  # another child may share the date
+        "A,SW002,01/05/2025,,MANAGE",
+    )
+    assert fails("SW19STG2", {"swepisodes": table}) == [("swepisodes", 4)]
