@@ -8,11 +8,14 @@ import polars as pl
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
 from .support_c import (
+    ADOPTED,
     CARE_LEAVER_FIELDS,
+    RESPITE,
     any_given,
     children_with_episodes,
     episodes,
     failing_other,
+    header,
     last_year_episodes,
     looked_after_in_year,
     years_after,
@@ -152,3 +155,59 @@ def care_leaver_information_for_17_or_18_leaving_care_after_birthday(
     )
     left_after_17 = pl.col("DEC_D") >= years_after("DOB_D", 17)
     return failing(frame, "oc3", pl.col("GIVEN") & aged_17_or_18 & left_after_17)
+
+
+@BOOK.check
+def care_leaver_not_relevant_or_former_relevant(tables: ReturnTables) -> pl.DataFrame:
+    """1001: a young person with care leaver information is a relevant or former relevant
+    child: looked after (other than short breaks, V3/V4) for at least 13 weeks (91 days) since
+    their 14th birthday, at least a day of it after their 16th, and not adopted at the end of
+    their last episode. Only this year's and last year's returns can be counted, so young
+    people aged 20 or over at 31 March are left out and one whose care was earlier may be
+    reported; a young person with no episodes in either return is 1002's."""
+    if not tables.has("episodes") or not tables.has_previous("episodes"):
+        return nothing()
+    columns = (CHILD, "LS", "REC", "DECOM_D", "DEC_D")
+    both = (
+        pl.concat([episodes(tables).select(columns), last_year_episodes(tables).select(columns)])
+        .drop_nulls("DECOM_D")
+        # The same episode in both returns: keep the version that has its end date.
+        .sort([CHILD, "DECOM_D", pl.col("DEC_D").is_null()])
+        .unique([CHILD, "DECOM_D"], keep="first", maintain_order=True)
+    )
+    final = (pl.col(CHILD) != pl.col(CHILD).shift(-1)).fill_null(True)
+    both = both.with_columns(
+        pl.when(final & pl.col("DEC_D").is_null())
+        .then(pl.lit(tables.year_end))
+        .otherwise(pl.col("DEC_D"))
+        .alias("UNTIL"),
+        pl.when(final).then(pl.col("REC")).alias("FINAL_REC"),
+    )
+    born = header(tables).select(CHILD, "DOB_D").drop_nulls("DOB_D").unique(CHILD)
+    counted = both.join(born, on=CHILD, how="inner").filter(
+        ~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null()
+    )
+
+    def days_since(birthday: int) -> pl.Expr:
+        start = pl.max_horizontal("DECOM_D", years_after("DOB_D", birthday))
+        return (pl.col("UNTIL") - start).dt.total_days().clip(lower_bound=0).fill_null(0)
+
+    totals = counted.group_by(CHILD).agg(
+        days_since(14).sum().alias("SINCE_14"), days_since(16).sum().alias("SINCE_16")
+    )
+    adopted = both.filter(pl.col("FINAL_REC").is_in(ADOPTED))[CHILD]
+    under_20 = born.filter(years_after("DOB_D", 20) > tables.year_end)[CHILD]
+    frame = (
+        _oc3(tables)
+        .join(totals, on=CHILD, how="left")
+        .with_columns(pl.col("SINCE_14").fill_null(0), pl.col("SINCE_16").fill_null(0))
+    )
+    relevant = (pl.col("SINCE_14") >= 91) & (pl.col("SINCE_16") >= 1)
+    with_episodes = pl.col(CHILD).is_in(both[CHILD].unique().implode())
+    mask = (
+        pl.col("GIVEN")
+        & with_episodes
+        & pl.col(CHILD).is_in(under_20.implode())
+        & (pl.col(CHILD).is_in(adopted.implode()) | ~relevant)
+    )
+    return failing(frame, "oc3", mask)

@@ -32,7 +32,7 @@ def table(columns, *rows):
 def test_every_rule_of_this_part_loads_with_its_function_and_severity():
     rules = rule_set("ssda903", 2026).rules
     mine = [r for r in rules if r.check.__module__.rsplit(".", 1)[-1].startswith("c_")]
-    assert len(mine) == 113
+    assert len(mine) == 114
     assert {"501", "503F", "579", "632", "1014", "3001"} <= {rule.code for rule in mine}
 
 
@@ -309,3 +309,25 @@ def test_1016_no_care_leaver_information_for_17_or_18_leaving_after_17th_birthda
     )
     oc3 = table(OC3, "A,01/06/2008,YES,F1,B1", "B,01/06/2008,YES,F1,B1")
     assert fails("1016", {"episodes": episodes, "oc3": oc3}) == [("oc3", 2)]
+
+
+def test_1001_care_leaver_was_looked_after_13_weeks_since_14_and_a_day_since_16():
+    header = table(HEADER, *(f"{c},M,01/01/2008,," for c in "ABCDE"))
+    last = table(
+        EPISODES,
+        "A,01/01/2024,S,C2,N1,U1,PR1,01/06/2024,E13",  # 152 days after 14, 1 after 16
+        "B,01/01/2024,S,C2,N1,U1,PR1,01/02/2024,E13",  # only 31 days: not relevant
+        "C,01/01/2024,S,C2,N1,U1,PR1,01/06/2024,E13",
+        "D,01/01/2024,S,C2,N1,U1,PR1,01/06/2024,E13",
+    )
+    this = table(
+        EPISODES,
+        "A,01/05/2025,S,C2,N1,U1,PR1,02/05/2025,E13",
+        "B,01/05/2025,S,C2,N1,U1,PR1,02/05/2025,E13",
+        "C,01/05/2025,S,C2,N1,A4,PR1,02/05/2025,E11",  # adopted at the end
+        "D,01/05/2025,S,V3,N1,U1,PR1,02/05/2025,E13",  # short breaks do not count...
+    )
+    oc3 = table(OC3, *(f"{c},01/01/2008,YES,F1,B1" for c in "ABCDE"))
+    tables = {"episodes": this, "header": header, "oc3": oc3}
+    # ...but D's earlier care counts; E has no episodes at all (1002's).
+    assert fails("1001", tables, {"episodes": last}) == [("oc3", 3), ("oc3", 4)]
