@@ -173,7 +173,12 @@ def care_leaver_not_relevant_or_former_relevant(tables: ReturnTables) -> pl.Data
         .drop_nulls("DECOM_D")
         # The same episode in both returns: keep the version that has its end date.
         .sort([CHILD, "DECOM_D", pl.col("DEC_D").is_null()])
-        .unique([CHILD, "DECOM_D"], keep="first", maintain_order=True)
+        .filter(
+            ~(
+                (pl.col(CHILD) == pl.col(CHILD).shift(1))
+                & (pl.col("DECOM_D") == pl.col("DECOM_D").shift(1))
+            ).fill_null(False)
+        )
     )
     final = (pl.col(CHILD) != pl.col(CHILD).shift(-1)).fill_null(True)
     both = both.with_columns(

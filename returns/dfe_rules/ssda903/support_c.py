@@ -160,8 +160,7 @@ def continuously_looked_after(tables: ReturnTables) -> pl.Series:
             episodes(tables)
             .filter(~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null())
             .filter(pl.col("DECOM_D").is_not_null())
-            .sort([CHILD, "DECOM_D"])
-        )
+        )  # still in order of child and start, as `episodes` gives them
         # A gap between one episode's end and the next one's start ends the run.
         joined = (pl.col("DECOM_D") == pl.col("DEC_D").shift(1).over(CHILD)) & pl.col(
             CHILD
