@@ -180,3 +180,40 @@ def social_worker_episodes_start_same_day(tables: ReturnTables) -> pl.DataFrame:
     frame = _sw_episodes(tables).sort(ROW)
     repeated = pl.int_range(pl.len()).over(CHILD, "SW_DECOM") > 0
     return failing(frame, "swepisodes", pl.col("SW_DECOM").is_not_null() & repeated)
+
+
+def _first_against_last_years_open(tables: ReturnTables, column: str) -> pl.DataFrame:
+    """SW16b/c: where last year's return ended with the child's social worker episode open (no
+    SW_DEC), this year's first social worker episode has the same `column`."""
+    if not tables.has_previous("swepisodes"):
+        return nothing()
+    last = (
+        tables.last_year("swepisodes", *SW_COLUMNS)
+        .with_columns(dates("SW_DECOM").alias("SW_DECOM_D"))
+        .sort([CHILD, "SW_DECOM_D"], nulls_last=True)
+        .group_by(CHILD)
+        .agg(pl.all().last())
+        .filter(pl.col("SW_DEC").is_null())
+        .select(CHILD, pl.col(column).alias("LAST_VALUE"))
+    )
+    first = _in_order(tables).filter(~pl.col("HAS_PREVIOUS"))
+    frame = first.join(last, on=CHILD, how="inner")
+    if column == "SW_DECOM":
+        differs = pl.col("SW_DECOM_D").ne_missing(dates("LAST_VALUE"))
+    else:
+        differs = pl.col(column).ne_missing(pl.col("LAST_VALUE"))
+    return failing(frame, "swepisodes", differs)
+
+
+@BOOK.check
+def first_social_worker_episode_start_differs(tables: ReturnTables) -> pl.DataFrame:
+    """SW16bSTG2: this year's first social worker episode starts when last year's open one
+    did."""
+    return _first_against_last_years_open(tables, "SW_DECOM")
+
+
+@BOOK.check
+def first_social_worker_episode_reason_differs(tables: ReturnTables) -> pl.DataFrame:
+    """SW16cSTG2: this year's first social worker episode has the SW_REASON of last year's
+    open one."""
+    return _first_against_last_years_open(tables, "SW_REASON")

@@ -9,10 +9,10 @@ EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n"
 SW = "CHILD,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
 
 
-def fails(code, tables):
+def fails(code, tables, previous=None):
     """The rows the rule `code` of the 2025/26 set reports, as sorted (table, row) pairs."""
     rule = next(r for r in rule_set("ssda903", 2026).rules if r.code == code)
-    found = rule.check(ReturnTables.of(2026, tables))
+    found = rule.check(ReturnTables.of(2026, tables, previous))
     return sorted(zip(found["table"].to_list(), found["row"].to_list(), strict=True))
 
 
@@ -150,3 +150,22 @@ def test_sw19_a_childs_episodes_start_on_different_dates():
         "A,SW002,01/05/2025,,MANAGE",
     )
     assert fails("SW19STG2", {"swepisodes": table}) == [("swepisodes", 4)]
+
+
+def test_sw16b_and_sw16c_first_episode_matches_last_years_open_episode():
+    last = sw(
+        "A,SW001,01/03/2025,,MANAGE",
+        "B,SW001,01/03/2025,,MANAGE",
+        "C,SW001,01/03/2025,,MANAGE",
+        "D,SW001,01/01/2025,01/03/2025,MANAGE",  # ended: nothing to carry over
+    )
+    this = sw(
+        "A,SW001,01/03/2025,,MANAGE",
+        "B,SW001,02/03/2025,,MANAGE",  # start date differs
+        "C,SW001,01/03/2025,,OTHERS",  # reason differs
+        "D,SW002,01/05/2025,,FCONTA",
+    )
+    tables, previous = {"swepisodes": this}, {"swepisodes": last}
+    assert fails("SW16bSTG2", tables, previous) == [("swepisodes", 3)]
+    assert fails("SW16cSTG2", tables, previous) == [("swepisodes", 4)]
+    assert fails("SW16bSTG2", tables) == []
