@@ -133,15 +133,34 @@ def left_care_while_missing(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def missing_started_after_care_ended(tables: ReturnTables) -> pl.DataFrame:
-    """578: a missing period does not start after the child ceased to be looked after (the
-    DEC of their last episode, where it ended care)."""
-    last = episodes(tables).filter(pl.col("LAST") & ceased_care()).select(CHILD, ROW, "DEC_D")
-    frame = _missing(tables).join(last, on=CHILD, how="inner", suffix="_EP")
-    frame = frame.filter(pl.col("START_D") > pl.col("DEC_D"))
-    return combined(
-        failing(frame, "missing"),
-        failing_other(frame, "episodes", f"{ROW}_EP"),
+    """578: a missing period starts within one of the child's periods of care (on or after its
+    first DECOM, and not after the DEC that ended it), not after they ceased to be looked
+    after. Children with no episodes are not checked."""
+    periods = (
+        episodes(tables)
+        .filter(pl.col("DECOM_D").is_not_null())
+        .group_by(CHILD, "PERIOD")
+        .agg(
+            pl.col("DECOM_D").min().alias("PERIOD_START"),
+            pl.col("DEC_D").sort_by("DECOM_D").last().alias("PERIOD_END"),
+        )
     )
+    within = (
+        _missing(tables)
+        .filter(pl.col("START_D").is_not_null())
+        .join(periods, on=CHILD, how="inner")
+        .filter(
+            (pl.col("START_D") >= pl.col("PERIOD_START"))
+            & (pl.col("PERIOD_END").is_null() | (pl.col("START_D") <= pl.col("PERIOD_END")))
+        )[ROW]
+    )
+    frame = _missing(tables)
+    mask = (
+        pl.col("START_D").is_not_null()
+        & pl.col(CHILD).is_in(periods[CHILD].unique().implode())
+        & ~pl.col(ROW).is_in(within.implode())
+    )
+    return failing(frame, "missing", mask)
 
 
 @BOOK.check

@@ -107,9 +107,8 @@ def any_entry() -> pl.Expr:
 
 @BOOK.check
 def previous_permanence_details_with_no_order(tables: ReturnTables) -> pl.DataFrame:
-    """635: where PREV_PERM is Z1 (no previous permanence order) or blank, LA_PERM and
-    DATE_PERM are not given (an all-unknown ZZ/ZZ/ZZZZ date is allowed with Z1)."""
+    """635: where LA_PERM or DATE_PERM is given, so is PREV_PERM (the DfE's condition tests a
+    blank PREV_PERM, though its message speaks of Z1)."""
     frame = _prevperm(tables)
-    no_order = (pl.col("PREV_PERM") == "Z1") | pl.col("PREV_PERM").is_null()
-    date_given = pl.col("DATE_PERM").is_not_null() & (pl.col("DATE_PERM") != "ZZ/ZZ/ZZZZ")
-    return failing(frame, "prevperm", no_order & (pl.col("LA_PERM").is_not_null() | date_given))
+    details = pl.col("LA_PERM").is_not_null() | pl.col("DATE_PERM").is_not_null()
+    return failing(frame, "prevperm", details & pl.col("PREV_PERM").is_null())

@@ -144,7 +144,11 @@ def social_worker_change_reason_not_valid(tables: ReturnTables) -> pl.DataFrame:
         pl.col("SW_DEC_D").is_null() | (pl.col("SW_DEC_D") >= start)
     )
     began_in_year = pl.col("SW_DECOM_D") >= start
-    last_open = frame.filter(pl.col("SW_DECOM_D") < start).group_by(CHILD).agg(pl.all().last())
+    last_open = (
+        frame.filter(pl.col("SW_DECOM_D") < start)
+        .group_by(CHILD)
+        .agg(pl.all().sort_by("SW_DECOM_D").last())
+    )
     candidates = pl.concat(
         [
             last_open.filter(open_at_start).select(CHILD, "SW_DECOM_D", ROW),
@@ -190,9 +194,8 @@ def _first_against_last_years_open(tables: ReturnTables, column: str) -> pl.Data
     last = (
         tables.last_year("swepisodes", *SW_COLUMNS)
         .with_columns(dates("SW_DECOM").alias("SW_DECOM_D"))
-        .sort([CHILD, "SW_DECOM_D"], nulls_last=True)
         .group_by(CHILD)
-        .agg(pl.all().last())
+        .agg(pl.all().sort_by("SW_DECOM_D").last())
         .filter(pl.col("SW_DEC").is_null())
         .select(CHILD, pl.col(column).alias("LAST_VALUE"))
     )

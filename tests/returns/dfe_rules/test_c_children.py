@@ -216,9 +216,11 @@ def test_634_previous_permanence_only_for_a_child_starting_care_this_year():
     ]
 
 
-def test_635_no_order_details_when_there_was_no_previous_order():
-    prevperm = table(PREVPERM, "A,,Z1,800,", "B,,Z1,,ZZ/ZZ/ZZZZ", "C,,P1,800,01/01/2020")
-    assert fails("635", {"prevperm": prevperm}) == [("prevperm", 2)]
+def test_635_order_details_need_the_previous_permanence_option():
+    prevperm = table(
+        PREVPERM, "A,,,800,", "B,,,,01/01/2020", "C,,P1,800,01/01/2020", "D,,Z1,,", "E,,,,"
+    )
+    assert fails("635", {"prevperm": prevperm}) == [("prevperm", 2), ("prevperm", 3)]
 
 
 def test_1000_no_care_leaver_information_for_a_child_who_died():

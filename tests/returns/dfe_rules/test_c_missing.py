@@ -102,16 +102,19 @@ def test_577_a_child_leaving_care_has_no_open_period():
     ]
 
 
-def test_578_a_period_does_not_start_after_care_ended():
+def test_578_a_period_starts_within_a_period_of_care():
     eps = episodes(
         "A,01/04/2025,S,C2,N1,U1,PR1,01/08/2025,E13",
+        "A,01/10/2025,S,C2,N1,U1,PR1,,",
         "B,01/04/2025,S,C2,N1,U1,PR1,01/08/2025,E13",
     )
-    table = missing("A,01/01/2010,M,02/08/2025,", "B,01/01/2010,M,01/08/2025,01/08/2025")
-    assert fails("578", {"episodes": eps, "missing": table}) == [
-        ("episodes", 2),
-        ("missing", 2),
-    ]
+    table = missing(
+        "A,01/01/2010,M,02/08/2025,",  # between two periods of care
+        "A,01/01/2010,M,02/11/2025,",  # in the second, open, period
+        "B,01/01/2010,M,01/08/2025,01/08/2025",  # the day care ended
+        "C,01/01/2010,M,01/08/2025,",  # no episodes: not checked
+    )
+    assert fails("578", {"episodes": eps, "missing": table}) == [("missing", 2)]
 
 
 def test_586_a_period_is_after_the_childs_birth():
