@@ -4,6 +4,8 @@ worker was (SW_ID), when each episode began and ended (SW_DECOM, SW_DEC) and why
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, dates, failing, nothing
@@ -47,11 +49,29 @@ def social_worker_id_not_valid(tables: ReturnTables) -> pl.DataFrame:
     return failing(frame, "swepisodes", given & ~well_formed)
 
 
+# Social worker episodes were first collected for 2023/24: one that began before then needs
+# only who and when; a later one also says why the social worker changed.
+SW_COLLECTED_FROM = date(2023, 4, 1)
+
+
 @BOOK.check
-def social_worker_episode_incomplete(tables: ReturnTables) -> pl.DataFrame:
-    """SW03STG1: each social worker episode has SW_ID, SW_DECOM and SW_REASON."""
+def social_worker_episode_before_collection_incomplete(tables: ReturnTables) -> pl.DataFrame:
+    """SW01aSTG1: every social worker episode has SW_DECOM, and one that began before 1 April
+    2023 has SW_ID (2024/25 split the former SW03STG1 into SW01a and SW01b)."""
     frame = _sw_episodes(tables)
-    return failing(frame, "swepisodes", any_blank("SW_ID", "SW_DECOM", "SW_REASON"))
+    earlier = pl.col("SW_DECOM_D") < SW_COLLECTED_FROM
+    mask = pl.col("SW_DECOM").is_null() | (earlier & pl.col("SW_ID").is_null())
+    return failing(frame, "swepisodes", mask)
+
+
+@BOOK.check
+def social_worker_episode_since_collection_incomplete(tables: ReturnTables) -> pl.DataFrame:
+    """SW01bSTG1: every social worker episode has SW_DECOM, and one that began on or after
+    1 April 2023 has SW_ID and SW_REASON."""
+    frame = _sw_episodes(tables)
+    since = pl.col("SW_DECOM_D") >= SW_COLLECTED_FROM
+    mask = pl.col("SW_DECOM").is_null() | (since & any_blank("SW_ID", "SW_REASON"))
+    return failing(frame, "swepisodes", mask)
 
 
 @BOOK.check

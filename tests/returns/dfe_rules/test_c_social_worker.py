@@ -48,17 +48,20 @@ def test_sw02_social_worker_id_begins_sw_or_xx():
     ]
 
 
-def test_sw03_each_social_worker_episode_is_complete():
+def test_sw01a_and_sw01b_each_social_worker_episode_is_complete():
     table = sw(
-        "A,,01/04/2025,,SWCHA",
-        "B,SW001,,,SWCHA",
-        "C,SW001,01/04/2025,,",
-        "D,SW001,01/04/2025,,SWCHA",
+        "A,,01/01/2023,,",  # before 1 April 2023: needs an ID
+        "B,SW001,01/01/2023,,",  # ...but no reason
+        "C,SW001,,,MANAGE",  # no start date
+        "D,,01/05/2025,,MANAGE",  # since 1 April 2023: needs an ID
+        "E,SW001,01/05/2025,,",  # ...and a reason
+        "F,SW001,01/05/2025,,MANAGE",
     )
-    assert fails("SW03STG1", {"swepisodes": table}) == [
-        ("swepisodes", 2),
-        ("swepisodes", 3),
+    assert fails("SW01aSTG1", {"swepisodes": table}) == [("swepisodes", 2), ("swepisodes", 4)]
+    assert fails("SW01bSTG1", {"swepisodes": table}) == [
         ("swepisodes", 4),
+        ("swepisodes", 5),
+        ("swepisodes", 6),
     ]
 
 
