@@ -299,15 +299,12 @@ def test_episodes_of_different_children_are_never_compared():
     )
 
 
-def test_the_sequence_rules_run_over_100000_episodes_in_about_a_second():
-    import time
-
+def test_every_rule_of_the_year_runs_over_a_large_return_without_breaking():
+    # Speed is measured by bench/ssda903.py, not asserted here.
     rows = [COLUMNS.strip()]
-    for child in range(50_000):
+    for child in range(5_000):
         rows.append(f"C{child},01/05/2025,S,C2,U1,AB1,,PR1,01/06/2025,X1")
         rows.append(f"C{child},01/06/2025,P,C2,U2,AB1,,PR1,,")
     tables = ReturnTables.of(2026, {"episodes": "\n".join(rows)})
-    started = time.perf_counter()
     outcome = rule_set("ssda903", 2026).run(tables)
     assert outcome.not_checked == {}
-    assert time.perf_counter() - started < 2
