@@ -16,6 +16,8 @@ fake_903.xml`):
           <AREVIEW>...</AREVIEW>  <AMISSING>...</AMISSING>       repeated; not read here
           <OC2> <SDQ_SCORE/> <HEALTH_CHECK/> <TEETH_CHECK/> <IMMUNISATIONS/> ... </OC2>
           <PERMANENCE>...</PERMANENCE>  <AD_PLACED>...</AD_PLACED>   not read here
+          <SW_EPISODE>...</SW_EPISODE>  <DOLO>...</DOLO>   social worker episodes (2023-24
+                                             on), deprivation of liberty orders; not read here
         </HEADER>
         <EPISODE>                            repeated, one per episode
           <DECOM/> <RNE/> <LS/> <CIN/> <PL/> <PL_POST/> <HOME_POST/> <URN/> <PLACE_PROVIDER/>
@@ -29,6 +31,10 @@ Decisions where exports differ: the root may be any element whose name contains 
 or in an <OC3> / <AD1> group inside it; <PL> (the placement type, PLACE in the CSV) is also
 accepted as <PLACE>; element names are matched without their namespace and in any case. An
 element this module does not know is reported once per place as a WARNING, never guessed at.
+The groups not read are counted as rows of the CSV table each stands for (`UNREAD_GROUPS`:
+<AREVIEW> a row of Reviews, <SW_EPISODE> of SWEpisodes, <DOLO> of DoLo...), so that what the
+review says was read is the same for a return sent either way; <SW_EPISODE> and <DOLO> are
+recognised under <CHILD> as well as under <HEADER>.
 Dates are dd/mm/yyyy, as in the CSV tables; `derive_903` checks them and the codes.
 
 `read_903_xml` builds the tables (header, episodes, and uasc, oc2, oc3 and ad1 when any child
@@ -93,7 +99,18 @@ OC2_ITEMS = frozenset(
 )
 # Groups read by this module, and groups of the return it recognises without reading.
 HEADER_GROUPS_READ = frozenset({"OC2", "OC3", "AD1"})
-HEADER_GROUPS_NOT_READ = frozenset({"AREVIEW", "AMISSING", "PERMANENCE", "AD_PLACED"})
+# Each group not read, and the table of the CSV form (`derive_903.OTHER_TABLES`) it is a row of.
+UNREAD_GROUPS: dict[str, str] = {
+    "AREVIEW": "reviews",
+    "AMISSING": "missing",
+    "PERMANENCE": "prevperm",
+    "AD_PLACED": "placedadoption",
+    "SW_EPISODE": "swepisodes",
+    "DOLO": "dolo",
+}
+HEADER_GROUPS_NOT_READ = frozenset(UNREAD_GROUPS)
+# The newer groups some exports put beside <HEADER> rather than inside it.
+CHILD_GROUPS_NOT_READ = frozenset({"SW_EPISODE", "DOLO"})
 
 # CSV column -> the element that holds it in the XML, for findings.
 _XML_NAMES = {"CHILD": "CHILDID", "PLACE": "PL"}
@@ -116,6 +133,8 @@ class Xml903:
     locations: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     children: int = 0  # <CHILD> elements read
+    # Groups not read (`UNREAD_GROUPS`), counted as rows of the table each stands for.
+    unread: dict[str, int] = field(default_factory=dict)
     readable: bool = True
     not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
 
@@ -308,6 +327,8 @@ class _Reader:
                 episodes.append(sub)
             elif name == "HEADER":
                 headers.append(sub)
+            elif name in CHILD_GROUPS_NOT_READ:
+                self.count_unread(name)
             elif name:
                 self.unknown(row, "CHILD", name)
         if not headers:
@@ -330,7 +351,9 @@ class _Reader:
                 groups[name].append(sub)
             elif name in HEADER_ITEMS and name not in values and not len(sub):
                 values[name] = (sub.text or "").strip()
-            elif name and name not in HEADER_GROUPS_NOT_READ:
+            elif name in HEADER_GROUPS_NOT_READ:
+                self.count_unread(name)
+            elif name:
                 self.odd_item(sub, name, values, row, "HEADER", HEADER_ITEMS)
         child = values.get("CHILDID", "")
         if not child:
@@ -396,6 +419,10 @@ class _Reader:
             if any(value.strip() for value in found.values()):
                 leading = [child, ""] if table == "oc3" else [child]
                 self.add(table, [*leading, *(found.get(name, "") for name in names)], row, path)
+
+    def count_unread(self, group: str) -> None:
+        table = UNREAD_GROUPS[group]
+        self.out.unread[table] = self.out.unread.get(table, 0) + 1
 
     def add(self, table: str, cells: list[str], row: int, path: str) -> None:
         self.rows[table].append(cells)
@@ -618,5 +645,6 @@ def derive_903_xml(
     return replace(
         result,
         findings=[*read.findings, *(relocate(f, read) for f in result.findings)],
+        rows={**result.rows, **read.unread},
         not_listed=read.not_listed + result.not_listed,
     )
