@@ -15,7 +15,7 @@ from indicators.models import Figure
 from returns import derive_cin, services
 from returns.derive_903 import derive_903
 from returns.models import ImportBatch, ImportKind
-from returns.ssda903_xml import derive_903_xml
+from returns.ssda903_xml import derive_903_xml, read_903_xml
 from tests import factories
 from tests.returns.test_derive_903 import episode, episodes, header
 from tests.returns.test_derive_cin import assessment, census, child, plan
@@ -96,6 +96,24 @@ def test_the_xml_forms_social_worker_episodes_and_orders_are_recognised() -> Non
     assert [f.message for f in result.findings if "not part of the SSDA903" in f.message] == []
     assert (result.rows["swepisodes"], result.rows["dolo"]) == (2, 2)
     assert result.figures == derive_903_xml(plain, YEAR).figures
+    # Read into the tables of the CSV form, for the DfE's rules that check them.
+    tables = read_903_xml(with_newer).tables
+    assert tables["swepisodes"][:2] == [
+        ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+        ["A", "01/01/2015", "SW001", "01/04/2024", "", "MANAGE"],
+    ]
+    assert tables["dolo"][1] == ["A", "01/07/2024", ""]
+
+
+def test_an_export_that_puts_the_newer_groups_beside_the_header_is_read_the_same() -> None:
+    beside = as_xml([Child("A", "01/01/2015", [ep("01/01/2025", "S", "C2", "U1")])]).replace(
+        b"</HEADER>",
+        b"</HEADER><SW_EPISODE><SW_ID>SW001</SW_ID><SW_DECOM>01/04/2024</SW_DECOM>"
+        b"</SW_EPISODE><DOLO><DOLO_START>01/07/2024</DOLO_START></DOLO>",
+    )
+    read = read_903_xml(beside)
+    assert [f.message for f in read.findings] == []
+    assert (len(read.tables["swepisodes"]), len(read.tables["dolo"])) == (2, 2)
 
 
 # --- Batches and the review page --------------------------------------------------------------
