@@ -258,23 +258,22 @@ class _Census:
         if self.leaf:
             self.leaf = False
             if self.record is not None:
-                self.leaf_ends(name, depth, self.text.strip() or None)
+                self.leaf_ends(self.record, name, depth, self.text.strip() or None)
         self.text = ""
         if self.record is not None and depth + 1 == self.record_depth:
             self.record_ends(name, self.record)
         elif depth == 2 and name == "CHILD":
             self.child_ends()
 
-    def leaf_ends(self, name: str, depth: int, value: str | None) -> None:
-        record = self.record
-        assert record is not None  # only called inside a record
+    def leaf_ends(
+        self, record: dict[str, str | None], name: str, depth: int, value: str | None
+    ) -> None:
         if depth == self.record_depth or (
             depth == self.record_depth + 1 and self.open[-1] in HEADER_PARTS
         ):
             # The file's own ids (CINdetailsID, CPPID) replace the positions given at start.
-            if name not in record or name in ("CINDETAILSID", "CPPID"):
-                if value is not None or name not in record:
-                    record[name] = value
+            if name not in record or (name in ("CINDETAILSID", "CPPID") and value is not None):
+                record[name] = value
             if name == "LACHILDID":
                 self.child_id = value
         elif name == "DISABILITY" and self.open[-1] == "DISABILITIES":
