@@ -188,3 +188,29 @@ def one_disability_per_child(tables: ReturnTables) -> pl.DataFrame:
         return nothing()
     most = disabled.group_by(CHILD).agg(pl.col("DISABILITY").n_unique().alias("n"))["n"].max()
     return whole_return(most is not None and most <= 1)  # type: ignore[operator]
+
+
+# The census's sex codes from 2024 (Sex replaced GenderCurrent): male, female, not known.
+SEX_CODES = ("M", "F", "U")
+# The DfE's ethnicity codes (the census's ethnicity table).
+ETHNICITIES = (
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
+    "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+)  # fmt: skip
+
+
+@BOOK.check
+def sex_missing_or_invalid(tables: ReturnTables) -> pl.DataFrame:
+    """4180: Sex is present and is M, F or U (the 2024/25 rule, still current)."""
+    identifiers = tables.table("childidentifiers", "SEX")
+    return failing(
+        identifiers, "childidentifiers", ~pl.col("SEX").is_in(SEX_CODES).fill_null(False)
+    )
+
+
+@BOOK.check
+def ethnicity_missing_or_invalid(tables: ReturnTables) -> pl.DataFrame:
+    """4220: Ethnicity is present and is one of the DfE's codes."""
+    characteristics = tables.table("childcharacteristics", "ETHNICITY")
+    valid = pl.col("ETHNICITY").is_in(ETHNICITIES).fill_null(False)
+    return failing(characteristics, "childcharacteristics", ~valid)

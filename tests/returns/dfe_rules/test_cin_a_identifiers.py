@@ -164,3 +164,20 @@ def test_2888q_some_child_has_more_than_one_disability():
     assert found(rules.one_disability_per_child, disabilities=one_each) == [("header", 0)]
     assert found(rules.one_disability_per_child, disabilities=several) == []
     assert found(rules.one_disability_per_child, disabilities=none) == []
+
+
+def test_4180_sex_is_m_f_or_u():
+    table = identifiers("SEX", "M", "F", "U", "", "1", "Male")
+    assert found(rules.sex_missing_or_invalid, childidentifiers=table) == [
+        ("childidentifiers", 5),
+        ("childidentifiers", 6),
+        ("childidentifiers", 7),
+    ]
+
+
+def test_4220_ethnicity_is_one_of_the_dfes_codes():
+    table = "CHILD,ETHNICITY\nA1,WBRI\nB2,REFU\nC3,\nD4,ABAB"
+    assert found(rules.ethnicity_missing_or_invalid, childcharacteristics=table) == [
+        ("childcharacteristics", 4),
+        ("childcharacteristics", 5),
+    ]
