@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..engine import CHILD, ROW, ReturnTables
+from ..engine import CHILD, ReturnTables
 
 # A referral's records (assessments, plans, section 47s) are linked to it by these.
 REFERRAL = [CHILD, "CINDETAILSID"]
@@ -34,11 +34,3 @@ def whole_return(fails: bool) -> pl.DataFrame:
 def in_census_year(tables: ReturnTables, column: pl.Expr) -> pl.Expr:
     """The date falls within the collection year (1 April to 31 March, inclusive)."""
     return column.is_between(pl.lit(tables.year_start), pl.lit(tables.year_end))
-
-
-def referral_rows(tables: ReturnTables, *columns: str) -> pl.DataFrame:
-    """The cindetails table with the columns named, its row numbers kept as ``_ref_row``
-    so a join onto another table keeps both rows."""
-    return tables.table("cindetails", *columns).select(
-        *REFERRAL, *columns, pl.col(ROW).alias("_ref_row")
-    )

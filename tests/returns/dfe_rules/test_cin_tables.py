@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from returns.dfe_rules.cin.tables import UnreadableCensus, cin_tables
+from returns.dfe_rules.engine import rule_set
 from returns.limits import DEFAULT_LIMITS
 
 HEADER = (
@@ -185,3 +186,26 @@ def test_the_import_limits_bound_what_is_read():
         cin_tables(
             huge_text, collection_year=2026, limits=replace(DEFAULT_LIMITS, record_chars=4000)
         )
+
+
+def test_the_rules_run_over_the_tables_read_from_a_census():
+    # The first child's assessment starts before its referral (1103) and its second
+    # referral, from January 2024, has no ReferralNFA, which must then be false (8569); the
+    # third child has no referral at all (8590). Failures point at the child's <Child>.
+    late_assessment = FIRST.replace(
+        "<AssessmentActualStartDate>2025-05-02", "<AssessmentActualStartDate>2025-04-20"
+    )
+    lonely = (
+        "<Child><ChildIdentifiers><LAchildID>C3</LAchildID><Sex>F</Sex>"
+        "<PersonBirthDate>2016-01-01</PersonBirthDate></ChildIdentifiers></Child>"
+    )
+    tables = cin_tables(census(late_assessment, SECOND, lonely), collection_year=2026)
+    outcome = rule_set("cin", 2026).run(tables)
+    located = outcome.failures.filter(pl.col("code").is_in(["1103", "8569", "8590"]))
+    assert sorted(located.select("code", "table", "row").rows()) == [
+        ("1103", "assessments", 1),
+        ("1103", "cindetails", 1),
+        ("8569", "cindetails", 1),
+        ("8590", "childidentifiers", 3),
+    ]
+    assert outcome.not_checked == {}  # every rule ran on the tables as read
