@@ -136,7 +136,7 @@ def test_a_referrals_records_carry_its_id_and_factors_are_joined():
     ]
 
 
-def test_a_namespaced_file_read_from_a_stream_gives_the_same_tables():
+def test_a_namespaced_or_utf16_file_read_from_a_stream_gives_the_same_tables():
     plain = cin_tables(census(FIRST, SECOND), collection_year=2026)
     spaced = census(FIRST, SECOND).replace(b"<Message>", b'<Message xmlns="urn:dfe:cin">')
     prefixed = (
@@ -146,7 +146,8 @@ def test_a_namespaced_file_read_from_a_stream_gives_the_same_tables():
         .replace(b"<c:?xml", b"<?xml")
         .replace(b"<c:Message>", b'<c:Message xmlns:c="urn:dfe:cin">')
     )
-    for source in (spaced, io.BytesIO(prefixed)):
+    utf16 = census(FIRST, SECOND).decode().replace("UTF-8", "UTF-16").encode("utf-16")
+    for source in (spaced, io.BytesIO(prefixed), utf16):
         read = cin_tables(source, collection_year=2026)
         for name, frame in plain.tables.items():
             assert read.table(name).equals(frame), name
