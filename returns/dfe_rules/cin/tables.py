@@ -127,6 +127,13 @@ RECORDS: dict[str, str] = {
     "SECTION47": "section47",
     "CHILDPROTECTIONPLANS": "childprotectionplans",
 }
+# The columns holding an xs:date, which may carry a time zone ("2025-05-01Z"): kept as the
+# date alone, as derive_cin reads them, so that the rules' `dates` reads them too.
+DATE_COLUMNS = frozenset(
+    {name for columns in COLUMNS.values() for name in columns if "DATE" in name} - {"DATETIME"}
+    | {"INITIALCPCTARGET"}
+)
+_ZONED_DATE = r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$"
 # The header's leaves sit one level further down, in these.
 HEADER_PARTS = frozenset({"COLLECTIONDETAILS", "SOURCE"})
 # The records that belong to a referral, and so carry its CINDETAILSID.
@@ -158,7 +165,12 @@ class _Columns:
             CHILD: pl.Series(self.children, dtype=pl.String),
         }
         data.update({n: pl.Series(v, dtype=pl.String) for n, v in self.values.items()})
-        return pl.DataFrame(data)
+        frame = pl.DataFrame(data)
+        return frame.with_columns(
+            pl.col(name).str.replace(_ZONED_DATE, "${1}")
+            for name in frame.columns
+            if name in DATE_COLUMNS
+        )
 
 
 def _chunks(source: bytes | IO[bytes]) -> Iterator[bytes]:

@@ -210,3 +210,14 @@ def test_the_rules_run_over_the_tables_read_from_a_census():
         ("8590", "childidentifiers", 3),
     ]
     assert outcome.not_checked == {}  # every rule ran on the tables as read
+
+
+def test_a_date_with_a_time_zone_is_read_as_the_date():
+    zoned = FIRST.replace("<CINreferralDate>2025-05-01", "<CINreferralDate>2025-05-01Z").replace(
+        "<CPPstartDate>2025-05-19", "<CPPstartDate>2025-05-19+01:00"
+    )
+    tables = cin_tables(census(zoned), collection_year=2026)
+    assert tables.table("cindetails")["CINREFERRALDATE"].to_list() == ["2025-05-01", "2024-01-10"]
+    assert tables.table("childprotectionplans")["CPPSTARTDATE"].to_list() == ["2025-05-19"]
+    # The header's DateTime is an xs:dateTime, not a date: kept as the file gives it.
+    assert tables.table("header")["DATETIME"].to_list() == ["2026-04-10T12:00:00"]
