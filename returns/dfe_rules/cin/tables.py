@@ -1,9 +1,10 @@
 """A CIN census XML file as the rules engine's tables (`ReturnTables`). Pure: no Django.
 
 One frame per table, one row per record element, every value the element's text (stripped;
-empty is null), columns the elements' local names upper-cased, the child's LAchildID in
-``CHILD`` and ``_row`` the 1-based position of the child's <Child> element in the file (as
-`returns.derive_cin` counts its findings; the header's row is 0, the file itself):
+empty is null; a date's time zone, if any, dropped), columns the elements' local names
+upper-cased, the child's LAchildID in ``CHILD`` and ``_row`` the 1-based position of the
+child's <Child> element in the file (as `returns.derive_cin` counts its findings; the
+header's row is 0, the file itself):
 
 - header: COLLECTION, YEAR, REFERENCEDATE, SOURCELEVEL, LEA, SOFTWARECODE, RELEASE, SERIALNO,
   DATETIME (one row, no CHILD).
