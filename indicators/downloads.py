@@ -21,6 +21,7 @@ FIGURE_COLUMNS = [
     "numerator",
     "denominator",
     "flags",
+    "data quality",
     "target",
     "rating",
 ]
@@ -61,6 +62,7 @@ def figure_table(page: IndicatorPage) -> Table:
             row.numerator,
             row.denominator,
             _flags(row),
+            row.quality,
             row.target_text,
             row.rating_words if page.is_rated else "",
         ]

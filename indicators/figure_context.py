@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, When
 
@@ -48,6 +49,7 @@ from .models import (
     SuppressionCode,
     Target,
 )
+from .quality_words import figure_quality_text
 from .rag import (
     ComparisonResult,
     RagResult,
@@ -131,6 +133,8 @@ class FigureRow:
     decimals: int = 0
     # A rate derived from the population: how, and which year's estimate (population_rates).
     derived_note: str = ""
+    # A figure derived from a statutory return: its data quality in words (quality_words).
+    quality: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -211,6 +215,14 @@ class FigureRecord:
     status: str
     suppression: str
     value: Decimal | None
+    # The figure's version and its data quality as a return's rules left it (FigureQuality:
+    # null when none is held), read in the same query (quality_words.figure_quality_text).
+    version: int
+    quality__version: int | None
+    quality__rule_set: str | None
+    quality__counted: int | None
+    quality__affected: int | None
+    quality__rules: list[dict[str, Any]] | None
     period: Period
 
     def get_status_display(self) -> str:
@@ -389,7 +401,7 @@ def load_context(
             period__end__gte=periods.add_months(since, -COMPARATOR_LOOKBACK_MONTHS)
         )
         members = members.filter(period__end__gte=since)
-    for figure in own.select_related("period").order_by("period__end", "period__start"):
+    for figure in own.select_related("period", "quality").order_by("period__end", "period__start"):
         context.own.setdefault(figure.indicator_id, []).append(figure)
     for target in targets.select_related("financial_year"):
         context.targets[(target.indicator_id, target.financial_year.start)] = target
@@ -689,6 +701,7 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
         is_year_end=year_ends.is_year_end(indicator.frequency, figure.period.kind),
         decimals=figure_decimals(indicator.decimals, figure.published_decimals),
         derived_note=figure.source_note if population_rates.is_derived(figure.source_note) else "",
+        quality=figure_quality_text(figure),
     )
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from . import inspection_models, lineage_models, view_models  # noqa: F401  (models, kept apart)
+from . import inspection_models, lineage_models, quality_models, view_models  # noqa: F401
 from . import periods as period_rules
 from .nations import nation_for_area
 from .outbox_models import OutboxMessage as OutboxMessage  # a model of this app, kept apart

@@ -199,20 +199,25 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
     "ad1": ("CHILD", "DATE_INT", "DATE_MATCH"),
 }
-# Other tables of the return: recognised, not read.
+# Other tables of the return: recognised and their rows counted (for what the review says was
+# read), not read: no figure derived here comes from them (the DfE's rules read them). Named as
+# the DfE's specification and the open validator name them (data-to-insight/csc-validator-be-903,
+# `lac_validator/config.py` and its rules), by `_table_name`: PlacedAdoption, PrevPerm, Missing,
+# Reviews; and the tables added since the 2023-24 collection, SWEpisodes (social worker
+# episodes: SW_ID, SW_DECOM, SW_DEC, SW_REASON; also sent as SW_Episodes) and DoLo
+# (deprivation of liberty orders: DOLO_START, DOLO_END).
 OTHER_TABLES: frozenset[str] = frozenset(
-    {
-        "placedadoption",
-        "prevperm",
-        "missing",
-        "reviews",
-        "sweepisodes",
-        "socialworker",
-        "deprivationofliberty",
-        "dol",
-    }
+    {"placedadoption", "prevperm", "missing", "reviews", "swepisodes", "dolo"}
 )
-_TABLE_ALIASES = {"placedforadoption": "placedadoption", "previouspermanence": "prevperm"}
+# Names the tables are also sent under, spelt out in full or singular.
+_TABLE_ALIASES = {
+    "placedforadoption": "placedadoption",
+    "previouspermanence": "prevperm",
+    "swepisode": "swepisodes",
+    "socialworkerepisodes": "swepisodes",
+    "deprivationoflibertyorders": "dolo",
+    "deprivationofliberty": "dolo",
+}
 
 # Columns whose values are personal data: never quoted in a finding.
 _PERSONAL = frozenset({"CHILD", "DOB", "MC_DOB", "UPN", "HOME_POST", "PL_POST", "MOTHER"})
@@ -370,6 +375,45 @@ class _Reader:
             self.find(table, row, column, f"{column} is blank.")
         return value
 
+    def count(self, table: str, text: Table) -> int:
+        """The data rows of a table this module does not read, counted as `rows` counts them
+        (up to the last row with a cell filled), nothing kept; 0 when it cannot be read (the
+        finding says why). Held to `limits.return_rows` as the tables read are."""
+        limit = self.limits.return_rows + 1  # the header row is not counted
+        number = last_filled = 0
+        try:
+            for record in _records(text):
+                number += 1
+                if number > limit:
+                    raise too_many_rows(f"The {table} table has", self.limits.return_rows)
+                if number > 1 and any(cell.strip() for cell in record):
+                    last_filled = number
+        except (csv.Error, NotUtf8, LineTooLong) as error:
+            self.unreadable(table, error)
+            return 0
+        return max(last_filled - 1, 0)
+
+    def unreadable(self, table: str, error: csv.Error | NotUtf8 | LineTooLong) -> None:
+        """The finding for a table that cannot be read as CSV text."""
+        if isinstance(error, NotUtf8):
+            self.find(
+                table,
+                error.line,
+                "",
+                f"the file is not UTF-8 text (line {error.line:,} holds byte 0x{error.byte:02x}): "
+                "save it as CSV UTF-8.",
+            )
+        elif isinstance(error, LineTooLong):
+            self.find(
+                table,
+                error.line,
+                "",
+                f"line {error.line:,} is longer than {error.limit:,} characters, which no "
+                "table of a return is: check that this is the return's CSV file.",
+            )
+        else:
+            self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
+
     def rows(
         self, table: str, text: Table, required: tuple[str, ...]
     ) -> tuple[list[list[str]] | None, dict[str, int], int]:
@@ -378,10 +422,7 @@ class _Reader:
 
         The table is read row by row and only the rows kept are held: past
         `limits.return_rows` rows it raises `TooLarge`, whatever the file holds after."""
-        if isinstance(text, str):
-            records: Iterable[Sequence[str]] = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-        else:
-            records = text
+        records = _records(text)
         limit = self.limits.return_rows + 1  # the header row is not counted
         index: dict[str, int] = {}
         missing: list[str] = []
@@ -418,26 +459,8 @@ class _Reader:
                 seen[key] = number
                 cells.append(str(number))  # the row number rides along as the last cell
                 kept.append(cells)
-        except csv.Error as error:
-            self.find(table, 1, "", f"the file cannot be read as CSV ({error}).")
-            return None, {}, 0
-        except NotUtf8 as wrong:
-            self.find(
-                table,
-                wrong.line,
-                "",
-                f"the file is not UTF-8 text (line {wrong.line:,} holds byte 0x{wrong.byte:02x}): "
-                "save it as CSV UTF-8.",
-            )
-            return None, {}, 0
-        except LineTooLong as wrong:
-            self.find(
-                table,
-                wrong.line,
-                "",
-                f"line {wrong.line:,} is longer than {wrong.limit:,} characters, which no "
-                "table of a return is: check that this is the return's CSV file.",
-            )
+        except (csv.Error, NotUtf8, LineTooLong) as error:
+            self.unreadable(table, error)
             return None, {}, 0
         if not last_filled:
             self.find(table, 1, "", "the table is empty (no header row).")
@@ -452,6 +475,13 @@ class _Reader:
         if missing:
             return None, index, count
         return kept, index, count
+
+
+def _records(text: Table) -> Iterable[Sequence[str]]:
+    """A table's rows, the header row first: CSV text parsed, rows given passed through."""
+    if isinstance(text, str):
+        return csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    return text
 
 
 def _table_name(name: str) -> str:
@@ -532,13 +562,16 @@ def _derive_903(
         )
 
     texts: dict[str, Table] = {}
+    rows: dict[str, int] = {}
     for name, text in tables.items():
         key = _table_name(str(name))
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig", errors="replace")
         if key in REQUIRED_COLUMNS:
             texts[key] = text
-        elif key not in OTHER_TABLES:
+        elif key in OTHER_TABLES:
+            rows[key] = reader.count(key, text)
+        else:
             reader.find(
                 str(name)[:40], 1, "", "not a table of the SSDA903; ignored.", Severity.WARNING
             )
@@ -553,7 +586,6 @@ def _derive_903(
             Severity.WARNING,
         )
 
-    rows: dict[str, int] = {}
     episodes = _read_episodes(reader, texts, codes, rows, year_end)
     dobs = _read_dobs(reader, texts, rows)
     uasc = _read_uasc(reader, texts, rows)
@@ -563,9 +595,30 @@ def _derive_903(
 
     figures: dict[str, Figure] = {}
     by_child = _chains(reader, episodes, year_start)
-    _derive_cla(
-        reader, by_child, dobs, uasc, health, adoptions, figures, year_start, year_end, population
-    )
+    if episodes:
+        _derive_cla(
+            reader,
+            by_child,
+            dobs,
+            uasc,
+            health,
+            adoptions,
+            figures,
+            year_start,
+            year_end,
+            population,
+        )
+    else:
+        # Counted over no episodes, the looked-after counts would be 0: figures made out of
+        # nothing, which a commit would write over the authority's real ones. Why none could
+        # be read is already an error; this says what follows from it.
+        reader.find(
+            "episodes",
+            1,
+            "",
+            "no episode could be read, so no figure about children looked after is derived.",
+            Severity.WARNING,
+        )
     _derive_care_leavers(leavers, dobs, figures, year_end)
     return Derived903(
         collection_year=collection_year,

@@ -933,19 +933,39 @@ def derive_figures(
                 categories[category] += 1
 
     figures = out.figures
+    sections = _sections(children)
+    if not sections.referrals:
+        # Nothing read: counted over nothing, every count would be a 0 made out of nothing.
+        out.findings.append(
+            Finding(0, "CINdetails", "No referral could be read, so no figure is derived.")
+        )
+        return {}, {}, out.findings
     figures[REF_COUNT] = _count(referrals_in_year)
     out.percent(REF_REREF, rereferrals, referrals_in_year, "referrals")
-    figures[ASMT_COUNT] = _count(assessed)
-    out.percent(ASMT_45, assessed_in_time, assessed, "assessments authorised")
+    if sections.assessments:
+        figures[ASMT_COUNT] = _count(assessed)
+        out.percent(ASMT_45, assessed_in_time, assessed, "assessments authorised")
+    else:
+        out.findings.append(_section_missing("Assessments", "assessment", (ASMT_COUNT, ASMT_45)))
     out.percent(ICPC_15, icpcs_in_time, icpcs, "initial child protection conferences")
-    figures[CPP_COUNT] = _count(on_plan)
-    out.percent(CPP_2ND, repeat_plans, plans_started, "child protection plans starting")
-    out.percent(CPP_2YR_OPEN, open_long, on_plan, f"children on a plan at {year.end:%d/%m/%Y}")
-    out.percent(CPP_2YR_CEASED, ended_long, plans_ended, "child protection plans ending")
-    out.percent(CPP_U3M, ended_short, plans_ended, "child protection plans ending")
+    if sections.plans:
+        figures[CPP_COUNT] = _count(on_plan)
+        out.percent(CPP_2ND, repeat_plans, plans_started, "child protection plans starting")
+        out.percent(CPP_2YR_OPEN, open_long, on_plan, f"children on a plan at {year.end:%d/%m/%Y}")
+        out.percent(CPP_2YR_CEASED, ended_long, plans_ended, "child protection plans ending")
+        out.percent(CPP_U3M, ended_short, plans_ended, "child protection plans ending")
+    else:
+        out.findings.append(
+            _section_missing(
+                "ChildProtectionPlans",
+                "child protection plan",
+                (CPP_COUNT, CPP_RATE, CPP_2ND, CPP_2YR_OPEN, CPP_2YR_CEASED, CPP_U3M, CPP_CAT),
+            )
+        )
     if population is not None and population > 0:
         figures[REF_RATE] = _ratio(referrals_in_year, population, PER_10K)
-        figures[CPP_RATE] = _ratio(on_plan, population, PER_10K)
+        if sections.plans:
+            figures[CPP_RATE] = _ratio(on_plan, population, PER_10K)
     else:
         why = "no population was given" if population is None else "the population is not above 0"
         out.findings.append(
@@ -966,6 +986,40 @@ def derive_figures(
         else {}
     )
     return figures, breakdown, out.findings
+
+
+@dataclass(frozen=True)
+class _Sections:
+    """Whether the file holds any record at all of each kind, in any year."""
+
+    referrals: bool
+    assessments: bool
+    plans: bool
+
+
+def _sections(children: Sequence[Child]) -> _Sections:
+    referrals = [referral for child in children for referral in child.referrals]
+    return _Sections(
+        referrals=bool(referrals),
+        assessments=any(referral.assessments for referral in referrals),
+        plans=any(referral.plans for referral in referrals),
+    )
+
+
+def _section_missing(element: str, record: str, codes: Sequence[str]) -> Finding:
+    """Why the counts of a kind of record the file holds none of are not derived. Every
+    authority assesses children and has children on plans in a year: a census without one
+    <Assessments> or <ChildProtectionPlans> is an extract that left them out, and counting
+    them as 0 would write 0 over the authority's real figures. A file that holds them, none
+    in the year, still gives 0."""
+    return Finding(
+        0,
+        element,
+        f"The file holds no <{element}> at all (no {record} for any child, in any year), so "
+        f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} not derived: check that the "
+        "extract includes them.",
+        Severity.WARNING,
+    )
 
 
 def _history(

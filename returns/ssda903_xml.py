@@ -16,6 +16,8 @@ fake_903.xml`):
           <AREVIEW>...</AREVIEW>  <AMISSING>...</AMISSING>       repeated; not read here
           <OC2> <SDQ_SCORE/> <HEALTH_CHECK/> <TEETH_CHECK/> <IMMUNISATIONS/> ... </OC2>
           <PERMANENCE>...</PERMANENCE>  <AD_PLACED>...</AD_PLACED>   not read here
+          <SW_EPISODE> <SW_ID/> <SW_DECOM/> <SW_DEC/> <SW_REASON/> </SW_EPISODE>   repeated
+          <DOLO> <DOLO_START/> <DOLO_END/> </DOLO>   repeated; deprivation of liberty orders
         </HEADER>
         <EPISODE>                            repeated, one per episode
           <DECOM/> <RNE/> <LS/> <CIN/> <PL/> <PL_POST/> <HOME_POST/> <URN/> <PLACE_PROVIDER/>
@@ -29,14 +31,20 @@ Decisions where exports differ: the root may be any element whose name contains 
 or in an <OC3> / <AD1> group inside it; <PL> (the placement type, PLACE in the CSV) is also
 accepted as <PLACE>; element names are matched without their namespace and in any case. An
 element this module does not know is reported once per place as a WARNING, never guessed at.
+The groups of the tables added since the 2023-24 collection, <SW_EPISODE> (social worker
+episodes) and <DOLO> (deprivation of liberty orders), become the SWEpisodes and DoLo tables of
+the CSV form (`derive_903` recognises and counts them; the DfE's rules read them); some exports
+put them beside <HEADER> rather than inside it, and both places are read. The groups not read
+are counted as rows of the CSV table each stands for (`UNREAD_GROUPS`: <AREVIEW> a row of
+Reviews...), so that what the review says was read is the same for a return sent either way.
 Dates are dd/mm/yyyy, as in the CSV tables; `derive_903` checks them and the codes.
 
-`read_903_xml` builds the tables (header, episodes, and uasc, oc2, oc3 and ad1 when any child
-has them; as rows, with the same columns as the CSV tables) and remembers where each row came
-from; `derive_903_xml` derives them with `derive_903` and moves its findings back onto the XML:
-`row` is the position of the <CHILD> element (the first is 1; 0 for the file as a whole),
-`column` the element's path inside it ("EPISODE 2/PL", "HEADER/DOB"), and the message says
-"CHILD 3, EPISODE 2: ...".
+`read_903_xml` builds the tables (header, episodes, and uasc, oc2, oc3, ad1, swepisodes and
+dolo when any child has them; as rows, with the same columns as the CSV tables) and remembers
+where each row came from; `derive_903_xml` derives them with `derive_903` and moves its
+findings back onto the XML: `row` is the position of the <CHILD> element (the first is 1; 0 for
+the file as a whole), `column` the element's path inside it ("EPISODE 2/PL", "HEADER/DOB"), and
+the message says "CHILD 3, EPISODE 2: ...".
 
 Safety: a DOCTYPE is refused before anything else is read. Expat reports the start of a
 <!DOCTYPE ...> declaration before reading any <!ENTITY> inside it, and a DOCTYPE can only come
@@ -91,9 +99,27 @@ OC2_ITEMS = frozenset(
     {"SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK"}
     | {"HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"}
 )
+# The tables added since the 2023-24 collection: each group, its table and its items, as the
+# DfE and the open validator name them (the validator's SWEpisodes columns: CHILD, DOB, SW_ID,
+# SW_DECOM, SW_DEC, SW_REASON; its DoLo rules: CHILD, DOLO_START, DOLO_END).
+SW_ITEMS = ("SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
+DOLO_ITEMS = ("DOLO_START", "DOLO_END")
+SW_COLUMNS = ("CHILD", "DOB", *SW_ITEMS)
+DOLO_COLUMNS = ("CHILD", *DOLO_ITEMS)
+NEWER_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "SW_EPISODE": ("swepisodes", SW_ITEMS),
+    "DOLO": ("dolo", DOLO_ITEMS),
+}
 # Groups read by this module, and groups of the return it recognises without reading.
-HEADER_GROUPS_READ = frozenset({"OC2", "OC3", "AD1"})
-HEADER_GROUPS_NOT_READ = frozenset({"AREVIEW", "AMISSING", "PERMANENCE", "AD_PLACED"})
+HEADER_GROUPS_READ = frozenset({"OC2", "OC3", "AD1", *NEWER_GROUPS})
+# Each group not read, and the table of the CSV form (`derive_903.OTHER_TABLES`) it is a row of.
+UNREAD_GROUPS: dict[str, str] = {
+    "AREVIEW": "reviews",
+    "AMISSING": "missing",
+    "PERMANENCE": "prevperm",
+    "AD_PLACED": "placedadoption",
+}
+HEADER_GROUPS_NOT_READ = frozenset(UNREAD_GROUPS)
 
 # CSV column -> the element that holds it in the XML, for findings.
 _XML_NAMES = {"CHILD": "CHILDID", "PLACE": "PL"}
@@ -116,6 +142,8 @@ class Xml903:
     locations: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     children: int = 0  # <CHILD> elements read
+    # Groups not read (`UNREAD_GROUPS`), counted as rows of the table each stands for.
+    unread: dict[str, int] = field(default_factory=dict)
     readable: bool = True
     not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
 
@@ -179,6 +207,8 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "header": HEADER_COLUMNS,
     "episodes": EPISODE_COLUMNS,
     "uasc": UASC_COLUMNS,
+    "swepisodes": SW_COLUMNS,
+    "dolo": DOLO_COLUMNS,
     "oc2": OC2_COLUMNS,
     "oc3": OC3_COLUMNS,
     "ad1": AD1_COLUMNS,
@@ -302,12 +332,15 @@ class _Reader:
     def child(self, element: ET.Element, row: int) -> None:
         headers: list[ET.Element] = []
         episodes: list[ET.Element] = []
+        beside: list[ET.Element] = []  # the newer groups, where an export puts them by HEADER
         for sub in element:
             name = self.name(sub.tag)
             if name == "EPISODE":
                 episodes.append(sub)
             elif name == "HEADER":
                 headers.append(sub)
+            elif name in NEWER_GROUPS:
+                beside.append(sub)
             elif name:
                 self.unknown(row, "CHILD", name)
         if not headers:
@@ -324,13 +357,17 @@ class _Reader:
             )
         values: dict[str, str] = {}
         groups: dict[str, list[ET.Element]] = {group: [] for group in HEADER_GROUPS_READ}
+        for sub in beside:
+            groups[self.name(sub.tag)].append(sub)
         for sub in headers[0]:
             name = self.name(sub.tag)
             if name in HEADER_GROUPS_READ:
                 groups[name].append(sub)
             elif name in HEADER_ITEMS and name not in values and not len(sub):
                 values[name] = (sub.text or "").strip()
-            elif name and name not in HEADER_GROUPS_NOT_READ:
+            elif name in HEADER_GROUPS_NOT_READ:
+                self.count_unread(name)
+            elif name:
                 self.odd_item(sub, name, values, row, "HEADER", HEADER_ITEMS)
         child = values.get("CHILDID", "")
         if not child:
@@ -396,6 +433,16 @@ class _Reader:
             if any(value.strip() for value in found.values()):
                 leading = [child, ""] if table == "oc3" else [child]
                 self.add(table, [*leading, *(found.get(name, "") for name in names)], row, path)
+        for group, (newer, fields) in NEWER_GROUPS.items():
+            for number, element in enumerate(groups[group], start=1):
+                path = f"{group} {number}"
+                items = self.items(element, row, path, frozenset(fields))
+                leading = [child, values.get("DOB", "")] if newer == "swepisodes" else [child]
+                self.add(newer, [*leading, *(items.get(name, "") for name in fields)], row, path)
+
+    def count_unread(self, group: str) -> None:
+        table = UNREAD_GROUPS[group]
+        self.out.unread[table] = self.out.unread.get(table, 0) + 1
 
     def add(self, table: str, cells: list[str], row: int, path: str) -> None:
         self.rows[table].append(cells)
@@ -618,5 +665,6 @@ def derive_903_xml(
     return replace(
         result,
         findings=[*read.findings, *(relocate(f, read) for f in result.findings)],
+        rows={**result.rows, **read.unread},
         not_listed=read.not_listed + result.not_listed,
     )

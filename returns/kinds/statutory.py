@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -71,6 +71,23 @@ class Derived:
     findings: list[Finding]
     rows: int
     not_listed: int = 0  # errors beyond the findings kept
+    # What the review says was read (`read_903`, `read_cin`): counts only.
+    read: dict[str, int] = field(default_factory=dict)
+
+
+def read_903(result: derive_903.Derived903) -> dict[str, int]:
+    """What was read of an SSDA903 return: the data rows of all its tables (a child's header,
+    episodes, reviews... each a row), how many tables, and the children with episodes."""
+    return {
+        "rows": sum(result.rows.values()),
+        "tables": len(result.rows),
+        "children": result.children,
+    }
+
+
+def read_cin(result: derive_cin.CinResult) -> dict[str, int]:
+    """What was read of a CIN census: its children (the census is a child's record, not rows)."""
+    return {"children": result.counts.children}
 
 
 def cin_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
@@ -83,6 +100,7 @@ def cin_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
         findings=result.findings,
         rows=result.counts.children,
         not_listed=result.not_listed,
+        read=read_cin(result),
     )
 
 
@@ -144,7 +162,8 @@ def ssda903_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
         for code, f in result.figures.items()
         if f.value is not None
     }
-    return Derived(figures, {}, result.findings, result.children, result.not_listed)
+    read = read_903(result)
+    return Derived(figures, {}, result.findings, read["rows"], result.not_listed, read)
 
 
 def cin_category(name: str, *, create: bool) -> BreakdownCategory | None:
@@ -243,7 +262,11 @@ class StatutoryReturnImport(ImportHandler):
                 if derived.rows
                 else (None, [])
             )
-        batch.derived = {"figures": derived.figures, "categories": derived.categories}
+        batch.derived = {
+            "figures": derived.figures,
+            "categories": derived.categories,
+            "read": derived.read,
+        }
         batch.rule_set = outcome.rule_set if outcome else ""
         batch.rule_counts = rule_counts_of(outcome) if outcome else None
         if not outcome or not outcome.counts:

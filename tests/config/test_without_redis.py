@@ -69,13 +69,14 @@ def test_a_published_pack_reads_without_redis(world, personas, caplog) -> None:
     pack_services.pack_approve(user=personas.manager_a, pack=pack)
     pack_services.pack_publish(user=personas.manager_a, pack=pack)
     client = signed_in(personas.councillor_a)
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
-        first = client.get(f"/a/authority-a/packs/{pack.pk}/")
-        again = client.get(f"/a/authority-a/packs/{pack.pk}/")
+    first = client.get(f"/a/authority-a/packs/{pack.pk}/")
+    again = client.get(f"/a/authority-a/packs/{pack.pk}/")
     assert first.status_code == again.status_code == 200
     assert "Performance and outcomes 2017/18" in again.content.decode()
-    # Logged once, not on every read.
-    assert sum(r.getMessage().startswith(UNREACHABLE) for r in caplog.records) == 1
+    # Logged once, not on every read: counted from the fixtures on, since writing the
+    # fixtures' areas and measures already tells the cache to forget reference data.
+    logged = [*caplog.get_records("setup"), *caplog.get_records("call")]
+    assert sum(r.getMessage().startswith(UNREACHABLE) for r in logged) == 1
 
 
 def test_the_dashboard_page_reads_without_redis(world, personas) -> None:

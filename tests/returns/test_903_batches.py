@@ -103,7 +103,10 @@ def test_an_xml_return_gives_the_same_figures_and_rolls_back(setting) -> None:
     admin, authority, tmp_path = setting
     batch = upload_named(setting, XML_RETURN, "ssda903_2025.xml")
     assert batch.error_count == 0, list(batch.findings.values_list("message", flat=True))
-    assert batch.rows_read == 3
+    # Each child's header, episode and review are rows of the return's tables.
+    assert batch.rows_read == 9
+    assert batch.derived is not None
+    assert batch.derived["read"] == {"rows": 9, "tables": 3, "children": 3}
     assert not batch.file and not any(path.is_file() for path in tmp_path.rglob("*"))
     assert "01/01/2015" not in str(batch.derived)
     services.batch_commit(user=admin, batch=batch)
@@ -129,7 +132,9 @@ def test_a_bad_xml_file_is_one_finding_and_writes_nothing(setting, content, mess
     finding = batch.findings.get()
     assert (finding.severity, finding.row) == ("error", 0)
     assert message in finding.message
-    assert batch.derived == {"figures": {}, "categories": {}}
+    assert batch.derived is not None
+    assert (batch.derived["figures"], batch.derived["categories"]) == ({}, {})
+    assert batch.rows_read == 0
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
     with pytest.raises(ValidationError, match="no errors"):
         services.batch_commit(user=admin, batch=batch)

@@ -18,6 +18,12 @@ from returns.derive_903 import REQUIRED_COLUMNS, Derived903, derive_903
 from returns.findings import Finding, Severity
 
 YEAR = 2025
+NOTHING_DERIVED = Finding(
+    1,
+    "",
+    "episodes: no episode could be read, so no figure about children looked after is derived.",
+    Severity.WARNING,
+)
 EPISODE_COLUMNS = list(REQUIRED_COLUMNS["episodes"])
 HEADER_COLUMNS = list(REQUIRED_COLUMNS["header"])
 
@@ -346,8 +352,10 @@ def test_missing_columns_one_error_each_on_row_1() -> None:
     assert result.findings == [
         Finding(1, "DECOM", "episodes: the column DECOM is missing."),
         Finding(1, "LS", "episodes: the column LS is missing."),
+        NOTHING_DERIVED,
     ]
-    assert result.figures["CLA-COUNT"].value == 0
+    # The episodes could not be read: no count of 0 is made of them.
+    assert "CLA-COUNT" not in result.figures
 
 
 def test_bad_dates() -> None:
@@ -523,12 +531,14 @@ def test_empty_tables_and_no_episodes() -> None:
     assert ("uasc: the table has a header but no rows.", Severity.WARNING) in messages
     no_episodes = derive_903({"header": header(("A", "01/01/2015"))}, YEAR)
     assert Finding(1, "", "episodes: the return has no episodes table.") in no_episodes.findings
-    assert no_episodes.figures["CLA-COUNT"].value == 0
+    assert no_episodes.figures == {}
     header_only = derive_903({"episodes": episodes(), "header": header()}, YEAR)
     assert [(f.message, f.severity) for f in header_only.findings] == [
         ("episodes: the table has a header but no rows.", Severity.ERROR),
         ("header: the table has a header but no rows.", Severity.ERROR),
+        (NOTHING_DERIVED.message, Severity.WARNING),
     ]
+    assert header_only.figures == {}
 
 
 def test_table_names_are_case_insensitive_and_unknown_tables_warned() -> None:

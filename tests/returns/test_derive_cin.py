@@ -137,11 +137,14 @@ def errors(result: CinResult) -> list[tuple[int, str]]:
 
 
 def warnings(result: CinResult) -> list[tuple[int, str]]:
-    """Warnings about the file's content (not "no ... in the year, so ... is not derived")."""
+    """Warnings about the file's content (not "no ... in the year, so ... is not derived", nor
+    "the file holds no <Assessments> at all, so ... are not derived")."""
     return [
         (f.row, f.column)
         for f in result.findings
-        if f.severity == Severity.WARNING and "is not derived" not in f.message
+        if f.severity == Severity.WARNING
+        and "is not derived" not in f.message
+        and "at all (no " not in f.message
     ]
 
 

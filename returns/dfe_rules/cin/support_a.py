@@ -1,0 +1,36 @@
+"""What the CIN rules below 8600 share: the referral key, the census's yes/no values, and the
+row a rule about the whole return points at."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..engine import CHILD, ReturnTables
+
+# A referral's records (assessments, plans, section 47s) are linked to it by these.
+REFERRAL = [CHILD, "CINDETAILSID"]
+# The header's row, as derive_cin counts findings: row 0 is the file itself.
+RETURN_ROW = 0
+
+
+def is_true(column: str) -> pl.Expr:
+    """An xs:boolean element that says yes ("true" or "1"); null reads as no."""
+    return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
+
+
+def whole_return(fails: bool) -> pl.DataFrame:
+    """A rule the DfE checks over the whole return (an authority-level query): one failure
+    pointing at the header (row 0), or none."""
+    return pl.DataFrame(
+        {
+            "table": ["header"] if fails else [],
+            "row": [RETURN_ROW] if fails else [],
+            CHILD: [None] if fails else [],
+        },
+        schema={"table": pl.String, "row": pl.Int64, CHILD: pl.String},
+    )
+
+
+def in_census_year(tables: ReturnTables, column: pl.Expr) -> pl.Expr:
+    """The date falls within the collection year (1 April to 31 March, inclusive)."""
+    return column.is_between(pl.lit(tables.year_start), pl.lit(tables.year_end))
