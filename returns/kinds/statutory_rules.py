@@ -21,7 +21,10 @@ import zipfile
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING
 
+from .. import derive_903
 from ..derive_903 import TooLarge, too_many_rows
+from ..dfe_rules.cin.tables import UnreadableCensus
+from ..dfe_rules.cin.tables import cin_tables as read_census
 from ..dfe_rules.engine import (
     ERROR,
     WARNING,
@@ -29,7 +32,6 @@ from ..dfe_rules.engine import (
     RuleOutcome,
     RuleSet,
     rule_set,
-    table_key,
 )
 from ..findings import Finding, Severity
 from ..limits import ImportLimits
@@ -54,19 +56,19 @@ def is_last_years(member: str) -> bool:
     )
 
 
-# Tables a council's export may name in full, by the names the rules use (as the figures'
-# derivation reads them: `derive_903._table_name`).
-TABLE_ALIASES = {"placedforadoption": "placedadoption", "previouspermanence": "prevperm"}
-
-
 def _this_years_name(member: str) -> str:
-    """A table's name as the rules use it, without the marks of last year
-    (``Episodes_last.csv`` is episodes, ``PlacedForAdoption.csv`` placedadoption)."""
+    """A table's name as the rules and the figures' derivation use it, without the marks of
+    last year (``Episodes_last.csv`` is episodes, ``PlacedForAdoption.csv`` placedadoption)."""
     stem = member.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
     for suffix in PREVIOUS_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    key = table_key(stem)
-    return TABLE_ALIASES.get(key, key)
+    # The derivation's own reading of a table's name (aliases included), so that both read
+    # the same tables by the same names.
+    return derive_903._table_name(stem)
+
+
+def _is_903_table(name: str) -> bool:
+    return name in derive_903.REQUIRED_COLUMNS or name in derive_903.OTHER_TABLES
 
 
 def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> ReturnTables | None:
@@ -90,14 +92,15 @@ def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> Return
         if sum(info.file_size for info in members) > limits.unpacked_bytes:
             return None
         for info in members:
-            if not info.filename.lower().endswith(".csv"):
-                continue
+            name = _this_years_name(info.filename)
+            if not info.filename.lower().endswith(".csv") or not _is_903_table(name):
+                continue  # not a table of the return: the derivation's findings say so
             _rows_within(archive, info, limits)
             content = archive.read(info)
             if is_last_years(info.filename):
-                last_year[_this_years_name(info.filename)] = content
+                last_year[name] = content
             else:
-                this_year[_this_years_name(info.filename)] = content
+                this_year[name] = content
     if not this_year:
         return None
     return ReturnTables.of(year, this_year, last_year)
@@ -105,9 +108,9 @@ def ssda903_tables(source: IO[bytes], year: int, limits: ImportLimits) -> Return
 
 def _rows_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ImportLimits) -> None:
     """Refuse (TooLarge) a member of more lines than a table may have rows, before it is read
-    into memory: the figures' derivation holds the tables it reads to the limit as it streams
-    them, and a table only the rules read is held to the same. Lines are counted a chunk at a
-    time, so nothing is held."""
+    into memory: the figures' derivation holds this year's tables to the limit as it streams
+    them, and last year's, which only the rules read, are held to the same. Lines are counted
+    a chunk at a time, so nothing is held."""
     lines = 0
     with archive.open(info) as handle:
         while chunk := handle.read(CHUNK):
@@ -118,12 +121,13 @@ def _rows_within(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Import
 
 
 def cin_tables(source: IO[bytes], year: int, limits: ImportLimits) -> ReturnTables | None:
-    """The CIN census's tables as its rules read them; None when there are none to check. The
-    census's reader for the rules (`dfe_rules.cin.tables.cin_tables`, which raises
-    `UnreadableCensus` for a file it cannot read) is not on this branch: until it is connected
-    here, a census is derived and checked for structure, and no rule set is run over it (its
-    batch names no rule set)."""
-    return None
+    """The CIN census's tables as its rules read them (`dfe_rules.cin.tables`); None for a
+    file that cannot be read as a census (the figures' derivation has said why)."""
+    source.seek(0)
+    try:
+        return read_census(source, collection_year=year, limits=limits)
+    except UnreadableCensus:
+        return None
 
 
 def return_tables(

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from indicators.models import Figure, NeighbourSet, StatisticalNeighbour
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.returns.dfe_rule_sets import rules_off
 from tests.returns.test_903_batches import RETURN as SSDA903_ZIP
 from tests.returns.test_903_batches import XML_RETURN as SSDA903_XML
 from tests.returns.test_903_batches import zipped
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def admin(settings, tmp_path, eager_tasks):
+def admin(settings, tmp_path, eager_tasks, monkeypatch):
+    rules_off(monkeypatch)  # about the import itself: the rules are test_return_rules.py's
     settings.MEDIA_ROOT = tmp_path / "media"
     for code, unit in (
         ("CLA-COUNT", "count"),

@@ -9,7 +9,8 @@ from indicators.models import Figure
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.e2e.test_return_imports import admin, upload  # noqa: F401 - the admin fixture
-from tests.returns.test_return_rules import WITH_RULE_ERRORS
+from tests.returns.dfe_rule_sets import rules_only
+from tests.returns.test_return_rules import PLANTED, SEX_NOT_VALID, WITH_RULE_ERRORS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +20,9 @@ def test_a_return_with_rule_failures_is_reviewed_reported_and_committed(
     live_server,
     admin,  # noqa: F811 - the fixture imported above
     tmp_path,
+    monkeypatch,
 ) -> None:
+    rules_only(monkeypatch, *PLANTED)
     sign_in(page, live_server, "admin", factories.PASSWORD)
     upload(page, tmp_path, "ssda903", "ssda903_2025.zip", WITH_RULE_ERRORS, year=2025)
 
@@ -28,13 +31,13 @@ def test_a_return_with_rule_failures_is_reviewed_reported_and_committed(
     failures = page.get_by_test_id("rule-failures")
     expect(failures).to_contain_text("101")
     expect(failures).to_contain_text("Error")  # in words, not only the tag's colour
-    expect(failures).to_contain_text("Gender code is not valid.")
+    expect(failures).to_contain_text(SEX_NOT_VALID)
     assert_accessible(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="error report (CSV)").click()
     report = download.value.path().read_text(encoding="utf-8-sig")
-    assert report.count("Gender code is not valid.") == 2
+    assert report.count(SEX_NOT_VALID) == 2
 
     commit = page.get_by_role("button", name="Commit with 2 known errors")
     page.get_by_label("I accept the 2 DfE rule errors in this return").check()

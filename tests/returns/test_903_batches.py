@@ -13,6 +13,7 @@ from indicators.models import Figure
 from returns import services
 from returns.models import ImportBatch, ImportKind
 from tests import factories
+from tests.returns.dfe_rule_sets import rules_off
 from tests.returns.test_derive_903 import episode, episodes, header
 from tests.returns.test_derive_cin import census
 from tests.returns.test_derive_cin import child as cin_child
@@ -41,7 +42,8 @@ RETURN = zipped(
 
 
 @pytest.fixture
-def setting(db, settings, tmp_path):
+def setting(db, settings, tmp_path, monkeypatch):
+    rules_off(monkeypatch)  # about the import itself: the rules are test_return_rules.py's
     settings.MEDIA_ROOT = tmp_path
     factories.IndicatorFactory(code="CLA-COUNT", title="CLA", unit="count", roll_up="none")
     factories.IndicatorFactory(code="CLA-FOSTER", title="In foster care", unit="percent")

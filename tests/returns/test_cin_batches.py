@@ -12,11 +12,13 @@ from indicators.models import Figure, FigureSource
 from returns import services
 from returns.models import ImportBatch, ImportKind
 from tests import factories
+from tests.returns.dfe_rule_sets import rules_off
 from tests.returns.test_derive_cin import census, child, episode, plan
 
 
 @pytest.fixture
-def setting(db, settings, tmp_path):
+def setting(db, settings, tmp_path, monkeypatch):
+    rules_off(monkeypatch)  # about the import itself: the rules are test_return_rules.py's
     settings.MEDIA_ROOT = tmp_path
     for code, unit in (("REF-COUNT", "count"), ("CPP-COUNT", "count"), ("CPP-CAT", "percent")):
         factories.IndicatorFactory(code=code, title=code, unit=unit, roll_up="none")

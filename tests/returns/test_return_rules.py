@@ -13,27 +13,30 @@ from datetime import timedelta
 import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from openpyxl import load_workbook
 
 from indicators.models import Figure
 from returns import services
-from returns.dfe_rules.engine import ReturnTables, Rule, RuleSet
+from returns.dfe_rules.engine import ReturnTables, Rule, RuleSet, rule_set
 from returns.kinds import statutory_rules
 from returns.kinds.statutory_rules import is_last_years, ssda903_tables
 from returns.limits import import_limits
-from returns.models import BatchStatus, ImportBatch
+from returns.models import BatchStatus, ImportBatch, ImportKind
 from returns.tasks import expire_return_files as expire
 from tests import factories
+from tests.returns.dfe_rule_sets import rules_only
+from tests.returns.test_903_batches import RETURN as RETURN_903
 from tests.returns.test_903_batches import XML_RETURN, upload_named, zipped
+from tests.returns.test_cin_batches import RETURN as RETURN_CIN
 from tests.returns.test_derive_903 import HEADER_COLUMNS, episode, episodes
 
-# Five children looked after; B and D have a sex code the DfE does not know (rule 101), and E
-# a date of birth that is no date (rule 102; the importer reads it too, as an error of its own).
+# Four children looked after; B and D have no sex code the DfE knows (rule 101: M, F or U).
 HEADER_ROWS = [
-    ["A", "1", "01/01/2015"],
-    ["B", "3", "01/01/2012"],
-    ["C", "2", "01/01/2010"],
+    ["A", "M", "01/01/2015"],
+    ["B", "X", "01/01/2012"],
+    ["C", "F", "01/01/2010"],
     ["D", "", "01/01/2011"],
 ]
 
@@ -54,8 +57,17 @@ EPISODES = episodes(
 WITH_RULE_ERRORS = zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES)
 
 
+# The real rules these tests plant failures for, and their messages.
+PLANTED = ("101", "102")
+SEX_NOT_VALID = next(r.message for r in rule_set("ssda903", 2026).rules if r.code == "101")
+DOB_NOT_VALID = next(r.message for r in rule_set("ssda903", 2026).rules if r.code == "102")
+# The same return as XML, with sex codes the rules know.
+CLEAN_XML = XML_RETURN.replace(b"<SEX>1</SEX>", b"<SEX>M</SEX>")
+
+
 @pytest.fixture
-def setting(db, settings, tmp_path, eager_tasks):
+def setting(db, settings, tmp_path, eager_tasks, monkeypatch):
+    rules_only(monkeypatch, *PLANTED)
     settings.MEDIA_ROOT = tmp_path
     settings.IMPORT_RETURN_FILE_DAYS = 14
     factories.IndicatorFactory(code="CLA-COUNT", title="CLA", unit="count", roll_up="none")
@@ -86,9 +98,7 @@ def test_a_return_with_rule_failures_keeps_per_rule_counts_and_its_file(setting)
     _admin, _authority, tmp_path = setting
     batch = upload(setting)
     assert batch.rule_set == "SSDA903 2025/26"
-    assert batch.rule_counts == {
-        "101": {"severity": "error", "message": "Gender code is not valid.", "rows": 2}
-    }
+    assert batch.rule_counts == {"101": {"severity": "error", "message": SEX_NOT_VALID, "rows": 2}}
     # The rule errors count among the batch's errors, and nothing else is wrong.
     assert batch.error_count == 2
     assert not batch.findings.filter(severity="error").exists()
@@ -98,15 +108,49 @@ def test_a_return_with_rule_failures_keeps_per_rule_counts_and_its_file(setting)
     assert "01/01/2012" not in str(batch.rule_counts) + str(batch.derived)
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "label"),
+    [
+        (ImportKind.SSDA903, "ssda903_2025.zip", RETURN_903, "SSDA903 2025/26"),
+        (ImportKind.CIN, "cin_census_2025.xml", RETURN_CIN, "CIN 2025/26"),
+    ],
+    ids=["SSDA903", "CIN census"],
+)
+def test_an_import_runs_the_years_full_rule_set(
+    setting, monkeypatch, kind, name, content, label
+) -> None:
+    monkeypatch.undo()  # every rule of the year, not the planted few
+    admin, authority, tmp_path = setting
+    batch = services.batch_create(
+        user=admin,
+        kind=kind,
+        upload=SimpleUploadedFile(name, content),
+        authority=authority,
+        collection_year=2025,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = services.batch_validate(batch=batch)
+    rules = {rule.code: rule for rule in rule_set(kind.lower(), 2026).rules}
+    assert batch.rule_set == label and len(rules) > 100
+    # The other tests' small files are no real return: the full set finds what they lack.
+    assert batch.rule_counts, "expected the full set to fail the test's small file"
+    for code, entry in batch.rule_counts.items():
+        rule = rules[code]
+        assert (entry["severity"], entry["message"]) == (rule.severity, rule.message)
+    errors = sum(e["rows"] for e in batch.rule_counts.values() if e["severity"] == "error")
+    assert batch.error_count == errors  # nothing wrong with the file's structure
+    assert batch.file and len(files_in(tmp_path)) == 1  # kept for the error report
+
+
 def test_a_clean_return_names_its_rule_set_and_its_file_goes_at_once(setting) -> None:
     _admin, _authority, tmp_path = setting
-    batch = upload_named(setting, XML_RETURN, "ssda903_2025.xml")
+    batch = upload_named(setting, CLEAN_XML, "ssda903_2025.xml")
     assert (batch.rule_set, batch.rule_counts, batch.error_count) == ("SSDA903 2025/26", {}, 0)
     assert not batch.file and not files_in(tmp_path)
 
 
 def test_the_xml_form_is_checked_by_the_same_rules(setting) -> None:
-    bad_sex = XML_RETURN.replace(b"<SEX>1</SEX>", b"<SEX>9</SEX>", 1)
+    bad_sex = CLEAN_XML.replace(b"<SEX>M</SEX>", b"<SEX>9</SEX>", 1)
     batch = upload_named(setting, bad_sex, "ssda903_2025.xml")
     assert batch.rule_counts is not None and batch.rule_counts["101"]["rows"] == 1
 
@@ -126,15 +170,15 @@ def test_a_rule_that_cannot_be_checked_is_a_warning_naming_it(setting, monkeypat
     assert batch.error_count == 0  # committed as any clean return
 
 
-def test_a_table_only_the_rules_read_is_held_to_the_row_limit(setting, settings) -> None:
+def test_last_years_tables_are_held_to_the_row_limit(setting, settings) -> None:
     settings.IMPORT_MAX_RETURN_ROWS = 4
-    reviews = "CHILD,REVIEW,REVIEW_CODE\n" + "A,01/01/2025,PN1\n" * 5
-    batch = upload(
-        setting, zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES, reviews=reviews)
-    )
+    last_year = EPISODES + ",".join(["E", "01/06/2023", "S", "C2", "N1", "U1", "PR1"]) + "\n"
+    content = zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES, episodes_last=last_year)
+    batch = upload(setting, content)
     warning = batch.findings.get(message__startswith="The DfE rules were not run")
-    assert "reviews table has more than 4 rows" in warning.message
+    assert "episodes table has more than 4 rows" in warning.message
     assert batch.rule_set == "" and batch.rule_counts is None
+    assert batch.new_count >= 1  # the figures are derived all the same
     assert not batch.file  # nothing to report: the file goes
 
 
@@ -199,11 +243,11 @@ def test_rule_errors_are_committed_only_once_an_admin_accepts_them(setting) -> N
 def test_structural_errors_block_the_commit_whatever_is_accepted(setting) -> None:
     admin, _authority, _tmp_path = setting
     # C's date of birth is no date: rule 102 fails, and the importer cannot age the child.
-    rows = [row if row[0] != "C" else ["C", "2", "31/02/2010"] for row in HEADER_ROWS]
+    rows = [row if row[0] != "C" else ["C", "F", "31/02/2010"] for row in HEADER_ROWS]
     batch = upload(setting, zipped(header=header_csv(rows), episodes=EPISODES))
     assert batch.rule_counts == {
-        "101": {"severity": "error", "message": "Gender code is not valid.", "rows": 2},
-        "102": {"severity": "error", "message": "Date of birth is not a valid date.", "rows": 1},
+        "101": {"severity": "error", "message": SEX_NOT_VALID, "rows": 2},
+        "102": {"severity": "error", "message": DOB_NOT_VALID, "rows": 1},
     }
     structural = batch.findings.filter(severity="error").count()
     assert structural >= 1 and batch.error_count == structural + 3
@@ -284,7 +328,7 @@ def test_the_review_lists_rule_failures_and_commits_after_confirmation(setting) 
     client = signed_in(admin)
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert "Checked by the SSDA903 2025/26 rules." in page
-    assert "Gender code is not valid." in page and ">Error</strong>" in page
+    assert SEX_NOT_VALID in page and ">Error</strong>" in page
     assert "2 errors (2 of them DfE rule failures)" in page
     assert "No problems found in the file beyond the DfE rule failures above." in page
     assert "I accept the 2 DfE rule errors in this return" in page
@@ -316,16 +360,16 @@ def test_the_error_report_downloads_as_csv_and_xlsx(setting) -> None:
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["Rule", "Severity", "Message", "Table", "Row", "Child", "Fields"],
-        ["101", "error", "Gender code is not valid.", "header", "3", "B", "SEX=3"],
-        ["101", "error", "Gender code is not valid.", "header", "5", "D", "SEX="],
+        ["101", "error", SEX_NOT_VALID, "header", "3", "B", "SEX=X"],
+        ["101", "error", SEX_NOT_VALID, "header", "5", "D", "SEX="],
     ]
     response = client.get(f"/imports/{batch.pk}/rule-failures.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
         ["Rule", "Severity", "Message", "Table", "Row", "Child", "Fields"],
-        ["101", "error", "Gender code is not valid.", "header", 3, "B", "SEX=3"],
-        ["101", "error", "Gender code is not valid.", "header", 5, "D", "SEX="],
+        ["101", "error", SEX_NOT_VALID, "header", 3, "B", "SEX=X"],
+        ["101", "error", SEX_NOT_VALID, "header", 5, "D", "SEX="],
     ]
     assert client.get(f"/imports/{batch.pk}/rule-failures.pdf").status_code == 404
 

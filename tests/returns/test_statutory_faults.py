@@ -17,6 +17,7 @@ from returns.derive_903 import derive_903
 from returns.models import ImportBatch, ImportKind
 from returns.ssda903_xml import derive_903_xml, read_903_xml
 from tests import factories
+from tests.returns.dfe_rule_sets import rules_off
 from tests.returns.test_derive_903 import episode, episodes, header
 from tests.returns.test_derive_cin import assessment, census, child, plan
 from tests.returns.test_derive_cin import episode as referral
@@ -120,7 +121,8 @@ def test_an_export_that_puts_the_newer_groups_beside_the_header_is_read_the_same
 
 
 @pytest.fixture
-def setting(db, settings, tmp_path):
+def setting(db, settings, tmp_path, monkeypatch):
+    rules_off(monkeypatch)  # about the import itself: the rules are test_return_rules.py's
     settings.MEDIA_ROOT = tmp_path
     for code, unit in (
         ("CLA-COUNT", "count"),
