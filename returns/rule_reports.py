@@ -27,7 +27,7 @@ from .kinds.statutory_rules import (
     rules_of,
 )
 from .limits import import_limits
-from .models import RETURN_KINDS, BatchStatus, ImportBatch
+from .models import RETURN_KINDS, BatchStatus, ImportBatch, ImportKind
 
 REPORT_COLUMNS = ("Rule", "Severity", "Message", "Table", "Row", "Child", "Fields")
 
@@ -161,6 +161,9 @@ class RuleReview:
     may_accept: bool  # only rule errors: an admin may commit after confirming
     report: bool  # the error report can be downloaded
     file_deleted: bool  # rules failed, but the file (and so the report) is gone
+    # For an SSDA903 return, last year's tables the upload held, which the rules that compare
+    # with the previous return read (none: those rules found nothing); None for a census.
+    last_year: list[str] | None
 
 
 def rule_review(batch: ImportBatch) -> RuleReview | None:
@@ -175,4 +178,9 @@ def rule_review(batch: ImportBatch) -> RuleReview | None:
         may_accept=may_commit_with_rule_errors(batch),
         report=report,
         file_deleted=bool(batch.rule_counts) and not report,
+        last_year=(
+            list((batch.derived or {}).get("last_year_tables", []))
+            if batch.kind == ImportKind.SSDA903
+            else None
+        ),
     )

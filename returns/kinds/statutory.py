@@ -49,7 +49,7 @@ from ..text_streams import utf8_lines
 from ..zip_files import directory_refusal, directory_size
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
-from .statutory_rules import is_last_years, rule_counts_of, rules_check
+from .statutory_rules import RulesChecked, is_last_years, rule_counts_of, rules_check
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -257,15 +257,18 @@ class StatutoryReturnImport(ImportHandler):
             raise ValidationError("A return needs its collection year.")
         with batch_file_open(batch) as source:
             derived = self.derive(batch, source, batch.collection_year)
-            outcome, rule_notes = (
+            checked = (
                 rules_check(batch.kind, source, batch.collection_year, import_limits())
                 if derived.rows
-                else (None, [])
+                else RulesChecked(None, [], [])
             )
+        outcome = checked.outcome
         batch.derived = {
             "figures": derived.figures,
             "categories": derived.categories,
             "read": derived.read,
+            # Which of last year's tables the rules compared with (names only), for the review.
+            "last_year_tables": checked.last_year,
         }
         batch.rule_set = outcome.rule_set if outcome else ""
         batch.rule_counts = rule_counts_of(outcome) if outcome else None
@@ -274,7 +277,7 @@ class StatutoryReturnImport(ImportHandler):
             # committed (were the worker to die before then, the transaction is undone and
             # the file is still there to validate again, `batch_retry`).
             return_file_delete(batch)
-        findings = [*derived.findings, *rule_notes]
+        findings = [*derived.findings, *checked.findings]
         new, changed, unchanged = figure_services.figures_compare(
             return_contents(batch, create=False)
         )

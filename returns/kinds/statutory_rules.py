@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from .. import derive_903
@@ -153,17 +154,28 @@ def rule_outcome(
     return None if tables is None else rules_of(kind, year).run(tables)
 
 
-def rules_check(
-    kind: str, source: IO[bytes], year: int, limits: ImportLimits
-) -> tuple[RuleOutcome | None, list[Finding]]:
-    """What validating a return adds: the rules' outcome (None when none could run) and the
-    findings about them, warnings: a rule that could not be checked, or a table too large to
-    check (the rules are then not run at all)."""
+@dataclass(frozen=True)
+class RulesChecked:
+    """What validating a return adds: the rules' outcome (None when none could run), the
+    findings about them (warnings: a rule that could not be checked, or a table too large to
+    check, when no rule is run), and the names of last year's tables the upload held."""
+
+    outcome: RuleOutcome | None
+    findings: list[Finding]
+    last_year: list[str]
+
+
+def rules_check(kind: str, source: IO[bytes], year: int, limits: ImportLimits) -> RulesChecked:
+    """The year's DfE rules run over a return's file, for its validation."""
     try:
-        outcome = rule_outcome(kind, source, year, limits)
+        tables = return_tables(kind, source, year, limits)
     except TooLarge as refused:
-        return None, [Finding(1, "", f"The DfE rules were not run. {refused}", Severity.WARNING)]
-    return outcome, rule_findings(outcome) if outcome else []
+        warning = Finding(1, "", f"The DfE rules were not run. {refused}", Severity.WARNING)
+        return RulesChecked(None, [warning], [])
+    if tables is None:
+        return RulesChecked(None, [], [])
+    outcome = rules_of(kind, year).run(tables)
+    return RulesChecked(outcome, rule_findings(outcome), sorted(tables.previous))
 
 
 def rule_counts_of(outcome: RuleOutcome) -> dict[str, dict[str, str | int]]:

@@ -218,6 +218,20 @@ def test_last_years_tables_are_read_for_the_rules_and_never_as_this_years(settin
     # Validated as a batch: last year's bad sex code is not this year's failure.
     batch = upload(setting, buffer.getvalue())
     assert batch.rule_counts == {}
+    assert batch.derived is not None and batch.derived["last_year_tables"] == ["episodes", "header"]
+
+
+def test_the_review_says_whether_last_years_tables_were_compared(setting) -> None:
+    admin, _authority, _tmp = setting
+    without = upload(setting)
+    page = signed_in(admin).get(f"/imports/{without.pk}/").content.decode()
+    assert "Last year's tables were not in the upload" in page
+    with_last_year = upload(
+        setting,
+        zipped(header=header_csv(HEADER_ROWS), episodes=EPISODES, episodes_last=EPISODES),
+    )
+    page = signed_in(admin).get(f"/imports/{with_last_year.pk}/").content.decode()
+    assert "Compared with last year's return: its episodes table." in page
 
 
 # --- Commit with known errors ---------------------------------------------------------------------
