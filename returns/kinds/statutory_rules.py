@@ -33,6 +33,7 @@ from ..dfe_rules.engine import (
     RuleOutcome,
     RuleSet,
     rule_set,
+    table_key,
 )
 from ..findings import Finding, Severity
 from ..limits import ImportLimits
@@ -57,15 +58,26 @@ def is_last_years(member: str) -> bool:
     )
 
 
+# Names the tables are also sent under, spelt out in full or singular, by the names the rules
+# and the figures' derivation use (as `derive_903` reads them).
+TABLE_ALIASES = {
+    "placedforadoption": "placedadoption",
+    "previouspermanence": "prevperm",
+    "swepisode": "swepisodes",
+    "socialworkerepisodes": "swepisodes",
+    "deprivationoflibertyorders": "dolo",
+    "deprivationofliberty": "dolo",
+}
+
+
 def _this_years_name(member: str) -> str:
     """A table's name as the rules and the figures' derivation use it, without the marks of
     last year (``Episodes_last.csv`` is episodes, ``PlacedForAdoption.csv`` placedadoption)."""
     stem = member.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
     for suffix in PREVIOUS_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    # The derivation's own reading of a table's name (aliases included), so that both read
-    # the same tables by the same names.
-    return derive_903._table_name(stem)
+    key = table_key(stem)
+    return TABLE_ALIASES.get(key, key)
 
 
 def _is_903_table(name: str) -> bool:

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from indicators.models import Figure
 from returns import services
+from returns.derive_903 import derive_903
 from returns.dfe_rules.engine import ReturnTables, Rule, RuleSet, rule_set
 from returns.kinds import statutory_rules
 from returns.kinds.statutory_rules import is_last_years, ssda903_tables
@@ -198,6 +199,31 @@ def test_last_years_tables_are_held_to_the_row_limit(setting, settings) -> None:
 )
 def test_last_years_tables_are_named_by_folder_or_suffix(member, last_year) -> None:
     assert is_last_years(member) is last_year
+
+
+@pytest.mark.parametrize(
+    ("member", "key"),
+    [
+        ("PlacedForAdoption.csv", "placedadoption"),
+        ("Previous_Permanence.csv", "prevperm"),
+        ("SW_Episodes.csv", "swepisodes"),
+        ("SocialWorkerEpisodes.csv", "swepisodes"),
+        ("DeprivationOfLibertyOrders.csv", "dolo"),
+        ("Reviews.csv", "reviews"),
+    ],
+)
+def test_a_zips_tables_are_named_as_the_derivation_reads_them(member, key) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("header.csv", header_csv(HEADER_ROWS[:1]))
+        archive.writestr("episodes.csv", EPISODES)
+        archive.writestr(member, "CHILD,X\nA,1\n")
+    tables = ssda903_tables(io.BytesIO(buffer.getvalue()), 2026, import_limits())
+    assert tables is not None and tables.table(key)["CHILD"].to_list() == ["A"]
+    # The derivation knows the table by the same name: it counts its row.
+    tables_as_text = {"header": header_csv(HEADER_ROWS[:1]), "episodes": EPISODES}
+    derived = derive_903({**tables_as_text, member: "CHILD,X\nA,1\n"}, 2025)
+    assert derived.rows.get(key) == 1
 
 
 def test_last_years_tables_are_read_for_the_rules_and_never_as_this_years(setting) -> None:
