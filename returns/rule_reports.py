@@ -68,12 +68,14 @@ def report_available(batch: ImportBatch) -> bool:
 
 
 def _fields_text(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.Expr:
-    """ "FIELD=value; FIELD=value" for the rule's fields the table has (empty cells shown empty)."""
-    present = [name for name in fields if name in frame.columns]
+    """ "FIELD=value; FIELD=value" for the rule's fields the table has (empty cells shown
+    empty). Fields are named as the DfE names them ("CINclosureDate"); a table's columns are
+    upper case."""
+    present = [name for name in fields if name.upper() in frame.columns]
     if not present:
         return pl.lit("")
     return pl.concat_str(
-        [pl.format(f"{name}={{}}", pl.col(name).fill_null("")) for name in present],
+        [pl.format(f"{name}={{}}", pl.col(name.upper()).fill_null("")) for name in present],
         separator="; ",
     )
 

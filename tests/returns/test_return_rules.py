@@ -414,6 +414,27 @@ def test_the_error_report_downloads_as_csv_and_xlsx(setting) -> None:
     assert client.get(f"/imports/{batch.pk}/rule-failures.pdf").status_code == 404
 
 
+def test_a_census_error_report_names_the_dfe_fields(setting, monkeypatch) -> None:
+    rules_only(monkeypatch, "4180")  # Sex is M, F or U: the test census writes 1
+    admin, authority, _tmp = setting
+    batch = services.batch_create(
+        user=admin,
+        kind=ImportKind.CIN,
+        upload=SimpleUploadedFile("cin_census_2025.xml", RETURN_CIN),
+        authority=authority,
+        collection_year=2025,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = services.batch_validate(batch=batch)
+    assert batch.rule_counts is not None and batch.rule_counts["4180"]["rows"] == 2
+    response = signed_in(admin).get(f"/imports/{batch.pk}/rule-failures.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert [(row[0], row[3], row[4], row[5], row[6]) for row in rows] == [
+        ("4180", "childidentifiers", "1", "A1", "Sex=1"),
+        ("4180", "childidentifiers", "2", "B2", "Sex=1"),
+    ]
+
+
 def test_the_error_report_is_not_for_those_who_may_not_see_the_batch(setting) -> None:
     _admin, authority, _tmp = setting
     batch = upload(setting)
