@@ -843,8 +843,7 @@ def derive_figures(
     plans_ended = ended_long = ended_short = 0
     on_plan = open_long = 0
     categories: dict[str, int] = dict.fromkeys(CATEGORIES_OF_ABUSE, 0)
-    # The children each kind of record is counted for, each child once: listed when a child's
-    # records add to the count.
+    # The children each kind of record is counted for, each child once.
     referred: list[str] = []
     assessed_children: list[str] = []
     conferenced: list[str] = []
@@ -871,7 +870,9 @@ def derive_figures(
         )
         plans = [p for r in referrals for p in r.plans if p.start is not None]
 
-        counts_before = (referrals_in_year, assessed, icpcs, plans_started, plans_ended)
+        # The counts before this child's records: a child whose records add to one is listed.
+        referrals_before, assessed_before, icpcs_before = referrals_in_year, assessed, icpcs
+        started_before, ended_before = plans_started, plans_ended
         # Referrals and re-referrals: compared with the immediately previous referral.
         for referral in referrals:
             if not year.contains(referral.date) or referral.date is None:
@@ -953,14 +954,16 @@ def derive_figures(
             category = current.latest_category or current.initial_category
             if category in categories:
                 categories[category] += 1
-        for children_counted, before, after in zip(
-            (referred, assessed_children, conferenced, starting_plans, ending_plans),
-            counts_before,
-            (referrals_in_year, assessed, icpcs, plans_started, plans_ended),
-            strict=True,
-        ):
-            if after > before:
-                children_counted.append(key)
+        if referrals_in_year > referrals_before:
+            referred.append(key)
+        if assessed > assessed_before:
+            assessed_children.append(key)
+        if icpcs > icpcs_before:
+            conferenced.append(key)
+        if plans_started > started_before:
+            starting_plans.append(key)
+        if plans_ended > ended_before:
+            ending_plans.append(key)
 
     figures = out.figures
     sections = _sections(children)
