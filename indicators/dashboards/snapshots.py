@@ -49,6 +49,7 @@ from ..models import (
     Period,
     Target,
 )
+from ..quality_short import record_quality_short
 from ..rag import Rating, TargetBand
 from ..sparklines import sparkline
 from ..trend import moves_worsening
@@ -446,7 +447,15 @@ def _tile(
         "title": indicator.title,
         "latest": None
         if latest is None
-        else {"text": latest.text, "period": latest.period.label, "flags": list(latest.flags)},
+        else {
+            "text": latest.text,
+            "period": latest.period.label,
+            "flags": list(latest.flags),
+            # Its data quality as a return's rules left it (issue 19), in words: the full
+            # sentence and the tile's few words; empty when none is held for this version.
+            "quality": latest.quality,
+            "quality_short": record_quality_short(native[-1]) if latest.quality else "",
+        },
         "target": latest.target_text if latest is not None else "no target",
         "rating": rating,
         "travel": {"direction": summary.travel.direction, "text": summary.travel_text},
