@@ -235,14 +235,24 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
     latest = summary.latest
     current = item.history[-1] if latest is not None and item.history else None
     prior = item.history[:-1][-APPENDIX_PRIOR:] if current else ()
-    shown = {
+    latest_dict = figure_dict(current) if current else None
+    prior_dicts = [figure_dict(figure) for figure in prior]
+    # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
+    # labelled as one ("2016-17 year end").
+    year_end = (
+        {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
+        if item.year_end
+        else None
+    )
+    grid_dict = year_so_far(item, period_end) if period_end else None
+    indicator_shown: dict[str, Any] = {
         "code": indicator.code,
         "title": indicator.title,
         "definition": indicator.definition,
         "what_good_looks_like": indicator.what_good_looks_like,
         "unit": indicator.unit,
         "polarity": indicator.get_polarity_display(),
-        "latest": figure_dict(current) if current else None,
+        "latest": latest_dict,
         "target": latest.target_text if latest else "no target",
         "rag": str(latest.rag.rating) if latest else "",
         "rating": latest.rating_words if latest else "no figure",
@@ -253,19 +263,13 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
         "travel_words": summary.travel.words,
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
-        "prior": [figure_dict(figure) for figure in prior],
-        # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
-        # labelled as one ("2016-17 year end").
-        "year_end": (
-            {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
-            if item.year_end
-            else None
-        ),
+        "prior": prior_dicts,
+        "year_end": year_end,
         "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
-        "grid": year_so_far(item, period_end) if period_end else None,
+        "grid": grid_dict,
     }
-    grid_rows = (shown["grid"]["rows"] + [shown["grid"]["previous"]]) if shown["grid"] else []
-    return _with_notes(shown, [shown["latest"], shown["year_end"], *shown["prior"], *grid_rows])
+    grid_rows = [*grid_dict["rows"], grid_dict["previous"]] if grid_dict else []
+    return _with_notes(indicator_shown, [latest_dict, year_end, *prior_dicts, *grid_rows])
 
 
 def scorecard_row(item: PackIndicator) -> dict[str, Any]:
