@@ -100,7 +100,8 @@ def _quality(latest: Mapping[str, Any]) -> str:
         return ""
     short = latest.get("quality_short") or "Data quality"
     return (
-        '<details class="govuk-details app-tile__quality" data-testid="tile-quality">'
+        '<details class="govuk-details govuk-!-font-size-16 govuk-!-margin-bottom-3 '
+        'app-tile__quality" data-testid="tile-quality">'
         '<summary class="govuk-details__summary">'
         f'<span class="govuk-details__summary-text">{_text(short)}</span></summary>'
         f'<div class="govuk-details__text">{_text(words)}</div></details>'
