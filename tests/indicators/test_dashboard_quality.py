@@ -90,3 +90,15 @@ def test_a_figure_corrected_since_shows_no_quality(
     body = dashboard(personas.manager_a, django_assert_max_num_queries)
     assert 'data-indicator="ASMT-T"' in body
     assert "Data quality" not in body
+
+
+def test_a_corrected_return_with_the_same_figures_updates_the_tile(
+    world, personas, eager_tasks, django_capture_on_commit_callbacks, django_assert_max_num_queries
+) -> None:
+    record(latest(world))
+    dashboards.dashboard_rebuild(authority=world.authority_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(latest(world), affected=0)  # the figures themselves do not change
+    body = dashboard(personas.manager_a, django_assert_max_num_queries)
+    assert "Data quality: no DfE rule errors can change it" in body
+    assert SHORT not in body
