@@ -12,6 +12,7 @@ from django.test import Client
 from accounts import access
 from indicators import dashboards, services
 from indicators.models import Figure
+from indicators.quality_short import quality_short
 from indicators.services.figure_quality import QualityRecord, figure_qualities_record
 from tests import factories
 
@@ -102,3 +103,15 @@ def test_a_corrected_return_with_the_same_figures_updates_the_tile(
     body = dashboard(personas.manager_a, django_assert_max_num_queries)
     assert "Data quality: no DfE rule errors can change it" in body
     assert SHORT not in body
+
+
+@pytest.mark.parametrize(
+    ("counted", "affected", "words"),
+    [
+        (4210, 1, "Data quality: 1 of 4,210 children (under 0.1%) has errors that can change it"),
+        (1, 1, "Data quality: 1 of 1 child (100.0%) has errors that can change it"),
+        (0, 0, "Data quality: checked; it counts no children"),
+    ],
+)
+def test_the_few_words_read_as_english_whatever_the_counts(counted, affected, words) -> None:
+    assert quality_short(counted, affected) == words
