@@ -16,7 +16,10 @@ and are not derived here.
 
 Privacy (DESIGN.md): child-level rows live only inside `derive_903`. The result, `Derived903`,
 holds aggregates, findings and counts; no finding quotes a child's identifier, date of birth or
-postcode (row numbers and code values only).
+postcode (row numbers and code values only). The one exception is `Derived903.counted`: for each
+figure, the CHILD identifiers it counts, so that validation can say how many of them a rule
+error touches (`dfe_rules.quality`). It lives in memory only, while the return is validated:
+it is never stored, logged, shown or put in a finding, and it is left out of the result's repr.
 
 Codes are checked against the collection year's lists (`codes_for_year`; sources and the
 changes by year are under "Codes by collection year" below): RNE, LS, CIN and PLACE must be
@@ -240,7 +243,8 @@ class Figure(NamedTuple):
 
 @dataclass(frozen=True)
 class Derived903:
-    """What leaves this module: aggregates, findings and counts. No child-level data."""
+    """What leaves this module: aggregates, findings and counts; and, in memory only, the
+    children each figure counts (`counted`, see the module's privacy note)."""
 
     collection_year: int
     figures: dict[str, Figure]
@@ -249,6 +253,10 @@ class Derived903:
     episodes: int  # episode rows read (duplicates excluded)
     rows: dict[str, int] = field(default_factory=dict)  # data rows per table, as in the file
     not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
+    # Figure code -> the CHILD identifiers in its numerator or denominator: for a count, the
+    # children counted; for a percentage or an average, its denominator's cohort. For the
+    # figures' data quality during validation only: never stored, never in a finding.
+    counted: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --- Child-level records (internal) -----------------------------------------------------------
@@ -594,6 +602,7 @@ def _derive_903(
     adoptions = _read_ad1(reader, texts, rows)
 
     figures: dict[str, Figure] = {}
+    counted: dict[str, frozenset[str]] = {}
     by_child = _chains(reader, episodes, year_start)
     if episodes:
         _derive_cla(
@@ -604,6 +613,7 @@ def _derive_903(
             health,
             adoptions,
             figures,
+            counted,
             year_start,
             year_end,
             population,
@@ -619,7 +629,7 @@ def _derive_903(
             "no episode could be read, so no figure about children looked after is derived.",
             Severity.WARNING,
         )
-    _derive_care_leavers(leavers, dobs, figures, year_end)
+    _derive_care_leavers(leavers, dobs, figures, counted, year_end)
     return Derived903(
         collection_year=collection_year,
         figures=figures,
@@ -628,6 +638,7 @@ def _derive_903(
         episodes=len(episodes),
         rows=rows,
         not_listed=reader.not_listed,
+        counted=counted,
     )
 
 
@@ -1034,15 +1045,26 @@ def _derive_cla(
     health: dict[str, Health] | None,
     adoptions: dict[str, Adoption],
     figures: dict[str, Figure],
+    counted: dict[str, frozenset[str]],
     year_start: date,
     year_end: date,
     population: int | None,
 ) -> None:
-    looked_after = foster = s20 = uasc_count = three_plus = 0
-    stability_cohort = stability_met = 0
-    health_cohort = health_check = teeth = imms = 0
-    sdq_cohort = sdq_with = sdq_total = 0
-    a1_total = a1_count = a2_total = a2_count = 0
+    """The figures about children looked after, into `figures`; into `counted`, the children
+    each counts (each cohort is listed as it is counted: its length is the denominator)."""
+    foster = s20 = three_plus = 0
+    stability_met = 0
+    health_check = teeth = imms = 0
+    sdq_total = 0
+    a1_total = a2_total = 0
+    looked_after: list[str] = []
+    uasc_looked_after: list[str] = []
+    stability_cohort: list[str] = []
+    health_cohort: list[str] = []
+    sdq_cohort: list[str] = []
+    sdq_with: list[str] = []
+    adopted_a1: list[str] = []
+    adopted_a2: list[str] = []
     long_term_start = _minus_months(year_end, 30)  # 31 March - 2.5 years = 30 September
     placement_since = _minus_months(year_end, 24)
     twelve_months = _minus_months(year_end, 12)
@@ -1065,7 +1087,7 @@ def _derive_cla(
                 )
                 if moved_in is not None:
                     a1_total += (moved_in - chain[first].decom).days
-                    a1_count += 1
+                    adopted_a1.append(child)
                 order = next(
                     (
                         chain[j].decom
@@ -1077,7 +1099,7 @@ def _derive_cla(
                 adoption = adoptions.get(child)
                 if order and adoption and adoption.date_match and adoption.date_match >= order:
                     a2_total += (adoption.date_match - order).days
-                    a2_count += 1
+                    adopted_a2.append(child)
         last = len(chain) - 1
         current = chain[last]
         if current.decom > year_end:
@@ -1089,12 +1111,13 @@ def _derive_cla(
             continue
         if current.ls in SHORT_BREAKS:
             continue
-        looked_after += 1
+        looked_after.append(child)
         foster += current.place in FOSTER_CARE
         s20 += current.ls == SECTION_20
         if child in uasc:
             ceased = uasc[child]
-            uasc_count += ceased is None or ceased > year_end
+            if ceased is None or ceased > year_end:
+                uasc_looked_after.append(child)
         # Placements during the year.
         placements = 0
         counted_first = False
@@ -1116,12 +1139,12 @@ def _derive_cla(
             and dob is not None
             and _age(dob, year_end) < LONG_TERM_AGE_UNDER
         ):
-            stability_cohort += 1
+            stability_cohort.append(child)
             stability_met += chain[placement[last]].decom <= placement_since
         # Health (OC2): looked after continuously for 12 months or more. A child of the cohort
         # without an OC2 row counts as having had nothing (and gets a warning).
         if health is not None and period_start <= twelve_months:
-            health_cohort += 1
+            health_cohort.append(child)
             record = health.get(child)
             if record is None:
                 reader.find(
@@ -1137,38 +1160,59 @@ def _derive_cla(
                 imms += record.immunisations
             birth = dob or (record.dob if record else None)
             if birth is not None and SDQ_AGES[0] <= _age(birth, year_end) <= SDQ_AGES[1]:
-                sdq_cohort += 1
+                sdq_cohort.append(child)
                 if record is not None and record.sdq is not None:
-                    sdq_with += 1
+                    sdq_with.append(child)
                     sdq_total += record.sdq
 
-    figures["CLA-COUNT"] = Figure(float(looked_after), looked_after, None)
+    # A child is looked after once at 31 March, and in each cohort once: its length counts.
+    cohort = frozenset(looked_after)
+    count = len(looked_after)
+    figures["CLA-COUNT"] = Figure(float(count), count, None)
     if population is not None:
-        rate = 10000.0 * looked_after / population if population > 0 else None
-        figures["CLA-RATE"] = Figure(rate, looked_after, population)
-    figures["CLA-FOSTER"] = _percent(foster, looked_after)
-    figures["CLA-S20"] = _percent(s20, looked_after)
-    figures["UASC-COUNT"] = Figure(float(uasc_count), uasc_count, None)
-    figures["CLA-3PLAC"] = _percent(three_plus, looked_after)
-    figures["CLA-STAB-LT"] = _percent(stability_met, stability_cohort)
+        rate = 10000.0 * count / population if population > 0 else None
+        figures["CLA-RATE"] = Figure(rate, count, population)
+        counted["CLA-RATE"] = cohort
+    figures["CLA-FOSTER"] = _percent(foster, count)
+    figures["CLA-S20"] = _percent(s20, count)
+    figures["UASC-COUNT"] = Figure(float(len(uasc_looked_after)), len(uasc_looked_after), None)
+    figures["CLA-3PLAC"] = _percent(three_plus, count)
+    figures["CLA-STAB-LT"] = _percent(stability_met, len(stability_cohort))
+    counted.update(dict.fromkeys(("CLA-COUNT", "CLA-FOSTER", "CLA-S20", "CLA-3PLAC"), cohort))
+    counted["UASC-COUNT"] = frozenset(uasc_looked_after)
+    counted["CLA-STAB-LT"] = frozenset(stability_cohort)
     if health_cohort:
-        figures["HLT-CHECK"] = _percent(health_check, health_cohort)
-        figures["HLT-DENTAL"] = _percent(teeth, health_cohort)
-        figures["HLT-IMMS"] = _percent(imms, health_cohort)
-        figures["HLT-SDQ-PCT"] = _percent(sdq_with, sdq_cohort)
-        figures["HLT-SDQ"] = _average(sdq_total, sdq_with)
-    if a1_count:
-        figures["ADOPT-A1"] = _average(a1_total, a1_count)
-    if a2_count:
-        figures["ADOPT-A2"] = _average(a2_total, a2_count)
+        figures["HLT-CHECK"] = _percent(health_check, len(health_cohort))
+        figures["HLT-DENTAL"] = _percent(teeth, len(health_cohort))
+        figures["HLT-IMMS"] = _percent(imms, len(health_cohort))
+        figures["HLT-SDQ-PCT"] = _percent(len(sdq_with), len(sdq_cohort))
+        figures["HLT-SDQ"] = _average(sdq_total, len(sdq_with))
+        health_children = frozenset(health_cohort)
+        counted.update(dict.fromkeys(("HLT-CHECK", "HLT-DENTAL", "HLT-IMMS"), health_children))
+        counted["HLT-SDQ-PCT"] = frozenset(sdq_cohort)
+        counted["HLT-SDQ"] = frozenset(sdq_with)
+    # A child adopted twice in a year counts twice in the average, once among the children.
+    if adopted_a1:
+        figures["ADOPT-A1"] = _average(a1_total, len(adopted_a1))
+        counted["ADOPT-A1"] = frozenset(adopted_a1)
+    if adopted_a2:
+        figures["ADOPT-A2"] = _average(a2_total, len(adopted_a2))
+        counted["ADOPT-A2"] = frozenset(adopted_a2)
 
 
 def _derive_care_leavers(
-    leavers: list[CareLeaver], dobs: dict[str, date], figures: dict[str, Figure], year_end: date
+    leavers: list[CareLeaver],
+    dobs: dict[str, date],
+    figures: dict[str, Figure],
+    counted: dict[str, frozenset[str]],
+    year_end: date,
 ) -> None:
+    """The care leavers' figures, into `figures`; into `counted`, each age band's care leavers
+    in touch (the denominator of its EET and accommodation percentages)."""
     if not leavers:
         return
     counts = {"1718": [0, 0, 0], "1921": [0, 0, 0]}  # in touch, in EET, suitably accommodated
+    in_touch_by_band: dict[str, list[str]] = {"1718": [], "1921": []}
     for leaver in leavers:
         dob = leaver.dob or dobs.get(leaver.child)
         if dob is None or leaver.in_touch not in OC3_IN_TOUCH:
@@ -1180,8 +1224,11 @@ def _derive_care_leavers(
             continue
         tally = counts[band]
         tally[0] += 1
+        in_touch_by_band[band].append(leaver.child)
         tally[1] += leaver.activ[:1] in ("F", "P")
         tally[2] += leaver.accom.endswith("1")
     for band, (in_touch, eet, accommodated) in counts.items():
         figures[f"CL-EET-{band}"] = _percent(eet, in_touch)
         figures[f"CL-ACC-{band}"] = _percent(accommodated, in_touch)
+        children = frozenset(in_touch_by_band[band])
+        counted[f"CL-EET-{band}"] = counted[f"CL-ACC-{band}"] = children

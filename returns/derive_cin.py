@@ -7,10 +7,15 @@ repeated as often as needed, as in the DfE schema). Elements are read by local n
 namespace prefix or a year's renaming (GenderCurrent became Sex in 2024) does not matter;
 elements this module does not know are reported once each as a WARNING, never guessed at.
 
-Privacy (DESIGN.md): the child's LAchildID is used only to link one child's records within the
-file and never leaves this module; dates of birth, UPNs and the like are not read at all. A
-`CinResult` holds aggregates only: figures, a category-of-abuse breakdown, record counts and
-findings. A finding never quotes an identifier, only the offending date or code.
+Privacy (DESIGN.md): the child's LAchildID links one child's records within the file; dates of
+birth, UPNs and the like are not read at all. A `CinResult` holds aggregates (figures, a
+category-of-abuse breakdown, record counts and findings) and one thing more: `counted`, for
+each figure, the LAchildIDs of the children it counts. That is the only way an LAchildID
+leaves this module, and only in memory: the caller validating the return matches them with the
+children each DfE rule error touches (`dfe_rules.quality`, whose CIN tables key children by
+LAchildID in CHILD), keeps the counts, and lets the identifiers go with the result. They are
+never stored, logged or shown, never in a finding, and left out of the result's repr. A
+finding never quotes an identifier, only the offending date or code.
 
 Findings: `row` is the 1-based position of the <Child> element in the file (the first <Child>
 is row 1), 0 for the file or its header; `column` is the element's name.
@@ -240,6 +245,10 @@ class CinResult:
     findings: list[Finding] = field(default_factory=list)
     counts: CinCounts = field(default_factory=CinCounts)
     not_listed: int = 0  # errors found beyond the findings kept (ImportLimits.findings)
+    # Figure code -> the LAchildIDs of the children in its numerator or denominator: for a
+    # count, the children counted; for a percentage, its denominator's children. In memory
+    # only, for the figures' data quality during validation: never stored (module docstring).
+    counted: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def has_errors(self) -> bool:
@@ -814,8 +823,11 @@ def derive_figures(
     population: int | None = None,
     assessment_clock_from_referral: bool = ASSESSMENT_CLOCK_FROM_REFERRAL,
     earlier_children: Iterable[Child] = (),
-) -> tuple[dict[str, DerivedFigure], dict[str, DerivedFigure], list[Finding]]:
-    """Figures, the category-of-abuse breakdown and derivation findings for the year.
+) -> tuple[
+    dict[str, DerivedFigure], dict[str, DerivedFigure], list[Finding], dict[str, frozenset[str]]
+]:
+    """Figures, the category-of-abuse breakdown, derivation findings for the year, and the
+    children (link keys) each figure counts (`CinResult.counted`).
 
     `earlier_children` (from earlier years' files) are history only: their referral and plan
     start dates before this year are looked back at for re-referrals and repeat plans; nothing
@@ -831,6 +843,13 @@ def derive_figures(
     plans_ended = ended_long = ended_short = 0
     on_plan = open_long = 0
     categories: dict[str, int] = dict.fromkeys(CATEGORIES_OF_ABUSE, 0)
+    # The children each kind of record is counted for, each child once.
+    referred: list[str] = []
+    assessed_children: list[str] = []
+    conferenced: list[str] = []
+    starting_plans: list[str] = []
+    ending_plans: list[str] = []
+    on_plan_children: list[str] = []
 
     for key, key_children in _by_child(children).items():
         row = key_children[0].row
@@ -851,6 +870,9 @@ def derive_figures(
         )
         plans = [p for r in referrals for p in r.plans if p.start is not None]
 
+        # The counts before this child's records: a child whose records add to one is listed.
+        referrals_before, assessed_before, icpcs_before = referrals_in_year, assessed, icpcs
+        started_before, ended_before = plans_started, plans_ended
         # Referrals and re-referrals: compared with the immediately previous referral.
         for referral in referrals:
             if not year.contains(referral.date) or referral.date is None:
@@ -926,11 +948,22 @@ def derive_figures(
                 )
             current = max(open_plans, key=lambda p: p.start or year.start)
             on_plan += 1
+            on_plan_children.append(key)
             if current.start and add_months(current.start, LONG_PLAN_MONTHS) <= year.end:
                 open_long += 1
             category = current.latest_category or current.initial_category
             if category in categories:
                 categories[category] += 1
+        if referrals_in_year > referrals_before:
+            referred.append(key)
+        if assessed > assessed_before:
+            assessed_children.append(key)
+        if icpcs > icpcs_before:
+            conferenced.append(key)
+        if plans_started > started_before:
+            starting_plans.append(key)
+        if plans_ended > ended_before:
+            ending_plans.append(key)
 
     figures = out.figures
     sections = _sections(children)
@@ -939,7 +972,7 @@ def derive_figures(
         out.findings.append(
             Finding(0, "CINdetails", "No referral could be read, so no figure is derived.")
         )
-        return {}, {}, out.findings
+        return {}, {}, out.findings, {}
     figures[REF_COUNT] = _count(referrals_in_year)
     out.percent(REF_REREF, rereferrals, referrals_in_year, "referrals")
     if sections.assessments:
@@ -985,7 +1018,23 @@ def derive_figures(
         if on_plan
         else {}
     )
-    return figures, breakdown, out.findings
+    children_of = {
+        (REF_COUNT, REF_RATE, REF_REREF): referred,
+        (ASMT_COUNT, ASMT_45): assessed_children,
+        (ICPC_15,): conferenced,
+        (CPP_COUNT, CPP_RATE, CPP_2YR_OPEN): on_plan_children,
+        (CPP_2ND,): starting_plans,
+        (CPP_2YR_CEASED, CPP_U3M): ending_plans,
+    }
+    counted = {
+        code: frozenset(children)
+        for codes, children in children_of.items()
+        for code in codes
+        if code in figures
+    }
+    if breakdown:
+        counted[CPP_CAT] = frozenset(on_plan_children)
+    return figures, breakdown, out.findings, counted
 
 
 @dataclass(frozen=True)
@@ -1094,7 +1143,7 @@ def derive_cin(
                     Severity.WARNING,
                 )
             )
-    figures, breakdown, findings = derive_figures(
+    figures, breakdown, findings, counted = derive_figures(
         parsed.children,
         collection_year=collection_year,
         population=population,
@@ -1102,7 +1151,8 @@ def derive_cin(
         earlier_children=earlier_children,
     )
     findings = [*history_findings, *findings]
-    # The Child records (and their link keys) go out of scope here: only aggregates remain.
+    # The Child records go out of scope here: only aggregates remain, and the link keys of the
+    # children each figure counts (in memory only, see the module's docstring).
     return CinResult(
         collection_year=collection_year,
         figures=figures,
@@ -1110,6 +1160,7 @@ def derive_cin(
         findings=[*parsed.findings, *findings],
         counts=parsed.counts,
         not_listed=parsed.not_listed,
+        counted=counted,
     )
 
 

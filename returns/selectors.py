@@ -17,6 +17,7 @@ from accounts import access
 from accounts.access import Permission
 from indicators import selectors as indicator_selectors
 from indicators.models import Area, AreaKind, Figure, Indicator, Target, Theme
+from indicators.quality_words import figure_quality_text
 from indicators.queue import task_waiting
 from indicators.resources import AreaResource, IndicatorResource
 
@@ -223,7 +224,8 @@ def authority_export(user: User | AnonymousUser, slug: str, table: str) -> Sheet
 def _figure_rows(authority: Area) -> Iterator[list[Any]]:
     figures = (
         Figure.objects.filter(area=authority)
-        .select_related("indicator", "period", "breakdown")
+        # The figure's data quality, held for the version exported or not shown (issue 19).
+        .select_related("indicator", "period", "breakdown", "quality")
         .order_by(
             "indicator__code",
             "period__start",
@@ -249,6 +251,7 @@ def _figure_rows(authority: Area) -> Iterator[list[Any]]:
             figure.get_status_display(),
             figure.is_revised,
             figure.get_source_display(),
+            figure_quality_text(figure),
         ]
 
 

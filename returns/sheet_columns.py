@@ -64,8 +64,9 @@ FIGURE_COLUMNS = (
         "",
     ),
 )
-# Columns an export adds for people to read; importing ignores them.
-FIGURE_EXPORT_ONLY = ("indicator_title", "status", "revised", "source")
+# Columns an export adds for people to read; importing ignores them. A figure derived from a
+# statutory return carries its data quality in words (issue 19).
+FIGURE_EXPORT_ONLY = ("indicator_title", "status", "revised", "source", "data_quality")
 
 TARGET_COLUMNS = (
     Column("authority", True, "The authority's DfE number, ONS code or short name.", "865"),

@@ -13,7 +13,8 @@ one shape, live or frozen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,9 @@ from complaints import selectors as complaint_selectors
 from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import ComparatorKind, Figure, Frequency, Indicator, PeriodKind
+from indicators.quality_models import FigureQuality
+from indicators.quality_short import quality_short
+from indicators.selectors import ShownFigure
 
 from . import curves, glossary, grid, scorecard
 from .exempt import exempt_content
@@ -31,7 +35,7 @@ from .models import LAID_OUT_KINDS, LISTED_KINDS, Pack, PackSection, SectionKind
 from .question_selectors import matters_arising_content
 
 if TYPE_CHECKING:
-    from indicators.selectors import FigureRow, PackIndicator, ShownFigure
+    from indicators.selectors import FigureRow, PackIndicator
 
 # The appendix shows this many years (or periods) before the current one, as seed 000 does.
 APPENDIX_PRIOR = 2
@@ -47,9 +51,17 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+@dataclass(frozen=True)
+class QualifiedFigure(ShownFigure):
+    """A figure a pack shows that carries a return's data quality (issue 19): the full sentence
+    is its row's (`FigureRow.quality`), and this is the few words a table's cell has room for."""
+
+    quality_short: str = ""
+
+
 def figure_dict(shown: ShownFigure) -> dict[str, Any]:
     row = shown.row
-    return {
+    shown_dict = {
         "figure_id": shown.figure_id,
         "version": shown.version,
         "period": row.period.label,
@@ -58,6 +70,35 @@ def figure_dict(shown: ShownFigure) -> dict[str, Any]:
         "flags": list(row.flags),
         "provisional": "provisional" in row.flags,
     }
+    if row.quality:
+        # Frozen with the rest at publication: a published pack keeps the quality it was
+        # published with. Only a figure with a quality carries the keys (packs published
+        # before qualities were kept have none, and read the same).
+        shown_dict["quality"] = row.quality
+        shown_dict["quality_short"] = (
+            shown.quality_short if isinstance(shown, QualifiedFigure) else ""
+        ) or "Data quality"
+    return shown_dict
+
+
+def quality_notes(figures: Iterable[dict[str, Any] | None]) -> list[dict[str, str]]:
+    """The full sentence of each figure shown with a data quality, once each, in the order
+    shown: the note under a block or table whose cells give the few words."""
+    notes: list[dict[str, str]] = []
+    seen: set[int] = set()
+    for figure in figures:
+        if not figure or not figure.get("quality") or figure["figure_id"] in seen:
+            continue
+        seen.add(figure["figure_id"])
+        notes.append({"period": figure["period"], "words": figure["quality"]})
+    return notes
+
+
+def _with_notes(shown: dict[str, Any], figures: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
+    notes = quality_notes(figures)
+    if notes:
+        shown["quality_notes"] = notes
+    return shown
 
 
 def _comparators(item: PackIndicator, row: FigureRow) -> list[dict[str, Any]]:
@@ -194,14 +235,24 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
     latest = summary.latest
     current = item.history[-1] if latest is not None and item.history else None
     prior = item.history[:-1][-APPENDIX_PRIOR:] if current else ()
-    return {
+    latest_dict = figure_dict(current) if current else None
+    prior_dicts = [figure_dict(figure) for figure in prior]
+    # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
+    # labelled as one ("2016-17 year end").
+    year_end = (
+        {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
+        if item.year_end
+        else None
+    )
+    grid_dict = year_so_far(item, period_end) if period_end else None
+    indicator_shown: dict[str, Any] = {
         "code": indicator.code,
         "title": indicator.title,
         "definition": indicator.definition,
         "what_good_looks_like": indicator.what_good_looks_like,
         "unit": indicator.unit,
         "polarity": indicator.get_polarity_display(),
-        "latest": figure_dict(current) if current else None,
+        "latest": latest_dict,
         "target": latest.target_text if latest else "no target",
         "rag": str(latest.rag.rating) if latest else "",
         "rating": latest.rating_words if latest else "no figure",
@@ -212,24 +263,20 @@ def indicator_dict(item: PackIndicator, period_end: date | None = None) -> dict[
         "travel_words": summary.travel.words,
         "comparators": _comparators(item, latest) if latest else [],
         "commentary": latest.commentary if latest else "",
-        "prior": [figure_dict(figure) for figure in prior],
-        # The latest year-end outturn of a monthly or quarterly measure, beside its periods,
-        # labelled as one ("2016-17 year end").
-        "year_end": (
-            {**figure_dict(item.year_end), "period": item.year_end.row.period_label}
-            if item.year_end
-            else None
-        ),
+        "prior": prior_dicts,
+        "year_end": year_end,
         "trend": [trend_point(item, shown) for shown in item.history[-TREND_POINTS:]],
-        "grid": year_so_far(item, period_end) if period_end else None,
+        "grid": grid_dict,
     }
+    grid_rows = [*grid_dict["rows"], grid_dict["previous"]] if grid_dict else []
+    return _with_notes(indicator_shown, [latest_dict, year_end, *prior_dicts, *grid_rows])
 
 
 def scorecard_row(item: PackIndicator) -> dict[str, Any]:
     """An indicator's line of the scorecard: latest value and period, target, rating,
     direction of travel and the main comparators (`scorecard.MAIN_COMPARATORS`)."""
     shown = indicator_dict(item)
-    return {
+    row = {
         "code": shown["code"],
         "title": shown["title"],
         "latest": shown["latest"],
@@ -241,6 +288,7 @@ def scorecard_row(item: PackIndicator) -> dict[str, Any]:
         "travel": item.summary.travel.words,
         "comparators": [_cell_of(shown, (kind,)) for kind, _ in scorecard.MAIN_COMPARATORS],
     }
+    return _with_notes(row, [shown["latest"]])
 
 
 def _cell_of(indicator: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
@@ -253,7 +301,7 @@ def appendix_row(item: PackIndicator) -> dict[str, Any]:
     leaves out a comparator column no row has a figure in)."""
     shown = indicator_dict(item)
     prior = item.history[:-1][-APPENDIX_PRIOR:] if item.history else ()
-    return {
+    row = {
         "code": shown["code"],
         "title": shown["title"],
         "unit": shown["unit"],
@@ -265,6 +313,7 @@ def appendix_row(item: PackIndicator) -> dict[str, Any]:
         "neighbours": _cell_of(shown, (ComparatorKind.NEIGHBOURS,)),
         "travel": shown["travel"],
     }
+    return _with_notes(row, [*row["prior"], row["current"]])
 
 
 def _indicators_of(section: PackSection) -> list[Indicator]:
@@ -304,8 +353,46 @@ def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackI
         items = indicator_selectors.pack_indicators(
             pack.authority, group, as_at=end, since=since, history_points=TREND_POINTS
         )
-        read.update((item.summary.indicator.id, item) for item in items)
+        read.update((item.summary.indicator.id, item) for item in _qualified(items))
     return read
+
+
+def _qualified(items: list[PackIndicator]) -> list[PackIndicator]:
+    """The items with each figure that carries a return's data quality given its few words
+    (`QualifiedFigure`): the counts behind them read in one query, and none at all when no
+    figure shown has a quality (as in most packs)."""
+    with_quality = {
+        shown.figure_id
+        for item in items
+        for shown in (*item.history, *item.year_ends)
+        if shown.row.quality
+    }
+    if not with_quality:
+        return items
+    held = {
+        figure_id: (version, counted, affected)
+        for figure_id, version, counted, affected in FigureQuality.objects.filter(
+            figure_id__in=with_quality
+        ).values_list("figure_id", "version", "counted", "affected")
+    }
+
+    def qualified(shown: ShownFigure) -> ShownFigure:
+        found = held.get(shown.figure_id)
+        if not shown.row.quality or found is None or found[0] != shown.version:
+            return shown
+        return QualifiedFigure(
+            shown.figure_id, shown.version, shown.row, quality_short(found[1], found[2])
+        )
+
+    return [
+        replace(
+            item,
+            history=tuple(qualified(shown) for shown in item.history),
+            year_ends=tuple(qualified(shown) for shown in item.year_ends),
+            year_end=qualified(item.year_end) if item.year_end else None,
+        )
+        for item in items
+    ]
 
 
 # The sections that show indicators' figures.

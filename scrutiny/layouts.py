@@ -117,6 +117,16 @@ def _value_at(cells: Sequence[dict[str, Any] | None], index: int) -> str | None:
     return None if cell is None else cell.get("value")
 
 
+def table_quality_notes(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """Under a table of many measures, whose cells give a figure's data quality in a few words
+    (issue 19): each one's full sentence, headed with its measure and period."""
+    return [
+        {"title": row.get("title", ""), **note}
+        for row in rows
+        for note in row.get("quality_notes", [])
+    ]
+
+
 def scorecard_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str, Any]:
     """The scorecard's comparator columns (those with a figure for some indicator; the
     national one headed with the authority's `nation`), its rows marked with their rating's
@@ -142,6 +152,7 @@ def scorecard_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[st
             for row in rows
         ],
         "key": scorecard.scorecard_key(rows, nation),
+        "quality_notes": table_quality_notes(rows),
     }
 
 
@@ -162,6 +173,7 @@ def appendix_table(rows: Sequence[dict[str, Any]], nation: str = "") -> dict[str
     return {
         "comparators": [heading for _, heading in columns],
         "rows": [{**row, "cells": [row.get(key) for key, _ in columns]} for row in rows],
+        "quality_notes": table_quality_notes(rows),
     }
 
 

@@ -328,7 +328,7 @@ def compose_page(user: Any, slug: str, pack_id: int) -> ComposePage:
 
 # Raise when _pack_body.html (or what it includes) changes, so that cached pack bodies and PDFs
 # made with the old layout are not served.
-LAYOUT_VERSION = 8
+LAYOUT_VERSION = 9  # 9: figures' data quality (issue 19)
 
 
 @dataclass(frozen=True)

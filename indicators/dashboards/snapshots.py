@@ -29,6 +29,7 @@ from ..figure_context import (
     RECORD_FIELDS,
     FigureContext,
     FigureRecord,
+    FigureRow,
     IndicatorSummary,
     ValueRecord,
     comparator_setup,
@@ -49,6 +50,7 @@ from ..models import (
     Period,
     Target,
 )
+from ..quality_short import record_quality_short
 from ..rag import Rating, TargetBand
 from ..sparklines import sparkline
 from ..trend import moves_worsening
@@ -428,6 +430,21 @@ def _trend_line(
     return {"segments": list(line.segments), "last": line.last, "summary": summary}, worsening
 
 
+def _latest(row: FigureRow, figure: Figure) -> dict[str, Any]:
+    """The tile's latest figure; with its data quality as a return's rules left it (issue 19),
+    the full sentence and the tile's few words, only when one is held for this version (most
+    figures have none, and a snapshot stays as small as it was)."""
+    latest: dict[str, Any] = {
+        "text": row.text,
+        "period": row.period.label,
+        "flags": list(row.flags),
+    }
+    if row.quality:
+        latest["quality"] = row.quality
+        latest["quality_short"] = record_quality_short(figure)
+    return latest
+
+
 def _tile(
     context: FigureContext, indicator: Indicator, figures: Sequence[Figure]
 ) -> dict[str, Any]:
@@ -444,9 +461,7 @@ def _tile(
     return {
         "code": indicator.code,
         "title": indicator.title,
-        "latest": None
-        if latest is None
-        else {"text": latest.text, "period": latest.period.label, "flags": list(latest.flags)},
+        "latest": None if latest is None else _latest(latest, native[-1]),
         "target": latest.target_text if latest is not None else "no target",
         "rating": rating,
         "travel": {"direction": summary.travel.direction, "text": summary.travel_text},

@@ -91,6 +91,23 @@ def _facts(tile: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
+def _quality(latest: Mapping[str, Any]) -> str:
+    """The latest figure's data quality (issue 19), when it was derived from a return committed
+    with DfE rule errors: a few words always on show, opening onto the full sentence. In words,
+    never a colour alone; a snapshot built before qualities were kept has none."""
+    words = latest.get("quality") or ""
+    if not words:
+        return ""
+    short = latest.get("quality_short") or "Data quality"
+    return (
+        '<details class="govuk-details govuk-!-font-size-16 govuk-!-margin-bottom-3 '
+        'app-tile__quality" data-testid="tile-quality">'
+        '<summary class="govuk-details__summary">'
+        f'<span class="govuk-details__summary-text">{_text(short)}</span></summary>'
+        f'<div class="govuk-details__text">{_text(words)}</div></details>'
+    )
+
+
 def tile_html(tile: Mapping[str, Any], href: str) -> str:
     """One measure's tile: its latest figure, target, rating, direction of travel, comparators
     and 18-month sparkline with a sentence naming the range."""
@@ -106,6 +123,7 @@ def tile_html(tile: Mapping[str, Any], href: str) -> str:
             f'<p class="app-tile__value"><span class="app-figure">{_text(latest["text"])}</span> '
             f'<span class="govuk-hint app-inline-hint">{_text(latest["period"])}{flags}</span></p>'
         )
+        parts.append(_quality(latest))
         parts.append(_facts(tile))
     elif tile["only_by"]:
         parts.append(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from .. import dashboards
 from ..models import Figure, FigureSource
 from ..quality_models import FigureQuality
 from .figure_writes import import_writer_require
@@ -57,4 +58,7 @@ def figure_qualities_record(
         )
     FigureQuality.objects.filter(figure_id__in=list(figures)).delete()
     FigureQuality.objects.bulk_create(kept)
+    # The dashboards carry the latest figure's quality in their snapshots: a corrected return
+    # whose figures are unchanged still changes what their tiles say.
+    dashboards.dashboards_changed(area_ids={figure.area_id for figure in figures.values()})
     return len(kept)

@@ -66,10 +66,13 @@ def figure_quality(
     """The quality of a figure counting the children `counted`, derived from `fields`, given
     each error rule's failing children (`errors`: code -> children) and fields."""
     children = frozenset(counted)
+    # Names compared without regard to case: the CIN rules name the census's elements
+    # (CPPstartDate), the tables and `figure_fields.csv` their columns (CPPSTARTDATE).
+    wanted = {name.upper() for name in fields}
     touches: list[RuleTouch] = []
     affected: set[str] = set()
     for code, failing in errors.items():
-        if not rule_fields.get(code, frozenset()) & fields:
+        if not {name.upper() for name in rule_fields.get(code, frozenset())} & wanted:
             continue
         touched = children & failing
         if touched:

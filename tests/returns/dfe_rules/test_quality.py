@@ -60,3 +60,13 @@ def test_the_affected_are_never_more_than_the_counted_nor_the_sum_of_the_rules(c
     assert quality.affected <= sum(touch.children for touch in quality.rules)
     assert all(touch.children <= quality.affected for touch in quality.rules)
     assert 0.0 <= quality.share <= 1.0
+
+
+def test_the_cin_rules_element_names_meet_the_tables_column_names():
+    quality = figure_quality(
+        ["X"],
+        frozenset({"CPPSTARTDATE"}),
+        {"8840": frozenset({"X"})},
+        {"8840": frozenset({"CPPstartDate"})},
+    )
+    assert quality.affected == 1
