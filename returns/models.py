@@ -112,8 +112,9 @@ class ImportBatch(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     working_since = models.DateTimeField(null=True, blank=True)
     # A statutory return is the authority's own, for one collection year (2025 = the year to
-    # 31 March 2025). Its file holds child-level data: it is derived into `derived` while
-    # validating and then deleted, so no personal data outlives the upload.
+    # 31 March 2025). Its file holds child-level data: it is derived into `derived` (counts
+    # only) while validating, and deleted then, or kept for the error report while a return
+    # with rule failures is in review and deleted on commit, rejection or expiry (docs/0028).
     authority = models.ForeignKey(
         "indicators.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -33,6 +33,7 @@ from indicators import services as figure_services
 from indicators.models import (
     Area,
     BreakdownCategory,
+    Figure,
     FigureSource,
     FigureStatus,
     Indicator,
@@ -40,6 +41,7 @@ from indicators.models import (
     Period,
     PeriodKind,
 )
+from indicators.services.figure_quality import QualityRecord, figure_qualities_record
 
 from .. import derive_903, derive_cin, ssda903_xml
 from ..findings import Finding
@@ -49,7 +51,14 @@ from ..text_streams import utf8_lines
 from ..zip_files import directory_refusal, directory_size
 from .base import ImportHandler, Preview, batch_file_open, batch_note
 from .batch_figures import batch_figures_restore, batch_figures_write
-from .statutory_rules import RulesChecked, is_last_years, rule_counts_of, rules_check
+from .statutory_rules import (
+    RulesChecked,
+    figure_qualities_of,
+    is_last_years,
+    return_name,
+    rule_counts_of,
+    rules_check,
+)
 
 if TYPE_CHECKING:
     from accounts.access import SystemActor
@@ -73,6 +82,8 @@ class Derived:
     not_listed: int = 0  # errors beyond the findings kept
     # What the review says was read (`read_903`, `read_cin`): counts only.
     read: dict[str, int] = field(default_factory=dict)
+    # The children each figure counts, for its data quality: in memory only, never kept.
+    counted: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
 
 def read_903(result: derive_903.Derived903) -> dict[str, int]:
@@ -101,6 +112,7 @@ def cin_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
         rows=result.counts.children,
         not_listed=result.not_listed,
         read=read_cin(result),
+        counted=dict(result.counted),
     )
 
 
@@ -163,7 +175,8 @@ def ssda903_derive(batch: ImportBatch, source: IO[bytes], year: int) -> Derived:
         if f.value is not None
     }
     read = read_903(result)
-    return Derived(figures, {}, result.findings, read["rows"], result.not_listed, read)
+    counted = {code: result.counted[code] for code in figures if code in result.counted}
+    return Derived(figures, {}, result.findings, read["rows"], result.not_listed, read, counted)
 
 
 def cin_category(name: str, *, create: bool) -> BreakdownCategory | None:
@@ -223,6 +236,32 @@ def return_contents(batch: ImportBatch, *, create: bool) -> list[figure_services
     return contents
 
 
+def qualities_record(
+    user: User | SystemActor, batch: ImportBatch, contents: Sequence[figure_services.FigureContent]
+) -> None:
+    """Keep each committed figure's data quality as validation worked it out, for the version
+    the commit left (a figure the commit left unchanged keeps its version, and its quality is
+    that of this return, which gave the same value)."""
+    kept = (batch.derived or {}).get("quality") or {}
+    overall = [c for c in contents if c.breakdown is None and c.indicator.code in kept]
+    if not overall:
+        return
+    ids = dict(
+        Figure.objects.filter(
+            area=overall[0].area,
+            period=overall[0].period,
+            breakdown__isnull=True,
+            indicator__code__in=[c.indicator.code for c in overall],
+        ).values_list("indicator__code", "pk")
+    )
+    records = [
+        QualityRecord(ids[code], q["counted"], q["affected"], q["rules"])
+        for code, q in kept.items()
+        if code in ids
+    ]
+    figure_qualities_record(user=user, rule_set=batch.rule_set, records=records)
+
+
 def return_file_delete(batch: ImportBatch) -> None:
     """Forget the batch's file, and delete it once this transaction has committed (if it is
     undone, the file is still there). The caller saves the batch."""
@@ -272,6 +311,11 @@ class StatutoryReturnImport(ImportHandler):
         }
         batch.rule_set = outcome.rule_set if outcome else ""
         batch.rule_counts = rule_counts_of(outcome) if outcome else None
+        if outcome:
+            # Counts only: the children behind them go with this call.
+            batch.derived["quality"] = figure_qualities_of(
+                return_name(batch.kind), derived.counted, outcome
+            )
         if not outcome or not outcome.counts:
             # Nothing to report from the file: it goes once the derived figures are safely
             # committed (were the worker to die before then, the transaction is undone and
@@ -294,7 +338,9 @@ class StatutoryReturnImport(ImportHandler):
         )
 
     def commit(self, *, user: User | SystemActor, batch: ImportBatch) -> None:
-        batch_figures_write(user=user, batch=batch, contents=return_contents(batch, create=True))
+        contents = return_contents(batch, create=True)
+        batch_figures_write(user=user, batch=batch, contents=contents)
+        qualities_record(user, batch, contents)
         # A file kept for the error report goes with the commit: the review is over.
         return_file_delete(batch)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from .. import derive_903
 from ..derive_903 import TooLarge, too_many_rows
@@ -35,6 +35,7 @@ from ..dfe_rules.engine import (
     rule_set,
     table_key,
 )
+from ..dfe_rules.quality import figure_fields, figure_quality
 from ..findings import Finding, Severity
 from ..limits import ImportLimits
 from ..models import BatchStatus, ImportBatch, ImportKind
@@ -153,8 +154,13 @@ def return_tables(
     return cin_tables(source, year, limits)
 
 
+def return_name(kind: str) -> str:
+    """The rules' name of a statutory return's kind."""
+    return "ssda903" if kind == ImportKind.SSDA903 else "cin"
+
+
 def rules_of(kind: str, year: int) -> RuleSet:
-    return rule_set("ssda903" if kind == ImportKind.SSDA903 else "cin", year)
+    return rule_set(return_name(kind), year)
 
 
 def rule_outcome(
@@ -247,3 +253,30 @@ def may_commit_with_rule_errors(batch: ImportBatch) -> bool:
         and rule_error_rows(batch) > 0
         and structural_errors(batch) == 0
     )
+
+
+def figure_qualities_of(
+    return_name: str, counted: Mapping[str, frozenset[str]], outcome: RuleOutcome
+) -> dict[str, dict[str, Any]]:
+    """Each derived figure's data quality, as the batch keeps it (counts only: the children
+    are in memory only while the return is validated): of the children the figure counts, how
+    many an error able to change it touches, and which rules (`dfe_rules.quality`). A figure
+    whose fields are not listed has none (it cannot be told)."""
+    errors = {
+        code: children
+        for code, children in outcome.children.items()
+        if outcome.rule(code).severity == ERROR
+    }
+    rule_fields = {rule.code: frozenset(rule.fields) for rule in outcome.rules}
+    fields = figure_fields(return_name)
+    kept: dict[str, dict[str, Any]] = {}
+    for code, children in counted.items():
+        if code not in fields:
+            continue
+        quality = figure_quality(children, fields[code], errors, rule_fields)
+        kept[code] = {
+            "counted": quality.counted,
+            "affected": quality.affected,
+            "rules": [{"code": t.code, "children": t.children} for t in quality.rules],
+        }
+    return kept
