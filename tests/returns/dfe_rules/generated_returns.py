@@ -142,7 +142,7 @@ class Return903:
     """Builds a clean SSDA903 return child by child."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - made-up data, not security
+        self.rng = random.Random(seed)
         self.rows: dict[str, list[list[str]]] = {}
         self.last: dict[str, list[list[str]]] = {"header": [], "episodes": []}
         self.number = 0
@@ -498,7 +498,7 @@ class CinCensus:
     """Builds a clean CIN census child by child, as XML text."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - made-up data, not security
+        self.rng = random.Random(seed)
         self.children: list[str] = []
         self.number = 0
 
