@@ -9,7 +9,8 @@ from ..engine import CHILD, ReturnTables
 
 # A referral's records (assessments, plans, section 47s) are linked to it by these.
 REFERRAL = [CHILD, "CINDETAILSID"]
-# The header's row, as derive_cin counts findings: row 0 is the file itself.
+# The row a rule about the whole return points at: no record (records are numbered from 1
+# within each table, the header being header record 1), the return itself.
 RETURN_ROW = 0
 
 
@@ -20,7 +21,7 @@ def is_true(column: str) -> pl.Expr:
 
 def whole_return(fails: bool) -> pl.DataFrame:
     """A rule the DfE checks over the whole return (an authority-level query): one failure
-    pointing at the header (row 0), or none."""
+    pointing at the return itself (header row 0, before its one record), or none."""
     return pl.DataFrame(
         {
             "table": ["header"] if fails else [],

@@ -11,7 +11,7 @@ import polars as pl
 
 from indicators.working_days import is_working_day
 
-from ..engine import ReturnTables, dates
+from ..engine import ROW, ReturnTables, dates
 
 # Every column the rules read, by table (the layout the CIN reader gives); dates are parsed.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -84,13 +84,11 @@ DATE_COLUMNS = frozenset(
     }
 )
 _CACHE = "_b_tables"
-RECORD = "_b_record"  # a record's position in its table, unique within the table
 
 
 def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
     """A census table with all its columns present (null where the return has none), its
-    date columns as dates (null where empty or not a date) and each record's position in
-    ``_b_record``, read once per run."""
+    date columns as dates (null where empty or not a date), read once per run."""
     store: dict[str, pl.DataFrame] = tables.__dict__.setdefault(_CACHE, {})
     if name not in store:
         columns = COLUMNS[name]
@@ -100,9 +98,7 @@ def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
         )
         if name == "assessments":
             frame = frame.with_columns(_split_factors().alias(FACTORS))
-        # ``_row`` is the child's position in the file (every record of a child shares it), so
-        # a record is told from its siblings by its own position in the table.
-        store[name] = frame.with_row_index(RECORD)
+        store[name] = frame
     return store[name]
 
 
@@ -180,7 +176,7 @@ def starting_during_another(
     starts = frame.filter(pl.col(start).is_not_null())
     others = starts.filter(counts).select(
         *keys,
-        pl.col(RECORD).alias("_other_record"),
+        pl.col(ROW).alias("_other_record"),
         pl.col(start).alias("_other_start"),
         ends.alias("_other_end"),
     )
@@ -189,11 +185,11 @@ def starting_during_another(
     return (
         starts.join(others, on=keys, how="inner")
         .filter(
-            (pl.col(RECORD) != pl.col("_other_record"))
+            (pl.col(ROW) != pl.col("_other_record"))
             & (day >= pl.col("_other_start"))
             & before_end.fill_null(False)
         )
-        .unique(RECORD, maintain_order=True)
+        .unique(ROW, maintain_order=True)
     )
 
 
