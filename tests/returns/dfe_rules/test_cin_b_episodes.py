@@ -4,7 +4,6 @@ in the 2025/26 census (1 April 2025 to 31 March 2026). No database."""
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
 from returns.dfe_rules.engine import ReturnTables, rule_set
