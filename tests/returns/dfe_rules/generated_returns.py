@@ -212,7 +212,7 @@ class Return903:
             return
         child.episodes = [e for e in child.episodes if e.start < eighteen - timedelta(days=3)]
         last = child.episodes[-1]
-        if last.end is None or last.end > eighteen:
+        if last.end is None or last.end > eighteen or last.rec == "X1":
             last.end, last.rec, last.reason_change = eighteen, "E17", ""
 
     def end_period(self, child: Child, day: date, rec: str) -> None:
@@ -334,10 +334,12 @@ class Return903:
     # --- children of particular kinds -------------------------------------------------------
 
     def uasc(self) -> None:
-        """An unaccompanied asylum-seeking young person, arriving at 15 or 16."""
+        """An unaccompanied asylum-seeking young person, arriving at 15 to 17; some turn 18
+        during the year, when their UASC status ceases."""
         rng = self.rng
-        child = self.new_child(rng.uniform(14.5, 16.0), sex="M")
-        start = YEAR_START + timedelta(days=rng.randint(0, 200))
+        child = self.new_child(rng.uniform(15.0, 16.8), sex="M")
+        before_18 = (birthday(child.born, 18) - YEAR_START).days - 30
+        start = YEAR_START + timedelta(days=rng.randint(0, min(200, before_18)))
         self.history(child, start, rng.randint(0, 1), ls="V2")
         for episode in child.episodes:
             episode.cin = "N8"
@@ -651,10 +653,15 @@ CIN_HEADER = (
 
 def generate_cin(seed: int = 26, children: int = 300) -> bytes:
     """A clean CIN census for 2025/26 as XML bytes."""
+    return cin_xml(cin_children(seed, children))
+
+
+def cin_children(seed: int = 26, children: int = 300) -> list[str]:
+    """The clean census's <Child> elements, one string each (to be spoilt by a test)."""
     census = CinCensus(seed)
     for _ in range(children):
         census.child()
-    return cin_xml(census.children)
+    return census.children
 
 
 def cin_xml(children: list[str]) -> bytes:
