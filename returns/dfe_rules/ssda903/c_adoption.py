@@ -7,12 +7,14 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
+from .support import (
+    any_blank,
+    any_given,
+)
 from .support_c import (
     ADOPTED,
     ADOPTION_FIELDS,
     PLACED_FOR_ADOPTION,
-    any_blank,
-    any_given,
     ceased_care,
     episodes,
     failing_other,

@@ -8,7 +8,14 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import birthday, day, given, not_a_date
+from .support import (
+    day,
+    given,
+    years_after,
+)
+from .support_a import (
+    not_a_date,
+)
 
 # The child's reported sex: M, F or U (unknown), since 2024/25 (1 and 2 before).
 SEX_CODES = ("M", "F", "U")
@@ -35,7 +42,7 @@ def young_uasc(tables: ReturnTables) -> pl.DataFrame:
     """231: a child whose UASC_STATUS is 1 was born more than 11 years before 31 March (a
     header without UASC_STATUS is not checked)."""
     header = tables.table("header", "DOB", "UASC_STATUS")
-    under_11 = birthday(dates("DOB"), 11) > day(tables.year_end)
+    under_11 = years_after(dates("DOB"), 11) > day(tables.year_end)
     return failing(header, "header", (pl.col("UASC_STATUS") == "1") & under_11)
 
 
@@ -107,7 +114,7 @@ def school_age_with_upn_un1(tables: ReturnTables) -> pl.DataFrame:
     collection year began (31/08/2024 for 2025/26)."""
     header = tables.table("header", "DOB", "UPN")
     reference = day(date(tables.year_start.year - 1, 8, 31))
-    school_age = birthday(dates("DOB"), 4) <= reference
+    school_age = years_after(dates("DOB"), 4) <= reference
     return failing(header, "header", (pl.col("UPN") == "UN1") & school_age)
 
 
