@@ -12,57 +12,10 @@ import polars as pl
 from indicators.working_days import is_working_day
 
 from ..engine import ROW, ReturnTables, dates
+from .tables import COLUMNS
 
-# Every column the rules read, by table (the layout the CIN reader gives); dates are parsed.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "childidentifiers": (
-        "UPN",
-        "FORMERUPN",
-        "UPNUNKNOWN",
-        "PERSONBIRTHDATE",
-        "EXPECTEDPERSONBIRTHDATE",
-        "GENDERCURRENT",
-        "SEX",
-        "PERSONDEATHDATE",
-    ),
-    "childcharacteristics": ("ETHNICITY",),
-    "disabilities": ("DISABILITY",),
-    "cindetails": (
-        "CINDETAILSID",
-        "CINREFERRALDATE",
-        "REFERRALSOURCE",
-        "PRIMARYNEEDCODE",
-        "CINCLOSUREDATE",
-        "REASONFORCLOSURE",
-        "DATEOFINITIALCPC",
-        "REFERRALNFA",
-    ),
-    "assessments": (
-        "CINDETAILSID",
-        "ASSESSMENTACTUALSTARTDATE",
-        "ASSESSMENTINTERNALREVIEWDATE",
-        "ASSESSMENTAUTHORISATIONDATE",
-        "ASSESSMENTFACTORS",
-    ),
-    "cinplandates": ("CINDETAILSID", "CINPLANSTARTDATE", "CINPLANENDDATE"),
-    "section47": (
-        "CINDETAILSID",
-        "S47ACTUALSTARTDATE",
-        "INITIALCPCTARGET",
-        "DATEOFINITIALCPC",
-        "ICPCNOTREQUIRED",
-    ),
-    "childprotectionplans": (
-        "CINDETAILSID",
-        "CPPID",
-        "CPPSTARTDATE",
-        "CPPENDDATE",
-        "INITIALCATEGORYOFABUSE",
-        "LATESTCATEGORYOFABUSE",
-        "NUMBEROFPREVIOUSCPP",
-    ),
-    "reviews": ("CINDETAILSID", "CPPID", "CPPREVIEWDATE"),
-}
+# Every column the rules read, by table, is the layout the CIN reader gives (`tables.COLUMNS`);
+# the dates among them are parsed.
 DATE_COLUMNS = frozenset(
     {
         "PERSONBIRTHDATE",
@@ -100,16 +53,6 @@ def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
             frame = frame.with_columns(_split_factors().alias(FACTORS))
         store[name] = frame
     return store[name]
-
-
-def is_true(column: str) -> pl.Expr:
-    """A census yes: the XML writes a boolean as true/false or 1/0."""
-    return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
-
-
-def is_false(column: str) -> pl.Expr:
-    """A census no, written false or 0 (a missing value is neither yes nor no)."""
-    return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
 
 
 def reference_date(tables: ReturnTables) -> pl.Expr:

@@ -1,5 +1,6 @@
-"""What the CIN rules below 8600 share: the referral key, the census's yes/no values, and the
-row a rule about the whole return points at."""
+"""What the CIN rules share: the referral key, the census's yes/no values, the census year,
+and the row a rule about the whole return points at. (The 8600s' frames with their dates
+read once are in `support_b`.)"""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ RETURN_ROW = 0
 def is_true(column: str) -> pl.Expr:
     """An xs:boolean element that says yes ("true" or "1"); null reads as no."""
     return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
+
+
+def is_false(column: str) -> pl.Expr:
+    """An xs:boolean element that says no ("false" or "0"); null is neither yes nor no."""
+    return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
 
 
 def whole_return(fails: bool) -> pl.DataFrame:
