@@ -130,3 +130,18 @@ def looked_after_a_week_with_upn_un4(tables: ReturnTables) -> pl.DataFrame:
         failing(both, "episodes"),
         failing(both.select(pl.col("_row_header").alias("_row"), CHILD), "header"),
     )
+
+
+UNKNOWN_UPNS = ("UN1", "UN2", "UN3", "UN4", "UN5")
+
+
+@BOOK.check
+def upn_repeated(tables: ReturnTables) -> pl.DataFrame:
+    """444 (new in 2025/26): a UPN other than an unknown code (UN1-UN5) belongs to one child
+    of the return; every header row sharing one fails (compared ignoring case, as 208
+    compares a UPN with last year's)."""
+    header = tables.table("header", "UPN").with_columns(
+        pl.col("UPN").str.to_uppercase().alias("_upn")
+    )
+    known = pl.col("_upn").is_not_null() & ~pl.col("_upn").is_in(UNKNOWN_UPNS)
+    return failing(header, "header", known & (pl.len().over("_upn") > 1))

@@ -110,6 +110,12 @@ class Planter903:
     def row(self, table: str, child: str, index: int = 0) -> dict[str, str]:
         return self.rows(table, child)[index]
 
+    def find(
+        self, table: str, child: str, where: Callable[[dict[str, str]], bool]
+    ) -> dict[str, str]:
+        """The child's first row of `table` meeting `where` (the row `take` chose it by)."""
+        return next(row for row in self.rows(table, child) if where(row))
+
     def run(self) -> RuleOutcome:
         this = unparse(self.this, self.texts)
         last = unparse(self.last, self.last_texts)
@@ -141,26 +147,35 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     child = p.take("header", lambda row: new(row) and row["UPN"][:1].isalpha())
     p.row("header", child)["UPN"] = "A1234"
     p.expect(child, "168")
-    child = p.take("episodes", lambda row: new(row) and row["RNE"] == "S" and row["REC"] == "")
-    p.row("episodes", child)["CIN"] = "N0"
+    # Two children given one UPN: both rows fail.
+    first = p.take("header", lambda row: new(row) and row["UPN"][:1].isalpha())
+    second = p.take("header", lambda row: new(row) and row["UPN"][:1].isalpha())
+    p.row("header", second)["UPN"] = p.row("header", first)["UPN"]
+    p.expect(first, "444")
+    p.expect(second, "444")
+    starting = lambda row: new(row) and row["RNE"] == "S" and row["REC"] == ""  # noqa: E731
+    child = p.take("episodes", starting)
+    p.find("episodes", child, starting)["CIN"] = "N0"
     p.expect(child, "145")
     child = p.take("episodes", lambda row: new(row) and row["REC"] == "X1")
-    p.row("episodes", child)["REC"] = "E99"
+    p.find("episodes", child, lambda row: row["REC"] == "X1")["REC"] = "E99"
     # 388 too: an episode followed by one starting the day it ended must end X1.
     p.expect(child, "149", "388")
     child = p.take("episodes", lambda row: new(row) and row["REC"] == "")
-    p.row("episodes", child)["PLACE_PROVIDER"] = "PR9"
+    p.find("episodes", child, lambda row: row["REC"] == "")["PLACE_PROVIDER"] = "PR9"
     p.expect(child, "178")
     child = p.take("episodes", lambda row: new(row) and row["REASON_PLACE_CHANGE"] != "")
-    p.row("episodes", child)["REASON_PLACE_CHANGE"] = "WHIMS"
+    p.find("episodes", child, lambda row: row["REASON_PLACE_CHANGE"] != "")[
+        "REASON_PLACE_CHANGE"
+    ] = "WHIMS"
     p.expect(child, "1009")
 
     # One child with three faults in its episodes: each rule counts the episode it points at.
     child = p.take("episodes", lambda row: new(row) and row["REC"] == "X1")
-    first, second = episodes_of(p, child)[:2]
-    first["LS"] = "Z9"
+    opening, following = episodes_of(p, child)[:2]
+    opening["LS"] = "Z9"
     p.expect(child, "144")
-    second["RNE"] = "Q"
+    following["RNE"] = "Q"
     p.expect(child, "143")
     assert p.row("episodes", child, -1)["REC"] == ""  # still in care
     p.row("episodes", child, -1)["REASON_PLACE_CHANGE"] = "CARPL"
@@ -169,7 +184,9 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     # A reason for placement change left out where the placement changed: three episodes.
     for _ in range(2):
         child = p.take("episodes", lambda row: new(row) and row["REASON_PLACE_CHANGE"] != "")
-        p.row("episodes", child)["REASON_PLACE_CHANGE"] = ""
+        p.find("episodes", child, lambda row: row["REASON_PLACE_CHANGE"] != "")[
+            "REASON_PLACE_CHANGE"
+        ] = ""
         p.expect(child, "225")
 
     # OC2: an SDQ score out of range, a reason that is not a code, a flag that is not 0/1.
