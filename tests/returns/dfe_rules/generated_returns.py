@@ -4,8 +4,10 @@ passes every DfE rule of the year. The planted-errors test spoils them in known 
 
 Everything is made up: no child is real. The histories are plain but plausible: a period of
 care starting before or during the year, placement and legal status changes, some children
-adopted, some returning home, care leavers who left at 18 last year, UASC young people,
-reviews, missing periods, social worker episodes and a few deprivation of liberty orders.
+adopted, some returning home or placed with their parents, care leavers who left at 18 last
+year, UASC young people, short breaks, young mothers, reviews, missing periods, social worker
+episodes and a few deprivation of liberty orders. A 29 February birthday falls on 28
+February in other years, as the rules count it.
 """
 
 from __future__ import annotations
@@ -83,8 +85,8 @@ def show(day: date | None) -> str:
 def birthday(born: date, years: int) -> date:
     try:
         return born.replace(year=born.year + years)
-    except ValueError:  # 29 February: the 1st of March, as the rules count it
-        return date(born.year + years, 3, 1)
+    except ValueError:  # 29 February: the 28th in other years, as the rules count it
+        return date(born.year + years, 2, 28)
 
 
 def upn(rng: random.Random, number: int) -> str:
@@ -136,6 +138,7 @@ class Child:
     home: str
     post: str
     episodes: list[Episode] = field(default_factory=list)
+    first_child_born: date | None = None  # a girl who became a mother this year
 
 
 class Return903:
@@ -233,11 +236,14 @@ class Return903:
         header = [child.code, child.sex, show(child.born), child.ethnic, child.upn, "", ""]
         if mother and child.sex == "F" and this_year:
             header[5] = "0"
+        last_header = list(header)  # last year she was not yet a mother
+        if child.first_child_born is not None:
+            header[5], header[6] = "1", show(child.first_child_born)
         self.add("header", header)
         for episode in this_year:
             self.add("episodes", episode.row(child.code, child.home, child.post))
         if last_year:
-            self.last["header"].append(header)
+            self.last["header"].append(last_header)
             for episode in last_year:
                 row = episode.row(child.code, child.home, child.post)
                 if episode.end is not None and episode.end >= YEAR_START:
@@ -254,6 +260,8 @@ class Return903:
         open_at_end = last.end is None
         if period_start >= YEAR_START:
             self.add("prevperm", [child.code, dob, "Z1", "", ""])
+        if all(e.ls in ("V3", "V4") for e in child.episodes):
+            return  # short breaks only: no reviews, outcomes or social worker are returned
         # Reviews: the first within 20 days, then every six months while looked after.
         review = period_start + timedelta(days=rng.randint(10, 20))
         end = last.end or YEAR_END
@@ -389,6 +397,48 @@ class Return903:
             [child.code, show(child.born), "YES", rng.choice(("F1", "F2", "G4")), accommodation],
         )
 
+    def short_breaks(self) -> None:
+        """A disabled child who stays with foster carers for a few days at a time under an
+        agreed series of short breaks (LS V4): each break its own period of care, with no
+        postcodes or URN (the DfE collects none for short breaks)."""
+        rng = self.rng
+        child = self.new_child(rng.uniform(5.0, 14.0))
+        day = YEAR_START + timedelta(days=rng.randint(5, 40))
+        breaks: list[Episode] = []
+        while day < YEAR_END - timedelta(days=30) and len(breaks) < 8:
+            stay = Episode(day, "S", "V4", "N4", "U6", "PR1", "")
+            stay.end, stay.rec = day + timedelta(days=rng.randint(2, 4)), "E13"
+            breaks.append(stay)
+            day += timedelta(days=rng.randint(30, 50))
+        child.episodes = breaks
+        child.home = child.post = ""
+        self.write(child, mother=False)
+
+    def placed_at_home(self) -> None:
+        """A child on a care order who has gone home to live with parents (PLACE P1, the
+        parents the provider, PR0), still looked after."""
+        rng = self.rng
+        child = self.new_child(rng.uniform(3.0, 12.0))
+        start = YEAR_START - timedelta(days=rng.randint(200, 600))
+        first = self.foster(start, "S", "C2", "N1")
+        home = YEAR_START + timedelta(days=rng.randint(20, 250))
+        first.end, first.rec, first.reason_change = home, "X1", "CARPL"
+        child.episodes = [first, Episode(home, "P", "C2", "N1", "P1", "PR0", "")]
+        self.write(child)
+
+    def young_mother(self) -> None:
+        """A girl of 15 or 16 in foster care who had a baby this year."""
+        rng = self.rng
+        child = self.new_child(rng.uniform(15.0, 16.3), sex="F")
+        start = YEAR_START - timedelta(days=rng.randint(100, 700))
+        self.history(child, start, rng.randint(0, 1))
+        self.leave_at_18(child)
+        still_in_care = child.episodes[-1].end or YEAR_END
+        child.first_child_born = YEAR_START + timedelta(
+            days=rng.randint(20, max(21, (still_in_care - YEAR_START).days - 5))
+        )
+        self.write(child)
+
     def deprived_of_liberty(self) -> None:
         """A young person in a children's home under a deprivation of liberty order."""
         rng = self.rng
@@ -436,6 +486,10 @@ def generate_903(seed: int = 26, children: int = 300) -> tuple[dict[str, str], d
         build.adopted()
         build.care_leaver()
         build.deprived_of_liberty()
+        build.short_breaks()
+        build.placed_at_home()
+    for _ in range(children // 60):
+        build.young_mother()
     return _as_csv(build.rows, THIS_YEAR), _as_csv(build.last, LAST_YEAR)
 
 

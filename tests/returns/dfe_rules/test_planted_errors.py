@@ -311,6 +311,17 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     p.row("episodes", child, -1)["HOME_POST"] = ""
     p.row("episodes", child, -1)["PL_POST"] = ""
     p.expect(child, "392B")
+    # Short breaks, a child placed with parents, a young mother.
+    child = p.take("episodes", lambda row: row["LS"] == "V4")
+    p.find("episodes", child, lambda row: row["LS"] == "V4")["PL_POST"] = "BN1 1"
+    p.expect(child, "214", "398")  # location not required, and no postcodes for short breaks
+    child = p.take("episodes", lambda row: row["PLACE"] == "P1")
+    p.find("episodes", child, lambda row: row["PLACE"] == "P1")["PLACE_PROVIDER"] = "PR1"
+    p.expect(child, "527")  # the authority's own provision cannot be the parents' home
+    child = p.take("header", lambda row: row["MOTHER"] == "1")
+    p.row("header", child)["MC_DOB"] = ""
+    p.expect(child, "611")
+
     care_leaver = p.take("oc3")
     p.this["uasc"].append(
         {"CHILD": care_leaver, "SEX": "M", "DOB": p.row("header", care_leaver)["DOB"], "DUC": ""}
