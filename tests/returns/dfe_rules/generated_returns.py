@@ -566,7 +566,20 @@ class CinCensus:
         disabilities = ["NONE"]
         if not unborn and rng.random() < 0.15:
             disabilities = rng.sample(CIN_DISABILITIES, rng.choice((1, 1, 2, 3)))
-        referrals = self.referrals(born, disabilities != ["NONE"])
+        earlier: list[str] = []
+        floor = YEAR_START
+        if born is not None and born < YEAR_START - timedelta(days=800) and rng.random() < 0.12:
+            # Known before: a referral from last year on a CIN plan, closed early this year;
+            # the child is referred again later.
+            closed = YEAR_START + timedelta(days=rng.randint(10, 60))
+            referred = YEAR_START - timedelta(days=rng.randint(100, 200))
+            plan = referred + timedelta(days=rng.randint(40, 55))
+            body = self.details_open(referred, closed, "RC1")
+            body += f"<CINPlanDates>{_element('CINPlanStartDate', plan.isoformat())}"
+            body += _element("CINPlanEndDate", closed.isoformat()) + "</CINPlanDates>"
+            earlier.append(f"<CINdetails>{body}</CINdetails>")
+            floor = closed + timedelta(days=rng.randint(20, 90))
+        referrals = earlier + self.referrals(born, disabilities != ["NONE"], floor)
         identifiers = _element("LAchildID", f"CIN{self.number:05d}")
         if born is not None and born < YEAR_END - timedelta(days=4 * 365):
             identifiers += _element("UPN", upn(rng, self.number))
@@ -594,13 +607,15 @@ class CinCensus:
             + "</Child>"
         )
 
-    def referrals(self, born: date | None, disabled: bool) -> list[str]:
+    def referrals(self, born: date | None, disabled: bool, floor: date = YEAR_START) -> list[str]:
+        """The child's referrals from `floor` on (or one carried over from last year)."""
         rng = self.rng
-        earliest = YEAR_START if born is None else max(YEAR_START, born + timedelta(days=10))
+        earliest = floor if born is None else max(floor, born + timedelta(days=10))
         if born is None:
             earliest = YEAR_END - timedelta(days=80)
         kind = rng.random()
-        if born is not None and kind < 0.12 and born < YEAR_START - timedelta(days=400):
+        carried_over = born is not None and born < YEAR_START - timedelta(days=400)
+        if kind < 0.12 and carried_over and floor == YEAR_START:
             # Referred in an earlier year, on a CIN plan still open (or closed this year).
             referred = YEAR_START - timedelta(days=rng.randint(60, 300))
             plan = referred + timedelta(days=rng.randint(40, 55))

@@ -485,6 +485,18 @@ def test_planted_errors_in_a_cin_census_are_counted_exactly():
     p.replace(child, "<LAchildID>CIN", "<LAchildID>CIN0123456789ABCDEFGHIJ")
     p.expect(child, "1570")
 
+    # A child referred twice whose first referral is left open, and whose ethnicity is not a
+    # code: four rules, one child.
+    child = p.take("<ReasonForClosure>RC1</ReasonForClosure>", "</CINdetails><CINdetails>")
+    p.sub(
+        child, r"<CINclosureDate>[^<]+</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>", ""
+    )
+    p.expect(child, "8815", "8815")  # both open referrals
+    p.expect(child, "8816")  # the open one that is not the latest
+    p.expect(child, "8820")  # and, still open, it overlaps the later referral
+    p.sub(child, r"<Ethnicity>\w+</Ethnicity>", "<Ethnicity>W</Ethnicity>")
+    p.expect(child, "4220")
+
     outcome = p.run()
     assert outcome.not_checked == {}
     assert outcome.counts == dict(p.expected)
