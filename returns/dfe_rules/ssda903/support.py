@@ -15,22 +15,11 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from ...derive_903 import REQUIRED_COLUMNS
 from ..engine import CHILD, ReturnTables, dates
 
-EPISODE_COLUMNS = (
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
+# An episode's columns, as the importer requires them (the child's id apart).
+EPISODE_COLUMNS = tuple(name for name in REQUIRED_COLUMNS["episodes"] if name != CHILD)
 # Temporary placements: holidays, respite, hospital, of three days or less (T0-T4).
 TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
 # Legal statuses of short breaks: not "looked after" for most counts.

@@ -18,27 +18,15 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from returns.derive_903 import REQUIRED_COLUMNS
+
 YEAR = 2026
 YEAR_START = date(2025, 4, 1)
 YEAR_END = date(2026, 3, 31)
 LAST_YEAR_START = date(2024, 4, 1)
 
-HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODES = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
+HEADER = REQUIRED_COLUMNS["header"]
+EPISODES = REQUIRED_COLUMNS["episodes"]
 UASC = ("CHILD", "SEX", "DOB", "DUC")
 OC2 = (
     "CHILD",
