@@ -78,9 +78,10 @@ def birthday(born: date, years: int) -> date:
 
 
 def upn(rng: random.Random, number: int) -> str:
-    """A well-formed UPN: a check letter, the LA's number, a school, a year and a serial."""
-    body = f"{rng.choice(['201', '202', '815'])}{rng.randint(1000, 9999)}{rng.randint(10, 25)}"
-    body += f"{number % 1000:03d}"
+    """A well-formed UPN, one to a child: a check letter, the LA's number, a school (a
+    thousand children to each, so no two children share a UPN), a year and a serial."""
+    school = 1000 + number // 1000
+    body = f"{rng.choice(['201', '202', '815'])}{school}{rng.randint(10, 25)}{number % 1000:03d}"
     total = sum(int(digit) * weight for digit, weight in zip(body, range(2, 14), strict=True))
     return UPN_LETTERS[total % 23] + body
 
