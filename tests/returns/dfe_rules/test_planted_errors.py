@@ -128,10 +128,10 @@ def episodes_of(planter: Planter903, child: str) -> Rows:
 
 def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     p = Planter903()
-    not_in_last_year = {row["CHILD"] for row in p.last["header"]}
+    in_last_year = {row["CHILD"] for row in p.last["header"]}
 
     def new(row: dict[str, str]) -> bool:
-        return row["CHILD"] not in not_in_last_year
+        return row["CHILD"] not in in_last_year  # no comparison with last year to trip
 
     # Codes not valid for the year, each in a child of its own.
     for _ in range(3):  # three children, each with a sex code that is not M, F or U
@@ -255,9 +255,10 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     child = p.take("header", lambda row: not new(row))
     next(r for r in p.last["header"] if r["CHILD"] == child)["DOB"] = "01/01/2001"
     p.expect(child, "203")
+    # Last year's open episode disagreeing with this year's first: 503B, C and D.
+    this_years = {row["CHILD"] for row in p.this["episodes"]}
     open_last_year = p.children(
-        "last_episodes",
-        lambda row: row["DEC"] == "" and row["CHILD"] in {r["CHILD"] for r in p.this["episodes"]},
+        "last_episodes", lambda row: row["DEC"] == "" and row["CHILD"] in this_years
     )
     for column, value, code in (
         ("LS", "C1", "503B"),
@@ -266,9 +267,9 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     ):
         child = open_last_year.pop(0)
         p.used.add(child)
-        next(r for r in p.last["episodes"] if r["CHILD"] == child and r["DEC"] == "")[column] = (
-            value
-        )
+        still_open = next(r for r in p.last["episodes"] if r["CHILD"] == child and r["DEC"] == "")
+        assert still_open[column] != value
+        still_open[column] = value
         p.expect(child, code)
 
     # More single faults, one child each.
