@@ -16,10 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+import polars as pl
 import pytest
 
 from returns.dfe_rules.cin.tables import cin_tables
-from returns.dfe_rules.engine import ReturnTables, RuleOutcome, rule_set
+from returns.dfe_rules.engine import CHILD, ROW, ReturnTables, RuleOutcome, rule_set
 
 from .generated_returns import YEAR, cin_children, cin_xml, generate_903, generate_cin
 
@@ -119,7 +120,20 @@ class Planter903:
     def run(self) -> RuleOutcome:
         this = unparse(self.this, self.texts)
         last = unparse(self.last, self.last_texts)
-        return run_903(this, last)
+        self.tables = ReturnTables.of(YEAR, this, last)
+        return rule_set("ssda903", YEAR).run(self.tables)
+
+
+def assert_each_failure_is_its_childs_record(outcome: RuleOutcome, tables: ReturnTables) -> None:
+    """Every failure names a record of its table, and that record is its child's: what the
+    error report shows the people who fix the data. (A rule about the whole CIN return
+    points at the return itself: header row 0, no child.)"""
+    for table, row, child in outcome.failures.select("table", "row", CHILD).iter_rows():
+        if table == "header" and row == 0 and child is None:
+            continue
+        record = tables.table(table).filter(pl.col(ROW) == row)
+        assert record.height == 1, (table, row)
+        assert record[CHILD].item() == child, (table, row)
 
 
 def episodes_of(planter: Planter903, child: str) -> Rows:
@@ -343,6 +357,7 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     assert outcome.counts == dict(p.expected)
     for code in ("101", "144", "143", "225", "181", "SW02STG1"):
         assert outcome.children[code] == frozenset(p.touched[code])
+    assert_each_failure_is_its_childs_record(outcome, p.tables)
 
 
 # --- the CIN census ---------------------------------------------------------------------------
@@ -383,7 +398,8 @@ class PlanterCin:
             self.touched.setdefault(code, set()).add(child.group(1))
 
     def run(self) -> RuleOutcome:
-        return run_cin(cin_xml(self.children))
+        self.tables = cin_tables(cin_xml(self.children), collection_year=YEAR)
+        return rule_set("cin", YEAR).run(self.tables)
 
 
 def test_planted_errors_in_a_cin_census_are_counted_exactly():
@@ -501,5 +517,6 @@ def test_planted_errors_in_a_cin_census_are_counted_exactly():
     outcome = p.run()
     assert outcome.not_checked == {}
     assert outcome.counts == dict(p.expected)
-    for code in ("4180", "1520", "8617"):
+    for code in ("4180", "1520", "8617", "8815"):
         assert outcome.children[code] == frozenset(p.touched[code])
+    assert_each_failure_is_its_childs_record(outcome, p.tables)
