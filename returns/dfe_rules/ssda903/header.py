@@ -32,9 +32,10 @@ def sex_code_not_valid(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def sex_reported_unknown(tables: ReturnTables) -> pl.DataFrame:
-    """232: SEX is not U (unknown; ignoring case)."""
+    """232: SEX is not U (unknown). A lower-case u is not a code of the year: 101 reports it,
+    as it reports a lower-case m or f (one mistake, one finding)."""
     header = tables.table("header", "SEX")
-    return failing(header, "header", pl.col("SEX").str.to_uppercase() == "U")
+    return failing(header, "header", pl.col("SEX") == "U")
 
 
 @BOOK.check

@@ -36,7 +36,8 @@ CASES = [
         ],
         [3, 4, 7],
     ),
-    ("232", ["A,M,01/02/2015,WBRI,,,", "B,U,01/02/2015,WBRI,,,", "C,u,01/02/2015,WBRI,,,"], [3, 4]),
+    # 232: sex unknown (a lower-case u is 101's, not also 232's)
+    ("232", ["A,M,01/02/2015,WBRI,,,", "B,U,01/02/2015,WBRI,,,", "C,u,01/02/2015,WBRI,,,"], [3]),
     ("102", ["A,M,01/02/2015,WBRI,,,", "B,M,30/02/2015,WBRI,,,", "C,M,,WBRI,,,"], [3, 4]),
     # 444: a known UPN given to two children (both fail); unknown codes may repeat
     (
