@@ -1,7 +1,8 @@
 """What the CIN census rules coded 8600 and above share: each table of the census read once
 with its dates parsed and an assessment's factors split (kept on the `ReturnTables` for the
-run, so sixty rules do not parse the same column sixty times), the census year, the census's
-way of writing yes and no, records starting while another is still open, and working days."""
+run, so sixty rules do not parse the same column sixty times), the census year, records
+starting while another is still open, and working days. The census's way of writing yes and
+no, shared with the rules below 8600, is in `support`."""
 
 from __future__ import annotations
 
