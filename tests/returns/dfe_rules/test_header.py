@@ -155,9 +155,10 @@ def test_the_2025_26_rules_all_load_with_their_functions_and_severities():
 
 def test_the_queries_of_each_return_are_warnings_and_the_rest_errors():
     """The DfE's queries ask the authority to check, not to correct: in the CIN census each
-    code ending Q; in the SSDA903 the two header queries, sex unknown (232) and a young
-    UASC child's date of birth (231, "we expect ... please check")."""
-    for name, queries in (("ssda903", {"231", "232"}), ("cin", None)):
+    code ending Q; in the SSDA903 sex unknown (232), a young UASC child's date of birth (231,
+    "we expect ... please check") and adoption on the day of matching (582, "in most
+    circumstances we expect")."""
+    for name, queries in (("ssda903", {"231", "232", "582"}), ("cin", None)):
         rules = rule_set(name, 2026).rules
         warned = {rule.code for rule in rules if rule.severity == "warning"}
         expected = queries if queries is not None else {r.code for r in rules if r.code[-1] == "Q"}
