@@ -250,6 +250,13 @@ def test_planted_errors_in_an_ssda903_return_are_counted_exactly():
     p.row("ad1", child)["FOSTER_CARE"] = "2"
     p.expect(child, "114")
 
+    child = p.take("ad1")
+    adoption = p.find("episodes", child, lambda row: row["REC"] == "E11")
+    p.row("ad1", child)["DATE_MATCH"] = adoption["DEC"]
+    # 582 and 331 (matched after the placement began), each at the adoption episode and the
+    # AD1 row.
+    p.expect(child, "582", "582", "331", "331")
+
     # Care leavers: codes that are not codes.
     child = p.take("oc3")
     p.row("oc3", child)["IN_TOUCH"] = "MAYBE"
