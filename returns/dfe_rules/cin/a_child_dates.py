@@ -11,7 +11,7 @@ from indicators.working_days import is_working_day
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import REFERRAL, in_census_year
+from .support import REFERRAL, in_census_year
 
 # The census's disability codes.
 DISABILITIES = (

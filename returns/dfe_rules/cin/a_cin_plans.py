@@ -7,7 +7,7 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import REFERRAL, in_census_year
+from .support import REFERRAL, in_census_year
 
 
 def _plans(tables: ReturnTables) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, dates, failing, nothing
 from . import BOOK
-from .support_a import whole_return
+from .support import whole_return
 
 # The UPN's check letter for each remainder of the weighted sum divided by 23 (DfE: the
 # letters A to Z without I, O and S).

@@ -7,7 +7,7 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import REFERRAL, in_census_year, is_true, whole_return
+from .support import REFERRAL, in_census_year, is_true, whole_return
 
 # A referral closed with this reason ("case closed after assessment, no further action") has
 # no section 47, plan or conference.

@@ -6,7 +6,10 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, failing
 from . import BOOK
-from .support_b import cin_table, is_false
+from .support import is_false
+from .support_b import (
+    cin_table,
+)
 
 # The reasons a school-age child may have no UPN (UN1, "not of school age", does not apply).
 UPN_UNKNOWN_SCHOOL_AGE = ("UN2", "UN3", "UN4", "UN5", "UN6", "UN7")

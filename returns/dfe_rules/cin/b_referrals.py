@@ -9,10 +9,9 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
+from .support import is_false, is_true
 from .support_b import (
     cin_table,
-    is_false,
-    is_true,
     outside_census_year,
     reference_date,
     starting_during_another,

@@ -7,11 +7,10 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, failing
 from . import BOOK
+from .support import is_false, is_true
 from .support_b import (
     cin_table,
     earliest_start_within,
-    is_false,
-    is_true,
     outside_census_year,
     reference_date,
     starting_during_another,

@@ -1,7 +1,8 @@
 """What the CIN census rules coded 8600 and above share: each table of the census read once
 with its dates parsed and an assessment's factors split (kept on the `ReturnTables` for the
-run, so sixty rules do not parse the same column sixty times), the census year, the census's
-way of writing yes and no, records starting while another is still open, and working days."""
+run, so sixty rules do not parse the same column sixty times), the census year, records
+starting while another is still open, and working days. The census's way of writing yes and
+no, shared with the rules below 8600, is in `support`."""
 
 from __future__ import annotations
 
@@ -11,58 +12,11 @@ import polars as pl
 
 from indicators.working_days import is_working_day
 
-from ..engine import ReturnTables, dates
+from ..engine import ROW, ReturnTables, dates
+from .tables import COLUMNS
 
-# Every column the rules read, by table (the layout the CIN reader gives); dates are parsed.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "childidentifiers": (
-        "UPN",
-        "FORMERUPN",
-        "UPNUNKNOWN",
-        "PERSONBIRTHDATE",
-        "EXPECTEDPERSONBIRTHDATE",
-        "GENDERCURRENT",
-        "SEX",
-        "PERSONDEATHDATE",
-    ),
-    "childcharacteristics": ("ETHNICITY",),
-    "disabilities": ("DISABILITY",),
-    "cindetails": (
-        "CINDETAILSID",
-        "CINREFERRALDATE",
-        "REFERRALSOURCE",
-        "PRIMARYNEEDCODE",
-        "CINCLOSUREDATE",
-        "REASONFORCLOSURE",
-        "DATEOFINITIALCPC",
-        "REFERRALNFA",
-    ),
-    "assessments": (
-        "CINDETAILSID",
-        "ASSESSMENTACTUALSTARTDATE",
-        "ASSESSMENTINTERNALREVIEWDATE",
-        "ASSESSMENTAUTHORISATIONDATE",
-        "ASSESSMENTFACTORS",
-    ),
-    "cinplandates": ("CINDETAILSID", "CINPLANSTARTDATE", "CINPLANENDDATE"),
-    "section47": (
-        "CINDETAILSID",
-        "S47ACTUALSTARTDATE",
-        "INITIALCPCTARGET",
-        "DATEOFINITIALCPC",
-        "ICPCNOTREQUIRED",
-    ),
-    "childprotectionplans": (
-        "CINDETAILSID",
-        "CPPID",
-        "CPPSTARTDATE",
-        "CPPENDDATE",
-        "INITIALCATEGORYOFABUSE",
-        "LATESTCATEGORYOFABUSE",
-        "NUMBEROFPREVIOUSCPP",
-    ),
-    "reviews": ("CINDETAILSID", "CPPID", "CPPREVIEWDATE"),
-}
+# Every column the rules read, by table, is the layout the CIN reader gives (`tables.COLUMNS`);
+# the dates among them are parsed.
 DATE_COLUMNS = frozenset(
     {
         "PERSONBIRTHDATE",
@@ -84,13 +38,11 @@ DATE_COLUMNS = frozenset(
     }
 )
 _CACHE = "_b_tables"
-RECORD = "_b_record"  # a record's position in its table, unique within the table
 
 
 def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
     """A census table with all its columns present (null where the return has none), its
-    date columns as dates (null where empty or not a date) and each record's position in
-    ``_b_record``, read once per run."""
+    date columns as dates (null where empty or not a date), read once per run."""
     store: dict[str, pl.DataFrame] = tables.__dict__.setdefault(_CACHE, {})
     if name not in store:
         columns = COLUMNS[name]
@@ -100,20 +52,8 @@ def cin_table(tables: ReturnTables, name: str) -> pl.DataFrame:
         )
         if name == "assessments":
             frame = frame.with_columns(_split_factors().alias(FACTORS))
-        # ``_row`` is the child's position in the file (every record of a child shares it), so
-        # a record is told from its siblings by its own position in the table.
-        store[name] = frame.with_row_index(RECORD)
+        store[name] = frame
     return store[name]
-
-
-def is_true(column: str) -> pl.Expr:
-    """A census yes: the XML writes a boolean as true/false or 1/0."""
-    return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
-
-
-def is_false(column: str) -> pl.Expr:
-    """A census no, written false or 0 (a missing value is neither yes nor no)."""
-    return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
 
 
 def reference_date(tables: ReturnTables) -> pl.Expr:
@@ -180,7 +120,7 @@ def starting_during_another(
     starts = frame.filter(pl.col(start).is_not_null())
     others = starts.filter(counts).select(
         *keys,
-        pl.col(RECORD).alias("_other_record"),
+        pl.col(ROW).alias("_other_record"),
         pl.col(start).alias("_other_start"),
         ends.alias("_other_end"),
     )
@@ -189,11 +129,11 @@ def starting_during_another(
     return (
         starts.join(others, on=keys, how="inner")
         .filter(
-            (pl.col(RECORD) != pl.col("_other_record"))
+            (pl.col(ROW) != pl.col("_other_record"))
             & (day >= pl.col("_other_start"))
             & before_end.fill_null(False)
         )
-        .unique(RECORD, maintain_order=True)
+        .unique(ROW, maintain_order=True)
     )
 
 

@@ -2,9 +2,12 @@
 
 One frame per table, one row per record element, every value the element's text (stripped;
 empty is null; a date's time zone, if any, dropped), columns the elements' local names
-upper-cased, the child's LAchildID in ``CHILD`` and ``_row`` the 1-based position of the
-child's <Child> element in the file (as `returns.derive_cin` counts its findings; the
-header's row is 0, the file itself):
+upper-cased, the child's LAchildID in ``CHILD`` and ``_row`` the record's 1-based position
+within its table in file order (the header is header record 1; a child's second referral
+may be cindetails record 7). Each record is so told from every other, which the engine
+needs (it counts a rule's failures by table and row), and the error report can say
+"cindetails record 7 (the child's referral 2)" from ``_row`` and CINDETAILSID. See
+docs/0028, "CIN records".
 
 - header: COLLECTION, YEAR, REFERENCEDATE, SOURCELEVEL, LEA, SOFTWARECODE, RELEASE, SERIALNO,
   DATETIME (one row, no CHILD).
@@ -51,7 +54,6 @@ from returns.limits import DEFAULT_LIMITS, ImportLimits
 from ..engine import CHILD, ROW, ReturnTables
 
 CHUNK = 1 << 16
-HEADER_ROW = 0  # the header's findings are the file's, as derive_cin counts them
 
 # Each table's columns in order (CHILD and _row are added), by the element whose children
 # fill one row.
@@ -154,8 +156,8 @@ class _Columns:
         self.children: list[str | None] = []
         self.values: dict[str, list[str | None]] = {name: [] for name in names}
 
-    def add(self, row: int, child: str | None, values: dict[str, str | None]) -> None:
-        self.rows.append(row)
+    def add(self, child: str | None, values: dict[str, str | None]) -> None:
+        self.rows.append(len(self.rows) + 1)  # the record's position within its table
         self.children.append(child)
         for name, column in self.values.items():
             column.append(values.get(name))
@@ -307,16 +309,16 @@ class _Census:
         if name in REFERRAL_PARTS:
             record["CINDETAILSID"] = self.referral.get("CINDETAILSID")
         if name == "HEADER":
-            self.tables["header"].add(HEADER_ROW, None, record)
+            self.tables["header"].add(None, record)
             self.elements = self.chars = 0
         else:
             self.child_rows.append((RECORDS[name], record))
         self.record, self.record_depth = self.records.pop()
 
     def child_ends(self) -> None:
-        tables, row, child_id = self.tables, self.children, self.child_id
+        tables, child_id = self.tables, self.child_id
         for table, values in self.child_rows:
-            tables[table].add(row, child_id, values)
+            tables[table].add(child_id, values)
         self.child_rows = []
         self.in_child = False
         self.elements = self.chars = 0

@@ -8,7 +8,17 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import SHORT_BREAKS, all_given, any_given, code_not_in, day, given, not_a_date
+from .support import (
+    SHORT_BREAKS,
+    all_given,
+    any_given,
+    day,
+    given,
+)
+from .support_a import (
+    code_not_in,
+    not_a_date,
+)
 
 AD1_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -138,8 +148,8 @@ def reason_placed_ceased_not_valid(tables: ReturnTables) -> pl.DataFrame:
 @BOOK.check
 def adoption_data_for_care_leaver(tables: ReturnTables) -> pl.DataFrame:
     """134: a child with care leaver (OC3) information has no adoption (AD1) information."""
-    ad1 = tables.table("ad1", *AD1_ITEMS).filter(any_given(AD1_ITEMS))
-    leavers = tables.table("oc3", *OC3_ITEMS).filter(any_given(OC3_ITEMS)).select(CHILD).unique()
+    ad1 = tables.table("ad1", *AD1_ITEMS).filter(any_given(*AD1_ITEMS))
+    leavers = tables.table("oc3", *OC3_ITEMS).filter(any_given(*OC3_ITEMS)).select(CHILD).unique()
     return failing(ad1.join(leavers, on=CHILD, how="semi"), "ad1")
 
 
@@ -148,7 +158,7 @@ def adoption_items_partly_given(tables: ReturnTables) -> pl.DataFrame:
     """151: the AD1 items (DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR,
     LS_ADOPTR) are all given or all blank."""
     ad1 = tables.table("ad1", *AD1_ITEMS)
-    return failing(ad1, "ad1", any_given(AD1_ITEMS) & ~all_given(AD1_ITEMS))
+    return failing(ad1, "ad1", any_given(*AD1_ITEMS) & ~all_given(*AD1_ITEMS))
 
 
 @BOOK.check

@@ -9,17 +9,19 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, dates, failing
 from . import BOOK
-from .support_a import (
+from .support import (
     SHORT_BREAKS,
     TEMPORARY_PLACEMENTS,
     any_given,
-    birthday,
     blank,
+    day,
+    given,
+    years_after,
+)
+from .support_a import (
     code_not_in,
     codes,
-    day,
     episodes_in_order,
-    given,
     not_a_date,
 )
 
@@ -128,7 +130,7 @@ def placement_provider_not_required(tables: ReturnTables) -> pl.DataFrame:
 def placement_location_not_required(tables: ReturnTables) -> pl.DataFrame:
     """214: no PL_POST or URN for an episode of short breaks (LS V3 or V4)."""
     episodes = tables.table("episodes", "LS", "PL_POST", "URN")
-    short_break = pl.col("LS").is_in(SHORT_BREAKS) & any_given(("PL_POST", "URN"))
+    short_break = pl.col("LS").is_in(SHORT_BREAKS) & any_given("PL_POST", "URN")
     return failing(episodes, "episodes", short_break)
 
 
@@ -194,7 +196,7 @@ def custody_under_10(tables: ReturnTables) -> pl.DataFrame:
     episodes = episodes_in_order(tables)
     born = tables.table("header", "DOB").select(CHILD, dates("DOB").alias("born"))
     both = episodes.join(born.unique(CHILD, keep="first"), on=CHILD, how="inner")
-    under_10 = pl.col("start_NEXT") < birthday(pl.col("born"), 10)
+    under_10 = pl.col("start_NEXT") < years_after(pl.col("born"), 10)
     return failing(both, "episodes", (pl.col("REASON_PLACE_CHANGE") == "CUSTOD") & under_10)
 
 

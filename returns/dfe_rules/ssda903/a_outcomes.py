@@ -7,16 +7,18 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import (
+from .support import (
     any_given,
-    birthday,
     blank,
-    code_not_in,
-    codes,
     day,
     given,
     looked_after_12_months,
     with_12_months_flag,
+    years_after,
+)
+from .support_a import (
+    code_not_in,
+    codes,
 )
 
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -46,7 +48,7 @@ def _oc2(tables: ReturnTables) -> pl.DataFrame:
 
 def _aged_at(years: int, when: pl.Expr) -> pl.Expr:
     """The child had turned `years` by `when`."""
-    return birthday(pl.col("born"), years) <= when
+    return years_after(pl.col("born"), years) <= when
 
 
 # --- OC3 --------------------------------------------------------------------------------------
@@ -78,7 +80,7 @@ def care_leaver_items_partly_given(tables: ReturnTables) -> pl.DataFrame:
     """153: IN_TOUCH, ACTIV and ACCOM are all given or all blank."""
     oc3 = tables.table("oc3", *OC3_ITEMS)
     all_three = pl.all_horizontal([given(c) for c in OC3_ITEMS])
-    return failing(oc3, "oc3", any_given(OC3_ITEMS) & ~all_three)
+    return failing(oc3, "oc3", any_given(*OC3_ITEMS) & ~all_three)
 
 
 # --- OC2 --------------------------------------------------------------------------------------
@@ -92,7 +94,7 @@ def sdq1_for_child_of_sdq_age(tables: ReturnTables) -> pl.DataFrame:
     wrong = (
         pl.col("cla12")
         & _aged_at(4, day(tables.year_start))
-        & (birthday(pl.col("born"), 16) >= day(tables.year_end))
+        & (years_after(pl.col("born"), 16) >= day(tables.year_end))
         & blank("SDQ_SCORE")
         & (pl.col("SDQ_REASON") == "SDQ1")
     )
@@ -144,7 +146,7 @@ def oc2_items_partly_given(tables: ReturnTables) -> pl.DataFrame:
     given, IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT and SUBSTANCE_MISUSE all are."""
     oc2 = _oc2(tables)
     some_missing = pl.any_horizontal([blank(c) for c in OC2_ALWAYS])
-    return failing(oc2, "oc2", some_missing & any_given(OC2_OTHERS))
+    return failing(oc2, "oc2", some_missing & any_given(*OC2_OTHERS))
 
 
 @BOOK.check
@@ -174,8 +176,8 @@ def sdq_missing_for_child_of_sdq_age(tables: ReturnTables) -> pl.DataFrame:
 def adoption_or_care_leaver_for_looked_after_12_months(tables: ReturnTables) -> pl.DataFrame:
     """187: a child looked after continuously for 12 months has no AD1 or OC3 items."""
     cohort = looked_after_12_months(tables)
-    ad1 = tables.table("ad1", *AD1_ITEMS).filter(any_given(AD1_ITEMS))
-    oc3 = tables.table("oc3", *OC3_ITEMS).filter(any_given(OC3_ITEMS))
+    ad1 = tables.table("ad1", *AD1_ITEMS).filter(any_given(*AD1_ITEMS))
+    oc3 = tables.table("oc3", *OC3_ITEMS).filter(any_given(*OC3_ITEMS))
     return combined(
         failing(ad1.join(cohort, on=CHILD, how="semi"), "ad1"),
         failing(oc3.join(cohort, on=CHILD, how="semi"), "oc3"),
@@ -187,7 +189,7 @@ def sdq_for_child_under_4(tables: ReturnTables) -> pl.DataFrame:
     """188: no SDQ_SCORE or SDQ_REASON for a child under 4 on 31 March."""
     oc2 = _oc2(tables)
     under_4 = ~_aged_at(4, day(tables.year_end))
-    return failing(oc2, "oc2", under_4 & any_given(("SDQ_SCORE", "SDQ_REASON")))
+    return failing(oc2, "oc2", under_4 & any_given("SDQ_SCORE", "SDQ_REASON"))
 
 
 @BOOK.check
@@ -195,7 +197,7 @@ def sdq_for_child_17_or_over(tables: ReturnTables) -> pl.DataFrame:
     """189: no SDQ_SCORE or SDQ_REASON for a child 17 or over on 1 April."""
     oc2 = _oc2(tables)
     over_17 = _aged_at(17, day(tables.year_start))
-    return failing(oc2, "oc2", over_17 & any_given(("SDQ_SCORE", "SDQ_REASON")))
+    return failing(oc2, "oc2", over_17 & any_given("SDQ_SCORE", "SDQ_REASON"))
 
 
 @BOOK.check
@@ -203,7 +205,7 @@ def oc2_items_not_looked_after_12_months(tables: ReturnTables) -> pl.DataFrame:
     """190: no OC2 item (CONVICTED ... INTERVENTION_OFFERED) for a child not looked after
     continuously for 12 months."""
     oc2 = with_12_months_flag(tables, _oc2(tables))
-    return failing(oc2, "oc2", ~pl.col("cla12") & any_given(OC2_FLAGS))
+    return failing(oc2, "oc2", ~pl.col("cla12") & any_given(*OC2_FLAGS))
 
 
 @BOOK.check
@@ -229,7 +231,7 @@ def intervention_without_substance_misuse(tables: ReturnTables) -> pl.DataFrame:
     blank."""
     oc2 = _oc2(tables)
     no_misuse = (pl.col("SUBSTANCE_MISUSE") == "0").fill_null(True)
-    wrong = no_misuse & any_given(("INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"))
+    wrong = no_misuse & any_given("INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
     return failing(oc2, "oc2", wrong)
 
 
@@ -253,7 +255,7 @@ def sdq_missing_at_4_or_17(tables: ReturnTables) -> pl.DataFrame:
     SDQ_SCORE or an SDQ_REASON."""
     oc2 = with_12_months_flag(tables, _oc2(tables))
     start, end = day(tables.year_start), day(tables.year_end)
-    turned = birthday(pl.col("born"), 4).is_between(start, end) | birthday(
+    turned = years_after(pl.col("born"), 4).is_between(start, end) | years_after(
         pl.col("born"), 17
     ).is_between(start, end)
     wrong = pl.col("cla12") & turned & blank("SDQ_SCORE") & blank("SDQ_REASON")
@@ -271,8 +273,8 @@ def sdq_reason_not_looked_after_12_months(tables: ReturnTables) -> pl.DataFrame:
 def care_leaver_with_oc2_items(tables: ReturnTables) -> pl.DataFrame:
     """215: a child with care leaver (OC3) items has no OC2 items (CONVICTED ...
     INTERVENTION_OFFERED); both rows fail."""
-    oc3 = tables.table("oc3", *OC3_ITEMS).filter(any_given(OC3_ITEMS))
-    oc2 = _oc2(tables).filter(any_given(OC2_FLAGS)).select(pl.col(ROW).alias("oc2_row"), CHILD)
+    oc3 = tables.table("oc3", *OC3_ITEMS).filter(any_given(*OC3_ITEMS))
+    oc2 = _oc2(tables).filter(any_given(*OC2_FLAGS)).select(pl.col(ROW).alias("oc2_row"), CHILD)
     both = oc3.join(oc2, on=CHILD, how="inner")
     return combined(
         failing(both, "oc3"),

@@ -7,7 +7,12 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, dates, failing
 from . import BOOK
-from .support_a import SHORT_BREAKS, blank, day, given
+from .support import (
+    SHORT_BREAKS,
+    blank,
+    day,
+    given,
+)
 
 PARTICIPATION_CODES = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 

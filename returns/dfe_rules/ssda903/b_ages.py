@@ -9,7 +9,15 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_b import day, episodes, header, sequence, years_after
+from .support import (
+    day,
+    years_after,
+)
+from .support_b import (
+    episodes,
+    header,
+    sequence,
+)
 
 # --- the header -------------------------------------------------------------------------------
 

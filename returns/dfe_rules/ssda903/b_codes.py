@@ -8,7 +8,15 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
-from .support_b import SHORT_BREAKS, episodes, header, years_after
+from .support import (
+    FEMALE,
+    SHORT_BREAKS,
+    years_after,
+)
+from .support_b import (
+    episodes,
+    header,
+)
 
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
 
@@ -76,10 +84,9 @@ def _looked_after_children(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def mother_not_given(tables: ReturnTables) -> pl.DataFrame:
-    """393: a girl looked after other than on short breaks must have MOTHER completed. SEX
-    is coded F from 2024/25 (2 before); both are read as a girl, so a return still using
-    the old coding is checked too (rule 101 reports the coding itself)."""
-    girl = pl.col("SEX").is_in(["F", "2"])
+    """393: a girl (SEX F) looked after other than on short breaks must have MOTHER
+    completed. The former coding 2 is not read as a girl: rule 101 reports it."""
+    girl = pl.col("SEX").is_in(FEMALE)
     girls = header(tables).filter(girl & pl.col("MOTHER").is_null())
     return failing(girls.join(_looked_after_children(tables), on=CHILD, how="semi"), "header")
 

@@ -9,10 +9,12 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, failing
 from . import BOOK
-from .support_b import (
+from .support import (
     SHORT_BREAKS,
     TEMPORARY_PLACEMENTS,
     day,
+)
+from .support_b import (
     end_or_year_end,
     episodes,
     legal_status_runs,

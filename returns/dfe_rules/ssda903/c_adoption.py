@@ -7,12 +7,14 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
+from .support import (
+    any_blank,
+    any_given,
+)
 from .support_c import (
     ADOPTED,
     ADOPTION_FIELDS,
     PLACED_FOR_ADOPTION,
-    any_blank,
-    any_given,
     ceased_care,
     episodes,
     failing_other,
@@ -347,3 +349,21 @@ def placement_decision_before_care_began(tables: ReturnTables) -> pl.DataFrame:
         failing(frame, "episodes"),
         failing_other(frame, "placedadoption", f"{ROW}_PA"),
     )
+
+
+@BOOK.check
+def adopted_the_day_matched(tables: ReturnTables) -> pl.DataFrame:
+    """582 (a query): a child who ceased to be looked after by adoption (REC E11, E12) was
+    not adopted on the day recorded for being matched with the adopters (AD1 DATE_MATCH):
+    matching comes first in almost every case. The adoption episode and the AD1 row are
+    reported."""
+    matched = _ad1(tables).select(
+        CHILD, pl.col(ROW).alias(f"{ROW}_AD1"), dates("DATE_MATCH").alias("MATCH_D")
+    )
+    frame = (
+        episodes(tables)
+        .filter(pl.col("REC").is_in(ADOPTED))
+        .join(matched, on=CHILD, how="inner")
+        .filter(pl.col("DEC_D") == pl.col("MATCH_D"))
+    )
+    return combined(failing(frame, "episodes"), failing_other(frame, "ad1", f"{ROW}_AD1"))

@@ -8,7 +8,12 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
-from .support_c import ceased_care, episodes, failing_other, header
+from .support_c import (
+    ceased_care,
+    episodes,
+    failing_other,
+    header,
+)
 
 # The DfE's file is "DoLo"; a council's export may spell it out.
 DOLO_TABLES = ("dolo", "deprivationofliberty", "dol")

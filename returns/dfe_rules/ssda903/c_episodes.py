@@ -8,7 +8,10 @@ import polars as pl
 from ...derive_903 import codes_for_year
 from ..engine import CHILD, ReturnTables, failing, nothing
 from . import BOOK
-from .support_c import episodes, last_year_episodes
+from .support_c import (
+    episodes,
+    last_year_episodes,
+)
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 # Placements with no provider: temporary placements and "other placements" (Z1 until 2024/25,

@@ -7,18 +7,20 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
+from .support import (
+    FEMALE,
+    SHORT_BREAKS,
+    any_given,
+    years_after,
+)
 from .support_c import (
     CARE_LEAVER_FIELDS,
-    FEMALE,
-    RESPITE,
-    any_given,
     ceased_care,
     children_with_episodes,
     episodes,
     failing_other,
     header,
     in_year,
-    years_after,
 )
 
 
@@ -29,7 +31,7 @@ def left_care_without_mother_status(tables: ReturnTables) -> pl.DataFrame:
     ceased = episodes(tables).filter(
         ceased_care()
         & in_year("DEC_D", tables)
-        & (~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null())
+        & (~pl.col("LS").is_in(SHORT_BREAKS) | pl.col("LS").is_null())
     )
     frame = ceased.join(header(tables), on=CHILD, how="inner", suffix="_HDR")
     frame = frame.filter(pl.col("SEX").is_in(FEMALE) & pl.col("MOTHER").is_null())

@@ -7,7 +7,11 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
-from .support_c import ceased_care, episodes, failing_other
+from .support_c import (
+    ceased_care,
+    episodes,
+    failing_other,
+)
 
 MISSING_TYPES = ("M", "A")  # missing; away from placement without authorisation
 

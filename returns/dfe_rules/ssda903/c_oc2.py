@@ -7,14 +7,20 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, dates, failing
 from . import BOOK
-from .support_c import age_at_least, any_blank, continuously_looked_after
+from .support import (
+    any_blank,
+    looked_after_12_months,
+)
+from .support_c import (
+    age_at_least,
+)
 
 HEALTH_FIELDS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 
 
 def _oc2(tables: ReturnTables) -> pl.DataFrame:
     """OC2 with DOB as a date and whether the child is in the 12-month cohort (CLA)."""
-    cohort = continuously_looked_after(tables)
+    cohort = looked_after_12_months(tables)[CHILD]
     return tables.table("oc2", "DOB", "CONVICTED", "HEALTH_CHECK", *HEALTH_FIELDS).with_columns(
         dates("DOB").alias("DOB_D"),
         pl.col(CHILD).is_in(cohort.implode()).alias("CLA"),

@@ -7,18 +7,20 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, dates, failing, nothing
 from . import BOOK
+from .support import (
+    SHORT_BREAKS,
+    any_given,
+    years_after,
+)
 from .support_c import (
     ADOPTED,
     CARE_LEAVER_FIELDS,
-    RESPITE,
-    any_given,
     children_with_episodes,
     episodes,
     failing_other,
     header,
     last_year_episodes,
     looked_after_in_year,
-    years_after,
 )
 
 
@@ -190,7 +192,7 @@ def care_leaver_not_relevant_or_former_relevant(tables: ReturnTables) -> pl.Data
     )
     born = header(tables).select(CHILD, "DOB_D").drop_nulls("DOB_D").unique(CHILD)
     counted = both.join(born, on=CHILD, how="inner").filter(
-        ~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null()
+        ~pl.col("LS").is_in(SHORT_BREAKS) | pl.col("LS").is_null()
     )
 
     def days_since(birthday: int) -> pl.Expr:

@@ -7,7 +7,13 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, combined, failing, nothing
 from . import BOOK
-from .support_c import any_blank, episodes, failing_other
+from .support import (
+    any_blank,
+)
+from .support_c import (
+    episodes,
+    failing_other,
+)
 
 PREVIOUS_PERMANENCE = ("P1", "P2", "P3", "P4", "Z1")
 # DATE_PERM: dd/mm/yyyy, where an unknown day, or day and month, or the whole date is ZZ.

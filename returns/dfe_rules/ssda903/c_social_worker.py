@@ -10,7 +10,13 @@ import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, dates, failing, nothing
 from . import BOOK
-from .support_c import RESPITE, any_blank, episodes
+from .support import (
+    SHORT_BREAKS,
+    any_blank,
+)
+from .support_c import (
+    episodes,
+)
 
 SW_COLUMNS = ("SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")
 
@@ -33,7 +39,9 @@ def looked_after_at_31_march_without_social_worker(tables: ReturnTables) -> pl.D
         .unique()
     )
     frame = episodes(tables)
-    looked_after = pl.col("DEC").is_null() & (~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null())
+    looked_after = pl.col("DEC").is_null() & (
+        ~pl.col("LS").is_in(SHORT_BREAKS) | pl.col("LS").is_null()
+    )
     return failing(frame, "episodes", looked_after & ~pl.col(CHILD).is_in(recorded.implode()))
 
 

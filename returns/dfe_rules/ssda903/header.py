@@ -8,7 +8,14 @@ import polars as pl
 
 from ..engine import CHILD, ReturnTables, combined, dates, failing
 from . import BOOK
-from .support_a import birthday, day, given, not_a_date
+from .support import (
+    day,
+    given,
+    years_after,
+)
+from .support_a import (
+    not_a_date,
+)
 
 # The child's reported sex: M, F or U (unknown), since 2024/25 (1 and 2 before).
 SEX_CODES = ("M", "F", "U")
@@ -25,9 +32,10 @@ def sex_code_not_valid(tables: ReturnTables) -> pl.DataFrame:
 
 @BOOK.check
 def sex_reported_unknown(tables: ReturnTables) -> pl.DataFrame:
-    """232: SEX is not U (unknown; ignoring case)."""
+    """232: SEX is not U (unknown). A lower-case u is not a code of the year: 101 reports it,
+    as it reports a lower-case m or f (one mistake, one finding)."""
     header = tables.table("header", "SEX")
-    return failing(header, "header", pl.col("SEX").str.to_uppercase() == "U")
+    return failing(header, "header", pl.col("SEX") == "U")
 
 
 @BOOK.check
@@ -35,7 +43,7 @@ def young_uasc(tables: ReturnTables) -> pl.DataFrame:
     """231: a child whose UASC_STATUS is 1 was born more than 11 years before 31 March (a
     header without UASC_STATUS is not checked)."""
     header = tables.table("header", "DOB", "UASC_STATUS")
-    under_11 = birthday(dates("DOB"), 11) > day(tables.year_end)
+    under_11 = years_after(dates("DOB"), 11) > day(tables.year_end)
     return failing(header, "header", (pl.col("UASC_STATUS") == "1") & under_11)
 
 
@@ -107,7 +115,7 @@ def school_age_with_upn_un1(tables: ReturnTables) -> pl.DataFrame:
     collection year began (31/08/2024 for 2025/26)."""
     header = tables.table("header", "DOB", "UPN")
     reference = day(date(tables.year_start.year - 1, 8, 31))
-    school_age = birthday(dates("DOB"), 4) <= reference
+    school_age = years_after(dates("DOB"), 4) <= reference
     return failing(header, "header", (pl.col("UPN") == "UN1") & school_age)
 
 
@@ -123,3 +131,18 @@ def looked_after_a_week_with_upn_un4(tables: ReturnTables) -> pl.DataFrame:
         failing(both, "episodes"),
         failing(both.select(pl.col("_row_header").alias("_row"), CHILD), "header"),
     )
+
+
+UNKNOWN_UPNS = ("UN1", "UN2", "UN3", "UN4", "UN5")
+
+
+@BOOK.check
+def upn_repeated(tables: ReturnTables) -> pl.DataFrame:
+    """444 (new in 2025/26): a UPN other than an unknown code (UN1-UN5) belongs to one child
+    of the return; every header row sharing one fails (compared ignoring case, as 208
+    compares a UPN with last year's)."""
+    header = tables.table("header", "UPN").with_columns(
+        pl.col("UPN").str.to_uppercase().alias("_upn")
+    )
+    known = pl.col("_upn").is_not_null() & ~pl.col("_upn").is_in(UNKNOWN_UPNS)
+    return failing(header, "header", known & (pl.len().over("_upn") > 1))

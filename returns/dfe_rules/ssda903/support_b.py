@@ -2,59 +2,22 @@
 
 Most of these rules look at a child's episodes in order (the one before, the one after) or
 at the child's age on an episode's dates. Parsing the dates and ordering the episodes is the
-costly part, so each derived frame is built once and kept on the `ReturnTables` object under
-a private attribute prefixed ``_b_`` (the tables of one upload never change once read).
+costly part, so each derived frame is built once per return (`support.kept`, under a key
+prefixed ``b_``). What every part shares is in `support`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, dates
+from .support import EPISODE_COLUMNS, day, kept
 
 # The columns of an episode that describe the placement itself (not the legal status): an
 # episode that changes none of these has not changed placement.
 PLACEMENT_COLUMNS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
-TEMPORARY_PLACEMENTS = ("T0", "T1", "T2", "T3", "T4")
-SHORT_BREAKS = ("V3", "V4")
-EPISODE_COLUMNS = (
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
 # Columns carried from the episode before and after (as PREV_x / NEXT_x) in `sequence`.
 NEIGHBOUR_COLUMNS = ("RNE", "LS", "PLACE", "PL_POST", "URN", "PLACE_PROVIDER", "REC")
-
-
-def _kept(tables: ReturnTables, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-    """A derived frame, built on first use and kept on the tables object."""
-    attribute = f"_b_{key}"
-    frame = getattr(tables, attribute, None)
-    if frame is None:
-        frame = build()
-        setattr(tables, attribute, frame)
-    return frame
-
-
-def years_after(column: str, years: int) -> pl.Expr:
-    """The date `years` whole years after a date column (29 February falls on 28 February)."""
-    return pl.col(column).dt.offset_by(f"{years}y")
-
-
-def day(value: date) -> pl.Expr:
-    return pl.lit(value, dtype=pl.Date)
 
 
 def header(tables: ReturnTables) -> pl.DataFrame:
@@ -64,7 +27,7 @@ def header(tables: ReturnTables) -> pl.DataFrame:
         frame = tables.table("header", "SEX", "DOB", "UPN", "MOTHER", "MC_DOB")
         return frame.with_columns(dates("DOB").alias("DOB_D"))
 
-    return _kept(tables, "header", build)
+    return kept(tables, "b_header", build)
 
 
 def episodes(tables: ReturnTables) -> pl.DataFrame:
@@ -78,7 +41,7 @@ def episodes(tables: ReturnTables) -> pl.DataFrame:
         births = header(tables).select(CHILD, "DOB_D").unique(CHILD, keep="first")
         return frame.join(births, on=CHILD, how="left")
 
-    return _kept(tables, "episodes", build)
+    return kept(tables, "b_episodes", build)
 
 
 def sequence(tables: ReturnTables) -> pl.DataFrame:
@@ -117,7 +80,7 @@ def sequence(tables: ReturnTables) -> pl.DataFrame:
             (~same_after).alias("LAST"),
         )
 
-    return _kept(tables, "sequence", build)
+    return kept(tables, "b_sequence", build)
 
 
 def same_placement() -> pl.Expr:

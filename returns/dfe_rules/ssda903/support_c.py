@@ -1,64 +1,23 @@
 """Derived frames shared by the SSDA903 rules numbered 500 and above: each table with its dates
 read once, a child's episodes in order with the previous episode's columns, periods of care, and
-"looked after continuously for 12 months at 31 March". Each is built once per return and kept on
-the `ReturnTables` (under ``_c_derived``), since many rules read the same columns.
+"looked after in the year". Each is built once per return (`support.kept`, under a key prefixed
+``c_``), since many rules read the same columns. What every part shares, the OC2 cohort among
+it, is in `support`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import polars as pl
 
 from ..engine import CHILD, ROW, ReturnTables, dates, failing
+from .support import EPISODE_COLUMNS, kept, years_after
 
-EPISODE_COLUMNS = (
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
-# SEX was 1 (male) or 2 (female) until 2023/24; from 2024/25 it is M, F or U (unknown).
-FEMALE = ("F", "2")
-RESPITE = ("V3", "V4")  # legal statuses of short breaks: not "looked after" for most counts
 ADOPTED = ("E11", "E12")
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")
 CARE_LEAVER_FIELDS = ("IN_TOUCH", "ACTIV", "ACCOM")
 ADOPTION_FIELDS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
-
-
-def _derived(tables: ReturnTables, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-    store: dict[str, Any] = tables.__dict__.setdefault("_c_derived", {})
-    if key not in store:
-        store[key] = build()
-    frame: pl.DataFrame = store[key]
-    return frame
-
-
-def years_after(column: str | pl.Expr, years: int) -> pl.Expr:
-    """The date `years` after a date column (a 29 February birthday falls on 28 February)."""
-    expr = pl.col(column) if isinstance(column, str) else column
-    return expr.dt.offset_by(f"{years}y")
-
-
-def any_given(*columns: str) -> pl.Expr:
-    """Whether any of the columns holds a value."""
-    return pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
-
-
-def any_blank(*columns: str) -> pl.Expr:
-    """Whether any of the columns is blank."""
-    return pl.any_horizontal([pl.col(c).is_null() for c in columns])
 
 
 def ceased_care(rec: str = "REC") -> pl.Expr:
@@ -96,27 +55,27 @@ def _with_episode_order(frame: pl.DataFrame) -> pl.DataFrame:
 
 def episodes(tables: ReturnTables) -> pl.DataFrame:
     """This year's episodes in order (see `_with_episode_order`)."""
-    return _derived(
+    return kept(
         tables,
-        "episodes",
+        "c_episodes",
         lambda: _with_episode_order(tables.table("episodes", *EPISODE_COLUMNS)),
     )
 
 
 def last_year_episodes(tables: ReturnTables) -> pl.DataFrame:
     """Last year's episodes in order, as `episodes` gives this year's."""
-    return _derived(
+    return kept(
         tables,
-        "episodes_last",
+        "c_episodes_last",
         lambda: _with_episode_order(tables.last_year("episodes", *EPISODE_COLUMNS)),
     )
 
 
 def header(tables: ReturnTables) -> pl.DataFrame:
     """The header, with DOB and MC_DOB as dates (DOB_D, MC_DOB_D)."""
-    return _derived(
+    return kept(
         tables,
-        "header",
+        "c_header",
         lambda: tables.table("header", "SEX", "DOB", "MOTHER", "MC_DOB").with_columns(
             dates("DOB").alias("DOB_D"), dates("MC_DOB").alias("MC_DOB_D")
         ),
@@ -147,38 +106,7 @@ def looked_after_in_year(tables: ReturnTables) -> pl.Series:
             .unique()
         )
 
-    return _derived(tables, "looked_after_in_year", build)[CHILD]
-
-
-def continuously_looked_after(tables: ReturnTables) -> pl.Series:
-    """The children looked after continuously for at least 12 months at 31 March: a run of
-    episodes other than short breaks (V3, V4), each starting the day the last ended, that
-    began on or before 1 April and was still open at 31 March (the DfE's OC2 cohort)."""
-
-    def build() -> pl.DataFrame:
-        frame = (
-            episodes(tables)
-            .filter(~pl.col("LS").is_in(RESPITE) | pl.col("LS").is_null())
-            .filter(pl.col("DECOM_D").is_not_null())
-        )  # still in order of child and start, as `episodes` gives them
-        # A gap between one episode's end and the next one's start ends the run.
-        joined = (pl.col("DECOM_D") == pl.col("DEC_D").shift(1).over(CHILD)) & pl.col(
-            CHILD
-        ).is_not_null()
-        frame = frame.with_columns((~joined.fill_null(False)).cast(pl.Int64).cum_sum().alias("RUN"))
-        runs = frame.group_by(CHILD, "RUN").agg(
-            pl.col("DECOM_D").min().alias("START"),
-            pl.col("DEC_D").is_null().any().alias("OPEN"),
-            pl.col("DEC_D").max().alias("END"),
-        )
-        still_looked_after = pl.col("OPEN") | (pl.col("END") > tables.year_end)
-        return (
-            runs.filter((pl.col("START") <= tables.year_start) & still_looked_after)
-            .select(CHILD)
-            .unique()
-        )
-
-    return _derived(tables, "continuously_looked_after", build)[CHILD]
+    return kept(tables, "c_looked_after_in_year", build)[CHILD]
 
 
 def age_at_least(dob: str, years: int, on: date) -> pl.Expr:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from returns.dfe_rules.engine import ReturnTables, rule_set
-from returns.dfe_rules.ssda903.support_a import looked_after_12_months
+from returns.dfe_rules.ssda903.support import looked_after_12_months
 
 # 2025/26: the year 1 April 2025 to 31 March 2026. L, M and R are looked after continuously
 # for 12 months at 31 March; N started in the year, Q left before 31 March, S has only short

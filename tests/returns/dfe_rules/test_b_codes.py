@@ -64,12 +64,15 @@ CASES = [
         "393",
         {
             "header": HEADER
-            + "A,F,01/01/2010,X,\nB,M,01/01/2010,X,\nC,F,01/01/2010,X,\nD,F,01/01/2010,X,0\n",
+            + "A,F,01/01/2010,X,\nB,M,01/01/2010,X,\nC,F,01/01/2010,X,\nD,F,01/01/2010,X,0\n"
+            # The former coding 2 is not read as a girl: 101 reports the code, not 393.
+            + "E,2,01/01/2010,X,\n",
             **episodes(
                 "A,01/05/2025,S,C2,U1,,,,",
                 "B,01/05/2025,S,C2,U1,,,,",
                 "C,01/05/2025,S,V3,U1,,,,",
                 "D,01/05/2025,S,C2,U1,,,,",
+                "E,01/05/2025,S,C2,U1,,,,",
             ),
         },
         [("header", 2)],
@@ -89,7 +92,7 @@ CASES = [
     (
         "399",
         {
-            "header": HEADER + "A,2,01/01/2010,X,0\nB,2,01/01/2010,X,\nC,2,01/01/2010,X,1\n",
+            "header": HEADER + "A,F,01/01/2010,X,0\nB,F,01/01/2010,X,\nC,F,01/01/2010,X,1\n",
             "reviews": REVIEWS + "B,01/01/2010,01/06/2025,PN1\n",
             **episodes(
                 "A,01/05/2025,S,V3,U1,,,,",
@@ -231,7 +234,7 @@ def test_the_years_rules_load_and_run_together_over_a_whole_return():
     tables = ReturnTables.of(
         2026,
         {
-            "header": HEADER + "A,2,01/01/2010,A123456789012,0\n",
+            "header": HEADER + "A,F,01/01/2010,A123456789012,0\n",
             **episodes(
                 "A,01/05/2025,S,C2,U1,01/06/2025,X1,AB1,CD2",
                 "A,01/06/2025,P,C2,U2,,,AB1,CD3",
@@ -242,7 +245,7 @@ def test_the_years_rules_load_and_run_together_over_a_whole_return():
     assert outcome.not_checked == {}
     # Only this part's rules (300-499) are asserted: a clean return fails none of them.
     assert [code for code in outcome.counts if _in_part_b(code)] == []
-    assert len([rule for rule in outcome.rules if _in_part_b(rule.code)]) == 72
+    assert len([rule for rule in outcome.rules if _in_part_b(rule.code)]) == 73  # with 444
 
 
 def _in_part_b(code: str) -> bool:

@@ -228,3 +228,22 @@ def test_1003_decision_is_not_before_care_began():
         ("episodes", 2),
         ("placedadoption", 2),
     ]
+
+
+def test_582_a_child_is_matched_with_adopters_before_the_day_of_adoption():
+    episodes = table(
+        EPISODES,
+        "A,01/04/2025,S,E1,N1,A4,PR1,01/06/2025,E11",  # adopted the day matched: queried
+        "B,01/04/2025,S,E1,N1,A4,PR1,02/06/2025,E12",  # matched the day before
+        "C,01/04/2025,S,E1,N1,A4,PR1,01/06/2025,E4A",  # went home: no adoption
+    )
+    ad1 = table(
+        AD1,
+        "A,01/01/2020,01/05/2025,01/06/2025,0,2,MF,L3",
+        "B,01/01/2020,01/05/2025,01/06/2025,0,2,MF,L3",
+        "C,01/01/2020,01/05/2025,01/06/2025,0,2,MF,L3",
+    )
+    assert fails("582", {"episodes": episodes, "ad1": ad1}) == [("ad1", 2), ("episodes", 2)]
+    assert next(r for r in rule_set("ssda903", 2026).rules if r.code == "582").severity == (
+        "warning"
+    )

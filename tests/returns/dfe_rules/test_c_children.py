@@ -5,7 +5,7 @@ leavers (OC3): each rule's passing and failing cases from the DfE's rule text, a
 from __future__ import annotations
 
 from returns.dfe_rules.engine import ReturnTables, rule_set
-from returns.dfe_rules.ssda903.support_c import continuously_looked_after
+from returns.dfe_rules.ssda903.support import looked_after_12_months
 
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC\n"
 OC2 = (
@@ -32,11 +32,11 @@ def table(columns, *rows):
 def test_every_rule_of_this_part_loads_with_its_function_and_severity():
     rules = rule_set("ssda903", 2026).rules
     mine = [r for r in rules if r.check.__module__.rsplit(".", 1)[-1].startswith("c_")]
-    assert len(mine) == 117
-    assert {"501", "503F", "579", "632", "1014", "3001"} <= {rule.code for rule in mine}
+    assert len(mine) == 118  # with 582
+    assert {"501", "503F", "579", "582", "632", "1014", "3001"} <= {rule.code for rule in mine}
 
 
-def test_continuously_looked_after_needs_an_unbroken_run_from_1_april_to_31_march():
+def test_looked_after_12_months_needs_an_unbroken_run_from_1_april_to_31_march():
     episodes = table(
         EPISODES,
         "A,01/01/2024,S,C2,N1,U1,PR1,01/06/2025,X1",  # two episodes, no gap: in the cohort
@@ -48,7 +48,7 @@ def test_continuously_looked_after_needs_an_unbroken_run_from_1_april_to_31_marc
         "E,01/04/2025,S,C2,N1,U1,PR1,,",  # started on 1 April
     )
     tables = ReturnTables.of(2026, {"episodes": episodes})
-    assert sorted(continuously_looked_after(tables).to_list()) == ["A", "E"]
+    assert sorted(looked_after_12_months(tables)["CHILD"].to_list()) == ["A", "E"]
 
 
 def _oc2_case(code, *rows):
@@ -93,7 +93,7 @@ def test_607_a_girl_leaving_care_has_mother_status():
         "B,01/04/2025,S,C2,N1,U1,PR1,01/08/2025,E13",
         "C,01/04/2025,S,V3,N1,U1,PR1,01/08/2025,E13",
     )
-    header = table(HEADER, "A,2,01/01/2010,,", "B,2,01/01/2010,0,", "C,2,01/01/2010,,")
+    header = table(HEADER, "A,F,01/01/2010,,", "B,F,01/01/2010,0,", "C,F,01/01/2010,,")
     assert fails("607", {"episodes": episodes, "header": header}) == [
         ("episodes", 2),
         ("header", 2),
@@ -101,37 +101,37 @@ def test_607_a_girl_leaving_care_has_mother_status():
 
 
 def test_611_a_mother_has_her_childs_date_of_birth():
-    header = table(HEADER, "A,2,01/01/2008,1,", "B,2,01/01/2008,1,01/01/2025")
+    header = table(HEADER, "A,F,01/01/2008,1,", "B,F,01/01/2008,1,01/01/2025")
     assert fails("611", {"header": header}) == [("header", 2)]
 
 
 def test_612_no_childs_date_of_birth_unless_a_mother():
     header = table(
         HEADER,
-        "A,2,01/01/2008,0,01/01/2025",
-        "B,2,01/01/2008,1,01/01/2025",
+        "A,F,01/01/2008,0,01/01/2025",
+        "B,F,01/01/2008,1,01/01/2025",
         "C,F,01/01/2008,,01/01/2025",  # the sex codes from 2024/25: M, F, U
     )
     assert fails("612", {"header": header}) == [("header", 2), ("header", 4)]
 
 
 def test_620_a_mother_is_eleven_or_over():
-    header = table(HEADER, "A,2,01/06/2014,1,01/01/2025", "B,2,01/01/2010,1,01/01/2025")
+    header = table(HEADER, "A,F,01/06/2014,1,01/01/2025", "B,F,01/01/2010,1,01/01/2025")
     assert fails("620", {"header": header}) == [("header", 2)]
 
 
 def test_621_a_mother_is_older_than_her_child():
-    header = table(HEADER, "A,2,01/01/2010,1,01/01/2009", "B,2,01/01/2010,1,01/01/2025")
+    header = table(HEADER, "A,F,01/01/2010,1,01/01/2009", "B,F,01/01/2010,1,01/01/2025")
     assert fails("621", {"header": header}) == [("header", 2)]
 
 
 def test_624_childs_date_of_birth_matches_last_year():
-    last = table(HEADER, "A,2,01/01/2008,1,01/01/2025", "B,2,01/01/2008,1,01/01/2025")
+    last = table(HEADER, "A,F,01/01/2008,1,01/01/2025", "B,F,01/01/2008,1,01/01/2025")
     this = table(
         HEADER,
-        "A,2,01/01/2008,1,02/01/2025",
-        "B,2,01/01/2008,1,01/01/2025",
-        "C,2,01/01/2008,1,01/01/2025",
+        "A,F,01/01/2008,1,02/01/2025",
+        "B,F,01/01/2008,1,01/01/2025",
+        "C,F,01/01/2008,1,01/01/2025",
     )
     assert fails("624", {"header": this}, {"header": last}) == [("header", 2)]
 
@@ -145,9 +145,9 @@ def test_625_childs_date_of_birth_not_after_the_year_or_care_ending():
     )
     header = table(
         HEADER,
-        "A,2,01/01/2008,1,01/04/2026",  # after the year
-        "B,2,01/01/2008,1,01/09/2025",  # after she left care
-        "C,2,01/01/2008,1,01/05/2025",
+        "A,F,01/01/2008,1,01/04/2026",  # after the year
+        "B,F,01/01/2008,1,01/09/2025",  # after she left care
+        "C,F,01/01/2008,1,01/05/2025",
     )
     assert fails("625", {"episodes": episodes, "header": header}) == [
         ("episodes", 2),
@@ -158,14 +158,14 @@ def test_625_childs_date_of_birth_not_after_the_year_or_care_ending():
 
 
 def test_626_a_new_mother_had_her_child_this_year():
-    last = table(HEADER, "A,2,01/01/2008,0,", "B,2,01/01/2008,0,")
-    this = table(HEADER, "A,2,01/01/2008,1,01/01/2025", "B,2,01/01/2008,1,01/06/2025")
+    last = table(HEADER, "A,F,01/01/2008,0,", "B,F,01/01/2008,0,")
+    this = table(HEADER, "A,F,01/01/2008,1,01/01/2025", "B,F,01/01/2008,1,01/06/2025")
     assert fails("626", {"header": this}, {"header": last}) == [("header", 2)]
 
 
 def test_628_no_mother_status_for_care_leavers_not_looked_after():
     episodes = table(EPISODES, "B,01/04/2025,S,C2,N1,U1,PR1,,")
-    header = table(HEADER, "A,2,01/01/2006,1,", "B,2,01/01/2006,1,", "C,2,01/01/2006,,")
+    header = table(HEADER, "A,F,01/01/2006,1,", "B,F,01/01/2006,1,", "C,F,01/01/2006,,")
     oc3 = table(OC3, "A,01/01/2006,YES,F1,B1", "B,01/01/2006,YES,F1,B1", "C,01/01/2006,YES,F1,B1")
     assert fails("628", {"episodes": episodes, "header": header, "oc3": oc3}) == [("header", 2)]
 

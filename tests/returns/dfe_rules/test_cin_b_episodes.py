@@ -4,7 +4,6 @@ in the 2025/26 census (1 April 2025 to 31 March 2026). No database."""
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 
 from returns.dfe_rules.engine import ReturnTables, rule_set
@@ -431,21 +430,3 @@ def test_8905_and_8910_categories_of_abuse_missing_or_not_codes():
 def test_8617_factor_8a_is_no_longer_a_code():
     table = ASSESSMENTS + ('A,1,2025-06-01,2025-07-01,"8B"\nB,1,2025-06-01,2025-07-01,"1A,8A"\n')
     assert fails("8617", {"assessments": table}) == [("assessments", 3)]
-
-
-def test_records_of_one_child_share_the_childs_row_as_the_xml_reader_gives_them():
-    """The CIN reader numbers every record by its child's position in the file, so two
-    plans of one child have the same row: the overlap rules still compare them."""
-    plans = ReturnTables.of(
-        2026,
-        {
-            "childprotectionplans": PLANS
-            + "A,1,P1,2025-05-26,2025-10-26,0\nA,1,P2,2025-08-26,,1\nB,1,P1,2025-05-26,,0\n"
-        },
-    )
-    frame = plans.tables["childprotectionplans"]
-    plans.tables["childprotectionplans"] = frame.with_columns(
-        pl.Series("_row", [1, 1, 2], dtype=pl.Int64)
-    )
-    rule = next(rule for rule in rule_set("cin", 2026).rules if rule.code == "8940")
-    assert rule.check(plans).select("table", "row").rows() == [("childprotectionplans", 1)]

@@ -79,7 +79,7 @@ def test_every_table_has_a_row_per_element_with_the_child_and_its_position():
     tables = cin_tables(census(FIRST, SECOND), collection_year=2026)
     assert tables.collection_year == 2026
     assert rows(tables.table("header"), "_row", "COLLECTION", "YEAR", "LEA", "DATETIME") == [
-        (0, "CIN", "2026", "999", "2026-04-10T12:00:00")
+        (1, "CIN", "2026", "999", "2026-04-10T12:00:00")
     ]
     assert rows(
         tables.table("childidentifiers"), "_row", "CHILD", "UPN", "SEX", "GENDERCURRENT"
@@ -92,15 +92,15 @@ def test_every_table_has_a_row_per_element_with_the_child_and_its_position():
     ]
     assert rows(tables.table("disabilities"), "_row", "CHILD", "DISABILITY") == [
         (1, "A1", "MOB"),
-        (1, "A1", "HAND"),
+        (2, "A1", "HAND"),
     ]
     assert rows(
         tables.table("cindetails"), "_row", "CHILD", "CINDETAILSID", "CINREFERRALDATE",
         "REASONFORCLOSURE", "REFERRALNFA",
     ) == [
         (1, "A1", "1", "2025-05-01", None, "false"),
-        (1, "A1", "2", "2024-01-10", "RC8", None),
-        (2, "B2", "R9", "2025-07-01", None, None),
+        (2, "A1", "2", "2024-01-10", "RC8", None),
+        (3, "B2", "R9", "2025-07-01", None, None),
     ]  # fmt: skip
 
 
@@ -131,8 +131,8 @@ def test_a_referrals_records_carry_its_id_and_factors_are_joined():
         tables.table("reviews"), "_row", "CHILD", "CINDETAILSID", "CPPID", "CPPREVIEWDATE"
     ) == [
         (1, "A1", "1", "1", "2025-08-01"),
-        (1, "A1", "1", "1", "2025-11-01"),
-        (2, "B2", "R9", "P4", "2025-09-01"),
+        (2, "A1", "1", "1", "2025-11-01"),
+        (3, "B2", "R9", "P4", "2025-09-01"),
     ]
 
 
@@ -192,7 +192,9 @@ def test_the_import_limits_bound_what_is_read():
 def test_the_rules_run_over_the_tables_read_from_a_census():
     # The first child's assessment starts before its referral (1103) and its second
     # referral, from January 2024, has no ReferralNFA, which must then be false (8569); the
-    # third child has no referral at all (8590). Failures point at the child's <Child>.
+    # third child has no referral at all (8590). Failures point at each record's position in
+    # its table: the second referral is cindetails record 2, the third child's identifiers
+    # childidentifiers record 3.
     late_assessment = FIRST.replace(
         "<AssessmentActualStartDate>2025-05-02", "<AssessmentActualStartDate>2025-04-20"
     )
@@ -206,8 +208,35 @@ def test_the_rules_run_over_the_tables_read_from_a_census():
     assert sorted(located.select("code", "table", "row").rows()) == [
         ("1103", "assessments", 1),
         ("1103", "cindetails", 1),
-        ("8569", "cindetails", 1),
+        ("8569", "cindetails", 2),
         ("8590", "childidentifiers", 3),
+    ]
+    assert outcome.not_checked == {}  # every rule ran on the tables as read
+
+
+def test_each_failing_record_of_one_child_is_counted_once_and_located():
+    """Two referrals of one child both closed before they began are two failures of 8630
+    (cindetails records 1 and 2), and the second of two overlapping plans fails 8940 at its
+    own record: a child's records are not merged into one."""
+    twice = (
+        "<Child><ChildIdentifiers><LAchildID>D4</LAchildID><Sex>F</Sex>"
+        "<PersonBirthDate>2016-01-01</PersonBirthDate></ChildIdentifiers>"
+        "<CINdetails><CINreferralDate>2025-06-01</CINreferralDate>"
+        "<CINclosureDate>2025-05-01</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>"
+        "</CINdetails>"
+        "<CINdetails><CINreferralDate>2025-09-01</CINreferralDate>"
+        "<CINclosureDate>2025-08-01</CINclosureDate><ReasonForClosure>RC1</ReasonForClosure>"
+        "<ChildProtectionPlans><CPPstartDate>2025-09-02</CPPstartDate></ChildProtectionPlans>"
+        "<ChildProtectionPlans><CPPstartDate>2025-09-09</CPPstartDate></ChildProtectionPlans>"
+        "</CINdetails></Child>"
+    )
+    outcome = rule_set("cin", 2026).run(cin_tables(census(twice), collection_year=2026))
+    assert outcome.counts["8630"] == 2
+    located = outcome.failures.filter(pl.col("code").is_in(["8630", "8940"]))
+    assert sorted(located.select("code", "table", "row").rows()) == [
+        ("8630", "cindetails", 1),
+        ("8630", "cindetails", 2),
+        ("8940", "childprotectionplans", 2),
     ]
     assert outcome.not_checked == {}  # every rule ran on the tables as read
 

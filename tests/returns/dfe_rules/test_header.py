@@ -36,8 +36,23 @@ CASES = [
         ],
         [3, 4, 7],
     ),
-    ("232", ["A,M,01/02/2015,WBRI,,,", "B,U,01/02/2015,WBRI,,,", "C,u,01/02/2015,WBRI,,,"], [3, 4]),
+    # 232: sex unknown (a lower-case u is 101's, not also 232's)
+    ("232", ["A,M,01/02/2015,WBRI,,,", "B,U,01/02/2015,WBRI,,,", "C,u,01/02/2015,WBRI,,,"], [3]),
     ("102", ["A,M,01/02/2015,WBRI,,,", "B,M,30/02/2015,WBRI,,,", "C,M,,WBRI,,,"], [3, 4]),
+    # 444: a known UPN given to two children (both fail); unknown codes may repeat
+    (
+        "444",
+        [
+            "A,M,01/02/2015,WBRI,A123456789012,,",
+            "B,F,01/02/2015,WBRI,a123456789012,,",
+            "C,F,01/02/2015,WBRI,UN2,,",
+            "D,F,01/02/2015,WBRI,UN2,,",
+            "E,F,01/02/2015,WBRI,B123456789012,,",
+            "F,F,01/02/2015,WBRI,,,",
+            "G,F,01/02/2015,WBRI,,,",
+        ],
+        [2, 3],
+    ),
     ("103", ["A,M,01/02/2015,WBRI,,,", "B,M,01/02/2015,WXYZ,,,", "C,M,01/02/2015,,,,"], [3, 4]),
     (
         "168",
@@ -136,3 +151,16 @@ def test_the_2025_26_rules_all_load_with_their_functions_and_severities():
     assert rules["146"].message == "Placement type code is not a valid code."
     assert rules["225"].fields == ("REASON_PLACE_CHANGE",)
     assert {rule.severity for rule in rules.values()} <= {"error", "warning"}
+
+
+def test_the_queries_of_each_return_are_warnings_and_the_rest_errors():
+    """The DfE's queries ask the authority to check, not to correct: in the CIN census each
+    code ending Q; in the SSDA903 sex unknown (232), a young UASC child's date of birth (231,
+    "we expect ... please check") and adoption on the day of matching (582, "in most
+    circumstances we expect")."""
+    for name, queries in (("ssda903", {"231", "232", "582"}), ("cin", None)):
+        rules = rule_set(name, 2026).rules
+        warned = {rule.code for rule in rules if rule.severity == "warning"}
+        expected = queries if queries is not None else {r.code for r in rules if r.code[-1] == "Q"}
+        assert warned == expected
+    assert len(expected) >= 10  # the CIN census has a dozen or more queries

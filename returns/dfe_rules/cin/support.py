@@ -1,5 +1,6 @@
-"""What the CIN rules below 8600 share: the referral key, the census's yes/no values, and the
-row a rule about the whole return points at."""
+"""What the CIN rules share: the referral key, the census's yes/no values, the census year,
+and the row a rule about the whole return points at. (The 8600s' frames with their dates
+read once are in `support_b`.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from ..engine import CHILD, ReturnTables
 
 # A referral's records (assessments, plans, section 47s) are linked to it by these.
 REFERRAL = [CHILD, "CINDETAILSID"]
-# The header's row, as derive_cin counts findings: row 0 is the file itself.
+# The row a rule about the whole return points at: no record (records are numbered from 1
+# within each table, the header being header record 1), the return itself.
 RETURN_ROW = 0
 
 
@@ -18,9 +20,14 @@ def is_true(column: str) -> pl.Expr:
     return pl.col(column).str.to_lowercase().is_in(["true", "1"]).fill_null(False)
 
 
+def is_false(column: str) -> pl.Expr:
+    """An xs:boolean element that says no ("false" or "0"); null is neither yes nor no."""
+    return pl.col(column).str.to_lowercase().is_in(["false", "0"]).fill_null(False)
+
+
 def whole_return(fails: bool) -> pl.DataFrame:
     """A rule the DfE checks over the whole return (an authority-level query): one failure
-    pointing at the header (row 0), or none."""
+    pointing at the return itself (header row 0, before its one record), or none."""
     return pl.DataFrame(
         {
             "table": ["header"] if fails else [],
