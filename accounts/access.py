@@ -253,6 +253,22 @@ def require_import_batch(
     )
 
 
+def require_return_report(
+    user: User | SystemActor | AnonymousUser | None, *, authority: Area | None
+) -> None:
+    """A statutory return's error report (the DfE rule failures, row by row, issue 19): for
+    the people who fix the data in the case system, the authority's performance officers as
+    well as admins. The return's batch itself stays the admins'."""
+    if isinstance(user, SystemActor) or (user is not None and is_admin(user)):
+        return
+    if user is not None and authority is not None and may_import_spreadsheets(user, authority):
+        return
+    raise PermissionDenied(
+        "Your account does not give you access to this return's error report. Ask your "
+        "administrator if you need it."
+    )
+
+
 # --- who may change which figures -----------------------------------------------------------
 # The views check first; every service of `indicators.services` checks again with the acting
 # user, before it writes anything, so that no other caller (a task, a command, another app's

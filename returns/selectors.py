@@ -5,7 +5,7 @@ spreadsheets of an authority's figures and targets, which its performance office
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -119,6 +119,17 @@ def _batch_seen_by(user: User | AnonymousUser, batch_id: int, *related: str) -> 
     return batch
 
 
+def batch_for_rule_report(user: User | AnonymousUser, batch_id: int) -> ImportBatch:
+    """A batch whose DfE rule failures this user may download: a statutory return's, for its
+    authority's performance officers and admins (`access.require_return_report`); any other
+    batch as its page allows."""
+    batch = ImportBatch.objects.select_related("authority").filter(pk=batch_id).first()
+    if batch is None or batch.kind not in STATUTORY_KINDS:
+        return _batch_seen_by(user, batch_id)
+    access.require_return_report(user, authority=batch.authority)
+    return batch
+
+
 def batch_page(user: User | AnonymousUser, batch_id: int) -> BatchPage:
     batch = _batch_seen_by(user, batch_id, "created_by", "committed_by", "rolled_back_by")
     findings = batch.findings.all()
@@ -155,10 +166,12 @@ def batch_for_action(user: User | AnonymousUser, batch_id: int) -> ImportBatch:
 
 @dataclass(frozen=True)
 class AuthoritySheets:
-    """An authority's spreadsheet imports page: its batches, newest first."""
+    """An authority's spreadsheet imports page: its batches, newest first, and its statutory
+    returns in review whose DfE rule failures its officers may download to fix."""
 
     authority: Area
     batches: list[ImportBatch]
+    returns_in_review: list[ImportBatch] = field(default_factory=list)
 
 
 def authority_sheets(user: User | AnonymousUser, slug: str) -> AuthoritySheets:
@@ -168,7 +181,16 @@ def authority_sheets(user: User | AnonymousUser, slug: str) -> AuthoritySheets:
         .select_related("created_by")
         .order_by("-created_at", "-id")[:100]
     )
-    return AuthoritySheets(authority, list(batches))
+    in_review = (
+        ImportBatch.objects.filter(
+            authority=authority, kind__in=STATUTORY_KINDS, status=BatchStatus.READY
+        )
+        .exclude(file="")
+        .exclude(rule_counts=None)
+    )
+    return AuthoritySheets(
+        authority, list(batches), list(in_review.order_by("-created_at", "-id")[:20])
+    )
 
 
 def sheet_authority(user: User | AnonymousUser, slug: str) -> Area:
@@ -187,6 +209,7 @@ class SheetRows:
     file_name: str
 
 
+STATUTORY_KINDS = (ImportKind.SSDA903, ImportKind.CIN)
 AUTHORITY_TABLES = ("figures", "targets")
 REFERENCE_TABLES = ("indicators", "areas")
 FIGURE_EXPORT_HEADER = [

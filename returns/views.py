@@ -137,7 +137,7 @@ def batch_rule_report(request: SignedInRequest, batch_id: int, fmt: str) -> Http
     """A statutory return's DfE rule failures, row by row, built from its file while it is in
     review (docs/0028): whoever may see the batch may download it. Gone (410) once the file
     is deleted, on commit, rejection or expiry."""
-    batch = selectors.batch_for_action(request.user, batch_id)
+    batch = selectors.batch_for_rule_report(request.user, batch_id)
     if fmt not in REPORT_TYPES:
         raise Http404("There is no such report.")
     if not rule_reports.report_available(batch):

@@ -435,9 +435,29 @@ def test_a_census_error_report_names_the_dfe_fields(setting, monkeypatch) -> Non
     ]
 
 
-def test_the_error_report_is_not_for_those_who_may_not_see_the_batch(setting) -> None:
-    _admin, authority, _tmp = setting
+def test_the_authoritys_officers_find_and_download_the_report_and_nobody_else(setting) -> None:
+    admin, authority, _tmp = setting
     batch = upload(setting)
     officer = factories.UserFactory(username="officer")
     factories.MembershipFactory(user=officer, authority=authority, role="officer")
-    assert signed_in(officer).get(f"/imports/{batch.pk}/rule-failures.csv").status_code == 403
+    elsewhere = factories.AreaFactory(name="Southshire", slug="southshire")
+    stranger = factories.UserFactory(username="stranger")
+    factories.MembershipFactory(user=stranger, authority=elsewhere, role="officer")
+    # The people who fix the data find the report on their authority's imports page...
+    client = signed_in(officer)
+    page = client.get(f"/a/{authority.slug}/imports/").content.decode()
+    assert f"/imports/{batch.pk}/rule-failures.xlsx" in page
+    report = client.get(f"/imports/{batch.pk}/rule-failures.csv")
+    assert report.status_code == 200 and "no-store" in report["Cache-Control"]
+    assert "101" in report.content.decode("utf-8-sig")
+    # ...but not the batch itself, which stays the admins'; another authority's officer
+    # gets nothing.
+    assert client.get(f"/imports/{batch.pk}/").status_code == 403
+    assert signed_in(stranger).get(f"/imports/{batch.pk}/rule-failures.csv").status_code == 403
+    # Once the return is committed the report is gone for them too.
+    commit_request(admin, batch, accept_rule_errors=True)
+    assert client.get(f"/imports/{batch.pk}/rule-failures.csv").status_code == 410
+    assert (
+        f"/imports/{batch.pk}/rule-failures"
+        not in client.get(f"/a/{authority.slug}/imports/").content.decode()
+    )
