@@ -45,6 +45,7 @@ def test_a_return_committed_with_errors_marks_the_figures_an_error_can_change(
     rules_only(monkeypatch, "526")
     admin, authority, _tmp = setting
     batch = upload(setting, zipped(header=HEADER, episodes=EPISODES))
+    assert batch.rule_counts is not None and batch.derived is not None
     assert batch.rule_counts["526"]["rows"] == 1
     # Counts only on the batch: no child's identifier.
     assert batch.derived["quality"]["CLA-FOSTER"] == {
@@ -91,6 +92,7 @@ def test_an_error_on_a_field_no_figure_reads_leaves_every_figure_clean(
     admin, _authority, _tmp = setting
     bad_sex = HEADER.replace("A,M,", "A,X,")
     batch = upload(setting, zipped(header=bad_sex, episodes=EPISODES))
+    assert batch.rule_counts is not None
     assert batch.rule_counts[planted]["rows"] == 1
     commit_request(admin, batch, accept_rule_errors=True)
     assert {q.affected for q in FigureQuality.objects.all()} == {0}
