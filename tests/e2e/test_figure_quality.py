@@ -1,6 +1,7 @@
 """A figure's data quality as a statutory return's rules left it (issue 19), in a browser: on
-the dashboard's tile (a few words on show, the full sentence a click away) and beside the
-figure in a published pack, in words a reader sees, with no WCAG 2.2 AA violation."""
+the dashboard's tile (a few words on show, the full sentence a click away), beside the figure
+on its indicator page and in a published pack, in words a reader sees, with no WCAG 2.2 AA
+violation."""
 
 from __future__ import annotations
 
@@ -85,4 +86,15 @@ def test_a_published_pack_shows_the_quality_beside_the_figure(
     expect(page.get_by_test_id("quality-notes").first).to_contain_text(FULL)
     for note in page.get_by_test_id("quality-notes").all():
         expect(note).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_indicator_page_says_the_quality_beside_the_latest_figure_and_in_its_table(
+    page: Page, live_server, world, personas, with_quality
+) -> None:
+    sign_in(page, live_server, "manager_a", factories.PASSWORD)
+    page.goto("/a/authority-a/indicators/ASMT-T/")
+    expect(page.get_by_test_id("latest-quality")).to_contain_text(FULL)
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="2017/18"))
+    expect(row.get_by_test_id("figure-quality")).to_contain_text(FULL)
     assert_accessible(page)
