@@ -49,7 +49,7 @@ from .models import (
     SuppressionCode,
     Target,
 )
-from .quality_words import figure_quality_text
+from .quality_words import figure_quality_short, figure_quality_text
 from .rag import (
     ComparisonResult,
     RagResult,
@@ -133,8 +133,10 @@ class FigureRow:
     decimals: int = 0
     # A rate derived from the population: how, and which year's estimate (population_rates).
     derived_note: str = ""
-    # A figure derived from a statutory return: its data quality in words (quality_words).
+    # A figure derived from a statutory return: its data quality in words, and in the few
+    # words a tile or a table's cell has room for (quality_words).
     quality: str = ""
+    quality_short: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -702,6 +704,7 @@ def figure_row(context: FigureContext, indicator: Indicator, figure: Figure) -> 
         decimals=figure_decimals(indicator.decimals, figure.published_decimals),
         derived_note=figure.source_note if population_rates.is_derived(figure.source_note) else "",
         quality=figure_quality_text(figure),
+        quality_short=figure_quality_short(figure),
     )
 
 

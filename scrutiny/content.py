@@ -14,7 +14,7 @@ one shape, live or frozen.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -24,8 +24,6 @@ from complaints import selectors as complaint_selectors
 from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import ComparatorKind, Figure, Frequency, Indicator, PeriodKind
-from indicators.quality_models import FigureQuality
-from indicators.quality_short import quality_short
 from indicators.selectors import ShownFigure
 
 from . import curves, glossary, grid, scorecard
@@ -51,14 +49,6 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class QualifiedFigure(ShownFigure):
-    """A figure a pack shows that carries a return's data quality (issue 19): the full sentence
-    is its row's (`FigureRow.quality`), and this is the few words a table's cell has room for."""
-
-    quality_short: str = ""
-
-
 def figure_dict(shown: ShownFigure) -> dict[str, Any]:
     row = shown.row
     shown_dict = {
@@ -75,9 +65,7 @@ def figure_dict(shown: ShownFigure) -> dict[str, Any]:
         # published with. Only a figure with a quality carries the keys (packs published
         # before qualities were kept have none, and read the same).
         shown_dict["quality"] = row.quality
-        shown_dict["quality_short"] = (
-            shown.quality_short if isinstance(shown, QualifiedFigure) else ""
-        ) or "Data quality"
+        shown_dict["quality_short"] = row.quality_short
     return shown_dict
 
 
@@ -353,46 +341,8 @@ def _read_indicators(pack: Pack, indicators: list[Indicator]) -> dict[int, PackI
         items = indicator_selectors.pack_indicators(
             pack.authority, group, as_at=end, since=since, history_points=TREND_POINTS
         )
-        read.update((item.summary.indicator.id, item) for item in _qualified(items))
+        read.update((item.summary.indicator.id, item) for item in items)
     return read
-
-
-def _qualified(items: list[PackIndicator]) -> list[PackIndicator]:
-    """The items with each figure that carries a return's data quality given its few words
-    (`QualifiedFigure`): the counts behind them read in one query, and none at all when no
-    figure shown has a quality (as in most packs)."""
-    with_quality = {
-        shown.figure_id
-        for item in items
-        for shown in (*item.history, *item.year_ends)
-        if shown.row.quality
-    }
-    if not with_quality:
-        return items
-    held = {
-        figure_id: (version, counted, affected)
-        for figure_id, version, counted, affected in FigureQuality.objects.filter(
-            figure_id__in=with_quality
-        ).values_list("figure_id", "version", "counted", "affected")
-    }
-
-    def qualified(shown: ShownFigure) -> ShownFigure:
-        found = held.get(shown.figure_id)
-        if not shown.row.quality or found is None or found[0] != shown.version:
-            return shown
-        return QualifiedFigure(
-            shown.figure_id, shown.version, shown.row, quality_short(found[1], found[2])
-        )
-
-    return [
-        replace(
-            item,
-            history=tuple(qualified(shown) for shown in item.history),
-            year_ends=tuple(qualified(shown) for shown in item.year_ends),
-            year_end=qualified(item.year_end) if item.year_end else None,
-        )
-        for item in items
-    ]
 
 
 # The sections that show indicators' figures.

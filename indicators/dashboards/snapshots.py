@@ -50,7 +50,6 @@ from ..models import (
     Period,
     Target,
 )
-from ..quality_short import record_quality_short
 from ..rag import Rating, TargetBand
 from ..sparklines import sparkline
 from ..trend import moves_worsening
@@ -430,7 +429,7 @@ def _trend_line(
     return {"segments": list(line.segments), "last": line.last, "summary": summary}, worsening
 
 
-def _latest(row: FigureRow, figure: Figure) -> dict[str, Any]:
+def _latest(row: FigureRow) -> dict[str, Any]:
     """The tile's latest figure; with its data quality as a return's rules left it (issue 19),
     the full sentence and the tile's few words, only when one is held for this version (most
     figures have none, and a snapshot stays as small as it was)."""
@@ -441,7 +440,7 @@ def _latest(row: FigureRow, figure: Figure) -> dict[str, Any]:
     }
     if row.quality:
         latest["quality"] = row.quality
-        latest["quality_short"] = record_quality_short(figure)
+        latest["quality_short"] = row.quality_short
     return latest
 
 
@@ -461,7 +460,7 @@ def _tile(
     return {
         "code": indicator.code,
         "title": indicator.title,
-        "latest": None if latest is None else _latest(latest, native[-1]),
+        "latest": None if latest is None else _latest(latest),
         "target": latest.target_text if latest is not None else "no target",
         "rating": rating,
         "travel": {"direction": summary.travel.direction, "text": summary.travel_text},

@@ -38,7 +38,7 @@ def figure_qualities_record(
     return's figures carry the new return's quality). Refused (PermissionDenied) unless `user`
     may import a statutory return's figures for every area concerned; a count outside its
     bounds is a ValueError (a caller's mistake). How many were recorded."""
-    figures = Figure.objects.in_bulk([record.figure_id for record in records])
+    figures = Figure.objects.select_related("area").in_bulk([r.figure_id for r in records])
     for area in {figure.area for figure in figures.values()}:
         import_writer_require(user, area, status="approved", source=FigureSource.RETURN)
     kept = []

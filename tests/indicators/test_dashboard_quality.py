@@ -12,7 +12,7 @@ from django.test import Client
 from accounts import access
 from indicators import dashboards, services
 from indicators.models import Figure
-from indicators.quality_short import quality_short
+from indicators.quality_words import quality_short
 from indicators.services.figure_quality import QualityRecord, figure_qualities_record
 from tests import factories
 
