@@ -22,7 +22,14 @@ from indicators.queue import task_waiting
 from indicators.resources import AreaResource, IndicatorResource
 
 from . import approvals, spreadsheets
-from .models import AUTHORITY_SHEET_KINDS, BatchStatus, ImportBatch, ImportFinding, ImportKind
+from .models import (
+    AUTHORITY_SHEET_KINDS,
+    RETURN_KINDS,
+    BatchStatus,
+    ImportBatch,
+    ImportFinding,
+    ImportKind,
+)
 from .progress import progress_of
 from .services import WORK_OF_STATUS
 
@@ -124,7 +131,7 @@ def batch_for_rule_report(user: User | AnonymousUser, batch_id: int) -> ImportBa
     authority's performance officers and admins (`access.require_return_report`); any other
     batch as its page allows."""
     batch = ImportBatch.objects.select_related("authority").filter(pk=batch_id).first()
-    if batch is None or batch.kind not in STATUTORY_KINDS:
+    if batch is None or batch.kind not in RETURN_KINDS:
         return _batch_seen_by(user, batch_id)
     access.require_return_report(user, authority=batch.authority)
     return batch
@@ -183,7 +190,7 @@ def authority_sheets(user: User | AnonymousUser, slug: str) -> AuthoritySheets:
     )
     in_review = (
         ImportBatch.objects.filter(
-            authority=authority, kind__in=STATUTORY_KINDS, status=BatchStatus.READY
+            authority=authority, kind__in=RETURN_KINDS, status=BatchStatus.READY
         )
         .exclude(file="")
         .exclude(rule_counts=None)
@@ -209,7 +216,6 @@ class SheetRows:
     file_name: str
 
 
-STATUTORY_KINDS = (ImportKind.SSDA903, ImportKind.CIN)
 AUTHORITY_TABLES = ("figures", "targets")
 REFERENCE_TABLES = ("indicators", "areas")
 FIGURE_EXPORT_HEADER = [
