@@ -213,7 +213,7 @@ OTHER_TABLES: frozenset[str] = frozenset(
     {"placedadoption", "prevperm", "missing", "reviews", "swepisodes", "dolo"}
 )
 # Names the tables are also sent under, spelt out in full or singular.
-_TABLE_ALIASES = {
+TABLE_ALIASES = {
     "placedforadoption": "placedadoption",
     "previouspermanence": "prevperm",
     "swepisode": "swepisodes",
@@ -492,12 +492,15 @@ def _records(text: Table) -> Iterable[Sequence[str]]:
     return text
 
 
-def _table_name(name: str) -> str:
+def table_name(name: str) -> str:
+    """A table's name as this module (and the rules) read it: lower case, letters and digits
+    only, no ".csv", spelt-out names by their short ones ("PlacedForAdoption" is
+    placedadoption)."""
     base = name.strip().lower()
     if base.endswith(".csv"):
         base = base[:-4]
     base = _NOT_TABLE_CHAR.sub("", base)
-    return _TABLE_ALIASES.get(base, base)
+    return TABLE_ALIASES.get(base, base)
 
 
 def _age(dob: date, on: date) -> int:
@@ -572,7 +575,7 @@ def _derive_903(
     texts: dict[str, Table] = {}
     rows: dict[str, int] = {}
     for name, text in tables.items():
-        key = _table_name(str(name))
+        key = table_name(str(name))
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig", errors="replace")
         if key in REQUIRED_COLUMNS:

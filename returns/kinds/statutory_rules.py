@@ -33,7 +33,6 @@ from ..dfe_rules.engine import (
     RuleOutcome,
     RuleSet,
     rule_set,
-    table_key,
 )
 from ..dfe_rules.quality import figure_fields, figure_quality
 from ..findings import Finding, Severity
@@ -59,26 +58,13 @@ def is_last_years(member: str) -> bool:
     )
 
 
-# Names the tables are also sent under, spelt out in full or singular, by the names the rules
-# and the figures' derivation use (as `derive_903` reads them).
-TABLE_ALIASES = {
-    "placedforadoption": "placedadoption",
-    "previouspermanence": "prevperm",
-    "swepisode": "swepisodes",
-    "socialworkerepisodes": "swepisodes",
-    "deprivationoflibertyorders": "dolo",
-    "deprivationofliberty": "dolo",
-}
-
-
 def _this_years_name(member: str) -> str:
     """A table's name as the rules and the figures' derivation use it, without the marks of
     last year (``Episodes_last.csv`` is episodes, ``PlacedForAdoption.csv`` placedadoption)."""
     stem = member.replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".csv")
     for suffix in PREVIOUS_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    key = table_key(stem)
-    return TABLE_ALIASES.get(key, key)
+    return derive_903.table_name(stem)
 
 
 def _is_903_table(name: str) -> bool:
