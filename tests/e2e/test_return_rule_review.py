@@ -5,7 +5,7 @@ is then gone. Every page is checked with axe."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from indicators.models import Figure
+from indicators.models import Area, Figure
 from tests import factories
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.e2e.test_return_imports import admin, upload  # noqa: F401 - the admin fixture
@@ -52,3 +52,29 @@ def test_a_return_with_rule_failures_is_reviewed_reported_and_committed(
     assert response is not None and response.status == 410
     expect(page.get_by_test_id("report-gone")).to_contain_text("has been deleted")
     assert_accessible(page)
+
+
+def test_the_authoritys_officer_finds_the_error_report_on_its_imports_page(
+    page: Page,
+    live_server,
+    admin,  # noqa: F811 - the fixture imported above
+    tmp_path,
+    monkeypatch,
+) -> None:
+    rules_only(monkeypatch, *PLANTED)
+    sign_in(page, live_server, "admin", factories.PASSWORD)
+    upload(page, tmp_path, "ssda903", "ssda903_2025.zip", WITH_RULE_ERRORS, year=2025)
+    expect(page.get_by_test_id("batch-summary")).to_contain_text("Has errors")
+    page.context.clear_cookies()
+
+    officer = factories.UserFactory(username="officer")
+    northshire = Area.objects.get(slug="northshire")
+    factories.MembershipFactory(user=officer, authority=northshire, role="officer")
+    sign_in(page, live_server, "officer", factories.PASSWORD)
+    page.goto("/a/northshire/imports/")
+    reports = page.get_by_test_id("return-reports")
+    expect(reports).to_contain_text("SSDA903 2025/26")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        reports.get_by_role("link", name="error report (CSV) for").click()
+    assert download.value.path().read_text(encoding="utf-8-sig").count(SEX_NOT_VALID) == 2
